@@ -1,0 +1,3 @@
+from kbapp.cli.main import main
+
+raise SystemExit(main())

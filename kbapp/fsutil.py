@@ -1,0 +1,63 @@
+"""Atomic writes and safe file names: no write ever leaves a half-written file."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
+    f"lpt{i}" for i in range(1, 10)
+}
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def safe_filename(title: str, suffix: str = ".md", max_len: int = 80) -> str:
+    """A file name from a title: keeps Chinese and letters, never a path or reserved name."""
+    name = unicodedata.normalize("NFKC", title)
+    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", "-", name)
+    name = re.sub(r"\s+", "-", name.strip())
+    name = re.sub(r"-{2,}", "-", name).strip(".-")
+    name = name[:max_len].rstrip(".-")
+    if not name or name.lower().split(".")[0] in _WINDOWS_RESERVED:
+        name = f"untitled-{name}" if name else "untitled"
+    return name + suffix

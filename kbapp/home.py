@@ -1,0 +1,86 @@
+"""The data home: the one folder where everything kbapp writes lives."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_HOME = "KBAPP_HOME"
+ENV_DB = "KBAPP_DB"
+
+
+class HomeError(RuntimeError):
+    """The data home cannot be used; the message says why and where."""
+
+
+@dataclass(frozen=True)
+class DataHome:
+    root: Path
+
+    @property
+    def library(self) -> Path:
+        return self.root / "library"
+
+    @property
+    def imported(self) -> Path:
+        return self.library / "imported"
+
+    @property
+    def reports(self) -> Path:
+        return self.library / "reports"
+
+    @property
+    def lessons(self) -> Path:
+        return self.library / "lessons"
+
+    @property
+    def index(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def database(self) -> Path:
+        return self.root / "kbapp.sqlite3"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+    def database_url(self) -> str:
+        return os.environ.get(ENV_DB) or f"sqlite:///{self.database}"
+
+
+def default_home_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("kbapp", appauthor=False))
+
+
+def resolve_home(explicit: str | os.PathLike | None = None) -> DataHome:
+    """``--home DIR``, else ``$KBAPP_HOME``, else the platform's user data folder.
+
+    The folder is created when missing and checked for writing; anything in the way
+    becomes one HomeError with a readable message.
+    """
+    raw = explicit if explicit is not None else os.environ.get(ENV_HOME)
+    root = Path(raw).expanduser() if raw else default_home_path()
+    root = root.absolute()
+    if root.exists() and not root.is_dir():
+        raise HomeError(f"data home {root} is a file, not a folder; choose another with --home")
+    home = DataHome(root)
+    try:
+        for folder in (root, home.library, home.imported, home.reports, home.lessons, home.index):
+            folder.mkdir(parents=True, exist_ok=True)
+        probe = root / f".write-test-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = exc.filename or root
+        raise HomeError(f"data home {root} cannot be used: {reason} ({where})") from None
+    return home

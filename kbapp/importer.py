@@ -1,0 +1,98 @@
+"""Import Markdown files (folders recursively) into the data home's writable library.
+
+Every file given is accounted for: it is imported, or reported with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbapp.fsutil import atomic_write_bytes
+from kbapp.library import MARKDOWN_SUFFIXES
+from kbapp.model import Document, Problem
+from kbapp.parser import parse_bytes
+
+
+@dataclass
+class ImportResult:
+    imported: list[Path] = field(default_factory=list)  # destination paths
+    failed: list[tuple[Path, str]] = field(default_factory=list)  # source, reason
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _candidates(path: Path) -> list[tuple[Path, Path]]:
+    """(file, path relative to the import root) for every file under ``path``."""
+    if path.is_dir():
+        return [(p, Path(path.name) / p.relative_to(path)) for p in sorted(path.rglob("*")) if p.is_file() or p.is_symlink()]
+    return [(path, Path(path.name))]
+
+
+def _destination(root: Path, rel: Path, data: bytes) -> Path:
+    if rel.suffix.lower() not in MARKDOWN_SUFFIXES:
+        rel = rel.with_name(rel.name + ".md")
+    dest = root / rel
+    counter = 2
+    while dest.exists() and dest.read_bytes() != data:
+        dest = root / rel.with_name(f"{rel.stem}-{counter}{rel.suffix}")
+        counter += 1
+    return dest
+
+
+def import_paths(kb, paths: list[Path], progress: Callable[[str], None] | None = None) -> ImportResult:
+    result = ImportResult()
+    root = kb.home.imported
+    new_docs: list[Document] = []
+    for given in paths:
+        if not given.exists():
+            result.failed.append((given, "no such file or folder"))
+            continue
+        for source, rel in _candidates(given):
+            reason = _check_name(source)
+            if reason is None:
+                try:
+                    data = source.read_bytes()
+                except OSError as exc:
+                    reason = f"cannot read: {exc.strerror or exc}"
+            if reason is not None:
+                result.failed.append((source, reason))
+                continue
+            dest = _destination(root, rel, data)
+            doc_id_hint = (Path("imported") / dest.relative_to(root)).with_suffix("").as_posix()
+            doc, problems = parse_bytes(data, dest, doc_id_hint=doc_id_hint)
+            if doc is None:
+                result.failed.append((source, problems[0].message if problems else "not readable as Markdown"))
+                continue
+            clash = kb.get(doc.id)
+            if clash is not None and not clash.shipped and clash.path != dest:
+                result.failed.append((source, f"id '{doc.id}' is already used by {clash.path}"))
+                continue
+            try:
+                atomic_write_bytes(dest, data)
+            except OSError as exc:
+                result.failed.append((source, f"cannot write {dest}: {exc.strerror or exc}"))
+                continue
+            result.warnings.extend(Problem(source, p.line, p.message, p.severity) for p in problems)
+            result.imported.append(dest)
+            doc, _ = kb.library.load_path(dest)
+            if doc is not None:
+                new_docs.append(doc)
+            if progress:
+                progress(str(source))
+    if new_docs:
+        kb.sync_index()  # incremental: only the new files are written
+    return result
+
+
+def _check_name(source: Path) -> str | None:
+    if source.is_symlink() and not source.exists():
+        return "broken symbolic link"
+    if not source.is_file():
+        return "not a regular file"
+    if any(part.startswith(".") for part in source.parts[-1:]):
+        return "hidden file, not imported"
+    suffix = source.suffix.lower()
+    if suffix and suffix not in MARKDOWN_SUFFIXES:
+        return f"not a Markdown file ({suffix}); only {', '.join(MARKDOWN_SUFFIXES)} or no extension"
+    return None

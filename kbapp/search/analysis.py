@@ -1,0 +1,179 @@
+"""One analyzer for Chinese and English together.
+
+Chinese runs are segmented with jieba (the rjieba binding) plus the domain dictionary
+from ``index/dict.txt``; Latin runs are kept whole when they are codes, IPs, paths or
+file names (``ORA-00600``, ``10.0.0.12``, ``/var/log/messages``), lower-cased, and plain
+English words are stemmed. At index time Chinese runs use jieba's search mode (words and
+their sub-words) and compound Latin tokens also yield their parts, so a query can hit a
+part of a longer word; at query time the input is segmented precisely.
+
+The schema pickles these classes by module path: never move or rename them (an index
+that cannot be unpickled is rebuilt, but that costs the user a rebuild).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Iterator
+from functools import cache
+
+from whoosh.analysis import Composable, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.lang.porter import stem
+
+from kbapp.resources import index_config_dir
+
+ANALYZER_VERSION = 1
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN_RE = re.compile(
+    rf"(?P<cjk>[{_CJK}]+)"
+    r"|(?P<path>(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)*/?)"
+    r"|(?P<latin>[A-Za-z0-9_]+(?:[-.:@/][A-Za-z0-9_]+)*)"
+)
+_PART_RE = re.compile(r"[A-Za-z0-9]+")
+_STEMMABLE_RE = re.compile(r"^[a-z]{3,}$")
+_DOTTED_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)+$")  # IPs and versions: parts are noise
+
+
+def _read_lines(name: str) -> list[str]:
+    path = index_config_dir() / name
+    if not path.is_file():
+        return []
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    return frozenset(word.lower() for word in _read_lines("stopwords.txt"))
+
+
+def config_fingerprint() -> str:
+    """Changes whenever something that decides the index's terms changes."""
+    digest = hashlib.sha256(f"analyzer{ANALYZER_VERSION}".encode())
+    for name in ("dict.txt", "stopwords.txt"):
+        path = index_config_dir() / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()[:16]
+
+
+class _Segmenter:
+    """A private jieba instance with the domain dictionary, loaded on first use."""
+
+    _lock = threading.Lock()
+    _jieba = None
+
+    @classmethod
+    def get(cls):
+        if cls._jieba is None:
+            with cls._lock:
+                if cls._jieba is None:
+                    import rjieba
+
+                    jieba = rjieba.Jieba()
+                    for line in _read_lines("dict.txt"):
+                        parts = line.split()
+                        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+                        tag = parts[2] if len(parts) > 2 else None
+                        jieba.add_word(parts[0], freq, tag)
+                    cls._jieba = jieba
+        return cls._jieba
+
+
+def segment_cjk(text: str, search_mode: bool) -> list[tuple[str, int, int]]:
+    jieba = _Segmenter.get()
+    if search_mode:
+        pieces = jieba.tokenize(text, mode="search")
+        # jieba lists a long word after its parts; keep char order for highlighting.
+        return sorted(set(pieces), key=lambda p: (p[1], p[2]))
+    return jieba.tokenize(text)
+
+
+def cut_query(text: str) -> list[str]:
+    return [w for w in _Segmenter.get().cut(text) if w.strip()]
+
+
+class MixedTokenizer(Tokenizer):
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        index_mode = mode != "query"
+        pos = start_pos
+        for match in _RUN_RE.finditer(value):
+            if match.group("cjk"):
+                offset = match.start()
+                pieces = segment_cjk(match.group(), search_mode=index_mode)
+            else:
+                whole = match.group()
+                pieces = [(whole, 0, len(whole))]
+                offset = match.start()
+                if index_mode and not whole.isalnum() and not _DOTTED_NUMBER_RE.match(whole):
+                    # Parts of compound tokens (path components, 'ORA' of 'ORA-00600').
+                    pieces += [(m.group(), m.start(), m.end()) for m in _PART_RE.finditer(whole) if m.group() != whole]
+            for text, start, end in pieces:
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + offset + start
+                    token.endchar = start_char + offset + end
+                pos += 1
+                yield token
+
+
+class EnglishStemFilter(Filter):
+    """Porter-stems plain English words only; codes, paths and Chinese pass unchanged."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if _STEMMABLE_RE.match(token.text):
+                token.text = _cached_stem(token.text)
+            yield token
+
+
+@cache
+def _cached_stem(word: str) -> str:
+    return stem(word)
+
+
+class KbStopFilter(StopFilter):
+    """The stop list of ``index/stopwords.txt``, read when used, not pickled."""
+
+    def __init__(self):
+        super().__init__(stoplist=(), minsize=1)
+
+    def __getstate__(self):
+        return {}
+
+    def __setstate__(self, state):
+        self.__init__()
+
+    def __call__(self, tokens):
+        self.stops = stop_words()
+        return super().__call__(tokens)
+
+
+def mixed_analyzer() -> Composable:
+    return MixedTokenizer() | LowercaseFilter() | KbStopFilter() | EnglishStemFilter()
+
+
+def analyze_query_terms(text: str) -> list[str]:
+    """The terms a piece of query text becomes, in order (stop words dropped)."""
+    return [t.text for t in mixed_analyzer()(text, mode="query")]

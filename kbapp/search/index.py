@@ -1,0 +1,296 @@
+"""The on-disk search index: open, validate, sync incrementally, rebuild.
+
+The library is the source of truth; the index can always be rebuilt from it. Beside
+the Whoosh folder a manifest records each document's content hash, the schema version
+and the analyzer configuration, so a stale, foreign or damaged index is detected on
+open and rebuilt. Writes are serialized: a thread lock inside the process and a file
+lock across processes (a second writer waits instead of crashing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from whoosh import index as windex
+
+from kbapp.fsutil import atomic_write_text
+from kbapp.model import Document
+from kbapp.search.analysis import config_fingerprint
+from kbapp.search.schema import SCHEMA_VERSION, build_schema, index_fields
+from kbapp.search.types import SearchResults
+
+ProgressFn = Callable[[int, int], None]
+WRITE_LOCK_TIMEOUT_S = 120
+
+
+class IndexBusy(RuntimeError):
+    pass
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    reason: str = ""
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.removed
+
+
+@dataclass
+class IndexStatus:
+    path: Path
+    state: str  # "ready", or why it needs a rebuild: "missing", "stale", "damaged"
+    reason: str
+    documents: int
+    size_bytes: int
+    updated: str | None
+    pending: dict[str, int] = field(default_factory=dict)
+
+
+class SearchIndex:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.dir = self.root / "whoosh"
+        self.manifest_path = self.root / "manifest.json"
+        self._file_lock = FileLock(str(self.root / ".write.lock"))
+        self._write_lock = threading.RLock()
+        self._read_lock = threading.RLock()
+        self._ix = None
+        self._searcher = None
+        self._manifest: dict = {}
+        self._problem: tuple[str, str] | None = None  # (state, reason) when unusable
+        self._cjk_cache: tuple[int, list[str]] | None = None
+
+    # -- opening and validation ----------------------------------------------
+    def _read_manifest(self) -> dict | None:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("docs"), dict) else None
+
+    def _open(self) -> None:
+        """Open and validate; on any problem leave ``_problem`` set and no index open."""
+        self._close_readers()
+        self._problem = None
+        if not self.dir.is_dir() or not windex.exists_in(str(self.dir)):
+            self._problem = ("missing", "no index has been built yet")
+            return
+        manifest = self._read_manifest()
+        if manifest is None:
+            self._problem = ("damaged", "the index manifest is missing or unreadable")
+            return
+        if manifest.get("format") != SCHEMA_VERSION or manifest.get("fingerprint") != config_fingerprint():
+            self._problem = ("stale", "the index was built by another version or with another dictionary")
+            return
+        try:
+            ix = windex.open_dir(str(self.dir))
+            count = ix.doc_count()
+        except Exception as exc:  # Whoosh raises many kinds on damaged files; all mean "rebuild"
+            self._problem = ("damaged", f"the index cannot be opened ({type(exc).__name__}: {exc})")
+            return
+        if count != len(manifest["docs"]):
+            ix.close()
+            self._problem = ("damaged", f"the index holds {count} documents, its manifest {len(manifest['docs'])}")
+            return
+        self._ix, self._manifest = ix, manifest
+
+    def _ensure_open(self) -> None:
+        if self._ix is None and self._problem is None:
+            self._open()
+
+    def _close_readers(self) -> None:
+        with self._read_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if self._ix is not None:
+                self._ix.close()
+                self._ix = None
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._close_readers()
+
+    # -- status ----------------------------------------------------------------
+    def status(self, documents: Iterable[Document] | None = None) -> IndexStatus:
+        with self._write_lock:
+            self._ensure_open()
+            size = sum(p.stat().st_size for p in self.dir.glob("*") if p.is_file()) if self.dir.is_dir() else 0
+            state, reason = self._problem or ("ready", "")
+            status = IndexStatus(self.dir, state, reason, len(self._manifest.get("docs", {})) if self._ix else 0,
+                                 size, self._manifest.get("updated") if self._ix else None)
+            if documents is not None and self._ix is not None:
+                status.pending = self._plan(list(documents))[1]
+            return status
+
+    def needs_rebuild(self) -> bool:
+        with self._write_lock:
+            self._ensure_open()
+            return self._problem is not None
+
+    # -- writing -----------------------------------------------------------------
+    def _locked(self):
+        try:
+            self._file_lock.acquire(timeout=WRITE_LOCK_TIMEOUT_S)
+        except Timeout:
+            raise IndexBusy(f"another kbapp process has been writing the index for over "
+                            f"{WRITE_LOCK_TIMEOUT_S} s ({self._file_lock.lock_file})") from None
+        return self._file_lock
+
+    def _plan(self, documents: list[Document]) -> tuple[list[Document], dict[str, int], list[str]]:
+        known = self._manifest.get("docs", {})
+        wanted = {d.id: d for d in documents}
+        changed = [d for d in documents if known.get(d.id) != d.content_hash]
+        removed = [doc_id for doc_id in known if doc_id not in wanted]
+        added = sum(1 for d in changed if d.id not in known)
+        return changed, {"added": added, "updated": len(changed) - added, "removed": len(removed)}, removed
+
+    def sync(self, documents: Iterable[Document], progress: ProgressFn | None = None, force: bool = False) -> SyncReport:
+        """Index what changed since the last sync (by content hash); rebuild when needed."""
+        documents = list(documents)
+        with self._write_lock, self._locked():
+            self._open()  # another process may have changed it since we last looked
+            if force or self._problem is not None:
+                reason = "requested" if force else self._problem[1]
+                self._rebuild(documents, progress)
+                return SyncReport(added=len(documents), rebuilt=True, reason=reason)
+            changed, counts, removed = self._plan(documents)
+            if changed or removed:
+                self._write(changed, removed, progress)
+            return SyncReport(counts["added"], counts["updated"], counts["removed"])
+
+    def update_documents(self, documents: Iterable[Document]) -> None:
+        """Make new or changed documents searchable now, without a rebuild."""
+        documents = list(documents)
+        with self._write_lock, self._locked():
+            self._open()
+            if self._problem is not None:
+                raise IndexBusy(f"the index needs a rebuild first: {self._problem[1]}")
+            self._write(documents, [], None)
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> None:
+        with self._write_lock, self._locked():
+            self._open()
+            if self._problem is None:
+                self._write([], list(doc_ids), None)
+
+    def _write(self, changed: list[Document], removed: list[str], progress: ProgressFn | None) -> None:
+        writer = self._ix.writer(timeout=WRITE_LOCK_TIMEOUT_S, limitmb=128)
+        docs = dict(self._manifest["docs"])
+        try:
+            for doc_id in removed:
+                writer.delete_by_term("id", doc_id)
+                docs.pop(doc_id, None)
+            for done, doc in enumerate(changed, start=1):
+                writer.update_document(**index_fields(doc))
+                docs[doc.id] = doc.content_hash
+                if progress:
+                    progress(done, len(changed))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._save_manifest(docs)
+        self._refresh_searcher()
+
+    def _rebuild(self, documents: list[Document], progress: ProgressFn | None) -> None:
+        self._close_readers()
+        fresh = self.root / "whoosh.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        ix = windex.create_in(str(fresh), build_schema())
+        writer = ix.writer(limitmb=256)
+        for done, doc in enumerate(documents, start=1):
+            writer.add_document(**index_fields(doc))
+            if progress:
+                progress(done, len(documents))
+        writer.commit()
+        ix.close()
+        old = self.root / "whoosh.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if self.dir.exists():
+            self.dir.rename(old)
+        fresh.rename(self.dir)
+        shutil.rmtree(old, ignore_errors=True)
+        self._save_manifest({d.id: d.content_hash for d in documents})
+        self._open()
+
+    def _save_manifest(self, docs: dict[str, str]) -> None:
+        self._manifest = {
+            "format": SCHEMA_VERSION,
+            "fingerprint": config_fingerprint(),
+            "updated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "docs": docs,
+        }
+        atomic_write_text(self.manifest_path, json.dumps(self._manifest, ensure_ascii=False, indent=0))
+
+    # -- checking ------------------------------------------------------------------
+    def check(self, documents: Iterable[Document]) -> list[str]:
+        """A deep check: every stored document against the manifest and the library."""
+        with self._write_lock:
+            self._open()
+            if self._problem is not None:
+                return [f"{self._problem[0]}: {self._problem[1]}"]
+            findings: list[str] = []
+            try:
+                with self._ix.searcher() as searcher:
+                    stored = {f["id"]: f.get("hash") for f in searcher.reader().all_stored_fields()}
+            except Exception as exc:
+                return [f"damaged: stored documents cannot be read ({type(exc).__name__}: {exc})"]
+            for doc_id, digest in self._manifest["docs"].items():
+                if stored.get(doc_id) != digest:
+                    findings.append(f"damaged: document {doc_id} is missing or differs from the manifest")
+            changed, counts, _ = self._plan(list(documents))
+            if changed or counts["removed"]:
+                findings.append("out of date: {added} new, {updated} changed, {removed} removed in the library".format(**counts))
+            return findings
+
+    # -- reading ----------------------------------------------------------------------
+    def _refresh_searcher(self) -> None:
+        with self._read_lock:
+            if self._searcher is not None and self._ix is not None:
+                # A new searcher rather than refresh(): refresh fails on an empty index.
+                old, self._searcher = self._searcher, self._ix.searcher()
+                old.close()
+
+    def searcher(self):
+        with self._read_lock:
+            self._ensure_open()
+            if self._ix is None:
+                return None
+            if self._searcher is None:
+                self._searcher = self._ix.searcher()
+            elif not self._searcher.up_to_date():
+                self._refresh_searcher()
+            return self._searcher
+
+    def cjk_terms(self, searcher) -> list[str]:
+        from kbapp.search.searching import collect_cjk_terms
+
+        generation = id(searcher.reader())
+        if self._cjk_cache is None or self._cjk_cache[0] != generation:
+            self._cjk_cache = (generation, collect_cjk_terms(searcher))
+        return self._cjk_cache[1]
+
+    def search(self, text: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,
+               level: str | None = None, tag: str | None = None) -> SearchResults:
+        from kbapp.search.searching import run_search
+
+        with self._read_lock:
+            searcher = self.searcher()
+            if searcher is None:
+                return SearchResults(query=text)
+            return run_search(self, searcher, text, limit=limit, kind=kind, category=category, level=level, tag=tag)

@@ -1,0 +1,324 @@
+"""The database: engine set-up, migrations at start-up, sessions and retries.
+
+The default is an SQLite file in the data home. It runs in WAL mode (readers never
+block the writer), with ``synchronous=FULL`` so that a commit that has returned
+survives a crash or power cut, and a busy timeout so that two kbapp processes take
+turns instead of failing. Write transactions start with ``BEGIN IMMEDIATE``: taking
+the write lock up front means SQLite waits on the busy timeout rather than failing
+later when a read lock cannot be upgraded.
+
+Any other SQLAlchemy URL (``--db`` / ``KBAPP_DB``) works too, for a shared server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_BUSY_TIMEOUT = 10.0  # seconds SQLite waits for another writer
+LOCKED_RETRIES = 6  # on top of the busy timeout, for the cases SQLite does not wait for
+_BEGIN_OPTION = "kbapp_sqlite_begin"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why, in one line."""
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+
+
+class Store:
+    """One database. Thread-safe: every operation takes its own Session."""
+
+    def __init__(self, engine: Engine, url: str, *, backup_path: Path | None = None):
+        self.engine = engine
+        self.url = url
+        self.backup_path = backup_path  # the copy made before the last schema upgrade
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        write_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}) if self.is_sqlite else engine
+        self._write_sessions = sessionmaker(bind=write_bind, expire_on_commit=False)
+        self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    # -- opening -------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str, backup_dir: Path | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+             migrate: bool = True) -> Store:
+        """Create the engine and bring the schema up to date (backing the file up first)."""
+        engine = _create_engine(url, busy_timeout)
+        store = cls(engine, url)
+        try:
+            if migrate:
+                store.backup_path = _retry_locked(lambda: _upgrade(store, backup_dir))
+        except StoreError:
+            engine.dispose()
+            raise
+        except DBAPIError as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open the database {_where(url)}: {_reason(exc)}") from None
+        return store
+
+    # -- sessions ------------------------------------------------------------
+    def session(self, *, write: bool = True) -> Session:
+        """A new Session for one operation: ``with store.session() as s, s.begin(): ...``.
+
+        ``write=True`` takes SQLite's write lock at BEGIN; use ``write=False`` for reads.
+        """
+        return self._write_sessions() if write else self._read_sessions()
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one committed write transaction; retried while the file is locked.
+
+        ``work`` must only touch the database: it may run more than once.
+        """
+        return self._run(work, write=True)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        return self._run(work, write=False)
+
+    def _run(self, work: Callable[[Session], T], *, write: bool) -> T:
+        def attempt() -> T:
+            with self.session(write=write) as session, session.begin():
+                return work(session)
+
+        try:
+            return _retry_locked(attempt)
+        except DBAPIError as exc:
+            raise StoreError(f"database error in {_where(self.url)}: {_reason(exc)}") from None
+
+    # -- maintenance ---------------------------------------------------------
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: ``"ok"`` or the problems found."""
+        if not self.is_sqlite:
+            return "ok"
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        return "\n".join(str(r) for r in rows)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+# -- engine -------------------------------------------------------------------
+
+def _create_engine(url: str, busy_timeout: float) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"invalid database URL {url!r}; expected e.g. sqlite:///path/to/kbapp.sqlite3") from None
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True)
+        in_memory = parsed.database in (None, "", ":memory:")
+        if not in_memory:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed,
+            connect_args={"timeout": busy_timeout, "check_same_thread": False},
+            # One shared connection for an in-memory database, or each would get its own.
+            **({"poolclass": StaticPool} if in_memory else {}),
+        )
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise StoreError(f"no database driver for {parsed.drivername!r}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for {parsed.database}: {exc.strerror or exc}") from None
+    _install_sqlite_hooks(engine, busy_timeout, wal=not in_memory)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # SQLAlchemy, not the sqlite3 module, decides when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            if wal:
+                _retry_locked(lambda: cursor.execute("PRAGMA journal_mode = WAL"), wrap=sqlite3.OperationalError)
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _retry_locked(fn: Callable[[], T], *, wrap: type[BaseException] = OperationalError) -> T:
+    """Call ``fn`` again, with growing random pauses, while it fails with "database is locked"."""
+    for attempt in range(LOCKED_RETRIES + 1):
+        try:
+            return fn()
+        except wrap as exc:
+            if not is_locked_error(exc):
+                raise
+            if attempt == LOCKED_RETRIES:
+                raise StoreError(
+                    "the database stayed busy: another program kept it locked for too long; try again"
+                ) from None
+            pause = min(2.0, 0.02 * 2**attempt) * (0.5 + random.random())
+            log.debug("database busy, retrying in %.2fs", pause)
+            time.sleep(pause)
+    raise AssertionError("unreachable")
+
+
+def _where(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _reason(exc: DBAPIError) -> str:
+    return str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc).splitlines()[0]
+
+
+# -- migrations ---------------------------------------------------------------
+
+def _alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    # ConfigParser interpolation: a literal % in the path must be doubled.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(store: Store) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _upgrade(store: Store, backup_dir: Path | None) -> Path | None:
+    """Bring the schema to head; returns the backup made first, if any."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    config = _alembic_config()
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    current = current_revision(store)
+    if current == head:
+        return None
+    try:
+        script.get_revision(current)
+    except CommandError:
+        raise StoreError(
+            f"the database {_where(store.url)} has schema revision {current!r}, newer than this kbapp "
+            f"knows (up to {head!r}); upgrade kbapp or restore a copy from the backups folder"
+        ) from None
+
+    backup = None
+    db_file = _sqlite_file(store)
+    if db_file is not None and backup_dir is not None and _has_tables(store):
+        backup = backup_sqlite_file(db_file, Path(backup_dir), label=f"rev{current or 'none'}")
+
+    # The whole upgrade runs in one transaction holding the write lock, so two kbapp
+    # processes starting together cannot both migrate: the second finds head and stops.
+    bind = store.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}) if store.is_sqlite else store.engine
+    try:
+        with bind.connect() as conn, conn.begin():
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except CommandError as exc:
+        raise StoreError(f"cannot upgrade the database schema of {_where(store.url)}: {exc}") from None
+    return backup
+
+
+def _sqlite_file(store: Store) -> Path | None:
+    if not store.is_sqlite:
+        return None
+    database = store.engine.url.database
+    if database in (None, "", ":memory:"):
+        return None
+    path = Path(database).expanduser()
+    return path if path.exists() else None
+
+
+def _has_tables(store: Store) -> bool:
+    with store.engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def backup_sqlite_file(db_file: Path, backup_dir: Path, label: str = "") -> Path:
+    """A consistent copy of a live SQLite database, appearing atomically in ``backup_dir``.
+
+    SQLite's online backup API copies committed pages (WAL included), so the copy is
+    consistent even while another process writes; it is written to a temporary file,
+    fsynced and then renamed, so a half-made backup never carries a backup's name.
+    """
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    name = f"{db_file.stem}-{stamp}{'-' + label if label else ''}{db_file.suffix or '.sqlite3'}"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=backup_dir)
+    os.close(fd)
+    try:
+        source = sqlite3.connect(str(db_file), timeout=DEFAULT_BUSY_TIMEOUT)
+        try:
+            target = sqlite3.connect(tmp_name)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+        finally:
+            source.close()
+        with open(tmp_name, "rb+") as handle:
+            os.fsync(handle.fileno())
+        final = backup_dir / name
+        os.replace(tmp_name, final)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, sqlite3.Error | OSError):
+            raise StoreError(f"cannot back up {db_file} to {backup_dir} before upgrading it: {exc}") from None
+        raise
+    _fsync_dir(backup_dir)
+    return final
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename durable; directories cannot be opened for fsync everywhere.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,122 @@
+"""The database schema as SQLAlchemy 2.0 typed ORM classes.
+
+Every table hangs off ``Base.metadata``; the hand-written Alembic revisions under
+``kbapp/store/migrations/versions`` must create exactly this. Later tables (fault
+reports, lessons, problem records) get their own classes and revisions here; the
+``incidents.id`` key and the free-text ``actions.kind`` leave room for them.
+
+Times are stored as naive UTC (SQLite has no time zone type) and come back as
+timezone-aware UTC datetimes through :class:`UTCDateTime`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so that later migrations (batch mode on SQLite) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in Python, naive UTC in the database."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            # A naive time here is a programming error: it would be stored as if it were UTC.
+            raise ValueError(f"naive datetime {value!r} given where an aware one is required")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class IncidentRow(Base):
+    """One incident. Mutable summary columns; the history lives in ``actions``."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str] = mapped_column(String(3))  # I, II, III, IV
+    category: Mapped[str] = mapped_column(String(40), default="")
+    channel: Mapped[str] = mapped_column(String(20), default="phone")
+    reporter: Mapped[str] = mapped_column(String(200), default="")
+    responsible: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    notified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Milestones the deadlines are measured against; None until reached.
+    responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    plan_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    emergency_plan_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    report_submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    playbooks: Mapped[list[IncidentPlaybookRow]] = relationship(
+        back_populates="incident", order_by="IncidentPlaybookRow.position"
+    )
+
+
+class IncidentPlaybookRow(Base):
+    """A playbook attached to an incident; several per incident, in attach order."""
+
+    __tablename__ = "incident_playbooks"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    playbook_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    attached_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    attached_by: Mapped[str] = mapped_column(String(100))
+
+    incident: Mapped[IncidentRow] = relationship(back_populates="playbooks")
+
+
+class ActionRow(Base):
+    """One entry of the append-only action log: rows are inserted, never updated or deleted.
+
+    A correction is a new row whose ``corrects_id`` points at the row it corrects.
+    ``id`` order is append order; ``at`` is the wall clock and may jump.
+    """
+
+    __tablename__ = "actions"
+    __table_args__ = (Index("ix_actions_incident_id_id", "incident_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    playbook_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    details: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), nullable=True, index=True)
