@@ -26,13 +26,13 @@ _URL_SCHEMES = {"kbapp"}
 
 SECTION_LABELS = {
     "zh": {"symptoms": "症状", "prevention": "预防措施", "steps": "应急步骤", "verification": "验证",
-           "escalation": "升级", "expected": "预期结果", "copy": "复制", "goto": "第 {n} 步",
+           "escalation": "升级", "expected": "预期结果", "copy": "复制命令", "goto": "第 {n} 步",
            "owner": "负责人", "version": "版本", "reviewed": "复核日期", "levels": "故障级别",
            "stale": "此预案已超过一年未复核（上次复核 {date}），使用前请确认内容仍然有效。",
            "lessons": "经验教训", "stats": "历史事件中：跳过 {skipped} 次，失败 {failed} 次"},
     "en": {"symptoms": "Symptoms", "prevention": "Prevention", "steps": "Emergency steps",
            "verification": "Verification", "escalation": "Escalation", "expected": "Expected",
-           "copy": "Copy", "goto": "step {n}", "owner": "Owner", "version": "Version",
+           "copy": "Copy command", "goto": "step {n}", "owner": "Owner", "version": "Version",
            "reviewed": "Reviewed", "levels": "Fault levels",
            "stale": "Not reviewed for over a year (last review {date}); check that it still holds before use.",
            "lessons": "Lessons", "stats": "In past incidents: skipped {skipped}×, failed {failed}×"},
@@ -99,7 +99,7 @@ def _step_html(step: Step, labels: dict, lessons: list[str], stats: dict | None)
         out.append(body)
     for index, command in enumerate(step.commands):
         out.append(f"<pre>{_e(command)}</pre>")
-        out.append(f'<p class="copy"><a href="kbapp:copy/{step.number}/{index}">⧉ {labels["copy"]}</a></p>')
+        out.append(f'<p class="copy"><a href="kbapp:copy/{step.number}/{index}">{labels["copy"]}</a></p>')
     if step.expected:
         out.append(f'<p class="expected">✔ {labels["expected"]}: {_e(step.expected)}</p>')
     for decision in step.decisions:

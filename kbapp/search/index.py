@@ -83,6 +83,10 @@ class SearchIndex:
 
     def _open(self) -> None:
         """Open and validate; on any problem leave ``_problem`` set and no index open."""
+        with self._read_lock:  # searches on other threads see the old state or the new one
+            self._open_unlocked()
+
+    def _open_unlocked(self) -> None:
         self._close_readers()
         self._problem = None
         if not self.dir.is_dir() or not windex.exists_in(str(self.dir)):
@@ -273,8 +277,14 @@ class SearchIndex:
                 return None
             if self._searcher is None:
                 self._searcher = self._ix.searcher()
-            elif not self._searcher.up_to_date():
-                self._refresh_searcher()
+            else:
+                try:
+                    stale = not self._searcher.up_to_date()
+                except Exception:  # the files under it were replaced by a rebuild
+                    self._open_unlocked()
+                    return self.searcher()
+                if stale:
+                    self._refresh_searcher()
             return self._searcher
 
     def cjk_terms(self, searcher) -> list[str]:

@@ -1,0 +1,71 @@
+"""Start the desktop client: ``kbapp`` with no subcommand."""
+
+from __future__ import annotations
+
+import sys
+
+
+def _missing_qt_libraries_hint() -> str:
+    return ("Qt could not start its window system plugin. On Debian/Ubuntu install:\n"
+            "  sudo apt-get install libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
+            "libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 "
+            "libfontconfig1 libdbus-1-3 fonts-wqy-microhei")
+
+
+def create_application(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setOrganizationName("kbapp")
+    app.setApplicationName("kbapp")
+    app.setApplicationDisplayName("kbapp")
+    return app
+
+
+def apply_style(app) -> None:
+    from PySide6.QtGui import QIcon
+
+    from kbapp.resources import ui_dir
+
+    style = ui_dir() / "style.qss"
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    icon = ui_dir() / "icons" / "kbapp.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def run_gui(home: str | None = None, db: str | None = None) -> int:
+    try:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QMessageBox
+    except ImportError as exc:
+        print(f"kbapp: PySide6 is not installed or cannot load ({exc}). Run the README's setup command.", file=sys.stderr)
+        return 2
+    from kbapp.facade import KnowledgeBase
+    from kbapp.gui.i18n import effective_language, install_translators
+    from kbapp.gui.main_window import MainWindow
+    from kbapp.home import HomeError
+
+    try:
+        app = create_application()
+    except Exception as exc:  # no display, or the xcb plugin's libraries are missing
+        print(f"kbapp: {exc}\n{_missing_qt_libraries_hint()}", file=sys.stderr)
+        return 2
+    settings = QSettings()  # created after the application, so it knows the app's name
+    language = effective_language(settings)
+    translators = install_translators(app, language)  # noqa: F841 - kept alive until exit
+    apply_style(app)
+    try:
+        kb = KnowledgeBase.open(home=home, db_url=db)
+    except HomeError as exc:
+        QMessageBox.critical(None, "kbapp", str(exc))
+        print(f"kbapp: {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(kb, language=language, settings=settings)
+    window.show()
+    window.start()
+    try:
+        return app.exec()
+    finally:
+        kb.close()

@@ -1,0 +1,368 @@
+"""The main window: search, filter, read. Everything slow runs through OperationRunner."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar,
+    QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
+
+from kbapp.gui.filter_bar import FilterBar
+from kbapp.gui.models import ProblemsModel, ResultsModel
+from kbapp.gui.operations import OperationRunner
+from kbapp.gui.problems import ProblemsDialog
+from kbapp.gui.reader import ReaderView
+from kbapp.gui.result_delegate import ResultDelegate
+from kbapp.gui.search_controller import SearchController, SearchRequest
+from kbapp.gui.settings_dialog import SettingsDialog
+
+
+class MainWindow(QMainWindow):
+    index_ready = Signal()  # the library is loaded and the index is up to date
+    document_shown = Signal(str)
+
+    def __init__(self, kb, language: str = "en", settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.kb = kb
+        self.language = language
+        self.chinese = language.startswith("zh")
+        self.settings = settings if settings is not None else QSettings()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("kbapp — Emergency knowledge base"))
+        self.runner = OperationRunner(self)
+        self.runner.operation_failed.connect(self._show_failure)
+        self.search = SearchController(kb, self.runner, parent=self)
+        self.search.results_ready.connect(self._show_results)
+        self.search.search_failed.connect(lambda message: self.statusBar().showMessage(self.tr("Search failed: %1").replace("%1", message), 8000))
+        self.results_model = ResultsModel(self)
+        self.problems_model = ProblemsModel(self)
+        self._problems_dialog: ProblemsDialog | None = None
+        self._build_widgets()
+        self._build_actions()
+        self._build_status_bar()
+        self._restore_state()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        self.search_box = QLineEdit(central)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setPlaceholderText(self.tr("Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600"))
+        self.search_box.textChanged.connect(self._query_changed)
+        self.search_box.installEventFilter(self)
+        self.suggestion = QLabel(central)
+        self.suggestion.setObjectName("suggestionLabel")
+        self.suggestion.setTextFormat(Qt.TextFormat.RichText)
+        self.suggestion.linkActivated.connect(self._accept_suggestion)
+        self.suggestion.hide()
+        self.filters = FilterBar(self.chinese, central)
+        self.filters.changed.connect(self._query_changed)
+        self.results_view = QListView(central)
+        self.results_view.setObjectName("resultsView")
+        self.results_view.setModel(self.results_model)
+        self.results_view.setItemDelegate(ResultDelegate(self.results_view, chinese=self.chinese))
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setUniformItemSizes(True)
+        self.results_view.selectionModel().currentChanged.connect(lambda current, _prev: self._preview(current.row()))
+        self.results_view.activated.connect(lambda index: self.open_result(index.row()))
+        self.results_view.installEventFilter(self)
+        self.reader = ReaderView(central)
+        self.reader.command_copied.connect(self._command_copied)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.results_view)
+        self.splitter.addWidget(self.reader)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.suggestion)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _action(self, text: str, slot, shortcuts=(), name: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        keys = []
+        for shortcut in shortcuts:
+            keys.extend(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) else [QKeySequence(shortcut)])
+        keys = [k for k in keys if not k.isEmpty()]
+        if keys:
+            action.setShortcuts(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.focus_search_action = self._action(self.tr("&Find…"), self.focus_search,
+                                                ("Ctrl+K", QKeySequence.StandardKey.Find), "focusSearchAction")
+        self.clear_search_action = self._action(self.tr("&Clear Search"), self.clear_search, (), "clearSearchAction")
+        self.clear_search_action.setShortcut(QKeySequence("Esc"))
+        self.clear_search_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.search_box.addAction(self.clear_search_action)
+        self.import_action = self._action(self.tr("&Import Markdown…"), self.import_files,
+                                          (QKeySequence.StandardKey.Open,), "importAction")
+        self.preferences_action = self._action(self.tr("&Preferences…"), self.show_preferences,
+                                               (QKeySequence.StandardKey.Preferences, "Ctrl+,"), "preferencesAction")
+        self.quit_action = self._action(self.tr("&Quit"), self.close, (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "quitAction")
+        self.problems_action = self._action(self.tr("Library &Problems"), self.show_problems, ("Ctrl+Shift+P",), "problemsAction")
+        self.rebuild_action = self._action(self.tr("&Rebuild Index"), self.rebuild_index, (), "rebuildAction")
+        self.zoom_in_action = self._action(self.tr("Zoom &In"), lambda: self.reader.zoomIn(1), (QKeySequence.StandardKey.ZoomIn,), "zoomInAction")
+        self.zoom_out_action = self._action(self.tr("Zoom &Out"), lambda: self.reader.zoomOut(1), (QKeySequence.StandardKey.ZoomOut,), "zoomOutAction")
+        self.focus_results_action = self._action(self.tr("Go to &Results"), self.results_view.setFocus, ("Ctrl+1",), "focusResultsAction")
+        self.focus_reader_action = self._action(self.tr("Go to &Reader"), self.reader.setFocus, ("Ctrl+2",), "focusReaderAction")
+        self.about_action = self._action(self.tr("&About kbapp"), self.show_about, (), "aboutAction")
+        menus = self.menuBar()
+        file_menu = menus.addMenu(self.tr("&File"))
+        file_menu.addActions([self.import_action, self.preferences_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.focus_search_action, self.clear_search_action])
+        view_menu = menus.addMenu(self.tr("&View"))
+        view_menu.addActions([self.focus_results_action, self.focus_reader_action, self.zoom_in_action,
+                              self.zoom_out_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.problems_action)
+        library_menu = menus.addMenu(self.tr("&Library"))
+        library_menu.addActions([self.rebuild_action])
+        help_menu = menus.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.index_label = QLabel(self.tr("Loading library…"), self)
+        self.index_label.setObjectName("indexLabel")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("indexProgress")
+        self.progress.setMaximumWidth(180)
+        self.progress.hide()
+        self.problems_button = QPushButton(self)
+        self.problems_button.setObjectName("problemsButton")
+        self.problems_button.setFlat(True)
+        self.problems_button.clicked.connect(self.show_problems)
+        self.problems_button.hide()
+        self.home_label = QLabel(self.tr("Data: %1").replace("%1", str(self.kb.home.root)), self)
+        self.home_label.setObjectName("homeLabel")
+        bar.addWidget(self.index_label)
+        bar.addWidget(self.progress)
+        bar.addPermanentWidget(self.problems_button)
+        bar.addPermanentWidget(self.home_label)
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    # -- start-up -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the library and bring the index up to date, in the background."""
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.runner.write(lambda progress: self._load_and_sync(progress, force=False), self._index_synced,
+                          self._index_failed, self._index_progress)
+        self._query_changed()
+
+    def _load_and_sync(self, progress, force: bool):
+        """Runs on the write lane: parse the library, then index what changed."""
+        self.kb.reload_library()
+        report = self.kb.sync_index(progress=progress, force=force)
+        return report, self.kb.problems(), sorted({t for d in self.kb.documents() for t in d.tags}, key=str.lower)
+
+    def _index_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.index_label.setText(self.tr("Building index… %1 of %2").replace("%1", str(done)).replace("%2", str(total)))
+
+    def _index_synced(self, outcome) -> None:
+        report, problems, tags = outcome
+        self.progress.hide()
+        count = len(self.kb.documents())
+        self.index_label.setText(self.tr("Index up to date: %n document(s)", "", count))
+        self.problems_model.set_problems(problems)
+        self._update_problems_button(len(problems))
+        self.filters.set_tags(tags)
+        self.search.refresh()
+        self.index_ready.emit()
+
+    def _index_failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.index_label.setText(self.tr("Index unavailable"))
+        self._show_failure(exc)
+
+    def _update_problems_button(self, count: int) -> None:
+        self.problems_button.setText(self.tr("⚠ %n library problem(s)", "", count))
+        self.problems_button.setVisible(count > 0)
+
+    # -- searching --------------------------------------------------------------------------------
+    def current_request(self) -> SearchRequest:
+        return SearchRequest(self.search_box.text().strip(), **self.filters.values())
+
+    def _query_changed(self, *_args) -> None:
+        self.search.request(self.current_request())
+
+    def _show_results(self, request: SearchRequest, results) -> None:
+        self.results_model.set_results(results)
+        if results.suggestion:
+            text = self.tr("Did you mean: %1?").replace("%1", f'<a href="suggest">{_escape(results.suggestion)}</a>')
+            if results.corrected:
+                text = self.tr("No results for “%1”; showing results for %2.").replace("%1", _escape(results.query)).replace(
+                    "%2", f'<a href="suggest">{_escape(results.suggestion)}</a>')
+            self.suggestion.setText(text)
+            self.suggestion.setProperty("suggested", results.suggestion)
+            self.suggestion.show()
+        elif request.text and not results.hits:
+            self.suggestion.setText(self.tr("No results for “%1”.").replace("%1", _escape(request.text)))
+            self.suggestion.show()
+        else:
+            self.suggestion.hide()
+        if results.hits:
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+
+    def _accept_suggestion(self, _link: str) -> None:
+        suggested = self.suggestion.property("suggested")
+        if suggested:
+            self.search_box.setText(suggested)
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def clear_search(self) -> None:
+        self.search_box.clear()
+        self.filters.clear()
+
+    # -- reading ------------------------------------------------------------------------------------
+    def _preview(self, row: int) -> None:
+        hit = self.results_model.hit(row)
+        if hit is not None and hit.id != self.reader.document_id:
+            self.show_document(hit.id)
+
+    def open_result(self, row: int | None = None) -> None:
+        if row is None:
+            row = max(self.results_view.currentIndex().row(), 0)
+        hit = self.results_model.hit(row)
+        if hit is None:
+            return
+        self.results_view.selectionModel().setCurrentIndex(self.results_model.index(row, 0),
+                                                           QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if hit.id != self.reader.document_id:
+            self.show_document(hit.id)
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_document(self, doc_id: str) -> None:
+        lang = self.language
+
+        def render():
+            doc = self.kb.get(doc_id)
+            return (doc, self.kb.render_html(doc_id, lang=lang)) if doc is not None else (None, "")
+
+        def shown(result) -> None:
+            doc, html = result
+            if doc is None:
+                return
+            self.reader.show_document(doc, html)
+            self.document_shown.emit(doc_id)
+
+        self.runner.query(render, shown)
+
+    def _command_copied(self, doc_id: str, step: int, _index: int) -> None:
+        self.statusBar().showMessage(self.tr("Command of step %1 copied to the clipboard").replace("%1", str(step)), 4000)
+
+    # -- keyboard ---------------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if watched is self.search_box and key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                self._move_selection(key)
+                return True
+            if watched is self.search_box and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.search.refresh()  # do not wait for the debounce
+                self.open_result()
+                return True
+            if watched is self.results_view and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_result()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move_selection(self, key: int) -> None:
+        rows = self.results_model.rowCount()
+        if not rows:
+            return
+        row = self.results_view.currentIndex().row()
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}[Qt.Key(key)]
+        row = min(max(row + step, 0), rows - 1)
+        self.results_view.setCurrentIndex(self.results_model.index(row, 0))
+
+    # -- other actions ------------------------------------------------------------------------------------
+    def show_problems(self) -> None:
+        if self._problems_dialog is None:
+            self._problems_dialog = ProblemsDialog(self.problems_model, self)
+        self._problems_dialog.show()
+        self._problems_dialog.raise_()
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Import Markdown files"), "",
+                                                self.tr("Markdown (*.md *.markdown *.txt);;All files (*)"))
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[str]) -> None:
+        from pathlib import Path
+
+        self.runner.write(lambda: self.kb.import_paths([Path(p) for p in paths]), self._imported)
+
+    def _imported(self, result) -> None:
+        lines = [self.tr("Imported %1, failed %2.").replace("%1", str(len(result.imported))).replace("%2", str(len(result.failed)))]
+        lines += [f"{source}: {reason}" for source, reason in result.failed[:20]]
+        self.statusBar().showMessage(lines[0], 8000)
+        self.problems_model.set_problems(self.kb.problems())
+        self._update_problems_button(self.problems_model.rowCount())
+        self.search.refresh()
+        if result.failed:
+            QMessageBox.warning(self, self.tr("Import"), "\n".join(lines))
+
+    def rebuild_index(self) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.index_label.setText(self.tr("Rebuilding index…"))
+        self.runner.write(lambda progress: self._load_and_sync(progress, force=True), self._index_synced,
+                          self._index_failed, self._index_progress)
+
+    def show_preferences(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() and dialog.language_changed():
+            QMessageBox.information(self, self.tr("Preferences"), self.tr("The new language applies when kbapp is restarted."))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About kbapp"), self.tr(
+            "kbapp: an offline knowledge base of emergency playbooks for IT operations support.\nData home: %1").replace(
+            "%1", str(self.kb.home.root)))
+
+    def _show_failure(self, exc: BaseException) -> None:
+        message = str(exc) or type(exc).__name__
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, self.tr("kbapp"), message)
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+        self.runner.shutdown()
+        super().closeEvent(event)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

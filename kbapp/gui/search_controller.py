@@ -1,0 +1,78 @@
+"""Search as you type: one debounce timer, one search in flight, the latest input wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kbapp.search import SearchResults
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str
+    kind: str | None = None
+    category: str | None = None
+    level: str | None = None
+    tag: str | None = None
+    limit: int = 50
+
+
+class SearchController(QObject):
+    results_ready = Signal(object, object)  # SearchRequest, SearchResults
+    search_failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, kb, runner, interval_ms: int = 60, parent: QObject | None = None):
+        super().__init__(parent)
+        self._kb = kb
+        self._runner = runner
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._fire)
+        self._latest: SearchRequest | None = None
+        self._in_flight: SearchRequest | None = None
+
+    @property
+    def latest(self) -> SearchRequest | None:
+        return self._latest
+
+    def request(self, request: SearchRequest) -> None:
+        self._latest = request
+        self._timer.start()  # restarts: typing keeps pushing the search back
+
+    def refresh(self) -> None:
+        """Run the latest request again now (after the index changed)."""
+        if self._latest is not None:
+            self._timer.stop()
+            self._fire()
+
+    def _fire(self) -> None:
+        if self._in_flight is not None or self._latest is None:
+            return  # when the running search ends, it starts the latest one
+        request = self._in_flight = self._latest
+        self.busy_changed.emit(True)
+        self._runner.query(
+            lambda: self._kb.search(request.text, limit=request.limit, kind=request.kind,
+                                    category=request.category, level=request.level, tag=request.tag),
+            lambda results: self._finished(request, results),
+            lambda exc: self._failed(request, exc),
+        )
+
+    def _finished(self, request: SearchRequest, results: SearchResults) -> None:
+        self._in_flight = None
+        if request == self._latest:
+            self.busy_changed.emit(False)
+            self.results_ready.emit(request, results)
+        elif not self._timer.isActive():
+            self._fire()  # stale: drop it and search for what the user typed since
+
+    def _failed(self, request: SearchRequest, exc: BaseException) -> None:
+        self._in_flight = None
+        if request == self._latest:
+            self.busy_changed.emit(False)
+            self.search_failed.emit(str(exc))
+        elif not self._timer.isActive():
+            self._fire()

@@ -1,0 +1,426 @@
+"""IncidentService: every change to an incident, as an action appended to the log.
+
+Each public method validates its input first and raises IncidentError (naming the
+field) before anything is written; each write is one committed transaction, so an
+action that a method returned is on disk. Actions are only ever inserted: a
+correction is a new action pointing at the old one. Results are plain records
+(kbapp.incidents.records), safe to hand to another thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kbapp.incidents import deadlines as dl
+from kbapp.incidents import lifecycle as lc
+from kbapp.incidents import records as rec
+from kbapp.incidents.errors import IncidentError
+from kbapp.incidents.escalation import EscalationChain, chain_path, load_chain, save_chain
+from kbapp.incidents.validate import (
+    MAX_TITLE_CHARS, check_answer, check_category, check_channel, check_id, check_level, check_line,
+    check_notified_at, check_result, check_text, default_actor)
+from kbapp.model import Document
+from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class IncidentService:
+    def __init__(self, store, kb, *, clock: Callable[[], dt.datetime] | None = None, actor: str | None = None):
+        self.store = store
+        self.kb = kb
+        self.clock = clock or _utc_now
+        self.default_actor = actor  # the engineer's name from settings; None = the login name
+
+    # -- helpers ---------------------------------------------------------------------------
+    def now(self) -> dt.datetime:
+        value = self.clock()
+        if value.tzinfo is None:
+            raise ValueError("the service clock must return timezone-aware datetimes")
+        return value.astimezone(dt.UTC)
+
+    def _actor(self, actor: str | None) -> str:
+        return check_line(actor or self.default_actor or default_actor(), "actor", required=True)
+
+    def _playbook(self, playbook_id: Any) -> Document:
+        pid = check_line(playbook_id, "playbook_id", required=True)
+        try:
+            doc = self.kb.get(pid)
+        except ImportError as exc:
+            raise IncidentError(f"playbook_id: the playbook library is not available ({exc})",
+                                field="playbook_id") from None
+        if doc is None:
+            raise IncidentError(f"playbook_id: no playbook {pid!r} in the library", field="playbook_id")
+        return doc
+
+    def _doc_or_none(self, playbook_id: str) -> Document | None:
+        try:
+            return self.kb.get(playbook_id)
+        except ImportError:
+            return None
+
+    @staticmethod
+    def _row(s: Session, incident_id: int) -> IncidentRow:
+        row = s.get(IncidentRow, incident_id)
+        if row is None:
+            raise IncidentError(f"incident_id: no incident #{incident_id}", field="incident_id")
+        return row
+
+    @staticmethod
+    def _append(s: Session, row: IncidentRow, kind: str, *, actor: str, at: dt.datetime, step: int | None = None,
+                playbook_id: str | None = None, details: str = "", payload: dict | None = None,
+                corrects_id: int | None = None) -> rec.Action:
+        action = ActionRow(incident_id=row.id, at=at, actor=actor, kind=kind, step=step, playbook_id=playbook_id,
+                           details=details, payload=payload or {}, corrects_id=corrects_id)
+        s.add(action)
+        row.updated_at = at
+        s.flush()  # assigns the id
+        return rec.action_from_row(action)
+
+    def _write(self, incident_id: int, work: Callable[[Session, IncidentRow, dt.datetime], Any]) -> Any:
+        def run(s: Session) -> Any:
+            return work(s, self._row(s, incident_id), self.now())
+        return self.store.write(run)
+
+    @staticmethod
+    def _require_working(row: IncidentRow, what: str) -> None:
+        if not lc.is_working(row.status):
+            raise IncidentError(
+                f"status: incident #{row.id} is {row.status}; set it back to responding before {what}",
+                field="status")
+
+    # -- starting and attaching --------------------------------------------------------------
+    def start(self, title: str, level: str, description: str = "", category: str = "", channel: str = "phone",
+              reporter: str = "", responsible: str = "", playbook_ids: Iterable[str] = (), actor: str | None = None,
+              notified_at: dt.datetime | None = None) -> rec.Incident:
+        title = check_line(title, "title", required=True, max_chars=MAX_TITLE_CHARS)
+        level = check_level(level)
+        description = check_text(description, "description")
+        category, channel = check_category(category), check_channel(channel)
+        reporter = check_line(reporter, "reporter", max_chars=200)
+        responsible = check_line(responsible, "responsible", max_chars=200)
+        actor = self._actor(actor)
+        if isinstance(playbook_ids, str):
+            playbook_ids = [playbook_ids]
+        docs = {}
+        for pid in playbook_ids:
+            doc = self._playbook(pid)
+            docs.setdefault(doc.id, doc)
+        now = self.now()
+        notified_at = check_notified_at(notified_at, now)
+
+        def work(s: Session) -> int:
+            row = IncidentRow(title=title, description=description, level=level, category=category,
+                              channel=channel, reporter=reporter, responsible=responsible, status=lc.OPEN,
+                              summary="", created_by=actor, created_at=now, notified_at=notified_at,
+                              updated_at=now)
+            s.add(row)
+            s.flush()
+            self._append(s, row, rec.CREATED, actor=actor, at=now, details=description,
+                         payload={"title": title, "level": level, "category": category, "channel": channel,
+                                  "reporter": reporter, "responsible": responsible})
+            for position, doc in enumerate(docs.values()):
+                self._attach(s, row, doc, position, actor, now)
+            return row.id
+
+        return self.get(self.store.write(work))
+
+    def _attach(self, s: Session, row: IncidentRow, doc: Document, position: int, actor: str,
+                now: dt.datetime) -> rec.Action:
+        s.add(IncidentPlaybookRow(incident_id=row.id, playbook_id=doc.id, position=position, attached_at=now,
+                                  attached_by=actor))
+        return self._append(s, row, rec.PLAYBOOK_ATTACHED, actor=actor, at=now, playbook_id=doc.id,
+                            payload={"title": doc.title, "title_en": doc.title_en})
+
+    def suggest_playbooks(self, description: str, limit: int = 5) -> list:
+        """Search hits for playbooks matching the description; [] if search is unavailable."""
+        text = check_text(description, "description")
+        if not text.strip():
+            return []
+        try:
+            return list(self.kb.search(text, limit=limit, kind="playbook").hits)
+        except (ImportError, OSError):
+            return []
+
+    def attach_playbook(self, incident_id: int, playbook_id: str, actor: str | None = None) -> rec.Action:
+        incident_id, doc, actor = check_id(incident_id), self._playbook(playbook_id), self._actor(actor)
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            self._require_working(row, "attaching playbooks")
+            attached = [p.playbook_id for p in row.playbooks]
+            if doc.id in attached:
+                raise IncidentError(f"playbook_id: {doc.id!r} is already attached to incident #{row.id}",
+                                    field="playbook_id")
+            return self._attach(s, row, doc, len(attached), actor, now)
+
+        return self._write(incident_id, work)
+
+    # -- working the playbook ----------------------------------------------------------------
+    def _resolve_step(self, incident_id: int, step_number: Any, playbook_id: str | None):
+        incident = self.get(incident_id)
+        if playbook_id is None:
+            if not incident.playbook_ids:
+                raise IncidentError(f"playbook_id: incident #{incident_id} has no playbook attached",
+                                    field="playbook_id")
+            if len(incident.playbook_ids) > 1:
+                raise IncidentError(f"playbook_id: incident #{incident_id} has several playbooks "
+                                    f"({', '.join(incident.playbook_ids)}); say which", field="playbook_id")
+            playbook_id = incident.playbook_ids[0]
+        doc = self._playbook(playbook_id)
+        if doc.id not in incident.playbook_ids:
+            raise IncidentError(f"playbook_id: {doc.id!r} is not attached to incident #{incident_id}",
+                                field="playbook_id")
+        number = check_id(step_number, "step")
+        step = doc.step(number)
+        if step is None:
+            raise IncidentError(f"step: playbook {doc.id!r} has no step {number} (it has 1–{len(doc.steps)})",
+                                field="step")
+        return doc, step
+
+    def _auto_respond(self, s: Session, row: IncidentRow, actor: str, now: dt.datetime) -> None:
+        # Working a step is responding: the response deadline is met by the first one.
+        if row.status == lc.OPEN:
+            self._change_status(s, row, lc.RESPONDING, actor, now, payload_extra={"auto": True})
+
+    def step(self, incident_id: int, step_number: int, result: str, note: str = "", playbook_id: str | None = None,
+             goto: int | None = None, actor: str | None = None) -> rec.Action:
+        """Record a step's result; ``goto`` follows a decision to the step it names."""
+        incident_id = check_id(incident_id)
+        result, note, actor = check_result(result), check_text(note, "note"), self._actor(actor)
+        doc, step = self._resolve_step(incident_id, step_number, playbook_id)
+        payload: dict[str, Any] = {"result": result, "step_title": step.title}
+        if goto is not None:
+            target = check_id(goto, "goto")
+            if doc.step(target) is None:
+                raise IncidentError(f"goto: playbook {doc.id!r} has no step {target}", field="goto")
+            payload["goto"] = target
+            decision = next((d for d in step.decisions if d.target == target), None)
+            if decision is not None:
+                payload["decision"] = decision.condition
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            self._require_working(row, "recording steps")
+            self._auto_respond(s, row, actor, now)
+            return self._append(s, row, rec.STEP, actor=actor, at=now, step=step.number, playbook_id=doc.id,
+                                details=note, payload=payload)
+
+        return self._write(incident_id, work)
+
+    def copy_command(self, incident_id: int, step_number: int, index: int = 0, playbook_id: str | None = None,
+                     actor: str | None = None) -> rec.Action:
+        """Log that a step's command was copied; the command is in ``payload["command"]``."""
+        incident_id, actor = check_id(incident_id), self._actor(actor)
+        doc, step = self._resolve_step(incident_id, step_number, playbook_id)
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(step.commands):
+            raise IncidentError(f"index: step {step.number} of {doc.id!r} has {len(step.commands)} command(s); "
+                                f"{index!r} is not one of them", field="index")
+        command = step.commands[index]
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            self._require_working(row, "copying commands")
+            return self._append(s, row, rec.COMMAND_COPIED, actor=actor, at=now, step=step.number,
+                                playbook_id=doc.id, payload={"command": command, "index": index})
+
+        return self._write(incident_id, work)
+
+    def note(self, incident_id: int, text: str, actor: str | None = None) -> rec.Action:
+        incident_id, text, actor = check_id(incident_id), check_text(text, "note", required=True), self._actor(actor)
+        return self._write(incident_id, lambda s, row, now: self._append(s, row, rec.NOTE, actor=actor, at=now,
+                                                                         details=text))
+
+    def record_plan(self, incident_id: int, text: str, emergency: bool = False,
+                    actor: str | None = None) -> rec.Action:
+        """The handling plan (故障处理方案) or, for level I, the emergency plan (应急方案) was given."""
+        incident_id, text, actor = check_id(incident_id), check_text(text, "plan", required=True), self._actor(actor)
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            if row.status == lc.CLOSED:
+                raise IncidentError(f"status: incident #{row.id} is closed", field="status")
+            if emergency:
+                row.emergency_plan_at = row.emergency_plan_at or now
+            else:
+                row.plan_at = row.plan_at or now
+            return self._append(s, row, rec.EMERGENCY_PLAN if emergency else rec.PLAN, actor=actor, at=now,
+                                details=text)
+
+        return self._write(incident_id, work)
+
+    # -- status, level, escalation, corrections --------------------------------------------
+    def _change_status(self, s: Session, row: IncidentRow, new: str, actor: str, now: dt.datetime,
+                       details: str = "", payload_extra: dict | None = None) -> rec.Action:
+        old = row.status
+        lc.check_transition(old, new)
+        if old == lc.OPEN:
+            row.responded_at = row.responded_at or now
+        if new == lc.RESOLVED:
+            row.resolved_at, row.summary = now, details
+        elif new == lc.RESPONDING and old == lc.RESOLVED:
+            row.resolved_at = None  # reopened: the fault came back
+        elif new == lc.REPORT_SUBMITTED:
+            row.report_submitted_at = now
+        elif new == lc.CLOSED:
+            row.closed_at = now
+        row.status = new
+        return self._append(s, row, rec.STATUS, actor=actor, at=now, details=details,
+                            payload={"from": old, "to": new, **(payload_extra or {})})
+
+    def set_status(self, incident_id: int, status: str, note: str = "", actor: str | None = None) -> rec.Action:
+        incident_id, status = check_id(incident_id), lc.check_status(status)
+        note, actor = check_text(note, "note"), self._actor(actor)
+        if status == lc.RESOLVED:
+            return self.resolve(incident_id, note, actor=actor)
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            if status == lc.CLOSED and row.status == lc.OPEN and not note.strip():
+                raise IncidentError("note: say why an incident is closed without being worked", field="note")
+            return self._change_status(s, row, status, actor, now, details=note)
+
+        return self._write(incident_id, work)
+
+    def resolve(self, incident_id: int, summary: str, actor: str | None = None) -> rec.Action:
+        incident_id, actor = check_id(incident_id), self._actor(actor)
+        summary = check_text(summary, "summary", required=True)
+        return self._write(incident_id, lambda s, row, now: self._change_status(s, row, lc.RESOLVED, actor, now,
+                                                                                details=summary))
+
+    def change_level(self, incident_id: int, level: str, reason: str = "", actor: str | None = None) -> rec.Action:
+        incident_id, level = check_id(incident_id), check_level(level)
+        reason, actor = check_text(reason, "reason"), self._actor(actor)
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            if row.status == lc.CLOSED:
+                raise IncidentError(f"status: incident #{row.id} is closed", field="status")
+            if row.level == level:
+                raise IncidentError(f"level: incident #{row.id} is already level {level}", field="level")
+            old, row.level = row.level, level
+            return self._append(s, row, rec.LEVEL, actor=actor, at=now, details=reason,
+                                payload={"from": old, "to": level})
+
+        return self._write(incident_id, work)
+
+    def escalate(self, incident_id: int, answer: bool | str, to_person: str = "", deadline: str = "",
+                 note: str = "", actor: str | None = None) -> rec.Action:
+        """Record the answer to "escalate to the superior?" (and to whom, if yes)."""
+        incident_id, actor, note = check_id(incident_id), self._actor(actor), check_text(note, "note")
+        yes = check_answer(answer)
+        deadline = check_line(deadline, "deadline")
+        if deadline and deadline not in dl.LABELS:
+            raise IncidentError(f"deadline: {deadline!r} is not one of {', '.join(dl.LABELS)}", field="deadline")
+        to_person = check_line(to_person, "to_person", max_chars=200)
+        chain = self.chain()
+        incident = self.get(incident_id)
+        if yes and not to_person:
+            boss = chain.superior(incident.responsible) if incident.responsible else None
+            if boss is None:
+                raise IncidentError("to_person: say who to escalate to (the escalation chain has no superior for "
+                                    f"{incident.responsible or 'an unassigned incident'!r})", field="to_person")
+            to_person = boss.name
+        payload: dict[str, Any] = {"answer": "yes" if yes else "no", "deadline": deadline}
+        person = chain.get(to_person) if yes else None
+        if yes:
+            payload.update(to=to_person, role=person.role if person else "", phone=person.phone if person else "")
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            if row.status == lc.CLOSED:
+                raise IncidentError(f"status: incident #{row.id} is closed", field="status")
+            return self._append(s, row, rec.ESCALATION, actor=actor, at=now, details=note, payload=payload)
+
+        return self._write(incident_id, work)
+
+    def correct(self, action_id: int, text: str, actor: str | None = None) -> rec.Action:
+        """Append a correction to an earlier action; the original stays as it was."""
+        action_id, actor = check_id(action_id, "action_id"), self._actor(actor)
+        text = check_text(text, "text", required=True)
+
+        def work(s: Session) -> rec.Action:
+            original = s.get(ActionRow, action_id)
+            if original is None:
+                raise IncidentError(f"action_id: no action #{action_id}", field="action_id")
+            row = self._row(s, original.incident_id)
+            return self._append(s, row, rec.CORRECTION, actor=actor, at=self.now(), step=original.step,
+                                playbook_id=original.playbook_id, details=text, corrects_id=original.id,
+                                payload={"corrects_kind": original.kind})
+
+        return self.store.write(work)
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, incident_id: int) -> rec.Incident:
+        incident_id = check_id(incident_id)
+
+        def work(s: Session) -> rec.Incident:
+            row = s.scalars(select(IncidentRow).where(IncidentRow.id == incident_id)
+                            .options(selectinload(IncidentRow.playbooks))).one_or_none()
+            if row is None:
+                raise IncidentError(f"incident_id: no incident #{incident_id}", field="incident_id")
+            return rec.incident_from_row(row)
+
+        return self.store.read(work)
+
+    def list_incidents(self, open_only: bool = False) -> list[rec.Incident]:
+        """Newest first; ``open_only`` leaves out closed incidents."""
+        query = select(IncidentRow).options(selectinload(IncidentRow.playbooks)).order_by(IncidentRow.id.desc())
+        if open_only:
+            query = query.where(IncidentRow.status != lc.CLOSED)
+        return self.store.read(lambda s: [rec.incident_from_row(r) for r in s.scalars(query)])
+
+    list = list_incidents  # noqa: A003 - the name the GUI and CLI use
+
+    def timeline(self, incident_id: int, kinds: Iterable[str] | None = None) -> list[rec.Action]:
+        """The incident's actions in the order they were logged, with corrections linked."""
+        incident_id = check_id(incident_id)
+        columns = ActionRow.__table__.c
+        query = select(columns).where(columns.incident_id == incident_id).order_by(columns.id)
+        if kinds is not None:
+            query = query.where(columns.kind.in_(tuple(kinds)))
+
+        def work(s: Session) -> list[rec.Action]:
+            self._row(s, incident_id)
+            return [rec.action_from_row(r) for r in s.execute(query)]
+
+        actions = self.store.read(work)
+        corrections: dict[int, list[int]] = {}
+        for action in actions:
+            if action.corrects_id is not None:
+                corrections.setdefault(action.corrects_id, []).append(action.id)
+        if not corrections:
+            return actions
+        return [replace(a, corrected_by=tuple(corrections.get(a.id, ()))) for a in actions]
+
+    def runner(self, incident_id: int) -> list[rec.RunnerState]:
+        """Where the engineer is in each attached playbook (replayed from the log)."""
+        incident = self.get(incident_id)
+        steps = self.timeline(incident.id, kinds=(rec.STEP, rec.PLAYBOOK_ATTACHED))
+        attached = {a.playbook_id: a.at for a in steps if a.kind == rec.PLAYBOOK_ATTACHED}
+        return [rec.replay_runner(pid, self._doc_or_none(pid), steps, attached.get(pid))
+                for pid in incident.playbook_ids]
+
+    def deadlines(self, incident: rec.Incident | int, now: dt.datetime | None = None) -> list[dl.Deadline]:
+        if not isinstance(incident, rec.Incident):
+            incident = self.get(incident)
+        return dl.compute_deadlines(incident.milestones(), now or self.now())
+
+    def response_escalation(self, incident: rec.Incident | int, now: dt.datetime | None = None):
+        """(steps due by now, the person they reach in the chain or None) for a missed response."""
+        if not isinstance(incident, rec.Incident):
+            incident = self.get(incident)
+        chain = self.chain()
+        path = chain.path_up(incident.responsible) if incident.responsible else []
+        steps = dl.escalation_steps(incident.notified_at, now or self.now(), incident.responded_at,
+                                    chain_length=max(len(path) - 1, 0) if path else None)
+        return steps, chain.escalation_target(incident.responsible, steps)
+
+    # -- the escalation chain ----------------------------------------------------------------
+    def chain(self) -> EscalationChain:
+        return load_chain(chain_path(self.kb.home.root))
+
+    def save_chain(self, chain: EscalationChain) -> None:
+        save_chain(chain_path(self.kb.home.root), chain)
+

@@ -1,0 +1,43 @@
+"""GUI fixtures: offscreen Qt, a fresh data home and settings file per test."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from kbapp.facade import KnowledgeBase  # noqa: E402
+
+INDEX_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def kb(tmp_path):
+    base = KnowledgeBase.open(home=tmp_path / "home")
+    yield base
+    base.close()
+
+
+@pytest.fixture
+def make_window(qtbot, kb, settings):
+    """Builds a MainWindow on the shipped library and waits until its index is ready."""
+    from kbapp.gui.main_window import MainWindow
+
+    def make(language: str = "en", start: bool = True, knowledge_base=None):
+        window = MainWindow(knowledge_base or kb, language=language, settings=settings)
+        qtbot.addWidget(window)
+        window.show()
+        if start:
+            with qtbot.waitSignal(window.index_ready, timeout=INDEX_TIMEOUT_MS):
+                window.start()
+        return window
+
+    return make

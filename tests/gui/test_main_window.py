@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+
+from kbapp.gui.models import HitRole
+
+
+def _first_id(window):
+    hit = window.results_model.hit(0)
+    return hit.id if hit else None
+
+
+def _type_query(qtbot, window, text):
+    """ASCII as key presses; Chinese the way an input method delivers it (a commit)."""
+    window.search_box.clear()
+    window.search_box.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(window.search_box, text)
+    else:
+        event = QInputMethodEvent()
+        event.setCommitString(text)
+        QApplication.sendEvent(window.search_box, event)
+
+
+def test_typing_a_chinese_query_shows_the_matching_playbook_first(qtbot, make_window):
+    window = make_window()
+    _type_query(qtbot, window, "配置丢失")
+    qtbot.waitUntil(lambda: _first_id(window) == "config-loss", timeout=10_000)
+    assert window.results_model.data(window.results_model.index(0, 0), HitRole).category == "config-loss"
+
+
+def test_keyboard_only_flow_opens_the_playbook(qtbot, make_window):
+    window = make_window()
+    window.reader.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search_box.hasFocus)
+    qtbot.keyClicks(window.search_box, "config lost")
+    qtbot.waitUntil(lambda: _first_id(window) == "config-loss", timeout=10_000)
+    with qtbot.waitSignal(window.document_shown, timeout=10_000) as shown:
+        qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    assert shown.args == ["config-loss"] or window.reader.document_id == "config-loss"
+    qtbot.waitUntil(lambda: window.reader.document_id == "config-loss")
+    text = window.reader.toPlainText()
+    assert "配置丢失" in text and "1." in text
+    # Arrow keys in the search box move through the results.
+    window.search_box.setFocus()
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Down)
+    assert window.results_view.currentIndex().row() == 1
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
+    assert window.search_box.text() == ""
+
+
+def test_filters_narrow_the_results(qtbot, make_window):
+    window = make_window()
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 5, timeout=10_000)
+    everything = window.results_model.rowCount()
+    combo = window.filters.category
+    combo.setCurrentIndex(combo.findData("data-loss"))
+    qtbot.waitUntil(lambda: 0 < window.results_model.rowCount() < everything, timeout=10_000)
+    hits = [window.results_model.hit(r) for r in range(window.results_model.rowCount())]
+    assert {h.category for h in hits} == {"data-loss"}
+    level = window.filters.level
+    level.setCurrentIndex(level.findData("IV"))
+    qtbot.waitUntil(lambda: window.results_model.rowCount() == 0 or all(
+        "IV" in window.results_model.hit(r).levels for r in range(window.results_model.rowCount())), timeout=10_000)
+
+
+def test_did_you_mean_appears_for_a_typo(qtbot, make_window):
+    window = make_window()
+    _type_query(qtbot, window, "configuraton")
+    qtbot.waitUntil(lambda: window.suggestion.isVisible(), timeout=10_000)
+    assert "configuration" in window.suggestion.text()
+
+
+def test_reader_renders_sanitised_markdown(qtbot, make_window, kb):
+    hostile = kb.home.imported / "hostile.md"
+    hostile.write_text("# 危险文档 Hostile\n\n正文<script>alert('x')</script>\n\n<img src=\"http://example.com/x.png\">\n",
+                       encoding="utf-8")
+    window = make_window()
+    with qtbot.waitSignal(window.document_shown, timeout=10_000):
+        window.show_document("imported/hostile")
+    html = window.reader.toHtml()
+    assert "alert" not in html and "example.com" not in html
+    assert "正文" in window.reader.toPlainText()
+
+
+def test_copy_link_puts_the_command_on_the_clipboard(qtbot, make_window, kb):
+    window = make_window()
+    with qtbot.waitSignal(window.document_shown, timeout=10_000):
+        window.show_document("config-loss")
+    doc = kb.get("config-loss")
+    step = next(s for s in doc.steps if s.commands)
+    with qtbot.waitSignal(window.reader.command_copied, timeout=5_000):
+        window.reader.copy_command(step.number, 0)
+    assert QGuiApplication.clipboard().text() == step.commands[0]
+
+
+def test_problems_panel_lists_broken_files(qtbot, make_window, kb):
+    (kb.home.imported / "broken.md").write_text("---\nid: broken\ntitle: [unclosed\n---\n# x\n", encoding="utf-8")
+    window = make_window()
+    assert window.problems_button.isVisible()
+    window.show_problems()
+    dialog = window._problems_dialog
+    assert dialog.isVisible()
+    files = {dialog.proxy.index(r, 0).data() for r in range(dialog.proxy.rowCount())}
+    assert any(f.endswith("broken.md") for f in files)
+    # The rest of the library still works.
+    _type_query(qtbot, window, "数据丢失")
+    qtbot.waitUntil(lambda: _first_id(window) == "data-loss", timeout=10_000)
+
+
+def test_window_state_is_restored(qtbot, make_window, settings):
+    window = make_window(start=False)
+    window.resize(700, 500)  # the offscreen screen is 800x600
+    window.splitter.setSizes([200, 700])
+    window.close()
+    again = make_window(start=False)
+    assert again.size().width() == 700
+    assert again.splitter.sizes()[0] < again.splitter.sizes()[1]
+
+
+def test_actions_carry_standard_shortcuts_and_appear_in_menus(make_window):
+    window = make_window(start=False)
+    shortcuts = {s.toString() for s in window.focus_search_action.shortcuts()}
+    assert "Ctrl+K" in shortcuts and "Ctrl+F" in shortcuts
+    menu_actions = {a for menu in window.menuBar().actions() for a in menu.menu().actions()}
+    for action in (window.focus_search_action, window.import_action, window.quit_action, window.problems_action,
+                   window.preferences_action):
+        assert action in menu_actions
