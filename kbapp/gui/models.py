@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP, QAbstractListModel, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt,
+)
 
 from kbapp.model import CATEGORIES, Problem
 from kbapp.search import SearchHit, SearchResults
@@ -68,7 +70,8 @@ class ResultsModel(QAbstractListModel):
 
 
 class ProblemsModel(QAbstractTableModel):
-    COLUMNS = ("File", "Line", "Severity", "Message")
+    COLUMNS = (QT_TRANSLATE_NOOP("ProblemsModel", "File"), QT_TRANSLATE_NOOP("ProblemsModel", "Line"),
+               QT_TRANSLATE_NOOP("ProblemsModel", "Severity"), QT_TRANSLATE_NOOP("ProblemsModel", "Message"))
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -22,7 +22,7 @@ from kbapp.model import CATEGORIES
 FORMATS = ("md", "csv", "html")
 CSV_COLUMNS = ("action_id", "time", "time_utc", "actor", "kind", "playbook_id", "step", "summary", "details",
                "corrects_id", "corrected_by")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _STATE_LABELS = {"ok": "正常 ok", "close": "临近 close", "passed": "已超时 passed", "met": "已完成 met"}
 
 
@@ -68,8 +68,11 @@ def _incident_fields(incident: Incident, tz: dt.tzinfo | None) -> list[tuple[str
 
 
 def _deadline_cells(deadline: Deadline, tz: dt.tzinfo | None) -> list[str]:
-    return [deadline.label, format_time(deadline.due_at, tz), _STATE_LABELS.get(deadline.state, deadline.state),
-            format_remaining(deadline.remaining)]
+    if deadline.met_at is not None:
+        left = f"{format_time(deadline.met_at, tz)}{' (late 超时)' if deadline.late else ''}"
+    else:
+        left = format_remaining(deadline.remaining)
+    return [deadline.label, format_time(deadline.due_at, tz), _STATE_LABELS.get(deadline.state, deadline.state), left]
 
 
 def _action_cells(action: Action, tz: dt.tzinfo | None) -> list[str]:
@@ -100,7 +103,7 @@ def to_markdown(incident: Incident, actions: list[Action], deadlines: list[Deadl
     lines += [f"- **{name}**: {md_escape(value)}" for name, value in _incident_fields(incident, tz) if value]
     if deadlines:
         lines += ["", "## 时限 Deadlines", ""]
-        lines += _md_table(["时限 Deadline", "截止 Due", "状态 State", "剩余 Remaining"],
+        lines += _md_table(["时限 Deadline", "截止 Due", "状态 State", "剩余或完成时间 Left / met at"],
                            [_deadline_cells(d, tz) for d in deadlines])
     lines += ["", "## 时间线 Timeline", ""]
     lines += _md_table(["#", "时间 Time", "人员 Actor", "类型 Kind", "内容 Details"],
@@ -136,7 +139,7 @@ def to_csv(incident: Incident, actions: list[Action], tz: dt.tzinfo | None = Non
 
 _CSS = """body{font-family:system-ui,"Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top;
-text-align:left}th{background:#f4f4f4}tr.corrected td{color:#888;text-decoration:line-through}
+text-align:left}th{background:#f4f4f4}tr.corrected td{color:#777;font-style:italic}
 .passed{color:#b00020;font-weight:bold}.close{color:#b36b00;font-weight:bold}.met{color:#2e7d32}"""
 
 
@@ -153,7 +156,7 @@ def to_html(incident: Incident, actions: list[Action], deadlines: list[Deadline]
     out.append("</dl>")
     if deadlines:
         out += ["<h2>时限 Deadlines</h2>", "<table><tr><th>时限 Deadline</th><th>截止 Due</th><th>状态 State</th>"
-                "<th>剩余 Remaining</th></tr>"]
+                "<th>剩余或完成时间 Left / met at</th></tr>"]
         for d in deadlines:
             cells = _deadline_cells(d, tz)
             out.append(f'<tr class="{_h(d.state)}">' + "".join(f"<td>{_h(c)}</td>" for c in cells) + "</tr>")

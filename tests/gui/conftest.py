@@ -38,6 +38,8 @@ def make_window(qtbot, kb, settings):
         if start:
             with qtbot.waitSignal(window.index_ready, timeout=INDEX_TIMEOUT_MS):
                 window.start()
+            # The first results preview the top document; let that settle before the test acts.
+            qtbot.waitUntil(lambda: window.reader.document_id is not None, timeout=INDEX_TIMEOUT_MS)
         return window
 
     return make

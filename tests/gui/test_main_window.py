@@ -79,8 +79,8 @@ def test_reader_renders_sanitised_markdown(qtbot, make_window, kb):
     hostile.write_text("# 危险文档 Hostile\n\n正文<script>alert('x')</script>\n\n<img src=\"http://example.com/x.png\">\n",
                        encoding="utf-8")
     window = make_window()
-    with qtbot.waitSignal(window.document_shown, timeout=10_000):
-        window.show_document("imported/hostile")
+    window.show_document("imported/hostile")
+    qtbot.waitUntil(lambda: window.reader.document_id == "imported/hostile", timeout=10_000)
     html = window.reader.toHtml()
     assert "alert" not in html and "example.com" not in html
     assert "正文" in window.reader.toPlainText()
@@ -88,8 +88,8 @@ def test_reader_renders_sanitised_markdown(qtbot, make_window, kb):
 
 def test_copy_link_puts_the_command_on_the_clipboard(qtbot, make_window, kb):
     window = make_window()
-    with qtbot.waitSignal(window.document_shown, timeout=10_000):
-        window.show_document("config-loss")
+    window.show_document("config-loss")
+    qtbot.waitUntil(lambda: window.reader.document_id == "config-loss", timeout=10_000)
     doc = kb.get("config-loss")
     step = next(s for s in doc.steps if s.commands)
     with qtbot.waitSignal(window.reader.command_copied, timeout=5_000):

@@ -1,0 +1,58 @@
+"""Debounced search: one job in flight, the latest request wins, stale results are dropped."""
+
+from __future__ import annotations
+
+import threading
+
+from kbapp.gui.operations import OperationRunner
+from kbapp.gui.search_controller import SearchController, SearchRequest
+from kbapp.search import SearchHit, SearchResults
+
+
+class SlowKnowledgeBase:
+    """Blocks the search for 'slow' until released, so the test controls the order."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.started = threading.Event()
+        self.queries: list[str] = []
+
+    def search(self, text, **_filters):
+        self.queries.append(text)
+        if text == "slow":
+            self.started.set()
+            self.release.wait(10)
+        hit = SearchHit(id=text, kind="playbook", title=text, title_en="", category="", levels=(), tags=(),
+                        score=1.0, path="", snippet="")
+        return SearchResults(query=text, hits=[hit], total=1)
+
+
+def test_a_stale_search_never_overwrites_a_newer_one(qtbot):
+    kb = SlowKnowledgeBase()
+    runner = OperationRunner()
+    controller = SearchController(kb, runner, interval_ms=1)
+    shown: list[str] = []
+    controller.results_ready.connect(lambda request, results: shown.append(results.query))
+
+    controller.request(SearchRequest("slow"))
+    qtbot.waitUntil(kb.started.is_set)
+    controller.request(SearchRequest("fast"))  # typed while "slow" is still running
+    with qtbot.waitSignal(controller.results_ready, timeout=10_000) as blocker:
+        kb.release.set()
+    assert blocker.args[1].query == "fast"
+    assert shown == ["fast"]
+    assert kb.queries == ["slow", "fast"]  # one job in flight: "fast" waited for "slow"
+    runner.shutdown()
+
+
+def test_typing_quickly_runs_only_the_last_query(qtbot):
+    kb = SlowKnowledgeBase()
+    kb.release.set()
+    runner = OperationRunner()
+    controller = SearchController(kb, runner, interval_ms=50)
+    with qtbot.waitSignal(controller.results_ready, timeout=10_000) as blocker:
+        for text in ("d", "da", "dat", "data"):
+            controller.request(SearchRequest(text))
+    assert blocker.args[1].query == "data"
+    assert kb.queries == ["data"]
+    runner.shutdown()
