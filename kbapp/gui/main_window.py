@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.results_view.setModel(self.results_model)
         self.results_view.setItemDelegate(ResultDelegate(self.results_view, chinese=self.chinese))
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results_view.setUniformItemSizes(True)
+        self.results_view.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap snippets on resize
         self.results_view.selectionModel().currentChanged.connect(lambda current, _prev: self._preview(current.row()))
         self.results_view.activated.connect(lambda index: self.open_result(index.row()))
         self.results_view.installEventFilter(self)

@@ -63,6 +63,9 @@ class ResultDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        # Title line plus a two-line snippet, whatever the snippet's length.
-        line = option.fontMetrics.lineSpacing()
-        return QSize(max(option.rect.width(), 200), line * 3 + 14)
+        # As tall as the content, but never more than a title and three snippet lines.
+        width = option.widget.viewport().width() if option.widget is not None else 400
+        option.rect.setWidth(width)
+        height = self._document(option, index).size().height()
+        cap = option.fontMetrics.lineSpacing() * 4 + 16
+        return QSize(width, int(min(height, cap)) + 2)

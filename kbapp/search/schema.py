@@ -41,9 +41,13 @@ _EMPHASIS_RE = re.compile(r"(\*\*|__|`)")
 _BLANKS_RE = re.compile(r"\n\s*\n+")
 
 
+_H1_LINE_RE = re.compile(r"^#\s.*$", re.M)  # the title, indexed in its own field
+
+
 def plain_text(markdown_text: str) -> str:
     """Markdown reduced to its words, for indexing and snippets."""
-    text = _FENCE_LINE_RE.sub("", markdown_text)
+    text = _H1_LINE_RE.sub("", markdown_text)
+    text = _FENCE_LINE_RE.sub("", text)
     text = _HEADING_RE.sub("", text)
     text = _LINK_RE.sub(r"\1", text)
     text = _TAG_RE.sub(" ", text)

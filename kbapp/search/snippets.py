@@ -30,7 +30,7 @@ def _match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def make_snippet(text: str, terms: set[str], width: int = 160) -> str:
+def make_snippet(text: str, terms: set[str], width: int = 120) -> str:
     text = " ".join(text.split())  # one line: result lists show two lines at most
     spans = _match_spans(text, terms) if terms else []
     if not spans:
