@@ -46,10 +46,13 @@ _H2_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
 def section_key(heading: str) -> str | None:
+    """The known section a heading names: a name alone or followed by a space or bracket
+    (``## 升级 Escalation``), so that ``## 升级说明`` stays a free-text section."""
     text = heading.strip().lower()
     for key, names in SECTION_NAMES.items():
-        if any(text.startswith(name) for name in names):
-            return key
+        for name in names:
+            if text == name or (text.startswith(name) and text[len(name)] in " \t(（:："):
+                return key
     return None
 
 
