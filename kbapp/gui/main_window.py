@@ -6,10 +6,11 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar,
-    QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from kbapp.gui.filter_bar import FilterBar
+from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
 from kbapp.gui.problems import ProblemsDialog
@@ -82,7 +83,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.suggestion)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        self.incidents = IncidentsPage(self.kb, self.runner, self.settings, self.chinese, self)
+        self.incidents.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.incidents.incident_started.connect(lambda _id: self.show_incidents())
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("pages")
+        self.pages.addTab(central, self.tr("Knowledge base"))
+        self.pages.addTab(self.incidents, self.tr("Incidents"))
+        self.setCentralWidget(self.pages)
 
     def _action(self, text: str, slot, shortcuts=(), name: str = "") -> QAction:
         action = QAction(text, self)
@@ -117,6 +125,7 @@ class MainWindow(QMainWindow):
         self.focus_results_action = self._action(self.tr("Go to &Results"), self.results_view.setFocus, ("Ctrl+1",), "focusResultsAction")
         self.focus_reader_action = self._action(self.tr("Go to &Reader"), self.reader.setFocus, ("Ctrl+2",), "focusReaderAction")
         self.about_action = self._action(self.tr("&About kbapp"), self.show_about, (), "aboutAction")
+        self._build_incident_actions()
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         file_menu.addActions([self.import_action, self.preferences_action])
@@ -131,8 +140,52 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.problems_action)
         library_menu = menus.addMenu(self.tr("&Library"))
         library_menu.addActions([self.rebuild_action])
+        incident_menu = menus.addMenu(self.tr("&Incident"))
+        incident_menu.addActions([self.new_incident_action, self.incident_from_playbook_action, self.show_incidents_action])
+        incident_menu.addSeparator()
+        incident_menu.addActions([self.step_done_action, self.step_skip_action, self.step_fail_action,
+                                  self.log_note_action, self.plan_action])
+        incident_menu.addMenu(self.incidents.status_menu(incident_menu))
+        incident_menu.addActions([self.resolve_action, self.level_action, self.export_timeline_action])
+        incident_menu.addSeparator()
+        incident_menu.addAction(self.chain_action)
         help_menu = menus.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
+
+    def _build_incident_actions(self) -> None:
+        page = self.incidents
+        self.new_incident_action = self._action(self.tr("&New Incident…"), lambda: page.new_incident(),
+                                                (QKeySequence.StandardKey.New, "Ctrl+N"), "newIncidentAction")
+        self.incident_from_playbook_action = self._action(
+            self.tr("New Incident with This &Playbook…"), lambda: page.new_incident(self.reader.document_id),
+            ("Ctrl+Shift+N",), "incidentFromPlaybookAction")
+        self.show_incidents_action = self._action(self.tr("Show &Incidents"), self.show_incidents, ("Ctrl+3",),
+                                                  "showIncidentsAction")
+        self.step_done_action = self._action(self.tr("Step &Done"), lambda: self._record_step("done"),
+                                             ("Ctrl+Return",), "stepDoneAction")
+        self.step_skip_action = self._action(self.tr("Step &Skipped"), lambda: self._record_step("skipped"),
+                                             ("Ctrl+Alt+S",), "stepSkipAction")
+        self.step_fail_action = self._action(self.tr("Step &Failed"), lambda: self._record_step("failed"),
+                                             ("Ctrl+Alt+F",), "stepFailAction")
+        self.log_note_action = self._action(self.tr("&Log a Note"), self._focus_note, ("Ctrl+L",), "logNoteAction")
+        self.plan_action = self._action(self.tr("Record Handling &Plan…"), page.record_plan, (), "planAction")
+        self.resolve_action = self._action(self.tr("&Resolve…"), page.resolve, (), "resolveAction")
+        self.level_action = self._action(self.tr("Change &Level…"), page.change_level, (), "levelAction")
+        self.export_timeline_action = self._action(self.tr("&Export Timeline…"), page.export_timeline, ("Ctrl+E",),
+                                                   "exportTimelineAction")
+        self.chain_action = self._action(self.tr("Escalation &Chain…"), page.edit_chain, (), "chainAction")
+
+    def show_incidents(self) -> None:
+        self.pages.setCurrentWidget(self.incidents)
+
+    def _record_step(self, result: str) -> None:
+        panel = self.incidents.view.current_panel()
+        if self.pages.currentWidget() is self.incidents and panel is not None:
+            panel.record(result)
+
+    def _focus_note(self) -> None:
+        self.show_incidents()
+        self.incidents.view.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -172,6 +225,8 @@ class MainWindow(QMainWindow):
         self.runner.write(lambda progress: self._load_and_sync(progress, force=False), self._index_synced,
                           self._index_failed, self._index_progress)
         self._query_changed()
+        # Open incidents resume where their action log ends (migrations run on the write lane).
+        self.runner.write(lambda: self.kb.store, lambda _store: self.incidents.reload_list(), self._show_failure)
 
     def _load_and_sync(self, progress, force: bool):
         """Runs on the write lane: parse the library, then index what changed."""
@@ -235,6 +290,7 @@ class MainWindow(QMainWindow):
             self.search_box.setText(suggested)
 
     def focus_search(self) -> None:
+        self.pages.setCurrentIndex(0)
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 

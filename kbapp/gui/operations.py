@@ -7,42 +7,41 @@ submission order, because Whoosh and SQLite take one writer at a time.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 
-class _JobSignals(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int)
-
-
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[..., Any], signals: _JobSignals, with_progress: bool):
+    def __init__(self, runner: "OperationRunner", job_id: int, fn: Callable[..., Any], with_progress: bool):
         super().__init__()
         self.setAutoDelete(True)
-        self._fn = fn
-        self._signals = signals
-        self._with_progress = with_progress
+        self._runner, self._id, self._fn, self._with_progress = runner, job_id, fn, with_progress
 
     def run(self) -> None:
+        runner, job_id = self._runner, self._id
         try:
             if self._with_progress:
-                result = self._fn(lambda done, total: self._signals.progress.emit(done, total))
+                result = self._fn(lambda done, total: runner._progress.emit(job_id, done, total))
             else:
                 result = self._fn()
         except BaseException as exc:  # delivered to the UI, never lost in a worker thread
-            self._signals.failed.emit(exc)
+            runner._failed.emit(job_id, exc)
         else:
-            self._signals.succeeded.emit(result)
+            runner._succeeded.emit(job_id, result)
 
 
 class OperationRunner(QObject):
-    """Owns the read pool and the write lane; one per main window."""
+    """Owns the read pool and the write lane; one per main window. Call shutdown() before
+    the window goes away: it lets every accepted write finish."""
 
     operation_failed = Signal(object)  # exceptions without their own handler
+    # Emitted from worker threads; the queued connections below run them on the UI thread.
+    _succeeded = Signal(int, object)
+    _failed = Signal(int, object)
+    _progress = Signal(int, int, int)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -50,33 +49,39 @@ class OperationRunner(QObject):
         self.read_pool.setMaxThreadCount(2)
         self.write_lane = QThreadPool(self)
         self.write_lane.setMaxThreadCount(1)
-        self._live: set[_JobSignals] = set()
+        self._callbacks: dict[int, tuple[Callable | None, Callable | None, Callable | None]] = {}
+        self._ids = itertools.count(1)
+        self._closed = False
+        queued = Qt.ConnectionType.QueuedConnection
+        self._succeeded.connect(self._on_succeeded, queued)
+        self._failed.connect(self._on_failed, queued)
+        self._progress.connect(self._on_progress, queued)
 
     def _submit(self, pool: QThreadPool, fn, on_success, on_failure, on_progress) -> None:
-        signals = _JobSignals()  # created here, so it lives on the UI thread
-        self._live.add(signals)
+        if self._closed:
+            return  # the window is closing: nothing new starts
+        job_id = next(self._ids)
+        self._callbacks[job_id] = (on_success, on_failure, on_progress)
+        pool.start(_Job(self, job_id, fn, on_progress is not None))
 
-        def finish() -> None:
-            self._live.discard(signals)
+    def _on_succeeded(self, job_id: int, result) -> None:
+        on_success, _, _ = self._callbacks.pop(job_id, (None, None, None))
+        if on_success is not None and not self._closed:
+            on_success(result)
 
-        def succeeded(result) -> None:
-            finish()
-            if on_success is not None:
-                on_success(result)
+    def _on_failed(self, job_id: int, exc) -> None:
+        _, on_failure, _ = self._callbacks.pop(job_id, (None, None, None))
+        if self._closed:
+            return  # the window is gone; nobody is left to tell
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            self.operation_failed.emit(exc)
 
-        def failed(exc) -> None:
-            finish()
-            if on_failure is not None:
-                on_failure(exc)
-            else:
-                self.operation_failed.emit(exc)
-
-        queued = Qt.ConnectionType.QueuedConnection
-        signals.succeeded.connect(succeeded, queued)
-        signals.failed.connect(failed, queued)
-        if on_progress is not None:
-            signals.progress.connect(on_progress, queued)
-        pool.start(_Job(fn, signals, on_progress is not None))
+    def _on_progress(self, job_id: int, done: int, total: int) -> None:
+        callbacks = self._callbacks.get(job_id)
+        if callbacks is not None and callbacks[2] is not None and not self._closed:
+            callbacks[2](done, total)
 
     def query(self, fn: Callable[[], Any], on_success=None, on_failure=None) -> None:
         self._submit(self.read_pool, fn, on_success, on_failure, None)
@@ -86,12 +91,13 @@ class OperationRunner(QObject):
         self._submit(self.write_lane, fn, on_success, on_failure, on_progress)
 
     def busy(self) -> bool:
-        return bool(self._live)
+        return bool(self._callbacks)
 
     def wait_for_writes(self, msecs: int = -1) -> bool:
         return self.write_lane.waitForDone(msecs)
 
     def shutdown(self) -> None:
+        self._closed = True
         self.read_pool.clear()
         self.write_lane.waitForDone()  # every accepted write finishes before exit
         self.read_pool.waitForDone()

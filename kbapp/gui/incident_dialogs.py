@@ -1,0 +1,182 @@
+"""Dialogs of the incident runner: a new incident, and the team's escalation chain."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+)
+
+from kbapp.gui.incident_models import pick
+from kbapp.gui.incident_view import level_choices
+from kbapp.gui.models import category_label
+from kbapp.gui.search_controller import SearchController, SearchRequest
+from kbapp.incidents import records as rec
+from kbapp.model import CATEGORIES
+
+
+class NewIncidentDialog(QDialog):
+    """Log a call: the description suggests playbooks as it is typed (searched off the UI thread)."""
+
+    def __init__(self, kb, runner, chinese: bool, playbook_id: str | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("newIncidentDialog")
+        self.setWindowTitle(self.tr("New incident"))
+        self.resize(640, 560)
+        self.kb = kb
+        self.title = QLineEdit(self)
+        self.title.setObjectName("incidentTitleEdit")
+        self.level = QComboBox(self)
+        self.level.setObjectName("incidentLevel")
+        for label, value in level_choices(chinese):
+            self.level.addItem(label, value)
+        self.level.setCurrentIndex(1)
+        self.category = QComboBox(self)
+        self.category.addItem("—", "")
+        for key in CATEGORIES:
+            self.category.addItem(category_label(key, chinese), key)
+        self.channel = QComboBox(self)
+        for key in rec.CHANNELS:
+            self.channel.addItem(pick(rec.CHANNEL_LABELS[key], chinese), key)
+        self.reporter = QLineEdit(self)
+        self.responsible = QLineEdit(self)
+        self.description = QPlainTextEdit(self)
+        self.description.setObjectName("incidentDescription")
+        self.description.setTabChangesFocus(True)
+        self.suggestions = QListWidget(self)
+        self.suggestions.setObjectName("playbookSuggestions")
+        self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self._chosen: set[str] = {playbook_id} if playbook_id else set()
+        if playbook_id and (doc := kb.get(playbook_id)) is not None:
+            self._add_suggestion(playbook_id, doc.display_title, checked=True)
+        self.search = SearchController(kb, runner, interval_ms=250, parent=self)
+        self.search.results_ready.connect(self._show_suggestions)
+        self.title.textChanged.connect(self._describe_changed)
+        self.description.textChanged.connect(self._describe_changed)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color:#b71c1c;")
+        form = QFormLayout(self)
+        form.addRow(self.tr("Title:"), self.title)
+        form.addRow(self.tr("Fault level:"), self.level)
+        form.addRow(self.tr("Category:"), self.category)
+        form.addRow(self.tr("Came in by:"), self.channel)
+        form.addRow(self.tr("Reported by:"), self.reporter)
+        form.addRow(self.tr("Responsible:"), self.responsible)
+        form.addRow(self.tr("Description:"), self.description)
+        form.addRow(self.tr("Suggested playbooks:"), self.suggestions)
+        form.addRow(self.error)
+        form.addRow(buttons)
+
+    def _describe_changed(self) -> None:
+        text = f"{self.title.text()} {self.description.toPlainText()}".strip()
+        if text:
+            self.search.request(SearchRequest(text, kind="playbook", limit=6))
+
+    def _add_suggestion(self, doc_id: str, title: str, checked: bool) -> None:
+        item = QListWidgetItem(title, self.suggestions)
+        item.setData(Qt.ItemDataRole.UserRole, doc_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def _show_suggestions(self, _request, results) -> None:
+        self._chosen = set(self.playbook_ids())
+        self.suggestions.clear()
+        shown = set()
+        for doc_id in sorted(self._chosen):
+            if (doc := self.kb.get(doc_id)) is not None:
+                self._add_suggestion(doc_id, doc.display_title, True)
+                shown.add(doc_id)
+        for hit in results.hits:
+            if hit.id not in shown:
+                self._add_suggestion(hit.id, f"{hit.title} {hit.title_en}".strip(), False)
+        # The best match is checked for the engineer, who can uncheck it.
+        if not self._chosen and self.suggestions.count():
+            self.suggestions.item(0).setCheckState(Qt.CheckState.Checked)
+
+    def playbook_ids(self) -> list[str]:
+        ids = []
+        for row in range(self.suggestions.count()):
+            item = self.suggestions.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                ids.append(item.data(Qt.ItemDataRole.UserRole))
+        return ids
+
+    def values(self) -> dict:
+        return {
+            "title": self.title.text().strip(), "level": self.level.currentData(),
+            "category": self.category.currentData(), "channel": self.channel.currentData(),
+            "reporter": self.reporter.text().strip(), "responsible": self.responsible.text().strip(),
+            "description": self.description.toPlainText().strip(), "playbook_ids": self.playbook_ids(),
+        }
+
+    def accept(self) -> None:
+        if not self.title.text().strip():
+            self.error.setText(self.tr("The title is required."))
+            self.title.setFocus()
+            return
+        super().accept()
+
+
+class EscalationChainDialog(QDialog):
+    """Who answers to whom, with phone numbers: the team's own data, in the data home."""
+
+    COLUMNS = 4
+
+    def __init__(self, chain, parent=None):
+        super().__init__(parent)
+        self.setObjectName("escalationChainDialog")
+        self.setWindowTitle(self.tr("Escalation chain"))
+        self.resize(640, 360)
+        self.table = QTableWidget(0, self.COLUMNS, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("Phone"), self.tr("Reports to")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for person in chain.people:
+            self._add_row(person.name, person.role, person.phone, person.reports_to or "")
+        add = QPushButton(self.tr("Add person"), self)
+        add.clicked.connect(lambda: self._add_row("", "", "", ""))
+        remove = QPushButton(self.tr("Remove selected"), self)
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("A missed deadline is escalated to the responsible person's superior, level by level."), self))
+        layout.addWidget(self.table)
+        layout.addWidget(add)
+        layout.addWidget(remove)
+        layout.addWidget(buttons)
+
+    def _add_row(self, *values: str) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, value in enumerate(values):
+            self.table.setItem(row, column, QTableWidgetItem(value))
+
+    def people(self):
+        from kbapp.incidents.escalation import Person
+
+        people = []
+        for row in range(self.table.rowCount()):
+            cells = [(self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(self.COLUMNS)]
+            if any(cells):
+                people.append(Person(name=cells[0], role=cells[1], phone=cells[2], reports_to=cells[3] or None))
+        return people
+
+    def chain(self):
+        """The edited chain, or None after telling the user what is wrong with it."""
+        from kbapp.incidents.errors import IncidentError
+        from kbapp.incidents.escalation import EscalationChain
+
+        try:
+            return EscalationChain(tuple(self.people()))
+        except IncidentError as exc:
+            QMessageBox.warning(self, self.tr("Escalation chain"), str(exc))
+            return None
+
+    def accept(self) -> None:
+        if self.chain() is not None:
+            super().accept()

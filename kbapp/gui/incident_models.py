@@ -1,0 +1,211 @@
+"""Item models for the incident runner: open incidents, a playbook's steps, the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP, QAbstractListModel, QAbstractTableModel, QCoreApplication, QModelIndex,
+    QPersistentModelIndex, Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from kbapp.incidents import records as rec
+from kbapp.incidents.lifecycle import STATUS_LABELS
+
+LEVEL_COLOURS = {"I": "#c62828", "II": "#ef6c00", "III": "#b28704", "IV": "#616161"}
+RESULT_COLOURS = {rec.DONE: "#2e7d32", rec.SKIPPED: "#757575", rec.FAILED: "#c62828"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+def local_time(value: dt.datetime | None, with_date: bool = False) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    sign = "-" if delta.total_seconds() < 0 else ""
+    if days:
+        return f"{sign}{days}d {hours:02d}:{minutes:02d}"
+    return f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
+def pick(labels: tuple[str, str], chinese: bool) -> str:
+    return labels[0] if chinese else labels[1]
+
+
+class IncidentListModel(QAbstractListModel):
+    IncidentRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, chinese: bool = False, parent=None):
+        super().__init__(parent)
+        self.chinese = chinese
+        self._incidents: list[rec.Incident] = []
+
+    def set_incidents(self, incidents: list[rec.Incident]) -> None:
+        self.beginResetModel()
+        self._incidents = list(incidents)
+        self.endResetModel()
+
+    def incident(self, row: int) -> rec.Incident | None:
+        return self._incidents[row] if 0 <= row < len(self._incidents) else None
+
+    def row_of(self, incident_id: int) -> int:
+        return next((i for i, inc in enumerate(self._incidents) if inc.id == incident_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._incidents)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._incidents):
+            return None
+        incident = self._incidents[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
+            return f"#{incident.id} [{incident.level}] {incident.title}\n{status}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(LEVEL_COLOURS.get(incident.level, "#000000")))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return incident.description or incident.title
+        if role == self.IncidentRole:
+            return incident
+        return None
+
+
+class StepsModel(QAbstractTableModel):
+    """One playbook's steps as the runner replayed them; the timer column ticks."""
+
+    HEADERS = (QT_TRANSLATE_NOOP("StepsModel", "#"), QT_TRANSLATE_NOOP("StepsModel", "Step"),
+               QT_TRANSLATE_NOOP("StepsModel", "Result"), QT_TRANSLATE_NOOP("StepsModel", "Open for"))
+    TIMER_COLUMN = 3
+
+    def __init__(self, clock: Callable[[], dt.datetime], chinese: bool = False, parent=None):
+        super().__init__(parent)
+        self.clock = clock
+        self.chinese = chinese
+        self.state: rec.RunnerState | None = None
+
+    def set_state(self, state: rec.RunnerState | None) -> None:
+        self.beginResetModel()
+        self.state = state
+        self.endResetModel()
+
+    def step_at(self, row: int) -> rec.StepState | None:
+        if self.state is None or not 0 <= row < len(self.state.steps):
+            return None
+        return self.state.steps[row]
+
+    def row_of(self, number: int | None) -> int:
+        if self.state is None or number is None:
+            return -1
+        return next((i for i, s in enumerate(self.state.steps) if s.number == number), -1)
+
+    def tick(self) -> None:
+        if self.state is not None and self.state.steps:
+            rows = len(self.state.steps) - 1
+            self.dataChanged.emit(self.index(0, self.TIMER_COLUMN), self.index(rows, self.TIMER_COLUMN),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.state is None else len(self.state.steps)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return QCoreApplication.translate("StepsModel", self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        step = self.step_at(index.row()) if index.isValid() else None
+        if step is None:
+            return None
+        column = index.column()
+        current = self.state.current == step.number
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return step.number
+            if column == 1:
+                return step.title
+            if column == 2:
+                if step.result is None:
+                    return "▶" if current else ""
+                return pick(rec.RESULT_LABELS.get(step.result, (step.result, step.result)), self.chinese)
+            if column == 3 and current and step.opened_at is not None:
+                return format_duration(self.clock() - step.opened_at)
+            return None
+        if role == Qt.ItemDataRole.FontRole and current:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and step.result:
+            return QBrush(QColor(RESULT_COLOURS.get(step.result, "#000000")))
+        if role == Qt.ItemDataRole.ToolTipRole and step.note:
+            return step.note
+        return None
+
+
+class TimelineModel(QAbstractTableModel):
+    """The action log, newest last. New actions are appended rows, never a reset."""
+
+    HEADERS = (QT_TRANSLATE_NOOP("TimelineModel", "Time"), QT_TRANSLATE_NOOP("TimelineModel", "Actor"),
+               QT_TRANSLATE_NOOP("TimelineModel", "Action"), QT_TRANSLATE_NOOP("TimelineModel", "Details"))
+
+    def __init__(self, chinese: bool = False, parent=None):
+        super().__init__(parent)
+        self.chinese = chinese
+        self.actions: list[rec.Action] = []
+
+    def set_actions(self, actions: list[rec.Action]) -> None:
+        old_ids = [a.id for a in self.actions]
+        if old_ids and [a.id for a in actions[: len(old_ids)]] == old_ids and len(actions) > len(old_ids):
+            self.beginInsertRows(QModelIndex(), len(old_ids), len(actions) - 1)
+            self.actions = list(actions)
+            self.endInsertRows()
+            if any(a.corrected_by for a in actions[: len(old_ids)]):
+                self.dataChanged.emit(self.index(0, 0), self.index(len(old_ids) - 1, len(self.HEADERS) - 1))
+        elif [a.id for a in actions] != old_ids:
+            self.beginResetModel()
+            self.actions = list(actions)
+            self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.actions)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return QCoreApplication.translate("TimelineModel", self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.actions):
+            return None
+        action = self.actions[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return local_time(action.at)
+            if column == 1:
+                return action.actor
+            if column == 2:
+                return pick(rec.ACTION_LABELS.get(action.kind, (action.kind, action.kind)), self.chinese)
+            if column == 3:
+                return rec.describe_action(action)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"#{action.id} {local_time(action.at, with_date=True)}"
+        if role == Qt.ItemDataRole.FontRole and action.corrected_by:
+            font = QFont()
+            font.setStrikeOut(True)  # corrected later; the correction follows in the log
+            return font
+        return None

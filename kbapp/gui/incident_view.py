@@ -1,0 +1,282 @@
+"""One incident: header with live deadline countdowns, the playbooks' step runners,
+the timeline, and a note field. Reads and writes go through the OperationRunner."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QSplitter, QTableView,
+    QTabWidget, QVBoxLayout, QWidget,
+)
+
+from kbapp.gui.incident_models import LEVEL_COLOURS, TimelineModel, format_duration, pick
+from kbapp.gui.runner_panel import RunnerPanel
+from kbapp.incidents import deadlines as dl
+from kbapp.incidents import records as rec
+from kbapp.incidents.lifecycle import STATUS_LABELS
+from kbapp.model import LEVELS
+
+DEADLINE_STYLES = {
+    dl.OK: "background:#e8f5e9;color:#1b5e20;",
+    dl.CLOSE: "background:#ffe082;color:#6d4c00;",  # amber
+    dl.PASSED: "background:#c62828;color:#ffffff;",  # red
+    dl.MET: "background:#eeeeee;color:#616161;",
+}
+LEVEL_NAMES = {"I": ("紧急", "urgent"), "II": ("严重", "serious"), "III": ("较严重", "moderate"), "IV": ("普通", "ordinary")}
+
+
+class IncidentView(QWidget):
+    loaded = Signal(int)  # the incident's state is on screen (after a load or a write)
+    changed = Signal(int)  # a write to the incident was committed
+    failed = Signal(str)
+
+    def __init__(self, kb, runner, clock, actor, chinese: bool, parent=None):
+        super().__init__(parent)
+        self.kb, self.runner, self.clock, self.actor, self.chinese = kb, runner, clock, actor, chinese
+        self.incident: rec.Incident | None = None
+        self.chain = None
+        self.deadlines: list[dl.Deadline] = []
+        self._asked: set[tuple[int, str]] = set()  # (incident, deadline) already put to the user
+        self.escalation_prompt: QMessageBox | None = None
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("incidentTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.chips = QHBoxLayout()
+        self.chip_labels: dict[str, QLabel] = {}
+        self.escalation_label = QLabel(self)
+        self.escalation_label.setObjectName("escalationLabel")
+        self.escalation_label.setWordWrap(True)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("incidentError")
+        self.error_label.setStyleSheet("color:#b71c1c;")
+        self.error_label.setWordWrap(True)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("playbookTabs")
+        self.timeline_model = TimelineModel(chinese, self)
+        self.timeline = QTableView(self)
+        self.timeline.setObjectName("timelineView")
+        self.timeline.setModel(self.timeline_model)
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.verticalHeader().hide()
+        self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.timeline_model.rowsInserted.connect(lambda *_: self.timeline.scrollToBottom())
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setObjectName("incidentNote")
+        self.note_edit.setPlaceholderText(self.tr("Type a note and press Enter to log it (Ctrl+L)"))
+        self.note_edit.returnPressed.connect(self.log_note)
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.setObjectName("incidentSplitter")
+        body.addWidget(self.tabs)
+        body.addWidget(self.timeline)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addLayout(self.chips)
+        layout.addWidget(self.escalation_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(body, 1)
+        layout.addWidget(self.note_edit)
+        self.error_label.hide()
+        self.escalation_label.hide()
+
+    # -- loading --------------------------------------------------------------------------------
+    @property
+    def incident_id(self) -> int | None:
+        return self.incident.id if self.incident else None
+
+    def load(self, incident_id: int) -> None:
+        service = self.kb.incidents
+
+        def read():
+            return service.get(incident_id), service.runner(incident_id), service.timeline(incident_id), service.chain()
+
+        self.runner.query(read, self._show, lambda exc: self.failed.emit(str(exc)))
+
+    def _show(self, state) -> None:
+        incident, runners, actions, chain = state
+        switching = self.incident is None or self.incident.id != incident.id
+        self.incident, self.chain = incident, chain
+        for action in actions:
+            if action.kind == rec.ESCALATION and action.payload.get("deadline"):
+                self._asked.add((incident.id, action.payload["deadline"]))
+        level = LEVEL_NAMES.get(incident.level, ("", ""))
+        status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
+        colour = LEVEL_COLOURS.get(incident.level, "#000")
+        self.title_label.setText(
+            f'<span style="font-size:18px;font-weight:bold;">#{incident.id} {html.escape(incident.title)}</span> '
+            f'&nbsp;<span style="background:{colour};color:white;">&nbsp;{incident.level} {pick(level, self.chinese)}&nbsp;</span>'
+            f'&nbsp; {html.escape(status)}'
+            f'&nbsp; <span style="color:#555;">{html.escape(self.tr("Responsible:"))} {html.escape(incident.responsible or "—")}</span>')
+        self._show_runners(runners, switching)
+        if switching:
+            self.timeline_model.beginResetModel()
+            self.timeline_model.actions = []
+            self.timeline_model.endResetModel()
+        self.timeline_model.set_actions(actions)
+        self.tick()
+        self.loaded.emit(incident.id)
+
+    def _show_runners(self, runners: list[rec.RunnerState], rebuild: bool) -> None:
+        panels = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        if rebuild or [p.playbook_id for p in panels] != [r.playbook_id for r in runners]:
+            while self.tabs.count():
+                widget = self.tabs.widget(0)
+                self.tabs.removeTab(0)
+                widget.deleteLater()
+            panels = []
+            for state in runners:
+                panel = RunnerPanel(self.clock, self.chinese, self)
+                panel.step_result.connect(self._record_step)
+                panel.command_copied.connect(self._copy_command)
+                self.tabs.addTab(panel, f"{state.title} {state.title_en}".strip())
+                panels.append(panel)
+        for panel, state in zip(panels, runners):
+            panel.set_state(state)
+
+    def current_panel(self) -> RunnerPanel | None:
+        return self.tabs.currentWidget()
+
+    # -- writing ------------------------------------------------------------------------------------
+    def _write(self, fn) -> None:
+        incident_id = self.incident_id
+        self.error_label.hide()
+
+        def done(_result) -> None:
+            self.changed.emit(incident_id)
+            if self.incident_id == incident_id:
+                self.load(incident_id)
+
+        def failed(exc) -> None:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            self.failed.emit(str(exc))
+
+        self.runner.write(fn, done, failed)
+
+    def _record_step(self, playbook_id: str, number: int, result: str, note: str, goto) -> None:
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
+                                                   goto=goto, actor=actor))
+
+    def _copy_command(self, playbook_id: str, number: int, index: int, command: str) -> None:
+        QGuiApplication.clipboard().setText(command)
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.copy_command(incident_id, number, index, playbook_id=playbook_id,
+                                                           actor=actor))
+
+    def log_note(self) -> None:
+        text = self.note_edit.text().strip()
+        if not text or self.incident is None:
+            return
+        incident_id, actor = self.incident_id, self.actor()
+        self.note_edit.clear()
+        self._write(lambda: self.kb.incidents.note(incident_id, text, actor=actor))
+
+    def set_status(self, status: str, note: str = "") -> None:
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.set_status(incident_id, status, note=note, actor=actor))
+
+    def resolve(self, summary: str) -> None:
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.resolve(incident_id, summary, actor=actor))
+
+    def change_level(self, level: str, reason: str = "") -> None:
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.change_level(incident_id, level, reason=reason, actor=actor))
+
+    def record_plan(self, text: str, emergency: bool = False) -> None:
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.record_plan(incident_id, text, emergency=emergency, actor=actor))
+
+    # -- deadlines ------------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Once a second: countdowns, step timers, and the escalation question when one passes."""
+        if self.incident is None:
+            return
+        panel = self.current_panel()
+        if panel is not None:
+            panel.model.tick()
+        self.deadlines = dl.compute_deadlines(self.incident.milestones(), self.clock())
+        self._update_chips()
+        self._update_response_escalation()
+        for deadline in self.deadlines:
+            key = (self.incident.id, deadline.key)
+            if deadline.state == dl.PASSED and key not in self._asked and self.escalation_prompt is None:
+                self._asked.add(key)
+                self._ask_escalation(deadline)
+
+    def _update_chips(self) -> None:
+        keys = [d.key for d in self.deadlines]
+        for key in list(self.chip_labels):
+            if key not in keys:
+                self.chip_labels.pop(key).deleteLater()
+        for deadline in self.deadlines:
+            label = self.chip_labels.get(deadline.key)
+            if label is None:
+                label = QLabel(self)
+                label.setObjectName(f"deadline-{deadline.key}")
+                self.chips.addWidget(label)
+                self.chip_labels[deadline.key] = label
+            name = deadline.label_zh if self.chinese else deadline.label_en
+            if deadline.state == dl.MET:
+                text = f"{name} ✔"
+            elif deadline.state == dl.PASSED:
+                text = f"{name} {self.tr('overdue')} {format_duration(-deadline.remaining)}"
+            else:
+                text = f"{name} {format_duration(deadline.remaining)}"
+            label.setText(text)
+            label.setToolTip(self.tr("Due %1").replace("%1", deadline.due_at.astimezone().strftime("%Y-%m-%d %H:%M")))
+            label.setProperty("state", deadline.state)
+            label.setStyleSheet(f"{DEADLINE_STYLES.get(deadline.state, '')} padding:2px 6px; border-radius:3px;")
+
+    def deadline_state(self, key: str) -> str | None:
+        label = self.chip_labels.get(key)
+        return label.property("state") if label is not None else None
+
+    def _update_response_escalation(self) -> None:
+        incident, chain = self.incident, self.chain
+        if chain is None or not incident.responsible:
+            self.escalation_label.hide()
+            return
+        path = chain.path_up(incident.responsible)
+        steps = dl.escalation_steps(incident.notified_at, self.clock(), incident.responded_at,
+                                    chain_length=max(len(path) - 1, 0))
+        target = chain.escalation_target(incident.responsible, steps)
+        if target is None:
+            self.escalation_label.hide()
+            return
+        self.escalation_label.setText(self.tr("No response in time: escalate to %1 (%2, %3)").replace(
+            "%1", target.name).replace("%2", target.role or "—").replace("%3", target.phone or "—"))
+        self.escalation_label.show()
+
+    def _ask_escalation(self, deadline: dl.Deadline) -> None:
+        superior = self.chain.superior(self.incident.responsible) if self.chain and self.incident.responsible else None
+        name = deadline.label_zh if self.chinese else deadline.label_en
+        who = f"{superior.name} ({superior.role}, {superior.phone})" if superior else self.tr("the responsible person's superior")
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Deadline passed"),
+                          self.tr("The deadline “%1” has passed. Escalate to %2?").replace("%1", name).replace("%2", who),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("escalationPrompt")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        incident_id, actor, key = self.incident_id, self.actor(), deadline.key
+        # Without a chain entry the answer is still recorded, addressed to the role.
+        to_person = superior.name if superior else "上级 superior"
+
+        def answered(button: int) -> None:
+            self.escalation_prompt = None
+            yes = button == QMessageBox.StandardButton.Yes
+            self._write(lambda: self.kb.incidents.escalate(incident_id, yes, to_person=to_person if yes else "",
+                                                           deadline=key, actor=actor))
+
+        box.finished.connect(answered)
+        self.escalation_prompt = box
+        box.open()
+
+
+def level_choices(chinese: bool) -> list[tuple[str, str]]:
+    return [(f"{lv} {pick(LEVEL_NAMES[lv], chinese)}", lv) for lv in LEVELS]

@@ -1,0 +1,178 @@
+"""The incidents tab: open incidents on the left, the selected one on the right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog, QInputDialog, QLabel, QListView, QMenu, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from kbapp.gui.i18n import engineer_name
+from kbapp.gui.incident_dialogs import EscalationChainDialog, NewIncidentDialog
+from kbapp.gui.incident_models import IncidentListModel, pick
+from kbapp.gui.incident_view import IncidentView, level_choices
+from kbapp.incidents.lifecycle import RESOLVED, STATUS_LABELS, TRANSITIONS
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class IncidentsPage(QWidget):
+    incident_started = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, kb, runner, settings: QSettings, chinese: bool, parent=None):
+        super().__init__(parent)
+        self.kb, self.runner, self.settings, self.chinese = kb, runner, settings, chinese
+        self.clock = utc_now  # replaced by tests to move time forward
+        self.list_model = IncidentListModel(chinese, self)
+        self.list_view = QListView(self)
+        self.list_view.setObjectName("incidentList")
+        self.list_view.setModel(self.list_model)
+        self.list_view.selectionModel().currentChanged.connect(lambda current, _prev: self._select(current.row()))
+        self.view = IncidentView(kb, runner, lambda: self.clock(), lambda: engineer_name(self.settings), chinese, self)
+        self.view.changed.connect(lambda _id: self.reload_list())
+        self.view.failed.connect(self.message)
+        self.empty = QLabel(self.tr("No open incidents. Press Ctrl+N to log one."), self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.view)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.list_view)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.view.tick)
+        self.ticker.start()
+        self._select_after_reload: int | None = None
+
+    # -- the list -------------------------------------------------------------------------------------
+    def reload_list(self, select_id: int | None = None) -> None:
+        if select_id is not None:
+            self._select_after_reload = select_id
+        self.runner.query(lambda: self.kb.incidents.list_incidents(open_only=True), self._show_list,
+                          lambda exc: self.message.emit(str(exc)))
+
+    def _show_list(self, incidents) -> None:
+        wanted = self._select_after_reload or self.view.incident_id or self._last_selected()
+        self._select_after_reload = None
+        self.list_model.set_incidents(incidents)
+        row = self.list_model.row_of(wanted) if wanted else -1
+        if row < 0 and incidents:
+            row = 0
+        if row >= 0:
+            self.list_view.setCurrentIndex(self.list_model.index(row, 0))
+            self._select(row)
+        else:
+            self.stack.setCurrentWidget(self.empty)
+
+    def _last_selected(self) -> int | None:
+        value = self.settings.value("incidents/last")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def _select(self, row: int) -> None:
+        incident = self.list_model.incident(row)
+        if incident is None:
+            return
+        self.stack.setCurrentWidget(self.view)
+        self.settings.setValue("incidents/last", incident.id)
+        if incident.id != self.view.incident_id or self.view.incident is None or incident != self.view.incident:
+            self.view.load(incident.id)
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def new_incident(self, playbook_id: str | None = None) -> NewIncidentDialog:
+        dialog = NewIncidentDialog(self.kb, self.runner, self.chinese, playbook_id, self)
+        dialog.accepted.connect(lambda: self.start_incident(**dialog.values()))
+        dialog.open()
+        return dialog
+
+    def start_incident(self, **values) -> None:
+        actor = engineer_name(self.settings)
+
+        def started(incident) -> None:
+            self.incident_started.emit(incident.id)
+            self.reload_list(select_id=incident.id)
+
+        self.runner.write(lambda: self.kb.incidents.start(actor=actor, **values), started,
+                          lambda exc: self.message.emit(str(exc)))
+
+    def status_menu(self, parent) -> QMenu:
+        menu = QMenu(self.tr("Set status"), parent)
+        menu.aboutToShow.connect(lambda: self._fill_status_menu(menu))
+        return menu
+
+    def _fill_status_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        incident = self.view.incident
+        if incident is None:
+            return
+        for status in sorted(TRANSITIONS.get(incident.status, ())):
+            label = pick(STATUS_LABELS[status], self.chinese)
+            menu.addAction(label, lambda s=status: self.resolve() if s == RESOLVED else self.view.set_status(s))
+
+    def resolve(self) -> None:
+        if self.view.incident is None:
+            return
+        summary, ok = QInputDialog.getMultiLineText(self, self.tr("Resolve incident"),
+                                                    self.tr("How was it solved? (summary)"))
+        if ok and summary.strip():
+            self.view.resolve(summary.strip())
+
+    def change_level(self) -> None:
+        if self.view.incident is None:
+            return
+        choices = level_choices(self.chinese)
+        labels = [label for label, _ in choices]
+        current = [value for _, value in choices].index(self.view.incident.level)
+        label, ok = QInputDialog.getItem(self, self.tr("Fault level"), self.tr("New fault level:"), labels, current, False)
+        if ok:
+            self.view.change_level(dict(choices)[label])
+
+    def record_plan(self) -> None:
+        if self.view.incident is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("Handling plan"), self.tr("The handling plan (故障处理方案):"))
+        if ok and text.strip():
+            self.view.record_plan(text.strip())
+
+    def export_timeline(self) -> None:
+        incident = self.view.incident
+        if incident is None:
+            return
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export timeline"), f"incident-{incident.id}.md",
+                                                   "Markdown (*.md);;CSV (*.csv);;HTML (*.html)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        from kbapp.fsutil import atomic_write_text
+        from kbapp.incidents.export import export_timeline
+
+        fmt = {".csv": "csv", ".html": "html", ".htm": "html"}.get(path.suffix.lower(), "md")
+        incident, actions, deadlines = self.view.incident, list(self.view.timeline_model.actions), self.view.deadlines
+        self.runner.write(lambda: atomic_write_text(path, export_timeline(fmt, incident, actions, deadlines)),
+                          lambda _r: self.message.emit(self.tr("Timeline exported to %1").replace("%1", str(path))),
+                          lambda exc: self.message.emit(str(exc)))
+
+    def edit_chain(self) -> None:
+        def show(chain) -> None:
+            dialog = EscalationChainDialog(chain, self)
+            if dialog.exec():
+                edited = dialog.chain()
+                self.runner.write(lambda: self.kb.incidents.save_chain(edited),
+                                  lambda _r: self.view.load(self.view.incident_id) if self.view.incident_id else None,
+                                  lambda exc: QMessageBox.warning(self, self.tr("Escalation chain"), str(exc)))
+
+        self.runner.query(self.kb.incidents.chain, show, lambda exc: self.message.emit(str(exc)))
