@@ -49,7 +49,7 @@ def import_paths(kb, paths: list[Path], progress: Callable[[str], None] | None =
             result.failed.append((given, "no such file or folder"))
             continue
         for source, rel in _candidates(given):
-            reason = _check_name(source)
+            reason = _check_name(source, rel.parts[1:] if given.is_dir() else rel.parts)
             if reason is None:
                 try:
                     data = source.read_bytes()
@@ -85,12 +85,16 @@ def import_paths(kb, paths: list[Path], progress: Callable[[str], None] | None =
     return result
 
 
-def _check_name(source: Path) -> str | None:
+def _check_name(source: Path, inside: tuple[str, ...]) -> str | None:
+    """Why ``source`` cannot be imported, or None; ``inside`` is its path below the folder
+    given (a '.git/' inside it would land in a hidden folder the library never reads)."""
     if source.is_symlink() and not source.exists():
         return "broken symbolic link"
     if not source.is_file():
         return "not a regular file"
-    if any(part.startswith(".") for part in source.parts[-1:]):
+    if any(part.startswith(".") for part in inside[:-1]):
+        return "in a hidden folder, not imported"
+    if source.name.startswith("."):
         return "hidden file, not imported"
     suffix = source.suffix.lower()
     if suffix and suffix not in MARKDOWN_SUFFIXES:

@@ -18,7 +18,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
 _SKIPPED_NAMES = {"readme.md"}
 
 
-def iter_markdown_files(root: Path) -> list[Path]:
+def iter_markdown_files(root: Path, skip_readme: bool = True) -> list[Path]:
+    """Markdown files under ``root``; ``skip_readme`` leaves out folder READMEs (right for
+    the shipped playbooks/, wrong for the home, where an imported README is content)."""
     if root.is_file():
         return [root]
     if not root.is_dir():
@@ -27,7 +29,9 @@ def iter_markdown_files(root: Path) -> list[Path]:
     for path in sorted(root.rglob("*")):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
-        if path.is_file() and path.suffix.lower() in MARKDOWN_SUFFIXES and path.name.lower() not in _SKIPPED_NAMES:
+        if skip_readme and path.name.lower() in _SKIPPED_NAMES:
+            continue
+        if path.is_file() and path.suffix.lower() in MARKDOWN_SUFFIXES:
             found.append(path)
     return found
 
@@ -53,7 +57,7 @@ class Library:
         problems: list[Problem] = []
         for root, shipped in ((self.shipped_root, True), (self.writable_root, False)):
             seen_here: dict[str, Path] = {}
-            for path in iter_markdown_files(root):
+            for path in iter_markdown_files(root, skip_readme=shipped):
                 doc, file_problems = parse_file(path, doc_id_hint=_id_hint(path, root), shipped=shipped)
                 problems.extend(file_problems)
                 if doc is None:

@@ -41,8 +41,22 @@ REQUIRED_SECTIONS = tuple(SECTION_NAMES)
 REQUIRED_FIELDS = ("id", "title", "title_en", "category", "levels", "owner", "reviewed", "version")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
-_H1_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-_H2_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+# Linear-time on any line: the closing '#'s are stripped by _heading_text, not by the
+# regex (``\s*#*\s*$`` after a lazy group is cubic on a long run of spaces).
+_H1_RE = re.compile(r"^#\s+(.+)$")
+_H2_RE = re.compile(r"^##\s+(.+)$")
+
+
+def _heading_text(pattern: re.Pattern, line: str) -> str | None:
+    """The text of an ATX heading line, without closing '#'s; None if it is not one."""
+    m = pattern.match(line)
+    if m is None:
+        return None
+    text = m.group(1).strip()
+    unclosed = text.rstrip("#")
+    if unclosed != text and (not unclosed or unclosed[-1].isspace()):
+        text = unclosed.rstrip()
+    return text or None
 
 
 def section_key(heading: str) -> str | None:
@@ -106,6 +120,10 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict | None, str, int, l
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 2 < line:
+            # An unclosed bracket or quote is found lines later: say where it began.
+            reason += f" ({context} that starts on line {context_mark.line + 2})"
         return None, body, i + 2, [Problem(path, line, f"front matter is not valid YAML: {reason}")]
     if not isinstance(meta, dict):
         return None, body, i + 2, [Problem(path, 2, "front matter must be a mapping of 'field: value' lines")]
@@ -122,8 +140,8 @@ def _first_heading(body: str) -> str | None:
     for line in body.split("\n"):
         if _FENCE_RE.match(line):
             in_fence = not in_fence
-        elif not in_fence and (m := _H1_RE.match(line)):
-            return m.group(1)
+        elif not in_fence and (heading := _heading_text(_H1_RE, line)):
+            return heading
     return None
 
 
@@ -137,9 +155,9 @@ def _split_sections(body: str, first_line: int) -> tuple[dict[str, tuple[str, in
         lineno = first_line + offset
         if _FENCE_RE.match(line):
             in_fence = not in_fence
-        elif not in_fence and (m := _H2_RE.match(line)):
-            headings.append((m.group(1), lineno))
-            current = section_key(m.group(1))
+        elif not in_fence and (heading := _heading_text(_H2_RE, line)):
+            headings.append((heading, lineno))
+            current = section_key(heading)
             if current is not None and current not in sections:
                 sections[current] = ([], lineno + 1)
             elif current is not None:

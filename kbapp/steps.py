@@ -15,8 +15,10 @@ from kbapp.model import Decision, Problem, Step
 _ITEM_RE = re.compile(r"^ {0,2}(\d{1,3})[.)]\s+(.*)$")
 _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 _EXPECTED_RE = re.compile(r"^(?:预期结果|预期|期望结果|expected(?: result)?)\s*[:：]\s*(.*)$", re.I)
+# The condition runs to the last arrow (greedy, then stripped): a lazy condition followed
+# by ``\s*`` backtracks quadratically on a long line of spaces.
 _DECISION_RE = re.compile(
-    r"^(?:如果|若|if)\s*(?P<cond>.+?)\s*(?:→|->|=>)\s*(?:第\s*(?P<zh>\d+)\s*步|step\s*(?P<en>\d+))\s*[。.]?\s*$",
+    r"^(?:如果|若|if)(?P<cond>.+)(?:→|->|=>)\s*(?:第\s*(?P<zh>\d+)\s*步|step\s*(?P<en>\d+))[\s。.]*$",
     re.I,
 )
 _ARROW_RE = re.compile(r"^(?:如果|若|if)\b.*(?:→|->|=>)", re.I)

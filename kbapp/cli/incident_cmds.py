@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 from kbapp.fsutil import atomic_write_bytes
@@ -21,6 +22,7 @@ from kbapp.incidents.records import RESULT_LABELS, describe_action
 from kbapp.store.db import StoreError
 
 _STATE_MARK = {"ok": " ", "close": "!", "passed": "✗", "met": "✓"}
+_RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗"}
 
 
 def register(subparsers) -> None:
@@ -92,6 +94,12 @@ def _guarded(handler):
     return run
 
 
+def _pad(text: str, width: int) -> str:
+    # Chinese characters take two columns in a terminal.
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 0)
+
+
 def _emit(data) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -108,7 +116,8 @@ def _deadline_json(d: Deadline) -> dict:
 def _start(args, kb) -> int:
     incident = kb.incidents.start(args.title, args.level, description=args.description, playbook_ids=args.playbook)
     if args.json:
-        _emit({"incident": incident.to_json(), "deadlines": [_deadline_json(d) for d in kb.incidents.deadlines(incident)]})
+        deadlines = kb.incidents.deadlines(incident)
+        _emit({"incident": incident.to_json(), "deadlines": [_deadline_json(d) for d in deadlines]})
     else:
         print(incident.id)
     return 0
@@ -154,7 +163,7 @@ def _show(args, kb) -> int:
                "runner": [r.to_json() for r in runners], "timeline": [a.to_json() for a in timeline]})
         return 0
     print(f"#{incident.id} [{incident.level}] {incident.title}")
-    print(f"  状态 status: {lc.label(incident.status)}    报告时间 notified: {format_time(incident.notified_at)}")
+    print(f"  状态 status: {lc.label(incident.status)}    通知时间 notified: {format_time(incident.notified_at)}")
     if incident.description:
         print(f"  描述 description: {incident.description}")
     if incident.summary:
@@ -163,12 +172,12 @@ def _show(args, kb) -> int:
         print("\n时限 Deadlines")
         for d in deadlines:
             left = f"met {format_time(d.met_at)}" if d.met_at else format_remaining(d.remaining)
-            print(f"  {_STATE_MARK.get(d.state, ' ')} {d.label:<24} {format_time(d.due_at)}  {d.state:<6} {left}")
+            print(f"  {_STATE_MARK.get(d.state, ' ')} {_pad(d.label, 28)} {format_time(d.due_at)}  {d.state:<6} {left}")
     for runner in runners:
         missing = " (no longer in the library)" if runner.missing else ""
         print(f"\n预案 Playbook {runner.playbook_id}: {runner.title}{missing}")
         for s in runner.steps:
-            mark = {"done": "✓", "skipped": "-", "failed": "✗"}.get(s.result or "", "▶" if s.number == runner.current else " ")
+            mark = _RESULT_MARK.get(s.result or "", "▶" if s.number == runner.current else " ")
             note = f"  — {s.note}" if s.note else ""
             print(f"  {mark} {s.number}. {s.title}{note}")
     print("\n时间线 Timeline")
@@ -209,7 +218,11 @@ def _export(args, kb) -> int:
         out = Path(args.out)
         # A BOM lets Excel on Chinese Windows read a UTF-8 CSV correctly.
         data = text.encode("utf-8-sig" if args.format == "csv" else "utf-8")
-        atomic_write_bytes(out, data)
+        try:
+            atomic_write_bytes(out, data)
+        except OSError as exc:
+            print(f"kbapp: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
         if args.json:
             _emit({"incident_id": incident.id, "format": args.format, "path": str(out.absolute()), "bytes": len(data)})
         return 0

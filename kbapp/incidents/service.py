@@ -92,6 +92,8 @@ class IncidentService:
 
     @staticmethod
     def _require_working(row: IncidentRow, what: str) -> None:
+        if row.status == lc.CLOSED:
+            raise IncidentError(f"status: incident #{row.id} is closed", field="status")
         if not lc.is_working(row.status):
             raise IncidentError(
                 f"status: incident #{row.id} is {row.status}; set it back to responding before {what}",
@@ -232,6 +234,7 @@ class IncidentService:
         return self._write(incident_id, work)
 
     def note(self, incident_id: int, text: str, actor: str | None = None) -> rec.Action:
+        """A free-text note; allowed in any status, so late remarks still reach the log."""
         incident_id, text, actor = check_id(incident_id), check_text(text, "note", required=True), self._actor(actor)
         return self._write(incident_id, lambda s, row, now: self._append(s, row, rec.NOTE, actor=actor, at=now,
                                                                          details=text))

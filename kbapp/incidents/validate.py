@@ -77,14 +77,15 @@ def check_channel(value: Any) -> str:
 
 
 def check_id(value: Any, name: str = "incident_id") -> int:
+    """A positive whole number: an incident, action or step number (also given as text)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise IncidentError(f"{name}: must be a number", field=name)
+        raise IncidentError(f"{name}: must be a whole number", field=name)
     try:
         number = int(value)
     except ValueError:
         raise IncidentError(f"{name}: {value!r} is not a number", field=name) from None
     if number <= 0:
-        raise IncidentError(f"{name}: {value!r} is not a valid id", field=name)
+        raise IncidentError(f"{name}: {value!r} must be 1 or more", field=name)
     return number
 
 

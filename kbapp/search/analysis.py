@@ -24,17 +24,20 @@ from whoosh.lang.porter import stem
 
 from kbapp.resources import index_config_dir
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2  # 2: ASCII-only paths; H1 title no longer in the body field
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(
     rf"(?P<cjk>[{_CJK}]+)"
-    r"|(?P<path>(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)*/?)"
+    # ASCII only (\w would swallow Chinese written right after a path, "/var/log/messages日志"),
+    # and a component never ends in '.' or '-' (the full stop after "/var/log/messages.").
+    r"|(?P<path>(?:~|\.{1,2})?/[A-Za-z0-9_.\-]*[A-Za-z0-9_](?:/[A-Za-z0-9_.\-]*[A-Za-z0-9_])*)"  # "/etc/nginx/" is "/etc/nginx"
     r"|(?P<latin>[A-Za-z0-9_]+(?:[-.:@/][A-Za-z0-9_]+)*)"
 )
 _PART_RE = re.compile(r"[A-Za-z0-9]+")
 _STEMMABLE_RE = re.compile(r"^[a-z]{3,}$")
 _DOTTED_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)+$")  # IPs and versions: parts are noise
+_SEGMENT_RE = re.compile(r"[^:@/]+")
 
 
 def _read_lines(name: str) -> list[str]:
@@ -99,6 +102,22 @@ def cut_query(text: str) -> list[str]:
     return [w for w in _Segmenter.get().cut(text) if w.strip()]
 
 
+def _compound_parts(whole: str) -> list[tuple[str, int, int]]:
+    """What a compound token also yields at index time: the codes, IPs and file names
+    it joins with ':', '@' or '/' ('10.0.0.12' of '10.0.0.12:443', 'nginx.conf' of
+    '/etc/nginx/nginx.conf'), and the alphanumeric parts ('ORA' of 'ORA-00600'),
+    except the numbers of an IP or version."""
+    parts: list[tuple[str, int, int]] = []
+    for seg in _SEGMENT_RE.finditer(whole):
+        text = seg.group()
+        if text != whole and not text.isalnum():
+            parts.append((text, seg.start(), seg.end()))
+        if not _DOTTED_NUMBER_RE.match(text):
+            parts += [(m.group(), seg.start() + m.start(), seg.start() + m.end())
+                      for m in _PART_RE.finditer(text) if m.group() != whole]
+    return parts
+
+
 class MixedTokenizer(Tokenizer):
     def __eq__(self, other):
         return other.__class__ is self.__class__
@@ -117,9 +136,8 @@ class MixedTokenizer(Tokenizer):
                 whole = match.group()
                 pieces = [(whole, 0, len(whole))]
                 offset = match.start()
-                if index_mode and not whole.isalnum() and not _DOTTED_NUMBER_RE.match(whole):
-                    # Parts of compound tokens (path components, 'ORA' of 'ORA-00600').
-                    pieces += [(m.group(), m.start(), m.end()) for m in _PART_RE.finditer(whole) if m.group() != whole]
+                if index_mode and not whole.isalnum():
+                    pieces += _compound_parts(whole)
             for text, start, end in pieces:
                 token.text = text
                 token.boost = 1.0

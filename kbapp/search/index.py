@@ -9,10 +9,13 @@ lock across processes (a second writer waits instead of crashing).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import shutil
 import threading
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +27,7 @@ from kbapp.fsutil import atomic_write_text
 from kbapp.model import Document
 from kbapp.search.analysis import config_fingerprint
 from kbapp.search.schema import SCHEMA_VERSION, build_schema, index_fields
+from kbapp.search.scoring import FastBM25F
 from kbapp.search.types import SearchResults
 
 ProgressFn = Callable[[int, int], None]
@@ -32,6 +36,22 @@ WRITE_LOCK_TIMEOUT_S = 120
 
 class IndexBusy(RuntimeError):
     pass
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """Free what Whoosh left open when it failed on a damaged file.
+
+    Its frames (kept alive by the traceback) hold the segment files it opened; they are
+    closed on release with a ResourceWarning, which is noise here: the index is rebuilt.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        seen: set[int] = set()
+        while exc is not None and id(exc) not in seen:
+            seen.add(id(exc))
+            exc.__traceback__ = None
+            exc = exc.__context__ or exc.__cause__
+        gc.collect()
 
 
 @dataclass
@@ -104,6 +124,7 @@ class SearchIndex:
             count = ix.doc_count()
         except Exception as exc:  # Whoosh raises many kinds on damaged files; all mean "rebuild"
             self._problem = ("damaged", f"the index cannot be opened ({type(exc).__name__}: {exc})")
+            _release_quietly(exc)
             return
         if count != len(manifest["docs"]):
             ix.close()
@@ -146,13 +167,22 @@ class SearchIndex:
             return self._problem is not None
 
     # -- writing -----------------------------------------------------------------
+    @contextlib.contextmanager
     def _locked(self):
+        """Hold the cross-process write lock for the ``with`` block, waiting for it.
+
+        (Returning the acquired FileLock to ``with`` acquired it twice and released it
+        once, so the first write kept every other process out until this one exited.)
+        """
         try:
             self._file_lock.acquire(timeout=WRITE_LOCK_TIMEOUT_S)
         except Timeout:
             raise IndexBusy(f"another kbapp process has been writing the index for over "
                             f"{WRITE_LOCK_TIMEOUT_S} s ({self._file_lock.lock_file})") from None
-        return self._file_lock
+        try:
+            yield
+        finally:
+            self._file_lock.release()
 
     def _plan(self, documents: list[Document]) -> tuple[list[Document], dict[str, int], list[str]]:
         known = self._manifest.get("docs", {})
@@ -253,6 +283,7 @@ class SearchIndex:
                 with self._ix.searcher() as searcher:
                     stored = {f["id"]: f.get("hash") for f in searcher.reader().all_stored_fields()}
             except Exception as exc:
+                _release_quietly(exc)
                 return [f"damaged: stored documents cannot be read ({type(exc).__name__}: {exc})"]
             for doc_id, digest in self._manifest["docs"].items():
                 if stored.get(doc_id) != digest:
@@ -267,7 +298,7 @@ class SearchIndex:
         with self._read_lock:
             if self._searcher is not None and self._ix is not None:
                 # A new searcher rather than refresh(): refresh fails on an empty index.
-                old, self._searcher = self._searcher, self._ix.searcher()
+                old, self._searcher = self._searcher, self._ix.searcher(weighting=FastBM25F())
                 old.close()
 
     def searcher(self):
@@ -276,7 +307,7 @@ class SearchIndex:
             if self._ix is None:
                 return None
             if self._searcher is None:
-                self._searcher = self._ix.searcher()
+                self._searcher = self._ix.searcher(weighting=FastBM25F())
             else:
                 try:
                     stale = not self._searcher.up_to_date()

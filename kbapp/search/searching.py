@@ -7,7 +7,7 @@ import re
 from whoosh import query as wq
 
 from kbapp.search.analysis import _CJK
-from kbapp.search.query import TEXT_FIELDS, TermOracle, build_query, filter_query, spelling_candidates
+from kbapp.search.query import TEXT_FIELDS, TermOracle, build_query, filter_query, query_terms, spelling_candidates
 from kbapp.search.snippets import make_snippet
 from kbapp.search.synonyms import default_synonyms
 from kbapp.search.types import SearchHit, SearchResults
@@ -33,7 +33,7 @@ def _oracle(index, searcher) -> TermOracle:
     return TermOracle(has_term, lambda: index.cjk_terms(searcher))
 
 
-def _to_hit(hit, body_terms: set[str]) -> SearchHit:
+def _to_hit(hit, body_terms: set[str], typed_terms: set[str] = frozenset()) -> SearchHit:
     levels = tuple(x for x in (hit.get("levels") or "").split(",") if x)
     tags = tuple(x.strip() for x in (hit.get("tags") or "").split(",") if x.strip())
     return SearchHit(
@@ -46,7 +46,7 @@ def _to_hit(hit, body_terms: set[str]) -> SearchHit:
         tags=tags,
         score=round(float(hit.score or 0.0), 4),
         path=hit.get("path", ""),
-        snippet=make_snippet(hit.get("body", ""), body_terms),
+        snippet=make_snippet(hit.get("body", ""), body_terms, primary=typed_terms),
     )
 
 
@@ -55,13 +55,15 @@ def _execute(index, searcher, text: str, limit: int, filt) -> tuple[list[SearchH
         results = searcher.search(wq.Every(), limit=None, filter=filt)
         ordered = sorted(results, key=lambda h: (h.get("kind", ""), h.get("display_title", "")))
         return [_to_hit(h, set()) for h in ordered[:limit]], len(results)
-    q = build_query(text, default_synonyms(), _oracle(index, searcher))
+    oracle = _oracle(index, searcher)
+    q = build_query(text, default_synonyms(), oracle)
     if q is None:
         return None
     results = searcher.search(q, limit=limit, filter=filt)
     body_terms = {t for field, t in q.all_terms() if field == "body"}
     body_terms = {t.decode() if isinstance(t, bytes) else t for t in body_terms}
-    return [_to_hit(h, body_terms) for h in results], results.estimated_length()
+    typed_terms = set(query_terms(text, oracle))
+    return [_to_hit(h, body_terms, typed_terms) for h in results], results.estimated_length()
 
 
 def _corrected(searcher, text: str) -> str | None:

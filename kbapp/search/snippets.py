@@ -2,27 +2,63 @@
 
 Our own rather than Whoosh's highlighter, because Chinese search-mode tokens overlap
 ("数据", "数据备份", "备份") and the output must be safe HTML for the result list.
+
+Matches are found without running the analyzer over the document (segmenting every
+hit's text cost more than the search itself): a Chinese term is highlighted wherever
+it occurs, a Latin token wherever it analyzes to a query term (codes, paths and the
+parts of both, lower-cased and stemmed as the index has them).
 """
 
 from __future__ import annotations
 
 import html
+import re
 
-from kbapp.search.analysis import mixed_analyzer
+from kbapp.search.analysis import _CJK, _RUN_RE, _STEMMABLE_RE, _cached_stem, _compound_parts
 
 MATCH_OPEN = '<b class="match">'
 MATCH_CLOSE = "</b>"
 _MAX_SCAN_CHARS = 20_000
+_CJK_RE = re.compile(f"[{_CJK}]")
 
 
-def _match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for token in mixed_analyzer()(text[:_MAX_SCAN_CHARS], chars=True, removestops=False):
-        if token.text in terms:
-            spans.append((token.startchar, token.endchar))
-    spans.sort()
+def _term_of(token: str) -> str:
+    token = token.lower()
+    return _cached_stem(token) if _STEMMABLE_RE.match(token) else token
+
+
+def _match_tokens(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every match, by start."""
+    text = text[:_MAX_SCAN_CHARS]
+    found: list[tuple[int, int, str]] = []
+    latin = set()
+    for term in terms:
+        if _CJK_RE.search(term):
+            at = text.find(term)
+            while at != -1:
+                found.append((at, at + len(term), term))
+                at = text.find(term, at + 1)
+        else:
+            latin.add(term)
+    if latin:
+        for match in _RUN_RE.finditer(text):
+            if match.group("cjk"):
+                continue
+            whole, offset = match.group(), match.start()
+            pieces = [(whole, 0, len(whole))]
+            if not whole.isalnum():
+                pieces += _compound_parts(whole)
+            for piece, start, end in pieces:
+                term = _term_of(piece)
+                if term in latin:
+                    found.append((offset + start, offset + end, term))
+    found.sort()
+    return found
+
+
+def _merge(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
+    for start, end, _ in tokens:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
@@ -30,18 +66,37 @@ def _match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def make_snippet(text: str, terms: set[str], width: int = 120) -> str:
+def _best_window_start(tokens: list[tuple[int, int, str]], width: int, primary: set[str]) -> int:
+    """Start of the window with the most different terms the user typed, then the most
+    different terms (synonyms included), then the most matches."""
+    best_start, best = tokens[0][0], (0, 0, 0)
+    counts: dict[str, int] = {}
+    j = 0
+    for i, (start, _, _) in enumerate(tokens):
+        while j < len(tokens) and tokens[j][0] < start + width:
+            counts[tokens[j][2]] = counts.get(tokens[j][2], 0) + 1
+            j += 1
+        score = (sum(1 for t in counts if t in primary), len(counts), j - i)
+        if score > best:
+            best_start, best = start, score
+        term = tokens[i][2]
+        counts[term] -= 1
+        if not counts[term]:
+            del counts[term]
+    return best_start
+
+
+def make_snippet(text: str, terms: set[str], width: int = 120, primary: set[str] | None = None) -> str:
+    """``terms``: the index terms to highlight; ``primary``: those the user typed
+    (rather than their synonyms), which decide where the window goes."""
+    primary = primary or set()
     text = " ".join(text.split())  # one line: result lists show two lines at most
-    spans = _match_spans(text, terms) if terms else []
-    if not spans:
+    tokens = _match_tokens(text, terms | primary) if terms or primary else []
+    if not tokens:
         cut = text[:width]
         return html.escape(cut) + ("…" if len(text) > width else "")
-    # Slide a window over the spans and keep the one covering the most matches.
-    best_start, best_count = spans[0][0], 0
-    for i, (start, _) in enumerate(spans):
-        count = sum(1 for s, e in spans[i:] if e <= start + width)
-        if count > best_count:
-            best_start, best_count = start, count
+    spans = _merge(tokens)
+    best_start = _best_window_start(tokens, width, primary)
     begin = max(0, best_start - width // 4)
     end = min(len(text), begin + width)
     out = ["…" if begin > 0 else ""]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kbapp.search.analysis import _read_lines
+from kbapp.search.analysis import _RUN_RE, _read_lines
 
 _LATIN_RE = re.compile(r"[a-z0-9]")
 
@@ -50,11 +50,15 @@ class SynonymTable:
         lowered = query.lower()
         taken = [False] * len(lowered)
         matches: list[SynonymMatch] = []
+        # Where the analyzer's Latin tokens (words, codes, paths) start and end: a Latin
+        # term must not match inside one ("log" inside "/var/log/messages").
+        runs = [m.span() for m in _RUN_RE.finditer(lowered) if not m.group("cjk")]
+        starts, ends = {a for a, _ in runs}, {b for _, b in runs}
         for term in self._terms:
             start = lowered.find(term)
             while start != -1:
                 end = start + len(term)
-                if not any(taken[start:end]) and self._on_boundaries(lowered, start, end, term):
+                if not any(taken[start:end]) and self._on_boundaries(lowered, start, end, term, starts, ends):
                     for i in range(start, end):
                         taken[i] = True
                     matches.append(SynonymMatch(start, end, self.groups[self._by_term[term]]))
@@ -62,11 +66,12 @@ class SynonymTable:
         return sorted(matches, key=lambda m: m.start)
 
     @staticmethod
-    def _on_boundaries(text: str, start: int, end: int, term: str) -> bool:
-        # Latin terms match whole words only ("log" must not match inside "login").
-        if _LATIN_RE.match(term[0]) and start > 0 and _LATIN_RE.match(text[start - 1]):
+    def _on_boundaries(text: str, start: int, end: int, term: str, starts: set[int], ends: set[int]) -> bool:
+        # Latin terms match whole tokens only ("log" must not match inside "login" or
+        # "/var/log/messages").
+        if _LATIN_RE.match(term[0]) and start not in starts:
             return False
-        if _LATIN_RE.match(term[-1]) and end < len(text) and _LATIN_RE.match(text[end]):
+        if _LATIN_RE.match(term[-1]) and end not in ends:
             return False
         return True
 

@@ -13,6 +13,7 @@ Any other SQLAlchemy URL (``--db`` / ``KBAPP_DB``) works too, for a shared serve
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import random
@@ -135,6 +136,8 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
         engine = create_engine(
             parsed,
             connect_args={"timeout": busy_timeout, "check_same_thread": False},
+            # Chinese stays readable in the JSON payloads when someone opens the file with sqlite3.
+            json_serializer=lambda value: json.dumps(value, ensure_ascii=False),
             # One shared connection for an in-memory database, or each would get its own.
             **({"poolclass": StaticPool} if in_memory else {}),
         )

@@ -1,0 +1,117 @@
+"""Shared helpers for the core tests: fixture playbooks written by the test itself, a
+KnowledgeBase on a fresh data home, and running the command line in a subprocess.
+
+Imported by the test modules (``tests/`` is on ``sys.path`` under pytest's default
+import mode); kept out of a conftest so that it does not clash with other test folders.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import kbapp
+
+REPO_ROOT = Path(kbapp.__file__).resolve().parent.parent
+
+
+def playbook_text(
+    doc_id: str,
+    title: str = "测试预案",
+    title_en: str = "Test playbook",
+    *,
+    category: str = "other",
+    levels: str = "[II, III]",
+    tags: str = "[test, 测试]",
+    kind: str | None = None,
+    reviewed: str = "2026-10-01",
+    symptoms: str = "- 服务异常。",
+    steps: str | None = None,
+    extra_body: str = "",
+) -> str:
+    """A valid playbook; any part can be replaced to make it broken in one place."""
+    if steps is None:
+        steps = textwrap.dedent(
+            """\
+            1. 检查服务状态
+               ```bash
+               systemctl status app
+               ```
+               预期结果：服务在运行。
+               如果 服务已停止 → 第 2 步
+            2. 重启服务
+               ```bash
+               systemctl restart app
+               ```
+            """
+        )
+    kind_line = f"kind: {kind}\n" if kind else ""
+    return (
+        "---\n"
+        f"id: {doc_id}\n"
+        f"{kind_line}"
+        f"title: {title}\n"
+        f"title_en: {title_en}\n"
+        f"category: {category}\n"
+        f"levels: {levels}\n"
+        f"tags: {tags}\n"
+        "owner: 运维支持中心\n"
+        f"reviewed: {reviewed}\n"
+        "version: 1\n"
+        "---\n"
+        f"# {title} {title_en}\n\n"
+        f"## 症状 Symptoms\n{symptoms}\n\n"
+        "## 预防措施 Prevention\n- 定期检查。\n\n"
+        f"## 应急步骤 Emergency steps\n{steps}\n"
+        "## 验证 Verification\n- 服务正常。\n\n"
+        "## 升级 Escalation\n- 30 分钟内无法恢复则上报。\n"
+        f"{extra_body}"
+    )
+
+
+def write_library(folder: Path, files: dict[str, str | bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+def open_kb(tmp_path: Path, shipped: dict[str, str | bytes] | Path | None = None):
+    """A KnowledgeBase on the home ``tmp_path/home`` (fresh unless a test reopens it).
+
+    ``shipped``: files to write as the fixture library (``tmp_path/shipped``) instead of
+    the shipped playbooks, or the folder of one written before.
+    """
+    from kbapp.facade import KnowledgeBase
+
+    if isinstance(shipped, dict):
+        shipped = write_library(tmp_path / "shipped", shipped)
+    return KnowledgeBase.open(home=tmp_path / "home", shipped_dir=shipped)
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KBAPP_HOME", "KBAPP_DB", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONWARNINGS"] = "error"
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, home: Path | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """``python -m kbapp [--home HOME] ARGS...`` in a subprocess; text output."""
+    cmd = [sys.executable, "-m", "kbapp"]
+    if home is not None:
+        cmd += ["--home", str(home)]
+    cmd += list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env or cli_env(),
+                          cwd=cwd or REPO_ROOT, timeout=timeout)
