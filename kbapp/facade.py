@@ -45,7 +45,11 @@ class KnowledgeBase:
             return self._library
 
     def reload_library(self) -> None:
-        self.library.reload()
+        with self._lock:
+            first_use = self._library is None
+        library = self.library  # first use parses the library already
+        if not first_use:
+            library.reload()
 
     def documents(self) -> list[Document]:
         return self.library.documents()
