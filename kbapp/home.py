@@ -36,6 +36,14 @@ class DataHome:
         return self.library / "lessons"
 
     @property
+    def records(self) -> Path:
+        return self.library / "records"
+
+    @property
+    def drill_reports(self) -> Path:
+        return self.root / "drills"
+
+    @property
     def index(self) -> Path:
         return self.root / "index"
 

@@ -15,7 +15,9 @@ KIND_CHECKLIST = "checklist"
 KIND_DOCUMENT = "document"
 KIND_REPORT = "report"
 KIND_LESSON = "lesson"
-KINDS = (KIND_PLAYBOOK, KIND_CHECKLIST, KIND_DOCUMENT, KIND_REPORT, KIND_LESSON)
+KIND_RECORD = "record"  # a problem record (问题记录), consultation or defect
+KIND_SCENARIO = "scenario"  # a drill scenario card
+KINDS = (KIND_PLAYBOOK, KIND_CHECKLIST, KIND_DOCUMENT, KIND_REPORT, KIND_LESSON, KIND_RECORD, KIND_SCENARIO)
 
 CATEGORIES: dict[str, tuple[str, str]] = {
     "operation-error": ("操作失误", "Operation error"),

@@ -12,6 +12,9 @@ from kbapp.home import HomeError
 _COMMAND_MODULES = (
     "kbapp.cli.library_cmds",
     "kbapp.cli.incident_cmds",
+    "kbapp.cli.report_cmds",
+    "kbapp.cli.record_cmds",
+    "kbapp.cli.drill_cmds",
 )
 
 

@@ -19,6 +19,8 @@ KIND_LABELS = {
     "document": ("文档", "Document"),
     "report": ("故障报告", "Report"),
     "lesson": ("经验教训", "Lesson"),
+    "record": ("问题记录", "Problem record"),
+    "scenario": ("演练场景", "Drill scenario"),
 }
 
 

@@ -2,8 +2,7 @@
 
 Every table hangs off ``Base.metadata``; the hand-written Alembic revisions under
 ``kbapp/store/migrations/versions`` must create exactly this. Later tables (fault
-reports, lessons, problem records) get their own classes and revisions here; the
-``incidents.id`` key and the free-text ``actions.kind`` leave room for them.
+reports, lessons, problem records) have their own classes and revisions here.
 
 Times are stored as naive UTC (SQLite has no time zone type) and come back as
 timezone-aware UTC datetimes through :class:`UTCDateTime`.
@@ -68,6 +67,9 @@ class IncidentRow(Base):
     reporter: Mapped[str] = mapped_column(String(200), default="")
     responsible: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), index=True)
+    # "incident", or "drill" / "inspection": those share the runner and the log but never
+    # count in incident lists, metrics or deadlines.
+    mode: Mapped[str] = mapped_column(String(20), default="incident", server_default="incident", index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -120,3 +122,57 @@ class ActionRow(Base):
     details: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), nullable=True, index=True)
+
+
+class ReportRow(Base):
+    """A submitted fault handling report (故障处理报告); the Markdown copy lives in the library."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    doc_id: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # every report field, as text
+    path: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[str] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LessonRow(Base):
+    """A lesson learnt, tied to a playbook and optionally one of its steps."""
+
+    __tablename__ = "lessons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(100), unique=True)
+    playbook_id: Mapped[str] = mapped_column(String(100), index=True)
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), nullable=True)
+    path: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PlaybookChangeRow(Base):
+    """A proposed change to a playbook; applied only on approval. ``base_text`` keeps the
+    version it replaced, so earlier versions stay readable."""
+
+    __tablename__ = "playbook_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    playbook_id: Mapped[str] = mapped_column(String(100), index=True)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    base_version: Mapped[int] = mapped_column(Integer)
+    base_text: Mapped[str] = mapped_column(Text)
+    new_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # proposed, approved, rejected
+    proposed_by: Mapped[str] = mapped_column(String(100))
+    proposed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    new_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
