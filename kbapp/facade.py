@@ -26,6 +26,9 @@ class KnowledgeBase:
         self._index = None
         self._store = None
         self._incidents = None
+        self._reports = None
+        self._lessons = None
+        self._changes = None
 
     @classmethod
     def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None) -> "KnowledgeBase":
@@ -101,8 +104,14 @@ class KnowledgeBase:
 
     def add_document(self, doc: Document) -> None:
         """Make one new or changed document searchable at once, without a rebuild."""
+        from kbapp.search.index import IndexBusy
+
         self.library.add(doc)
-        self.index.update_documents([doc])
+        try:
+            self.index.update_documents([doc])
+        except IndexBusy:
+            # No usable index yet (first use, or damaged): build it, the new document included.
+            self.sync_index()
 
     # -- store and incidents ------------------------------------------------
     @property
@@ -122,6 +131,60 @@ class KnowledgeBase:
             if self._incidents is None:
                 self._incidents = IncidentService(self.store, self)
             return self._incidents
+
+    @property
+    def records(self):
+        from kbapp.records.service import RecordService
+
+        with self._lock:
+            if getattr(self, "_records", None) is None:
+                self._records = RecordService(self.store, self)
+            return self._records
+
+    @property
+    def reports(self):
+        from kbapp.reports.service import ReportService
+
+        with self._lock:
+            if self._reports is None:
+                self._reports = ReportService(self.store, self)
+            return self._reports
+
+    @property
+    def lessons(self):
+        from kbapp.reports.lessons import LessonService
+
+        with self._lock:
+            if self._lessons is None:
+                self._lessons = LessonService(self.store, self)
+            return self._lessons
+
+    @property
+    def changes(self):
+        from kbapp.reports.changes import PlaybookChangeService
+
+        with self._lock:
+            if self._changes is None:
+                self._changes = PlaybookChangeService(self.store, self)
+            return self._changes
+
+    def similar(self, text: str, *, limit: int = 5, exclude_incident: int | None = None):
+        """Past incidents and reports/lessons/records like ``text`` (more-like-this)."""
+        from kbapp.reports.similar import SIMILAR_DOC_KINDS, similar_incidents
+
+        incidents = similar_incidents(self.store, text, limit=limit, exclude_id=exclude_incident)
+        docs = self.index.similar(text, limit=limit, kinds=SIMILAR_DOC_KINDS).hits
+        return incidents, docs
+
+    def render_with_history(self, doc_id: str, **options) -> str:
+        """A playbook rendered with its lessons under each step and past skip/fail counts."""
+        doc = self.get(doc_id)
+        if doc is None:
+            raise KeyError(doc_id)
+        if doc.kind in ("playbook", "checklist"):
+            options.setdefault("lessons", self.lessons.for_playbook(doc.id))
+            options.setdefault("step_stats", self.lessons.step_stats(doc.id))
+        return self.render_html(doc_id, **options)
 
     def close(self) -> None:
         with self._lock:

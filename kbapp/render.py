@@ -137,6 +137,10 @@ def render_document(doc: Document, *, lang: str = "zh", today: dt.date | None = 
                 parts.append(f"<h2>{labels['steps']}</h2>")
                 parts.extend(_step_html(s, labels, (lessons or {}).get(s.number, []), (step_stats or {}).get(s.number))
                              for s in doc.steps)
+                general = (lessons or {}).get(0, [])  # lessons on the playbook as a whole
+                if general:
+                    parts.append(f"<h2>{labels['lessons']}</h2>")
+                    parts.extend(f'<div class="lesson">💡 {sanitize_markdown(text)}</div>' for text in general)
             elif key in doc.sections and key != "steps":
                 css = ' class="prevention"' if key == "prevention" else ""
                 parts.append(f"<h2>{labels[key]}</h2><div{css}>{sanitize_markdown(doc.sections[key])}</div>")

@@ -13,6 +13,7 @@ from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
+from kbapp.gui.writeups import install_writeups
 from kbapp.gui.problems import ProblemsDialog
 from kbapp.gui.reader import ReaderView
 from kbapp.gui.result_delegate import ResultDelegate
@@ -40,8 +41,10 @@ class MainWindow(QMainWindow):
         self.results_model = ResultsModel(self)
         self.problems_model = ProblemsModel(self)
         self._problems_dialog: ProblemsDialog | None = None
+        self._shown_request: SearchRequest | None = None
         self._build_widgets()
         self._build_actions()
+        self.writeups = install_writeups(self)
         self._build_status_bar()
         self._restore_state()
 
@@ -138,9 +141,9 @@ class MainWindow(QMainWindow):
                               self.zoom_out_action])
         view_menu.addSeparator()
         view_menu.addAction(self.problems_action)
-        library_menu = menus.addMenu(self.tr("&Library"))
+        library_menu = self.library_menu = menus.addMenu(self.tr("&Library"))
         library_menu.addActions([self.rebuild_action])
-        incident_menu = menus.addMenu(self.tr("&Incident"))
+        incident_menu = self.incident_menu = menus.addMenu(self.tr("&Incident"))
         incident_menu.addActions([self.new_incident_action, self.incident_from_playbook_action, self.show_incidents_action])
         incident_menu.addSeparator()
         incident_menu.addActions([self.step_done_action, self.step_skip_action, self.step_fail_action,
@@ -267,6 +270,9 @@ class MainWindow(QMainWindow):
         self.search.request(self.current_request())
 
     def _show_results(self, request: SearchRequest, results) -> None:
+        # A refresh of the same query (the library changed) keeps the reader where it is.
+        refresh = request == self._shown_request
+        self._shown_request = request
         self.results_model.set_results(results)
         if results.suggestion:
             text = self.tr("Did you mean: %1?").replace("%1", f'<a href="suggest">{_escape(results.suggestion)}</a>')
@@ -282,7 +288,9 @@ class MainWindow(QMainWindow):
         else:
             self.suggestion.hide()
         if results.hits:
-            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+            ids = [hit.id for hit in results.hits]
+            row = ids.index(self.reader.document_id) if refresh and self.reader.document_id in ids else 0
+            self.results_view.setCurrentIndex(self.results_model.index(row, 0))
 
     def _accept_suggestion(self, _link: str) -> None:
         suggested = self.suggestion.property("suggested")
@@ -321,7 +329,7 @@ class MainWindow(QMainWindow):
 
         def render():
             doc = self.kb.get(doc_id)
-            return (doc, self.kb.render_html(doc_id, lang=lang)) if doc is not None else (None, "")
+            return (doc, self.kb.render_with_history(doc_id, lang=lang)) if doc is not None else (None, "")
 
         def shown(result) -> None:
             doc, html = result

@@ -326,6 +326,16 @@ class SearchIndex:
             self._cjk_cache = (generation, collect_cjk_terms(searcher))
         return self._cjk_cache[1]
 
+    def similar(self, text: str, *, limit: int = 5, kinds: tuple[str, ...] = (),
+                exclude: tuple[str, ...] = ()) -> SearchResults:
+        from kbapp.search.searching import run_similar
+
+        with self._read_lock:
+            searcher = self.searcher()
+            if searcher is None or not text.strip():
+                return SearchResults(query=text)
+            return run_similar(self, searcher, text, limit=limit, kinds=kinds, exclude=exclude)
+
     def search(self, text: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,
                level: str | None = None, tag: str | None = None) -> SearchResults:
         from kbapp.search.searching import run_search

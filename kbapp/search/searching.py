@@ -7,7 +7,8 @@ import re
 from whoosh import query as wq
 
 from kbapp.search.analysis import _CJK
-from kbapp.search.query import TEXT_FIELDS, TermOracle, build_query, filter_query, query_terms, spelling_candidates
+from kbapp.search.query import (
+    TEXT_FIELDS, TermOracle, _fields_query, build_query, filter_query, query_terms, spelling_candidates)
 from kbapp.search.snippets import make_snippet
 from kbapp.search.synonyms import default_synonyms
 from kbapp.search.types import SearchHit, SearchResults
@@ -94,3 +95,28 @@ def run_search(index, searcher, text: str, *, limit: int, kind=None, category=No
         if retry and retry[0]:
             return SearchResults(query=text, hits=retry[0], total=retry[1], suggestion=suggestion, corrected=True)
     return SearchResults(query=text, suggestion=suggestion)
+
+
+MAX_SIMILAR_TERMS = 24
+
+
+def run_similar(index, searcher, text: str, *, limit: int, kinds: tuple[str, ...] = (),
+                exclude: tuple[str, ...] = ()) -> SearchResults:
+    """More like this: documents sharing the rarest words of ``text``, any of them.
+
+    A whole description as an AND query matches nothing; an OR of every word matches
+    everything. Keeping the indexed words with the highest idf, ORed, ranks documents
+    by how much of the description's distinctive vocabulary they share.
+    """
+    oracle = _oracle(index, searcher)
+    terms = {t for t in query_terms(text, oracle) if len(t) > 1 and oracle.has_term(t)}
+    if not terms:
+        return SearchResults(query=text)
+    ranked = sorted(terms, key=lambda t: -max(searcher.idf(f, t) for f in ("body", "title")))
+    q = wq.Or([_fields_query(t) for t in ranked[:MAX_SIMILAR_TERMS]])
+    filters = [wq.Term("kind", k) for k in kinds]
+    filt = wq.Or(filters) if filters else None
+    mask = wq.Or([wq.Term("id", d) for d in exclude]) if exclude else None
+    results = searcher.search(q, limit=limit, filter=filt, mask=mask)
+    hits = [_to_hit(h, set(ranked), set(ranked)) for h in results]
+    return SearchResults(query=text, hits=hits, total=results.estimated_length())
