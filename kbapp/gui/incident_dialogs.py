@@ -13,6 +13,7 @@ from kbapp.gui.incident_view import level_choices
 from kbapp.gui.models import category_label
 from kbapp.gui.search_controller import SearchController, SearchRequest
 from kbapp.incidents import records as rec
+from kbapp.incidents.lifecycle import STATUS_LABELS
 from kbapp.model import CATEGORIES
 
 
@@ -25,6 +26,7 @@ class NewIncidentDialog(QDialog):
         self.setWindowTitle(self.tr("New incident"))
         self.resize(640, 560)
         self.kb = kb
+        self.chinese = chinese
         self.title = QLineEdit(self)
         self.title.setObjectName("incidentTitleEdit")
         self.level = QComboBox(self)
@@ -52,6 +54,14 @@ class NewIncidentDialog(QDialog):
             self._add_suggestion(playbook_id, doc.display_title, checked=True)
         self.search = SearchController(kb, runner, interval_ms=250, parent=self)
         self.search.results_ready.connect(self._show_suggestions)
+        # Finding the past: similar incidents and reports, more-like-this on the description.
+        self.similar = QListWidget(self)
+        self.similar.setObjectName("similarPast")
+        self.similar.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.similar.setMaximumHeight(120)
+        self.similar_search = SearchController(kb, runner, interval_ms=400, parent=self,
+                                               fetch=lambda r: kb.similar(r.text, limit=5))
+        self.similar_search.results_ready.connect(self._show_similar)
         self.title.textChanged.connect(self._describe_changed)
         self.description.textChanged.connect(self._describe_changed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -68,6 +78,7 @@ class NewIncidentDialog(QDialog):
         form.addRow(self.tr("Responsible:"), self.responsible)
         form.addRow(self.tr("Description:"), self.description)
         form.addRow(self.tr("Suggested playbooks:"), self.suggestions)
+        form.addRow(self.tr("Similar past incidents and reports:"), self.similar)
         form.addRow(self.error)
         form.addRow(buttons)
 
@@ -75,6 +86,7 @@ class NewIncidentDialog(QDialog):
         text = f"{self.title.text()} {self.description.toPlainText()}".strip()
         if text:
             self.search.request(SearchRequest(text, kind="playbook", limit=6))
+            self.similar_search.request(SearchRequest(text, limit=5))
 
     def _add_suggestion(self, doc_id: str, title: str, checked: bool) -> None:
         item = QListWidgetItem(title, self.suggestions)
@@ -96,6 +108,17 @@ class NewIncidentDialog(QDialog):
         # The best match is checked for the engineer, who can uncheck it.
         if not self._chosen and self.suggestions.count():
             self.suggestions.item(0).setCheckState(Qt.CheckState.Checked)
+
+    def _show_similar(self, _request, found) -> None:
+        incidents, docs = found
+        self.similar.clear()
+        for past in incidents:
+            status = pick(STATUS_LABELS.get(past.status, (past.status, past.status)), self.chinese)
+            QListWidgetItem(f"#{past.id}  {past.title}  ({past.level}, {status})", self.similar)
+        for hit in docs:
+            QListWidgetItem(f"📄 {hit.title}", self.similar)
+        if not incidents and not docs:
+            QListWidgetItem(self.tr("Nothing similar in the past."), self.similar)
 
     def playbook_ids(self) -> list[str]:
         ids = []

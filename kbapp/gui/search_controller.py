@@ -24,9 +24,12 @@ class SearchController(QObject):
     search_failed = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, kb, runner, interval_ms: int = 60, parent: QObject | None = None):
+    def __init__(self, kb, runner, interval_ms: int = 60, parent: QObject | None = None, fetch=None):
         super().__init__(parent)
         self._kb = kb
+        # What a request runs, off the UI thread; the default is the library search.
+        self._fetch = fetch or (lambda r: kb.search(r.text, limit=r.limit, kind=r.kind, category=r.category,
+                                                    level=r.level, tag=r.tag))
         self._runner = runner
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -55,8 +58,7 @@ class SearchController(QObject):
         request = self._in_flight = self._latest
         self.busy_changed.emit(True)
         self._runner.query(
-            lambda: self._kb.search(request.text, limit=request.limit, kind=request.kind,
-                                    category=request.category, level=request.level, tag=request.tag),
+            lambda: self._fetch(request),
             lambda results: self._finished(request, results),
             lambda exc: self._failed(request, exc),
         )

@@ -98,3 +98,18 @@ def test_playbook_change_applies_after_review(qtbot, make_window):
     assert window.kb.get("config-loss").version == before + 1
     qtbot.waitUntil(lambda: "查找丢失原因并检查 crontab" in window.reader.toPlainText(), timeout=10_000)
     qtbot.waitUntil(lambda: review.list.count() == 0, timeout=10_000)
+
+
+def test_new_incident_lists_similar_past_incidents_and_reports(qtbot, make_window):
+    window = make_window()
+    incident_id = _resolved_incident(qtbot, window)
+    window.kb.reports.submit(incident_id, FILLED, actor="李工")
+    dialog = window.incidents.new_incident()
+    dialog.description.setPlainText("又一次升级后配置丢失，用户无法登录")
+
+    def texts():
+        return [dialog.similar.item(i).text() for i in range(dialog.similar.count())]
+
+    qtbot.waitUntil(lambda: any(t.startswith(f"#{incident_id} ") for t in texts()), timeout=10_000)
+    assert any("故障处理报告" in t for t in texts())
+    dialog.reject()
