@@ -184,6 +184,7 @@ class KnowledgeBase:
         if doc.kind in ("playbook", "checklist"):
             options.setdefault("lessons", self.lessons.for_playbook(doc.id))
             options.setdefault("step_stats", self.lessons.step_stats(doc.id))
+            options.setdefault("lesson_links", True)
         return self.render_html(doc_id, **options)
 
     def close(self) -> None:

@@ -29,13 +29,15 @@ SECTION_LABELS = {
            "escalation": "升级", "expected": "预期结果", "copy": "复制命令", "goto": "第 {n} 步",
            "owner": "负责人", "version": "版本", "reviewed": "复核日期", "levels": "故障级别",
            "stale": "此预案已超过一年未复核（上次复核 {date}），使用前请确认内容仍然有效。",
-           "lessons": "经验教训", "stats": "历史事件中：跳过 {skipped} 次，失败 {failed} 次"},
+           "lessons": "经验教训", "stats": "历史事件中：跳过 {skipped} 次，失败 {failed} 次",
+           "add_lesson": "为此步骤添加经验教训"},
     "en": {"symptoms": "Symptoms", "prevention": "Prevention", "steps": "Emergency steps",
            "verification": "Verification", "escalation": "Escalation", "expected": "Expected",
            "copy": "Copy command", "goto": "step {n}", "owner": "Owner", "version": "Version",
            "reviewed": "Reviewed", "levels": "Fault levels",
            "stale": "Not reviewed for over a year (last review {date}); check that it still holds before use.",
-           "lessons": "Lessons", "stats": "In past incidents: skipped {skipped}×, failed {failed}×"},
+           "lessons": "Lessons", "stats": "In past incidents: skipped {skipped}×, failed {failed}×",
+           "add_lesson": "Add a lesson to this step"},
 }
 
 STYLE = """
@@ -90,7 +92,7 @@ def _header(doc: Document, labels: dict, today: dt.date) -> list[str]:
     return out
 
 
-def _step_html(step: Step, labels: dict, lessons: list[str], stats: dict | None) -> str:
+def _step_html(step: Step, labels: dict, lessons: list[str], stats: dict | None, lesson_links: bool = False) -> str:
     out = [f'<div class="step"><a name="step-{step.number}"></a>',
            f"<h3>{step.number}. {_e(step.title)}</h3>"]
     # Commands are drawn by us (with a copy link), not by the Markdown renderer.
@@ -109,6 +111,8 @@ def _step_html(step: Step, labels: dict, lessons: list[str], stats: dict | None)
         out.append(f'<p class="stats">{_e(labels["stats"].format(**stats))}</p>')
     for lesson in lessons:
         out.append(f'<div class="lesson">💡 {sanitize_markdown(lesson)}</div>')
+    if lesson_links:
+        out.append(f'<p class="copy"><a href="kbapp:lesson/{step.number}">{labels["add_lesson"]}</a></p>')
     out.append("</div>")
     return "\n".join(out)
 
@@ -126,7 +130,7 @@ def _strip_fences(text: str) -> str:
 
 def render_document(doc: Document, *, lang: str = "zh", today: dt.date | None = None,
                     lessons: dict[int, list[str]] | None = None, step_stats: dict[int, dict] | None = None,
-                    standalone: bool = True) -> str:
+                    standalone: bool = True, lesson_links: bool = False) -> str:
     labels = SECTION_LABELS["zh" if lang.startswith("zh") else "en"]
     today = today or dt.date.today()
     parts = _header(doc, labels, today) if doc.kind != "document" else []
@@ -135,8 +139,8 @@ def render_document(doc: Document, *, lang: str = "zh", today: dt.date | None = 
         for key in order:
             if key == "steps" and doc.steps:
                 parts.append(f"<h2>{labels['steps']}</h2>")
-                parts.extend(_step_html(s, labels, (lessons or {}).get(s.number, []), (step_stats or {}).get(s.number))
-                             for s in doc.steps)
+                parts.extend(_step_html(s, labels, (lessons or {}).get(s.number, []), (step_stats or {}).get(s.number),
+                                        lesson_links) for s in doc.steps)
                 general = (lessons or {}).get(0, [])  # lessons on the playbook as a whole
                 if general:
                     parts.append(f"<h2>{labels['lessons']}</h2>")

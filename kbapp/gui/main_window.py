@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self.writeups = install_writeups(self)
+        self.reader.lesson_requested.connect(lambda doc_id, step: self.writeups.add_lesson(doc_id, step))
         self._build_status_bar()
         self._restore_state()
 

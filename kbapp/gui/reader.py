@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTextBrowser
 
 class ReaderView(QTextBrowser):
     command_copied = Signal(str, int, int)  # document id, step number, command index
+    lesson_requested = Signal(str, int)  # document id, step number
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,6 +37,10 @@ class ReaderView(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == "kbapp" and url.path().startswith("copy/"):
             self.copy_command(*url.path().split("/")[1:3])
+        elif url.scheme() == "kbapp" and url.path().startswith("lesson/") and self._document is not None:
+            step = url.path().split("/")[1]
+            if step.isdigit():
+                self.lesson_requested.emit(self._document.id, int(step))
         elif url.hasFragment() and not url.scheme():
             self.scrollToAnchor(url.fragment())
 

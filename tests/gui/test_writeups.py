@@ -113,3 +113,16 @@ def test_new_incident_lists_similar_past_incidents_and_reports(qtbot, make_windo
     qtbot.waitUntil(lambda: any(t.startswith(f"#{incident_id} ") for t in texts()), timeout=10_000)
     assert any("故障处理报告" in t for t in texts())
     dialog.reject()
+
+
+def test_reader_link_opens_the_lesson_dialog_on_that_step(qtbot, make_window):
+    from PySide6.QtCore import QUrl
+
+    window = make_window()
+    window.show_document("data-loss")
+    qtbot.waitUntil(lambda: window.reader.document_id == "data-loss", timeout=10_000)
+    assert "kbapp:lesson/2" in window.reader.toHtml()
+    window.reader.anchorClicked.emit(QUrl("kbapp:lesson/2"))
+    dialog = window.writeups.dialog
+    assert dialog.playbook.currentData() == "data-loss" and dialog.step.currentData() == 2
+    dialog.reject()
