@@ -230,7 +230,11 @@ class MainWindow(QMainWindow):
                           self._index_failed, self._index_progress)
         self._query_changed()
         # Open incidents resume where their action log ends (migrations run on the write lane).
-        self.runner.write(lambda: self.kb.store, lambda _store: self.incidents.reload_list(), self._show_failure)
+        self.runner.write(lambda: self.kb.store, lambda _store: self._store_ready(), self._show_failure)
+
+    def _store_ready(self) -> None:
+        self.incidents.reload_list()
+        self.records.reload()
 
     def _load_and_sync(self, progress, force: bool):
         """Runs on the write lane: parse the library, then index what changed."""

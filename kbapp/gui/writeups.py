@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence
 
 from kbapp.gui.i18n import engineer_name
 from kbapp.gui.lesson_dialogs import LessonDialog, ProposeChangeDialog, ReviewChangesDialog
+from kbapp.gui.records_page import RecordsPage
 from kbapp.gui.report_dialog import ReportDialog
 
 
@@ -28,10 +29,31 @@ class Writeups:
         w.incident_menu.addActions([self.report_action, self.lesson_action])
         w.library_menu.addSeparator()
         w.library_menu.addActions([self.lesson_action, self.propose_action, self.review_action])
+        # Problem records (问题记录, ch. 4.4): their own tab, and from the incident on screen.
+        w.records = RecordsPage(w.kb, w.runner, w.chinese, w)
+        w.records.actor = self.actor
+        w.records.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
+        w.pages.addTab(w.records, w.tr("Problem records"))
+        self.show_records_action = w._action(w.tr("Show Problem &Records"), self.show_records, ("Ctrl+4",),
+                                             "showRecordsAction")
+        self.record_from_incident_action = w._action(w.tr("New Problem Record from Incident…"),
+                                                      self.record_from_incident, (), "recordFromIncidentAction")
+        w.incident_menu.addActions([self.record_from_incident_action, self.show_records_action])
         self.dialog = None  # the last dialog opened, for tests and to keep it alive
 
     def actor(self) -> str:
         return engineer_name(self.window.settings)
+
+    def show_records(self) -> None:
+        self.window.pages.setCurrentWidget(self.window.records)
+
+    def record_from_incident(self):
+        view = self.window.incidents.view
+        if view.incident is None:
+            self.window.statusBar().showMessage(self.window.tr("Open an incident first (Ctrl+3)."), 6000)
+            return None
+        return self.window.records.new_record(incident_id=view.incident.id, title=view.incident.title,
+                                              description=view.incident.description)
 
     def _on_incidents_tab(self) -> bool:
         return self.window.pages.currentWidget() is self.window.incidents

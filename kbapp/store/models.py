@@ -176,3 +176,7 @@ class PlaybookChangeRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     new_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+# The problem-record tables live in their own module; importing it here puts them on Base.metadata.
+from kbapp.store import records_models  # noqa: E402,F401

@@ -126,3 +126,19 @@ def test_reader_link_opens_the_lesson_dialog_on_that_step(qtbot, make_window):
     dialog = window.writeups.dialog
     assert dialog.playbook.currentData() == "data-loss" and dialog.step.currentData() == 2
     dialog.reject()
+
+
+def test_problem_record_from_the_incident_on_screen(qtbot, make_window):
+    window = make_window()
+    incident_id = _resolved_incident(qtbot, window)
+    from kbapp.gui.records_page import NewRecordDialog
+
+    window.writeups.record_from_incident_action.trigger()
+    dialogs = [d for d in window.records.findChildren(NewRecordDialog) if d.isVisible()]
+    assert dialogs
+    dialog = dialogs[-1]
+    assert dialog.values()["incident_id"] == incident_id
+    dialog.accept()
+    qtbot.waitUntil(lambda: any(r.incident_id == incident_id for r in window.kb.records.list_records()), timeout=10_000)
+    window.writeups.show_records_action.trigger()
+    assert window.pages.currentWidget() is window.records

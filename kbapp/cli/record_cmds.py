@@ -1,0 +1,169 @@
+"""``kbapp record ...``: problem records (问题记录): new, move, show, list.
+
+Every subcommand takes ``--json``. Exit status: 0 done, 1 bad input (unknown record,
+an illegal move, a missing field), 2 the database or a file could not be used.
+Errors are one ``kbapp: ...`` line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+
+from kbapp.incidents.errors import IncidentError
+from kbapp.incidents.export import format_time
+from kbapp.records import workflow as wf
+from kbapp.store.db import StoreError
+
+# The move options and the record fields they fill.
+_MOVE_OPTIONS = (("--class", "classification", "technical, business or operation (技术/业务/操作问题)"),
+                 ("--fix", "fix", "the proposed fix (处理建议和措施)"),
+                 ("--supervisor", "supervisor", "name of the supervisor who signed off the fix (主管领导签字)"),
+                 ("--solution", "solution", "the solution sent back to the reporter (解决方案)"),
+                 ("--analysis", "analysis", "how it was analysed (分析过程)"),
+                 ("--cause", "cause", "why it happened (问题原因)"),
+                 ("--answer", "answer", "the answer that closes a consultation (解答)"),
+                 ("--note", "note", "a remark logged with the move"))
+
+
+def register(subparsers) -> None:
+    record = subparsers.add_parser(
+        "record", help="problem records (问题记录): consultations and defects; new, move, show, list",
+        description="Consultation (咨询类) and defect (系统缺陷类) records. A defect moves "
+                    "submitted → analysed → resolved → reported → replied; a consultation submitted → closed.",
+    )
+    sub = record.add_subparsers(dest="record_command", metavar="ACTION", required=True)
+
+    p = _add(sub, "new", _new, "create a record and print its id")
+    p.add_argument("--kind", required=True, help="consultation (咨询类) or defect (系统缺陷类)")
+    p.add_argument("--title", default="", help="one line: the problem (taken from the incident if omitted)")
+    p.add_argument("--description", default="", help="what the reporter described")
+    p.add_argument("--reporter", default="", help="who raised it (提出人)")
+    p.add_argument("--place", default="", help="where (地点)")
+    p.add_argument("--incident", metavar="ID", help="the incident this record comes from")
+
+    p = _add(sub, "move", _move, "move a record to its next state (with that move's fields)")
+    p.add_argument("id", metavar="ID", help="record id")
+    p.add_argument("state", metavar="STATE", help=f"the new state: {', '.join(wf.STATES)}")
+    for option, dest, help_text in _MOVE_OPTIONS:
+        metavar = {"classification": "CLASS", "supervisor": "NAME"}.get(dest, "TEXT")
+        p.add_argument(option, dest=dest, default=None, metavar=metavar, help=help_text)
+
+    p = _add(sub, "show", _show, "show a record with its history and the moves it allows")
+    p.add_argument("id", metavar="ID", help="record id")
+
+    p = _add(sub, "list", _list, "list records, newest first")
+    p.add_argument("--kind", help="only consultation or defect records")
+    p.add_argument("--state", help="only records in this state")
+    p.add_argument("--incident", metavar="ID", help="only records from this incident")
+
+
+def _add(sub, name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=_guarded(handler))
+    return parser
+
+
+def _guarded(handler):
+    def run(args, kb) -> int:
+        try:
+            return handler(args, kb)
+        except IncidentError as exc:  # RecordError included
+            print(f"kbapp: {exc}", file=sys.stderr)
+            return 1
+        except StoreError as exc:
+            print(f"kbapp: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"kbapp: {where}{exc.strerror or exc}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+def _emit(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _pad(text: str, width: int) -> str:
+    # Chinese characters take two columns in a terminal.
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 0)
+
+
+def _next_hint(record: wf.ProblemRecord) -> str:
+    if record.finished:
+        return "已完结 finished"
+    parts = []
+    for state in record.next_states:
+        needs = " ".join(f"--{'class' if f == 'classification' else f}"
+                         for f in wf.required_fields(record.kind, state))
+        parts.append(f"{state}{' ' + needs if needs else ''}")
+    return "下一步 next: " + "; ".join(parts)
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+def _new(args, kb) -> int:
+    record = kb.records.new(args.kind, args.title, description=args.description, reporter=args.reporter,
+                            place=args.place, incident_id=args.incident)
+    if args.json:
+        _emit({"record": record.to_json(), "history": [t.to_json() for t in kb.records.history(record.id)]})
+    else:
+        print(record.id)
+    return 0
+
+
+def _move(args, kb) -> int:
+    fields = {dest: getattr(args, dest) for _, dest, _ in _MOVE_OPTIONS if getattr(args, dest) is not None}
+    record = kb.records.move(args.id, args.state, **fields)
+    transition = kb.records.history(record.id)[-1]
+    if args.json:
+        _emit({"record": record.to_json(), "transition": transition.to_json()})
+        return 0
+    print(f"#{record.id} {transition.describe()}")
+    print(f"  {_next_hint(record)}")
+    return 0
+
+
+def _show(args, kb) -> int:
+    record = kb.records.get(args.id)
+    history = kb.records.history(record.id)
+    if args.json:
+        _emit({"record": record.to_json(), "history": [t.to_json() for t in history]})
+        return 0
+    print(f"#{record.id} {record.title}")
+    print(f"  类型 kind: {wf.label(wf.KIND_LABELS, record.kind)}    状态 state: {wf.label(wf.STATE_LABELS, record.state)}")
+    rows = [("提出人 reporter", record.reporter), ("地点 place", record.place),
+            ("关联故障 incident", f"#{record.incident_id}" if record.incident_id else ""),
+            ("问题类型 class", wf.label(wf.CLASSIFICATION_LABELS, record.classification) if record.classification else ""),
+            ("转换 converted", "系统缺陷类 → 咨询类 defect → consultation" if record.converted_from else ""),
+            ("描述 description", record.description), ("处理建议 fix", record.fix),
+            ("主管签字 supervisor", record.supervisor), ("解答 answer", record.answer),
+            ("解决方案 solution", record.solution), ("分析过程 analysis", record.analysis),
+            ("问题原因 cause", record.cause), ("文档 document", record.file_name)]
+    for name, value in rows:
+        if value:
+            print(f"  {_pad(name, 22)} {value}")
+    print(f"  {_next_hint(record)}")
+    print("\n处理记录 History")
+    for t in history:
+        print(f"  {format_time(t.at)} {t.actor}: {t.describe()}")
+    return 0
+
+
+def _list(args, kb) -> int:
+    records = kb.records.list(kind=args.kind, state=args.state, incident_id=args.incident)
+    if args.json:
+        _emit([r.to_json() for r in records])
+        return 0
+    for r in records:
+        kind = wf.KIND_LABELS[r.kind][0]
+        state = wf.label(wf.STATE_LABELS, r.state)
+        print(f"{r.id:>5}  {_pad(kind, 10)} {_pad(state, 26)} {r.title}")
+    return 0

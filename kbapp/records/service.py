@@ -1,0 +1,241 @@
+"""RecordService: problem records (问题记录), every move logged, every change searchable.
+
+Each public method checks its input first and raises RecordError (naming the field or
+the state) before anything is written. A change is one committed transaction that
+also rewrites the record's Markdown document: the file is written inside the
+transaction, so a failed write commits nothing. After the commit the document is
+handed to the library and the search index, so the record is found at once.
+Results are plain frozen records (kbapp.records.workflow), safe on any thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kbapp.incidents.errors import IncidentError
+from kbapp.incidents.validate import MAX_TITLE_CHARS, check_id, check_line, check_text, default_actor
+from kbapp.records import document
+from kbapp.records import workflow as wf
+from kbapp.records.workflow import RecordError
+from kbapp.store.models import IncidentRow
+# Importing the record models also puts their tables on Base.metadata (models.py imports them too).
+from kbapp.store.records_models import ProblemRecordRow, RecordTransitionRow
+
+log = logging.getLogger(__name__)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@contextlib.contextmanager
+def _as_record_error() -> Iterator[None]:
+    """The shared input checks raise IncidentError; callers of this service expect RecordError."""
+    try:
+        yield
+    except RecordError:
+        raise
+    except IncidentError as exc:
+        raise RecordError(str(exc), field=exc.field) from None
+
+
+def record_from_row(row: ProblemRecordRow) -> wf.ProblemRecord:
+    return wf.ProblemRecord(
+        id=row.id, kind=row.kind, state=row.state, title=row.title, description=row.description,
+        reporter=row.reporter, place=row.place, incident_id=row.incident_id, created_by=row.created_by,
+        created_at=row.created_at, updated_at=row.updated_at, classification=row.classification, fix=row.fix,
+        supervisor=row.supervisor, solution=row.solution, analysis=row.analysis, cause=row.cause,
+        answer=row.answer, converted_from=row.converted_from, file_name=row.file_name)
+
+
+def transition_from_row(row: RecordTransitionRow) -> wf.Transition:
+    return wf.Transition(id=row.id, record_id=row.record_id, at=row.at, actor=row.actor, from_kind=row.from_kind,
+                         from_state=row.from_state, to_kind=row.to_kind, to_state=row.to_state,
+                         fields=dict(row.fields or {}), note=row.note)
+
+
+class RecordService:
+    def __init__(self, store, kb, *, clock: Callable[[], dt.datetime] | None = None, actor: str | None = None):
+        self.store = store
+        self.kb = kb
+        self.clock = clock or _utc_now
+        self.default_actor = actor  # the engineer's name from settings; None = the login name
+
+    # -- helpers ---------------------------------------------------------------------------
+    def now(self) -> dt.datetime:
+        value = self.clock()
+        if value.tzinfo is None:
+            raise ValueError("the service clock must return timezone-aware datetimes")
+        return value.astimezone(dt.UTC)
+
+    def _actor(self, actor: str | None) -> str:
+        with _as_record_error():
+            return check_line(actor or self.default_actor or default_actor(), "actor", required=True)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.kb.home.records)
+
+    @staticmethod
+    def _row(s: Session, record_id: int) -> ProblemRecordRow:
+        row = s.get(ProblemRecordRow, record_id)
+        if row is None:
+            raise RecordError(f"record_id: no problem record #{record_id}", field="record_id")
+        return row
+
+    @staticmethod
+    def _log(s: Session, row: ProblemRecordRow, *, actor: str, at: dt.datetime, from_kind: str | None,
+             from_state: str | None, fields: dict[str, Any], note: str = "") -> None:
+        s.add(RecordTransitionRow(record_id=row.id, at=at, actor=actor, from_kind=from_kind, from_state=from_state,
+                                  to_kind=row.kind, to_state=row.state, fields=fields, note=note))
+        row.updated_at = at
+        s.flush()
+
+    def _save_document(self, s: Session, row: ProblemRecordRow) -> wf.ProblemRecord:
+        """Rewrite the record's file inside the open transaction; returns the record."""
+        row.file_name = row.file_name or document.file_name(row.id, row.title)
+        s.flush()
+        record = record_from_row(row)
+        history = [transition_from_row(t) for t in s.scalars(
+            select(RecordTransitionRow).where(RecordTransitionRow.record_id == row.id)
+            .order_by(RecordTransitionRow.id))]
+        document.write_record_document(self.folder, record, history)
+        return record
+
+    def _index(self, record: wf.ProblemRecord) -> None:
+        """Make the written document searchable now. The change is committed already, so a
+        search index that cannot take it (not built yet, busy) is logged, not raised: the
+        next index sync picks the file up from the library folder."""
+        from kbapp.parser import parse_file
+
+        path = self.folder / record.file_name
+        doc, problems = parse_file(path, doc_id_hint=record.doc_id)
+        if doc is None or problems:
+            log.warning("problem record document %s does not parse: %s", path, "; ".join(map(str, problems)))
+            if doc is None:
+                return
+        try:
+            self.kb.add_document(doc)
+        except Exception as exc:  # IndexBusy, OSError, ImportError: the record itself is saved
+            # "No index built yet" is normal in a fresh home: the first sync builds it, file included.
+            level = logging.INFO if type(exc).__name__ == "IndexBusy" else logging.WARNING
+            log.log(level, "problem record #%s is saved but not indexed yet: %s", record.id, exc)
+
+    # -- creating and moving -----------------------------------------------------------------
+    def new(self, kind: str, title: str = "", description: str = "", reporter: str = "", place: str = "",
+            incident_id: int | None = None, actor: str | None = None) -> wf.ProblemRecord:
+        """A new record in "submitted"; from an incident, blank fields are taken from it."""
+        kind = wf.check_kind(kind)
+        with _as_record_error():
+            title = check_line(title, "title", max_chars=MAX_TITLE_CHARS)
+            description = check_text(description, "description")
+            reporter = check_line(reporter, "reporter", max_chars=200)
+            place = check_line(place, "place", max_chars=200)
+            incident_id = check_id(incident_id, "incident_id") if incident_id not in (None, "") else None
+        if not title and incident_id is None:
+            raise RecordError("title: must not be empty", field="title")
+        actor, now = self._actor(actor), self.now()
+
+        def work(s: Session) -> wf.ProblemRecord:
+            nonlocal title, description, reporter
+            if incident_id is not None:
+                incident = s.get(IncidentRow, incident_id)
+                if incident is None:
+                    raise RecordError(f"incident_id: no incident #{incident_id}", field="incident_id")
+                title, description = title or incident.title, description or incident.description
+                reporter = reporter or incident.reporter
+            row = ProblemRecordRow(kind=kind, state=wf.SUBMITTED, title=title, description=description,
+                                   reporter=reporter, place=place, incident_id=incident_id, classification="",
+                                   fix="", supervisor="", solution="", analysis="", cause="", answer="",
+                                   converted_from="", file_name="", created_by=actor, created_at=now,
+                                   updated_at=now)
+            s.add(row)
+            s.flush()
+            self._log(s, row, actor=actor, at=now, from_kind=None, from_state=None,
+                      fields={"title": title, "reporter": reporter, "place": place, "incident_id": incident_id})
+            return self._save_document(s, row)
+
+        record = self.store.write(work)
+        self._index(record)
+        return record
+
+    def move(self, record_id: int, to_state: str, actor: str | None = None, **fields: Any) -> wf.ProblemRecord:
+        """Move a record to its next state with that move's fields; the move is logged.
+
+        Fields: classification, fix, supervisor, solution, analysis, cause, answer, note.
+        An illegal move raises RecordError naming the current state and the allowed ones.
+        """
+        with _as_record_error():
+            record_id = check_id(record_id, "record_id")
+            for name, value in fields.items():
+                check_text(value, name)
+        actor = self._actor(actor)
+        wf.check_state(to_state)  # an unknown state is refused before the database is opened
+
+        def work(s: Session) -> wf.ProblemRecord:
+            row = self._row(s, record_id)
+            move = wf.plan_move(row.kind, row.state, to_state, fields)
+            now = self.now()
+            for name, value in move.fields.items():
+                setattr(row, name, value)
+            if move.converted:
+                row.converted_from = move.from_kind
+            row.kind, row.state = move.to_kind, move.to_state
+            self._log(s, row, actor=actor, at=now, from_kind=move.from_kind, from_state=move.from_state,
+                      fields=dict(move.fields), note=move.note)
+            return self._save_document(s, row)
+
+        record = self.store.write(work)
+        self._index(record)
+        return record
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, record_id: int) -> wf.ProblemRecord:
+        with _as_record_error():
+            record_id = check_id(record_id, "record_id")
+        return self.store.read(lambda s: record_from_row(self._row(s, record_id)))
+
+    def list_records(self, kind: str | None = None, state: str | None = None,
+                     incident_id: int | None = None) -> list[wf.ProblemRecord]:
+        """Newest first, optionally only one kind, state or incident."""
+        query = select(ProblemRecordRow).order_by(ProblemRecordRow.id.desc())
+        if kind:
+            query = query.where(ProblemRecordRow.kind == wf.check_kind(kind))
+        if state:
+            query = query.where(ProblemRecordRow.state == wf.check_state(state))
+        if incident_id is not None:
+            with _as_record_error():
+                query = query.where(ProblemRecordRow.incident_id == check_id(incident_id))
+        return self.store.read(lambda s: [record_from_row(r) for r in s.scalars(query)])
+
+    list = list_records  # noqa: A003 - the name the GUI and CLI use
+
+    def history(self, record_id: int) -> list[wf.Transition]:
+        """Every move of the record in the order it was logged, creation first."""
+        with _as_record_error():
+            record_id = check_id(record_id, "record_id")
+
+        def work(s: Session) -> list[wf.Transition]:
+            self._row(s, record_id)
+            query = (select(RecordTransitionRow).where(RecordTransitionRow.record_id == record_id)
+                     .order_by(RecordTransitionRow.id))
+            return [transition_from_row(t) for t in s.scalars(query)]
+
+        return self.store.read(work)
+
+    def rewrite_documents(self) -> int:
+        """Write every record's document again (after restoring a database, or on a second
+        machine sharing a server database); returns how many were written."""
+        ids = self.store.read(lambda s: list(s.scalars(select(ProblemRecordRow.id))))
+        for record_id in ids:
+            record = self.store.write(lambda s, rid=record_id: self._save_document(s, self._row(s, rid)))
+            self._index(record)
+        return len(ids)
