@@ -36,6 +36,7 @@ def export_report(kb, report_id: int, path: Path, redact: bool) -> Path:
 class ReportDialog(QDialog):
     submitted = Signal(object)  # the saved Report
     message = Signal(str)
+    lesson_requested = Signal(int, int)  # incident id, report id
 
     def __init__(self, kb, runner, incident_id: int, actor: str, parent=None):
         super().__init__(parent)
@@ -89,6 +90,10 @@ class ReportDialog(QDialog):
         self.export_button = QPushButton(self.tr("&Export…"), self)
         self.export_button.setEnabled(False)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.lesson_button = QPushButton(self.tr("Add &Lesson…"), self)
+        self.lesson_button.setEnabled(False)
+        self.lesson_button.clicked.connect(lambda: self.lesson_requested.emit(self.incident_id, self.report_id))
+        buttons.addButton(self.lesson_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.submit_button.clicked.connect(self.submit)
         self.export_button.clicked.connect(self.choose_export)
@@ -114,6 +119,7 @@ class ReportDialog(QDialog):
         self.timeline.setPlainText("\n".join("  ".join(row) for row in draft.timeline))
         self.report_id = draft.report_id
         self.export_button.setEnabled(self.report_id is not None)
+        self.lesson_button.setEnabled(self.report_id is not None)
         self.submit_button.setEnabled(True)
         self.loaded = True
         self.status.setText(self.tr("Filled in from the incident and its log; complete the fields marked *."))
@@ -148,6 +154,7 @@ class ReportDialog(QDialog):
         self.report_id = report.id
         self.submit_button.setEnabled(True)
         self.export_button.setEnabled(True)
+        self.lesson_button.setEnabled(True)
         self.status.setStyleSheet("")
         self.status.setText(self.tr("Report saved as %1; it is now searchable.").replace("%1", report.path))
         self.submitted.emit(report)

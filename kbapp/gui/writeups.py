@@ -67,15 +67,16 @@ class Writeups:
         dialog = ReportDialog(self.window.kb, self.window.runner, incident_id, self.actor(), self.window)
         dialog.submitted.connect(lambda _report: self._library_changed(None, incident_id))
         dialog.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
+        dialog.lesson_requested.connect(lambda inc, rep: self.add_lesson(incident_id=inc, report_id=rep))
         dialog.open()
         self.dialog = dialog
         return dialog
 
-    def add_lesson(self, playbook_id: str | None = None, step: int | None = None) -> LessonDialog:
-        incident_id = None
+    def add_lesson(self, playbook_id: str | None = None, step: int | None = None, *,
+                   incident_id: int | None = None, report_id: int | None = None) -> LessonDialog:
         if self._on_incidents_tab():
             view = self.window.incidents.view
-            incident_id = view.incident_id
+            incident_id = incident_id or view.incident_id
             panel = view.current_panel()
             if panel is not None and playbook_id is None:
                 playbook_id = panel.playbook_id
@@ -83,7 +84,7 @@ class Writeups:
                 step = selected.number if selected is not None else None
         playbook_id = playbook_id or self.window.reader.document_id
         dialog = LessonDialog(self.window.kb, self.window.runner, self.actor(), playbook_id=playbook_id, step=step,
-                              incident_id=incident_id, parent=self.window)
+                              incident_id=incident_id, report_id=report_id, parent=self.window)
         dialog.saved.connect(lambda lesson: self._library_changed(lesson.playbook_id, incident_id))
         dialog.propose_requested.connect(lambda pid, lesson_id, text: self.propose_change(pid, lesson_id, text))
         dialog.open()

@@ -52,6 +52,12 @@ def test_report_is_prefilled_checked_per_field_saved_and_searchable(qtbot, make_
     assert [h.id for h in hits] == [report.doc_id]
     qtbot.waitUntil(lambda: window.incidents.view.incident.status == "report_submitted", timeout=10_000)
 
+    dialog.lesson_button.click()  # lessons from the report: tied to it and to the incident
+    lesson_dialog = window.writeups.dialog
+    assert (lesson_dialog.incident_id, lesson_dialog.report_id) == (incident_id, report.id)
+    assert lesson_dialog.playbook.currentData() == "config-loss"
+    lesson_dialog.reject()
+
     if shutil.which("pdftotext"):
         pdf = tmp_path / "report.pdf"
         dialog.export_to(pdf)
