@@ -142,6 +142,16 @@ class KnowledgeBase:
             return self._records
 
     @property
+    def training(self):
+        """Drills, inspections and training packs (kbapp.training)."""
+        from kbapp.training import Training
+
+        with self._lock:
+            if getattr(self, "_training", None) is None:
+                self._training = Training(self)
+            return self._training
+
+    @property
     def reports(self):
         from kbapp.reports.service import ReportService
 

@@ -166,7 +166,7 @@ def test_index_status_check_rebuild(tmp_path):
     result = run_cli("index", "rebuild", home=home)
     assert result.returncode == 0, result.stderr
     count = int(re.fullmatch(r"rebuilt: (\d+) documents", result.stdout.strip()).group(1))
-    assert count == len([p for p in playbooks_dir().glob("*.md") if p.name != "README.md"])
+    assert count == len([p for p in playbooks_dir().rglob("*.md") if p.name != "README.md"])
 
     status = json.loads(run_cli("index", "status", "--json", home=home).stdout)
     assert status["state"] == "ready" and status["documents"] == count and status["size_bytes"] > 0

@@ -94,7 +94,7 @@ def test_shipped_library_lints_clean(tmp_path):
         assert [str(p) for p in kb.lint([shipped])] == []
         assert kb.problems() == []
         kinds = {d.kind for d in kb.documents()}
-        assert kinds <= {"playbook", "checklist"}
+        assert kinds <= {"playbook", "checklist", "scenario"}
         for needed in ("operation-error", "config-loss", "data-loss"):
             doc = kb.get(needed)
             assert doc is not None and doc.category == needed and doc.steps, needed

@@ -41,6 +41,11 @@ class IncidentView(QWidget):
         self.deadlines: list[dl.Deadline] = []
         self._asked: set[tuple[int, str]] = set()  # (incident, deadline) already put to the user
         self.escalation_prompt: QMessageBox | None = None
+        # Drills and inspections run here too; the banner says so on every screen of them.
+        self.mode_banner = QLabel(self)
+        self.mode_banner.setObjectName("modeBanner")
+        self.mode_banner.setWordWrap(True)
+        self.mode_banner.hide()
         self.title_label = QLabel(self)
         self.title_label.setObjectName("incidentTitle")
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
@@ -75,6 +80,7 @@ class IncidentView(QWidget):
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.mode_banner)
         layout.addWidget(self.title_label)
         layout.addLayout(self.chips)
         layout.addWidget(self.escalation_label)
@@ -112,6 +118,7 @@ class IncidentView(QWidget):
             f'&nbsp;<span style="background:{colour};color:white;">&nbsp;{incident.level} {pick(level, self.chinese)}&nbsp;</span>'
             f'&nbsp; {html.escape(status)}'
             f'&nbsp; <span style="color:#555;">{html.escape(self.tr("Responsible:"))} {html.escape(incident.responsible or "—")}</span>')
+        self._show_mode(incident.mode)
         self._show_runners(runners, switching)
         if switching:
             self.timeline_model.beginResetModel()
@@ -120,6 +127,19 @@ class IncidentView(QWidget):
         self.timeline_model.set_actions(actions)
         self.tick()
         self.loaded.emit(incident.id)
+
+    def _show_mode(self, mode: str) -> None:
+        if mode == rec.MODE_DRILL:
+            text, style = self.tr("演练 DRILL — not a real incident"), "background:#ff8f00;color:#000000;"
+        elif mode == rec.MODE_INSPECTION:
+            text = self.tr("巡检 INSPECTION — routine check, not an incident")
+            style = "background:#1565c0;color:#ffffff;"
+        else:
+            self.mode_banner.hide()
+            return
+        self.mode_banner.setText(text)
+        self.mode_banner.setStyleSheet(f"{style} font-size:16px; font-weight:bold; padding:6px;")
+        self.mode_banner.show()
 
     def _show_runners(self, runners: list[rec.RunnerState], rebuild: bool) -> None:
         panels = [self.tabs.widget(i) for i in range(self.tabs.count())]
@@ -133,9 +153,11 @@ class IncidentView(QWidget):
                 panel = RunnerPanel(self.clock, self.chinese, self)
                 panel.step_result.connect(self._record_step)
                 panel.command_copied.connect(self._copy_command)
+                panel.item_result.connect(self._record_item)
                 self.tabs.addTab(panel, f"{state.title} {state.title_en}".strip())
                 panels.append(panel)
         for panel, state in zip(panels, runners):
+            panel.set_inspection(self.incident is not None and self.incident.mode == rec.MODE_INSPECTION)
             panel.set_state(state)
 
     def current_panel(self) -> RunnerPanel | None:
@@ -162,6 +184,11 @@ class IncidentView(QWidget):
         incident_id, actor = self.incident_id, self.actor()
         self._write(lambda: self.kb.incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
                                                    goto=goto, actor=actor))
+
+    def _record_item(self, playbook_id: str, number: int, result: str, note: str, value: str) -> None:
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
+                                                   value=value, actor=actor))
 
     def _copy_command(self, playbook_id: str, number: int, index: int, command: str) -> None:
         QGuiApplication.clipboard().setText(command)
@@ -201,6 +228,12 @@ class IncidentView(QWidget):
         panel = self.current_panel()
         if panel is not None:
             panel.model.tick()
+        if self.incident.mode != rec.MODE_INCIDENT:
+            # Drills and inspections have no deadlines and nobody is escalated to.
+            self.deadlines = []
+            self._update_chips()
+            self.escalation_label.hide()
+            return
         self.deadlines = dl.compute_deadlines(self.incident.milestones(), self.clock())
         self._update_chips()
         self._update_response_escalation()

@@ -13,6 +13,7 @@ from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
+from kbapp.gui.training import install_training
 from kbapp.gui.writeups import install_writeups
 from kbapp.gui.problems import ProblemsDialog
 from kbapp.gui.reader import ReaderView
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.writeups = install_writeups(self)
         self.reader.lesson_requested.connect(lambda doc_id, step: self.writeups.add_lesson(doc_id, step))
+        install_training(self)
         self._build_status_bar()
         self._restore_state()
 

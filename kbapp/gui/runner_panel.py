@@ -1,5 +1,8 @@
 """One attached playbook in the incident view: its steps as a checklist, the selected
-step's detail (commands with copy links, expected result, decisions) and the buttons."""
+step's detail (commands with copy links, expected result, decisions) and the buttons.
+
+In an inspection (巡检) the same panel runs the checklist: the buttons become pass /
+fail / n.a. with a field for the measured value (see :meth:`RunnerPanel.set_inspection`)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from kbapp.incidents import records as rec
 class RunnerPanel(QWidget):
     step_result = Signal(str, int, str, str, object)  # playbook id, step, result, note, goto (int or None)
     command_copied = Signal(str, int, int, str)  # playbook id, step, command index, command
+    item_result = Signal(str, int, str, str, str)  # inspection: playbook id, item, pass/fail/na, note, value
 
     def __init__(self, clock, chinese: bool, parent=None):
         super().__init__(parent)
@@ -48,10 +52,29 @@ class RunnerPanel(QWidget):
         self.skip_button.clicked.connect(lambda: self.record(rec.SKIPPED))
         self.fail_button.clicked.connect(lambda: self.record(rec.FAILED))
         self.step_note.returnPressed.connect(lambda: self.record(rec.DONE))
+        # Inspection items: pass / fail / not applicable, with what was measured.
+        self.inspection = False
+        self.value_edit = QLineEdit(self)
+        self.value_edit.setObjectName("itemValue")
+        self.value_edit.setPlaceholderText(self.tr("Measured value (optional)"))
+        self.value_edit.setMinimumWidth(90)
+        self.value_edit.setMaximumWidth(160)
+        self.pass_button = QPushButton(self.tr("Pass"), self)
+        self.item_fail_button = QPushButton(self.tr("Fail"), self)
+        self.na_button = QPushButton(self.tr("N/A"), self)
+        self.pass_button.setObjectName("passButton")
+        self.item_fail_button.setObjectName("itemFailButton")
+        self.na_button.setObjectName("naButton")
+        self.pass_button.clicked.connect(lambda: self.record_item(rec.PASS))
+        self.item_fail_button.clicked.connect(lambda: self.record_item(rec.FAIL))
+        self.na_button.clicked.connect(lambda: self.record_item(rec.NA))
+        self._item_buttons = (self.value_edit, self.pass_button, self.item_fail_button, self.na_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.step_note, 1)
-        for button in (self.done_button, self.skip_button, self.fail_button):
+        for button in (self.done_button, self.skip_button, self.fail_button, *self._item_buttons):
             buttons.addWidget(button)
+        for widget in self._item_buttons:
+            widget.hide()
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -77,14 +100,35 @@ class RunnerPanel(QWidget):
         else:
             self.detail.setHtml(self.tr("<p>All steps are through.</p>"))
         finished = state.finished
-        for button in (self.done_button, self.skip_button, self.fail_button):
+        for button in (self.done_button, self.skip_button, self.fail_button, *self._item_buttons):
             button.setEnabled(bool(state.steps))
         self.setProperty("finished", finished)
 
     def selected_step(self) -> rec.StepState | None:
         return self.model.step_at(self.table.currentIndex().row())
 
+    def set_inspection(self, on: bool) -> None:
+        """Show the item buttons (pass, fail, n.a., value) instead of done / skip / failed."""
+        self.inspection = on
+        for button in (self.done_button, self.skip_button, self.fail_button):
+            button.setVisible(not on)
+        for widget in self._item_buttons:
+            widget.setVisible(on)
+
+    def record_item(self, result: str) -> None:
+        step = self.selected_step()
+        if step is None or self.playbook_id is None:
+            return
+        note, value = self.step_note.text().strip(), self.value_edit.text().strip()
+        self.step_note.clear()
+        self.value_edit.clear()
+        self.item_result.emit(self.playbook_id, step.number, result, note, value)
+
     def record(self, result: str, goto: int | None = None) -> None:
+        if self.inspection:
+            # The window's step shortcuts still work: done is a pass, skipped n.a., failed a fail.
+            self.record_item({rec.DONE: rec.PASS, rec.SKIPPED: rec.NA, rec.FAILED: rec.FAIL}.get(result, result))
+            return
         step = self.selected_step()
         if step is None or self.playbook_id is None:
             return
@@ -119,5 +163,7 @@ class RunnerPanel(QWidget):
         if parts[0] == "copy" and int(parts[1]) < len(step.commands):
             index = int(parts[1])
             self.command_copied.emit(self.playbook_id, step.number, index, step.commands[index])
+        elif parts[0] == "goto" and self.inspection:
+            self.record_item(rec.NA)  # an item's "if … → next item" means it does not apply here
         elif parts[0] == "goto":
             self.record(rec.DONE, goto=int(parts[1]))

@@ -27,6 +27,13 @@ ESCALATION = "escalation"
 PLAN = "plan"
 EMERGENCY_PLAN = "emergency_plan"
 CORRECTION = "correction"
+FOLLOW_UP = "follow_up"  # an inspection item opened an incident; payload["incident_id"] names it
+
+# Incident modes: drills and inspections share the runner and the log, never the metrics.
+MODE_INCIDENT = "incident"
+MODE_DRILL = "drill"
+MODE_INSPECTION = "inspection"
+MODES = (MODE_INCIDENT, MODE_DRILL, MODE_INSPECTION)
 
 ACTION_LABELS: dict[str, tuple[str, str]] = {
     CREATED: ("创建", "Created"),
@@ -40,13 +47,21 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     PLAN: ("故障处理方案", "Handling plan"),
     EMERGENCY_PLAN: ("应急方案", "Emergency plan"),
     CORRECTION: ("更正", "Correction"),
+    FOLLOW_UP: ("转故障处理", "Follow-up incident"),
 }
 
 DONE = "done"
 SKIPPED = "skipped"
 FAILED = "failed"
 STEP_RESULTS = (DONE, SKIPPED, FAILED)
-RESULT_LABELS = {DONE: ("完成", "done"), SKIPPED: ("跳过", "skipped"), FAILED: ("失败", "failed")}
+# An inspection item's result: the check was made either way, so the runner moves on.
+PASS = "pass"
+FAIL = "fail"
+NA = "na"
+INSPECTION_RESULTS = (PASS, FAIL, NA)
+RESULT_LABELS = {DONE: ("完成", "done"), SKIPPED: ("跳过", "skipped"), FAILED: ("失败", "failed"),
+                 PASS: ("通过", "pass"), FAIL: ("不通过", "fail"), NA: ("不适用", "n/a")}
+_THROUGH = (DONE, SKIPPED, PASS, FAIL, NA)  # results after which the runner leaves the step
 
 CHANNELS = ("phone", "remote", "onsite", "consultation")
 CHANNEL_LABELS = {
@@ -84,6 +99,7 @@ class Incident:
     report_submitted_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     playbook_ids: tuple[str, ...] = ()
+    mode: str = MODE_INCIDENT  # incident, drill or inspection
 
     def milestones(self) -> Milestones:
         return Milestones(
@@ -185,7 +201,7 @@ def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Act
 
     After a step is marked, the current step becomes the decision's target when one
     was chosen (``goto``); the same step again when it failed; otherwise the first
-    later step not yet done or skipped.
+    later step not yet through (done, skipped, or an inspection item's pass/fail/n.a.).
     """
     mine = [a for a in step_actions if a.kind == STEP and a.playbook_id == playbook_id and a.step is not None]
     if doc is not None:
@@ -210,7 +226,7 @@ def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Act
             following = action.step
         else:
             following = next(
-                (n for n in numbers if n > action.step and progress[n].result not in (DONE, SKIPPED)), None
+                (n for n in numbers if n > action.step and progress[n].result not in _THROUGH), None
             )
         if following != current:
             current = following
@@ -243,6 +259,8 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
     elif kind == STEP:
         zh, en = RESULT_LABELS.get(p.get("result", ""), (p.get("result", ""), p.get("result", "")))
         text = f"{action.playbook_id} 第 {action.step} 步 step {action.step} {p.get('step_title', '')}: {zh} {en}"
+        if p.get("value"):
+            text += f" = {p['value']}"
         if p.get("goto") is not None:
             text += f" → 第 {p['goto']} 步 step {p['goto']}"
             if p.get("decision"):
@@ -261,6 +279,8 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
         text = f"{answer}{who}{phone}{why}"
     elif kind == CORRECTION:
         text = f"corrects #{action.corrects_id}"
+    elif kind == FOLLOW_UP:
+        text = f"第 {action.step} 项 item {action.step} → #{p.get('incident_id', '?')}"
     else:
         text = ""
     if with_details and action.details and kind != CREATED:
@@ -278,6 +298,7 @@ def incident_from_row(row) -> Incident:
         emergency_plan_at=row.emergency_plan_at, resolved_at=row.resolved_at,
         report_submitted_at=row.report_submitted_at, closed_at=row.closed_at,
         playbook_ids=tuple(p.playbook_id for p in sorted(row.playbooks, key=lambda p: p.position)),
+        mode=row.mode or MODE_INCIDENT,
     )
 
 

@@ -102,7 +102,15 @@ class IncidentService:
     # -- starting and attaching --------------------------------------------------------------
     def start(self, title: str, level: str, description: str = "", category: str = "", channel: str = "phone",
               reporter: str = "", responsible: str = "", playbook_ids: Iterable[str] = (), actor: str | None = None,
-              notified_at: dt.datetime | None = None) -> rec.Incident:
+              notified_at: dt.datetime | None = None, mode: str = rec.MODE_INCIDENT,
+              context: dict[str, Any] | None = None) -> rec.Incident:
+        """Log a new incident, or with ``mode`` a drill or an inspection (same runner and log,
+        never in incident lists or deadlines). ``context`` (JSON-able) is kept in the
+        creation action, written in the same transaction: a drill's scenario, say."""
+        if mode not in rec.MODES:
+            raise IncidentError(f"mode: {mode!r} is not one of {', '.join(rec.MODES)}", field="mode")
+        if context is not None and not isinstance(context, dict):
+            raise IncidentError("context: must be a mapping", field="context")
         title = check_line(title, "title", required=True, max_chars=MAX_TITLE_CHARS)
         level = check_level(level)
         description = check_text(description, "description")
@@ -123,12 +131,16 @@ class IncidentService:
             row = IncidentRow(title=title, description=description, level=level, category=category,
                               channel=channel, reporter=reporter, responsible=responsible, status=lc.OPEN,
                               summary="", created_by=actor, created_at=now, notified_at=notified_at,
-                              updated_at=now)
+                              updated_at=now, mode=mode)
             s.add(row)
             s.flush()
-            self._append(s, row, rec.CREATED, actor=actor, at=now, details=description,
-                         payload={"title": title, "level": level, "category": category, "channel": channel,
-                                  "reporter": reporter, "responsible": responsible})
+            payload = {"title": title, "level": level, "category": category, "channel": channel,
+                       "reporter": reporter, "responsible": responsible}
+            if mode != rec.MODE_INCIDENT:
+                payload["mode"] = mode
+            if context:
+                payload["context"] = context
+            self._append(s, row, rec.CREATED, actor=actor, at=now, details=description, payload=payload)
             for position, doc in enumerate(docs.values()):
                 self._attach(s, row, doc, position, actor, now)
             return row.id
@@ -185,7 +197,7 @@ class IncidentService:
         if step is None:
             raise IncidentError(f"step: playbook {doc.id!r} has no step {number} (it has 1–{len(doc.steps)})",
                                 field="step")
-        return doc, step
+        return doc, step, incident
 
     def _auto_respond(self, s: Session, row: IncidentRow, actor: str, now: dt.datetime) -> None:
         # Working a step is responding: the response deadline is met by the first one.
@@ -193,12 +205,19 @@ class IncidentService:
             self._change_status(s, row, lc.RESPONDING, actor, now, payload_extra={"auto": True})
 
     def step(self, incident_id: int, step_number: int, result: str, note: str = "", playbook_id: str | None = None,
-             goto: int | None = None, actor: str | None = None) -> rec.Action:
-        """Record a step's result; ``goto`` follows a decision to the step it names."""
+             goto: int | None = None, actor: str | None = None, value: str = "") -> rec.Action:
+        """Record a step's result; ``goto`` follows a decision to the step it names.
+
+        In an inspection the result is the item's pass, fail or na, and ``value`` is what
+        was measured (``87%``), kept in the payload."""
         incident_id = check_id(incident_id)
-        result, note, actor = check_result(result), check_text(note, "note"), self._actor(actor)
-        doc, step = self._resolve_step(incident_id, step_number, playbook_id)
+        note, actor = check_text(note, "note"), self._actor(actor)
+        value = check_line(value, "value", max_chars=200)
+        doc, step, incident = self._resolve_step(incident_id, step_number, playbook_id)
+        result = check_result(result, incident.mode)
         payload: dict[str, Any] = {"result": result, "step_title": step.title}
+        if value:
+            payload["value"] = value
         if goto is not None:
             target = check_id(goto, "goto")
             if doc.step(target) is None:
@@ -220,7 +239,7 @@ class IncidentService:
                      actor: str | None = None) -> rec.Action:
         """Log that a step's command was copied; the command is in ``payload["command"]``."""
         incident_id, actor = check_id(incident_id), self._actor(actor)
-        doc, step = self._resolve_step(incident_id, step_number, playbook_id)
+        doc, step, _incident = self._resolve_step(incident_id, step_number, playbook_id)
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(step.commands):
             raise IncidentError(f"index: step {step.number} of {doc.id!r} has {len(step.commands)} command(s); "
                                 f"{index!r} is not one of them", field="index")
@@ -367,9 +386,16 @@ class IncidentService:
 
         return self.store.read(work)
 
-    def list_incidents(self, open_only: bool = False) -> list[rec.Incident]:
-        """Newest first; ``open_only`` leaves out closed incidents."""
+    def list_incidents(self, open_only: bool = False,
+                       mode: str | Iterable[str] | None = rec.MODE_INCIDENT) -> list[rec.Incident]:
+        """Newest first; ``open_only`` leaves out closed incidents. Real incidents only unless
+        ``mode`` names others ("drill", "inspection", several, or None for all): drills and
+        inspections must never count as incidents."""
         query = select(IncidentRow).options(selectinload(IncidentRow.playbooks)).order_by(IncidentRow.id.desc())
+        if isinstance(mode, str):
+            query = query.where(IncidentRow.mode == mode)
+        elif mode is not None:
+            query = query.where(IncidentRow.mode.in_(tuple(mode)))
         if open_only:
             query = query.where(IncidentRow.status != lc.CLOSED)
         return self.store.read(lambda s: [rec.incident_from_row(r) for r in s.scalars(query)])
@@ -408,12 +434,16 @@ class IncidentService:
     def deadlines(self, incident: rec.Incident | int, now: dt.datetime | None = None) -> list[dl.Deadline]:
         if not isinstance(incident, rec.Incident):
             incident = self.get(incident)
+        if incident.mode != rec.MODE_INCIDENT:
+            return []  # drills and inspections have no deadlines
         return dl.compute_deadlines(incident.milestones(), now or self.now())
 
     def response_escalation(self, incident: rec.Incident | int, now: dt.datetime | None = None):
         """(steps due by now, the person they reach in the chain or None) for a missed response."""
         if not isinstance(incident, rec.Incident):
             incident = self.get(incident)
+        if incident.mode != rec.MODE_INCIDENT:
+            return 0, None  # nobody is escalated to over a drill or an inspection
         chain = self.chain()
         path = chain.path_up(incident.responsible) if incident.responsible else []
         steps = dl.escalation_steps(incident.notified_at, now or self.now(), incident.responded_at,

@@ -89,9 +89,20 @@ def check_id(value: Any, name: str = "incident_id") -> int:
     return number
 
 
-def check_result(value: Any) -> str:
-    """A step result: done, skipped or failed (skip and fail are accepted too)."""
+_INSPECTION_ALIASES = {"passed": rec.PASS, "ok": rec.PASS, "通过": rec.PASS, "failed": rec.FAIL,
+                       "不通过": rec.FAIL, "n/a": rec.NA, "n.a.": rec.NA, "n.a": rec.NA, "不适用": rec.NA}
+
+
+def check_result(value: Any, mode: str = rec.MODE_INCIDENT) -> str:
+    """A step result: done, skipped or failed (skip and fail are accepted too); in an
+    inspection, an item's result instead: pass, fail or na (n/a, 通过/不通过/不适用 too)."""
     text = str(value).strip().lower()
+    if mode == rec.MODE_INSPECTION:
+        text = _INSPECTION_ALIASES.get(text, text)
+        if text not in rec.INSPECTION_RESULTS:
+            raise IncidentError(f"result: {value!r} is not one of {', '.join(rec.INSPECTION_RESULTS)}",
+                                field="result")
+        return text
     text = {"skip": rec.SKIPPED, "fail": rec.FAILED}.get(text, text)
     if text not in rec.STEP_RESULTS:
         raise IncidentError(f"result: {value!r} is not one of {', '.join(rec.STEP_RESULTS)}", field="result")

@@ -1,0 +1,140 @@
+"""Training pack and report PDFs: page count, every step's text, a step never split."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from kbhelpers import open_kb, playbook_text, run_cli
+
+from kbapp.gui.training import save_report, write_pack_pdf
+
+pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdfinfo")),
+                                reason="poppler-utils (pdftotext, pdfinfo) not installed")
+
+
+def pages_of(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE).group(1))
+
+
+def text_of(path: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-f", str(page), "-l", str(page)] if page else [])
+    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def long_steps(count: int, lines: int) -> str:
+    """Steps tall enough that several pages are needed; each body ends with a marker."""
+    out = []
+    for n in range(1, count + 1):
+        body = "\n".join(f"   第 {n} 步说明 body line {k} of step {n}." for k in range(lines))
+        out.append(f"{n}. 长步骤标题 Long step {n}\n{body}\n   ```bash\n   echo step-{n}\n   ```\n"
+                   f"   预期结果：END-{n}-MARK")
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture
+def kb(tmp_path, qapp):
+    base = open_kb(tmp_path, {
+        "alpha.md": playbook_text("alpha", "甲预案", "Alpha playbook"),
+        "beta.md": playbook_text("beta", "乙预案", "Beta playbook", category="network"),
+        "gamma.md": playbook_text("gamma", "丙预案", "Gamma playbook", steps=long_steps(12, 9)),
+    })
+    yield base
+    base.close()
+
+
+def test_a_small_pack_has_cover_contents_and_two_pages_per_playbook(kb, tmp_path):
+    out = tmp_path / "pack.pdf"
+    sections = kb.training.pack(["alpha", "beta"], trainer="张老师")
+    pages = write_pack_pdf(out, sections, "培训资料 Training pack")
+    # cover, contents, then per playbook: its one page and its quick-reference card
+    assert pages == pages_of(out) == 6
+    text = text_of(out)
+    for title in ("甲预案", "Alpha playbook", "乙预案", "Beta playbook", "目录 Contents", "张老师"):
+        assert title in text
+    flat = squash(text)
+    for step in ("☐1.检查服务状态", "☐2.重启服务", "systemctlrestartapp", "如果服务已停止→第2步"):
+        assert flat.count(step) >= 2, step  # once in each playbook's pages
+    assert "速查卡 Quick reference" in text_of(out, 4) and "速查卡 Quick reference" in text_of(out, 6)
+    assert "预防措施 Prevention" in text_of(out, 3)  # the highlighted prevention box
+
+
+def test_lessons_go_under_their_step_when_asked_for(kb, tmp_path):
+    kb.lessons.add("alpha", "重启前先确认没有正在执行的批处理作业。", step=2)
+    with_lessons, without = tmp_path / "with.pdf", tmp_path / "without.pdf"
+    write_pack_pdf(with_lessons, kb.training.pack(["alpha"], include_lessons=True), "Pack")
+    write_pack_pdf(without, kb.training.pack(["alpha"]), "Pack")
+    flat = squash(text_of(with_lessons))
+    assert "重启前先确认没有正在执行的批处理作业" in flat
+    assert flat.index("☐2.重启服务") < flat.index("重启前先确认") < flat.index("验证Verification")
+    assert "批处理作业" not in text_of(without)
+
+
+def test_a_step_heading_and_its_body_share_a_page(kb, tmp_path):
+    out = tmp_path / "long.pdf"
+    pages = write_pack_pdf(out, kb.training.pack(["gamma"]), "Long")
+    assert pages == pages_of(out) >= 5  # cover, contents, several pages of steps, the card
+    by_page = {p: squash(text_of(out, p)) for p in range(1, pages + 1)}
+    for n in range(1, 13):
+        heading = [p for p, t in by_page.items() if f"☐{n}.长步骤标题Longstep{n}" in t and "速查卡" not in t]
+        ends = [p for p, t in by_page.items() if f"END-{n}-MARK" in t]
+        assert len(heading) == 1 and heading == ends, (n, heading, ends)
+    assert len({p for n in range(1, 13) for p, t in by_page.items() if f"END-{n}-MARK" in t}) > 1
+
+
+def test_the_shipped_strategy_playbooks_print_every_step(tmp_path, qapp):
+    kb = open_kb(tmp_path)
+    try:
+        out = tmp_path / "strategies.pdf"
+        ids = ["operation-error", "config-loss", "data-loss"]
+        pages = write_pack_pdf(out, kb.training.pack(ids), "培训资料")
+        assert pages == pages_of(out) >= 2 + 2 * len(ids)
+        flat = squash(text_of(out))
+        for pid in ids:
+            for step in kb.get(pid).steps:
+                assert squash(f"☐ {step.number}. {step.title}") in flat
+    finally:
+        kb.close()
+
+
+def test_drill_and_inspection_reports_print(tmp_path, qapp):
+    kb = open_kb(tmp_path)
+    try:
+        drill = kb.training.drills.start("operation-error", "drill-operation-error", "小王", actor="张老师")
+        kb.training.drills.step(drill.id, 1, "done", note="已冻结现场")
+        kb.training.drills.finish(drill.id)
+        out = save_report(kb, "drill", drill.id, tmp_path / "drill.pdf")
+        assert pages_of(out) >= 1
+        text = text_of(out)
+        assert "演练报告 Drill report" in text and "小王" in text and "not a real incident" in text
+        inspection = kb.training.inspections.start(inspector="李工")
+        kb.training.inspections.record(inspection.id, 2, "fail", value="bizapp inactive")
+        out = save_report(kb, "inspection", inspection.id, tmp_path / "inspection.pdf")
+        text = text_of(out)
+        assert "巡检结果及系统运行报告" in text and "bizapp inactive" in text
+        md = save_report(kb, "inspection", inspection.id, tmp_path / "inspection.md")
+        assert md.read_text(encoding="utf-8").startswith("# 巡检结果及系统运行报告")
+    finally:
+        kb.close()
+
+
+def test_cli_pack_export(tmp_path):
+    out = tmp_path / "cli-pack.pdf"
+    result = run_cli("pack", "export", "config-loss", "routine-inspection", "--out", str(out), "--trainer", "张老师",
+                     "--json", home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["pages"] == pages_of(out) and data["playbooks"] == ["config-loss", "routine-inspection"]
+    assert "日常巡检" in text_of(out) and "检查项 Checklist" in text_of(out)
+    bad = run_cli("pack", "export", "no-such-playbook", "--out", str(tmp_path / "x.pdf"), home=tmp_path / "home")
+    assert bad.returncode == 1 and bad.stderr.startswith("kbapp: playbooks: no playbook 'no-such-playbook'")
+    assert not (tmp_path / "x.pdf").exists()
