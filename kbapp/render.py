@@ -30,14 +30,14 @@ SECTION_LABELS = {
            "owner": "负责人", "version": "版本", "reviewed": "复核日期", "levels": "故障级别",
            "stale": "此预案已超过一年未复核（上次复核 {date}），使用前请确认内容仍然有效。",
            "lessons": "经验教训", "stats": "历史事件中：跳过 {skipped} 次，失败 {failed} 次",
-           "add_lesson": "为此步骤添加经验教训"},
+           "add_lesson": "为此步骤添加经验教训", "lesson": "经验教训"},
     "en": {"symptoms": "Symptoms", "prevention": "Prevention", "steps": "Emergency steps",
            "verification": "Verification", "escalation": "Escalation", "expected": "Expected",
            "copy": "Copy command", "goto": "step {n}", "owner": "Owner", "version": "Version",
            "reviewed": "Reviewed", "levels": "Fault levels",
            "stale": "Not reviewed for over a year (last review {date}); check that it still holds before use.",
            "lessons": "Lessons", "stats": "In past incidents: skipped {skipped}×, failed {failed}×",
-           "add_lesson": "Add a lesson to this step"},
+           "add_lesson": "Add a lesson to this step", "lesson": "Lesson"},
 }
 
 STYLE = """
@@ -110,11 +110,17 @@ def _step_html(step: Step, labels: dict, lessons: list[str], stats: dict | None,
     if stats and (stats.get("skipped") or stats.get("failed")):
         out.append(f'<p class="stats">{_e(labels["stats"].format(**stats))}</p>')
     for lesson in lessons:
-        out.append(f'<div class="lesson">💡 {sanitize_markdown(lesson)}</div>')
+        out.append(_lesson_html(lesson, labels))
     if lesson_links:
         out.append(f'<p class="copy"><a href="kbapp:lesson/{step.number}">{labels["add_lesson"]}</a></p>')
     out.append("</div>")
     return "\n".join(out)
+
+
+def _lesson_html(text: str, labels: dict) -> str:
+    # The label goes inside the lesson's first paragraph (no emoji: Qt's fonts lack them).
+    label = labels["lesson"]
+    return f'<div class="lesson">{sanitize_markdown(f"**{label}：** {text}")}</div>'
 
 
 def _strip_fences(text: str) -> str:
@@ -144,7 +150,7 @@ def render_document(doc: Document, *, lang: str = "zh", today: dt.date | None = 
                 general = (lessons or {}).get(0, [])  # lessons on the playbook as a whole
                 if general:
                     parts.append(f"<h2>{labels['lessons']}</h2>")
-                    parts.extend(f'<div class="lesson">💡 {sanitize_markdown(text)}</div>' for text in general)
+                    parts.extend(_lesson_html(text, labels) for text in general)
             elif key in doc.sections and key != "steps":
                 css = ' class="prevention"' if key == "prevention" else ""
                 parts.append(f"<h2>{labels[key]}</h2><div{css}>{sanitize_markdown(doc.sections[key])}</div>")

@@ -15,7 +15,8 @@ from kbapp.incidents import records as rec
 from kbapp.incidents.lifecycle import STATUS_LABELS
 
 LEVEL_COLOURS = {"I": "#c62828", "II": "#ef6c00", "III": "#b28704", "IV": "#616161"}
-RESULT_COLOURS = {rec.DONE: "#2e7d32", rec.SKIPPED: "#757575", rec.FAILED: "#c62828"}
+RESULT_COLOURS = {rec.DONE: "#2e7d32", rec.SKIPPED: "#757575", rec.FAILED: "#c62828",
+                  rec.PASS: "#2e7d32", rec.FAIL: "#c62828", rec.NA: "#757575"}
 Index = QModelIndex | QPersistentModelIndex
 
 

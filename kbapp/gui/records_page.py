@@ -328,7 +328,9 @@ class RecordsPage(QWidget):
         splitter.addWidget(_stack(QWidget(self), top, self.table))
         splitter.addWidget(_stack(QWidget(self), self.header, self.moves, self.error_label, (self.fields_view, 2),
                                   QLabel(self.tr("History"), self), (self.history, 1)))
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([480, 720])
         _stack(self, splitter).layout().setContentsMargins(0, 0, 0, 0)
 
     # -- the list ---------------------------------------------------------------------------------------
@@ -344,6 +346,10 @@ class RecordsPage(QWidget):
         row = self.model.row_of(wanted)
         if row < 0 and records:
             row = 0
+        if not records:
+            self.fields_view.setHtml("<p>" + self.tr("No problem records yet. A consultation (咨询类) or a defect "
+                                                     "(系统缺陷类) starts with “New record”, or from an incident "
+                                                     "(Incident menu).") + "</p>")
         if row >= 0:
             self._filling = True  # the selection follows the list; load once, below
             try:
