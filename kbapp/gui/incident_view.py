@@ -113,11 +113,12 @@ class IncidentView(QWidget):
         level = LEVEL_NAMES.get(incident.level, ("", ""))
         status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
         colour = LEVEL_COLOURS.get(incident.level, "#000")
+        responsible = self.tr("Responsible:")
         self.title_label.setText(
             f'<span style="font-size:18px;font-weight:bold;">#{incident.id} {html.escape(incident.title)}</span> '
             f'&nbsp;<span style="background:{colour};color:white;">&nbsp;{incident.level} {pick(level, self.chinese)}&nbsp;</span>'
             f'&nbsp; {html.escape(status)}'
-            f'&nbsp; <span style="color:#555;">{html.escape(self.tr("Responsible:"))} {html.escape(incident.responsible or "—")}</span>')
+            f'&nbsp; <span style="color:#555;">{html.escape(responsible)} {html.escape(incident.responsible or "—")}</span>')
         self._show_mode(incident.mode)
         self._show_runners(runners, switching)
         if switching:
@@ -259,7 +260,8 @@ class IncidentView(QWidget):
             if deadline.state == dl.MET:
                 text = f"{name} ✔"
             elif deadline.state == dl.PASSED:
-                text = f"{name} {self.tr('overdue')} {format_duration(-deadline.remaining)}"
+                overdue = self.tr("overdue")
+                text = f"{name} {overdue} {format_duration(-deadline.remaining)}"
             else:
                 text = f"{name} {format_duration(deadline.remaining)}"
             label.setText(text)

@@ -166,7 +166,8 @@ class ProposeChangeDialog(QDialog):
         from kbapp.reports.changes import unified_diff
 
         diff = unified_diff(self.base_text, self.editor.toPlainText(), self.playbook_id)
-        self.diff.setHtml(diff_html(diff) if diff else f"<p>{html.escape(self.tr('No changes yet.'))}</p>")
+        nothing = self.tr("No changes yet.")
+        self.diff.setHtml(diff_html(diff) if diff else f"<p>{html.escape(nothing)}</p>")
 
     def propose(self) -> None:
         text, reason, lesson_id, actor, pid = (self.editor.toPlainText(), self.reason.text(), self.lesson_id,

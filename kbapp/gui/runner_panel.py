@@ -141,17 +141,18 @@ class RunnerPanel(QWidget):
         if step is None:
             return
         parts = [f"<h3>{step.number}. {html.escape(step.title)}</h3>"]
+        copy_label, expected_label, last_label = self.tr("Copy command"), self.tr("Expected:"), self.tr("Last result:")
         for index, command in enumerate(step.commands):
             parts.append(f"<pre>{html.escape(command)}</pre>")
-            parts.append(f'<p><a href="kbapp:copy/{index}">{html.escape(self.tr("Copy command"))}</a></p>')
+            parts.append(f'<p><a href="kbapp:copy/{index}">{html.escape(copy_label)}</a></p>')
         if step.expected:
-            parts.append(f"<p>✔ {html.escape(self.tr('Expected:'))} {html.escape(step.expected)}</p>")
+            parts.append(f"<p>✔ {html.escape(expected_label)} {html.escape(step.expected)}</p>")
         for decision in step.decisions:
             label = self.tr("go to step %1").replace("%1", str(decision.target))
             parts.append(f'<p>◆ {html.escape(decision.condition)} → '
                          f'<a href="kbapp:goto/{decision.target}">{html.escape(label)}</a></p>')
         if step.result:
-            parts.append(f"<p><i>{html.escape(self.tr('Last result:'))} {html.escape(step.result)}"
+            parts.append(f"<p><i>{html.escape(last_label)} {html.escape(step.result)}"
                          f"{' — ' + html.escape(step.note) if step.note else ''}</i></p>")
         self.detail.setHtml("\n".join(parts))
 

@@ -175,14 +175,15 @@ class TrainingPage(IncidentsPage):
         if self.view.incident_id != drill.id:
             return
         self.drill = drill
-        parts = [f"<p><b>{html.escape(self.tr('Trainee:'))}</b> {html.escape(drill.trainee)}</p>"]
+        trainee_label, facts_label, situation_label = self.tr("Trainee:"), self.tr("Facts so far"), self.tr("Situation")
+        parts = [f"<p><b>{html.escape(trainee_label)}</b> {html.escape(drill.trainee)}</p>"]
         facts = drill.revealed()
         if facts:
             # The newest fact first: it is what the trainee has to act on now.
-            parts.append(f"<h4>{html.escape(self.tr('Facts so far'))}</h4>")
+            parts.append(f"<h4>{html.escape(facts_label)}</h4>")
             label = self.tr("Step %1")
             parts += [sanitize_markdown(f"▶ **{label.replace('%1', str(f.step))}**: {f.text}") for f in reversed(facts)]
-        parts += [f"<h4>{html.escape(self.tr('Situation'))}</h4>", sanitize_markdown(drill.scenario.situation)]
+        parts += [f"<h4>{html.escape(situation_label)}</h4>", sanitize_markdown(drill.scenario.situation)]
         self.situation.setHtml("\n".join(parts))
         self.finish_drill_button.setEnabled(lc.is_working(drill.incident.status))
 

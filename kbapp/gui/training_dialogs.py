@@ -302,7 +302,8 @@ class ScoreDialog(QDialog):
             (self.tr("Time"), f"{score.time_points} / 30",
              self.tr("%1 of %2 timed steps within target").replace("%1", str(score.on_time)).replace("%2", str(score.timed))),
         ]
-        out = [f"<p><b>{e(self.tr('Trainee:'))}</b> {e(trainee)}</p><table border='1' cellpadding='4' cellspacing='0'>"]
+        trainee_label = self.tr("Trainee:")
+        out = [f"<p><b>{e(trainee_label)}</b> {e(trainee)}</p><table border='1' cellpadding='4' cellspacing='0'>"]
         out += [f"<tr><td>{e(a)}</td><td>{e(b)}</td><td>{e(c)}</td></tr>" for a, b, c in rows]
         out.append("</table>")
         for w in score.wrong_turns:

@@ -6,7 +6,7 @@ menus by :func:`install_writeups`.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QObject
 
 from kbapp.gui.i18n import engineer_name
 from kbapp.gui.lesson_dialogs import LessonDialog, ProposeChangeDialog, ReviewChangesDialog
@@ -14,16 +14,19 @@ from kbapp.gui.records_page import RecordsPage
 from kbapp.gui.report_dialog import ReportDialog
 
 
-class Writeups:
+class Writeups(QObject):
+    """A QObject so that its strings have their own translation context ("Writeups")."""
+
     def __init__(self, window):
+        super().__init__(window)
         self.window = window
         w = window
-        self.report_action = w._action(w.tr("Write Fault &Report…"), self.write_report, ("Ctrl+Shift+R",),
+        self.report_action = w._action(self.tr("Write Fault &Report…"), self.write_report, ("Ctrl+Shift+R",),
                                        "writeReportAction")
-        self.lesson_action = w._action(w.tr("Add &Lesson…"), self.add_lesson, ("Ctrl+Shift+L",), "addLessonAction")
-        self.propose_action = w._action(w.tr("Propose Playbook &Change…"), self.propose_change, (),
+        self.lesson_action = w._action(self.tr("Add Lesso&n…"), self.add_lesson, ("Ctrl+Shift+L",), "addLessonAction")
+        self.propose_action = w._action(self.tr("Propose Playbook &Change…"), self.propose_change, (),
                                         "proposeChangeAction")
-        self.review_action = w._action(w.tr("Re&view Playbook Changes…"), self.review_changes, (),
+        self.review_action = w._action(self.tr("Re&view Playbook Changes…"), self.review_changes, (),
                                        "reviewChangesAction")
         w.incident_menu.addSeparator()
         w.incident_menu.addActions([self.report_action, self.lesson_action])
@@ -33,10 +36,10 @@ class Writeups:
         w.records = RecordsPage(w.kb, w.runner, w.chinese, w)
         w.records.actor = self.actor
         w.records.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
-        w.pages.addTab(w.records, w.tr("Problem records"))
-        self.show_records_action = w._action(w.tr("Show Problem &Records"), self.show_records, ("Ctrl+4",),
+        w.pages.addTab(w.records, self.tr("Problem records"))
+        self.show_records_action = w._action(self.tr("Show Problem &Records"), self.show_records, ("Ctrl+4",),
                                              "showRecordsAction")
-        self.record_from_incident_action = w._action(w.tr("New Problem Record from Incident…"),
+        self.record_from_incident_action = w._action(self.tr("New Problem Record from Incident…"),
                                                       self.record_from_incident, (), "recordFromIncidentAction")
         w.incident_menu.addActions([self.record_from_incident_action, self.show_records_action])
         self.dialog = None  # the last dialog opened, for tests and to keep it alive
@@ -50,7 +53,7 @@ class Writeups:
     def record_from_incident(self):
         view = self.window.incidents.view
         if view.incident is None:
-            self.window.statusBar().showMessage(self.window.tr("Open an incident first (Ctrl+3)."), 6000)
+            self.window.statusBar().showMessage(self.tr("Open an incident first (Ctrl+3)."), 6000)
             return None
         return self.window.records.new_record(incident_id=view.incident.id, title=view.incident.title,
                                               description=view.incident.description)
@@ -62,7 +65,7 @@ class Writeups:
         view = self.window.incidents.view
         incident_id = incident_id or view.incident_id
         if incident_id is None:
-            self.window.statusBar().showMessage(self.window.tr("Open an incident first (Ctrl+3)."), 6000)
+            self.window.statusBar().showMessage(self.tr("Open an incident first (Ctrl+3)."), 6000)
             return None
         dialog = ReportDialog(self.window.kb, self.window.runner, incident_id, self.actor(), self.window)
         dialog.submitted.connect(lambda _report: self._library_changed(None, incident_id))
@@ -96,12 +99,12 @@ class Writeups:
         playbook_id = playbook_id or self.window.reader.document_id
         doc = self.window.kb.get(playbook_id or "")
         if doc is None or doc.kind not in ("playbook", "checklist"):
-            self.window.statusBar().showMessage(self.window.tr("Open a playbook in the reader first."), 6000)
+            self.window.statusBar().showMessage(self.tr("Open a playbook in the reader first."), 6000)
             return None
         dialog = ProposeChangeDialog(self.window.kb, self.window.runner, self.actor(), doc.id, lesson_id=lesson_id,
                                      reason=reason, parent=self.window)
         dialog.proposed.connect(lambda change: self.window.statusBar().showMessage(
-            self.window.tr("Change #%1 proposed; it applies after review (Library ▸ Review Playbook Changes).")
+            self.tr("Change #%1 proposed; it applies after review (Library ▸ Review Playbook Changes).")
             .replace("%1", str(change.id)), 10000))
         dialog.open()
         self.dialog = dialog

@@ -2,6 +2,50 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>EscalationChainDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="155"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
+        <source>Escalation chain</source>
+        <translation>升级链</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <source>Role</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <source>Reports to</source>
+        <translation>上级</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="162"/>
+        <source>Add person</source>
+        <translation>添加人员</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="164"/>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="170"/>
+        <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
+        <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
+    </message>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
         <location filename="../../kbapp/gui/filter_bar.py" line="17"/>
@@ -35,208 +79,679 @@
     </message>
 </context>
 <context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="106"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="106"/>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="107"/>
+        <source>Move</source>
+        <translation>流转</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentView</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="74"/>
+        <source>Type a note and press Enter to log it (Ctrl+L)</source>
+        <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="116"/>
+        <source>Responsible:</source>
+        <translation>责任人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="134"/>
+        <source>演练 DRILL — not a real incident</source>
+        <translation>演练 DRILL — 非真实故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="136"/>
+        <source>巡检 INSPECTION — routine check, not an incident</source>
+        <translation>巡检 INSPECTION — 例行检查，非故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="263"/>
+        <source>overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="268"/>
+        <source>Due %1</source>
+        <translation>截止时间：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="288"/>
+        <source>No response in time: escalate to %1 (%2, %3)</source>
+        <translation>未及时响应：升级至 %1（%2，%3）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="295"/>
+        <source>the responsible person&apos;s superior</source>
+        <translation>责任人的上级</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="296"/>
+        <source>Deadline passed</source>
+        <translation>已超过时限</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="297"/>
+        <source>The deadline “%1” has passed. Escalate to %2?</source>
+        <translation>时限“%1”已过。是否升级至 %2？</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentsPage</name>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="40"/>
+        <source>No open incidents. Press Ctrl+N to log one.</source>
+        <translation>没有未关闭的故障。按 Ctrl+N 登记新故障。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="112"/>
+        <source>Set status</source>
+        <translation>设置状态</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="128"/>
+        <source>Resolve incident</source>
+        <translation>解决故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="129"/>
+        <source>How was it solved? (summary)</source>
+        <translation>是如何解决的？（摘要）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="139"/>
+        <source>Fault level</source>
+        <translation>故障级别</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="139"/>
+        <source>New fault level:</source>
+        <translation>新的故障级别：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="146"/>
+        <source>Handling plan</source>
+        <translation>故障处理方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="146"/>
+        <source>The handling plan (故障处理方案):</source>
+        <translation>故障处理方案：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="154"/>
+        <source>Export timeline</source>
+        <translation>导出时间线</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="166"/>
+        <source>Timeline exported to %1</source>
+        <translation>时间线已导出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="176"/>
+        <source>Escalation chain</source>
+        <translation>升级链</translation>
+    </message>
+</context>
+<context>
+    <name>LessonDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="46"/>
+        <source>Add a lesson</source>
+        <translation>添加经验教训</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="60"/>
+        <source>What should the next engineer know? e.g. step 4 was missing a check</source>
+        <translation>下一位工程师需要知道什么？例如：第 4 步缺少一项检查</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="71"/>
+        <source>&amp;Save lesson</source>
+        <translation>保存经验教训(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="73"/>
+        <source>Save and &amp;propose a playbook change…</source>
+        <translation>保存并提出预案修改(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="80"/>
+        <source>Playbook:</source>
+        <translation>预案：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="81"/>
+        <source>Step:</source>
+        <translation>步骤：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="82"/>
+        <source>Lesson:</source>
+        <translation>经验教训：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="84"/>
+        <source>From incident #%1</source>
+        <translation>来自故障 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="91"/>
+        <source>The whole playbook</source>
+        <translation>整个预案</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="33"/>
+        <location filename="../../kbapp/gui/main_window.py" line="36"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="38"/>
+        <location filename="../../kbapp/gui/main_window.py" line="41"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="54"/>
+        <location filename="../../kbapp/gui/main_window.py" line="61"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="102"/>
+        <location filename="../../kbapp/gui/main_window.py" line="97"/>
+        <source>Knowledge base</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="98"/>
+        <source>Incidents</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="116"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="104"/>
+        <location filename="../../kbapp/gui/main_window.py" line="118"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="108"/>
+        <location filename="../../kbapp/gui/main_window.py" line="122"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="110"/>
+        <location filename="../../kbapp/gui/main_window.py" line="124"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="112"/>
+        <location filename="../../kbapp/gui/main_window.py" line="126"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="113"/>
+        <location filename="../../kbapp/gui/main_window.py" line="127"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="114"/>
+        <location filename="../../kbapp/gui/main_window.py" line="128"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="115"/>
+        <location filename="../../kbapp/gui/main_window.py" line="129"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="116"/>
+        <location filename="../../kbapp/gui/main_window.py" line="130"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="117"/>
+        <location filename="../../kbapp/gui/main_window.py" line="131"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="118"/>
+        <location filename="../../kbapp/gui/main_window.py" line="132"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="119"/>
+        <location filename="../../kbapp/gui/main_window.py" line="133"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="121"/>
+        <location filename="../../kbapp/gui/main_window.py" line="136"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="125"/>
+        <location filename="../../kbapp/gui/main_window.py" line="140"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="127"/>
+        <location filename="../../kbapp/gui/main_window.py" line="142"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="132"/>
+        <location filename="../../kbapp/gui/main_window.py" line="147"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="134"/>
+        <location filename="../../kbapp/gui/main_window.py" line="149"/>
+        <source>&amp;Incident</source>
+        <translation>故障(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="158"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="139"/>
+        <location filename="../../kbapp/gui/main_window.py" line="163"/>
+        <source>&amp;New Incident…</source>
+        <translation>新建故障(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <source>New Incident with This &amp;Playbook…</source>
+        <translation>按此预案新建故障(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="168"/>
+        <source>Show &amp;Incidents</source>
+        <translation>显示故障列表(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <source>Step &amp;Done</source>
+        <translation>步骤完成(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="172"/>
+        <source>Step &amp;Skipped</source>
+        <translation>步骤跳过(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
+        <source>Step &amp;Failed</source>
+        <translation>步骤失败(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <source>&amp;Log a Note</source>
+        <translation>记录备注(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="177"/>
+        <source>Record Handling &amp;Plan…</source>
+        <translation>记录故障处理方案(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="178"/>
+        <source>&amp;Resolve…</source>
+        <translation>解决(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="179"/>
+        <source>Change &amp;Level…</source>
+        <translation>调整故障级别(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="180"/>
+        <source>&amp;Export Timeline…</source>
+        <translation>导出时间线(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="182"/>
+        <source>Escalation &amp;Chain…</source>
+        <translation>升级链(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="198"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="150"/>
+        <location filename="../../kbapp/gui/main_window.py" line="209"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="185"/>
+        <location filename="../../kbapp/gui/main_window.py" line="250"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="191"/>
+        <location filename="../../kbapp/gui/main_window.py" line="256"/>
         <source>Index up to date: %n document(s)</source>
-        <translation><numerusform>索引已是最新：%n 篇文档</numerusform></translation>
+        <translation>
+            <numerusform>索引已是最新：%n 篇文档</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="200"/>
+        <location filename="../../kbapp/gui/main_window.py" line="265"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="204"/>
+        <location filename="../../kbapp/gui/main_window.py" line="269"/>
         <source>⚠ %n library problem(s)</source>
-        <translation><numerusform>⚠ 知识库有 %n 个问题</numerusform></translation>
+        <translation>
+            <numerusform>⚠ 知识库有 %n 个问题</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="217"/>
+        <location filename="../../kbapp/gui/main_window.py" line="285"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="219"/>
+        <location filename="../../kbapp/gui/main_window.py" line="287"/>
         <source>No results for “%1”; showing results for %2.</source>
         <translation>没有“%1”的结果；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="225"/>
+        <location filename="../../kbapp/gui/main_window.py" line="293"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="280"/>
+        <location filename="../../kbapp/gui/main_window.py" line="351"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="315"/>
+        <location filename="../../kbapp/gui/main_window.py" line="386"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="316"/>
+        <location filename="../../kbapp/gui/main_window.py" line="387"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="326"/>
+        <location filename="../../kbapp/gui/main_window.py" line="397"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="333"/>
+        <location filename="../../kbapp/gui/main_window.py" line="404"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="338"/>
+        <location filename="../../kbapp/gui/main_window.py" line="409"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="345"/>
+        <location filename="../../kbapp/gui/main_window.py" line="416"/>
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="345"/>
+        <location filename="../../kbapp/gui/main_window.py" line="416"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="348"/>
+        <location filename="../../kbapp/gui/main_window.py" line="419"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="349"/>
+        <location filename="../../kbapp/gui/main_window.py" line="420"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="355"/>
+        <location filename="../../kbapp/gui/main_window.py" line="426"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
+    </message>
+</context>
+<context>
+    <name>MoveDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="208"/>
+        <source>Record #%1: move to %2</source>
+        <translation>记录 #%1：流转到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="211"/>
+        <source>Choose the classification: technical, business or operation problem.</source>
+        <translation>请选择问题分类：技术问题、业务问题或操作问题。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="212"/>
+        <source>Enter the proposed fix.</source>
+        <translation>请填写拟定的修复方案。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="213"/>
+        <source>Enter the name of the supervisor who signed off the fix.</source>
+        <translation>请填写签字确认修复方案的主管姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="214"/>
+        <source>Enter the solution sent back to the reporter.</source>
+        <translation>请填写回复报告人的解决方案。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="215"/>
+        <source>Enter how the problem was analysed.</source>
+        <translation>请填写问题分析过程。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="216"/>
+        <source>Enter the cause of the problem.</source>
+        <translation>请填写问题原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="217"/>
+        <source>Enter the answer given to the reporter.</source>
+        <translation>请填写给报告人的答复。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="241"/>
+        <source>An operation problem is explained to the reporter; the record then becomes a consultation.</source>
+        <translation>操作问题向报告人解释说明后，该记录即转为咨询类记录。</translation>
+    </message>
+</context>
+<context>
+    <name>NewIncidentDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="26"/>
+        <source>New incident</source>
+        <translation>新建故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="73"/>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="74"/>
+        <source>Fault level:</source>
+        <translation>故障级别：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="75"/>
+        <source>Category:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="76"/>
+        <source>Came in by:</source>
+        <translation>受理渠道：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="77"/>
+        <source>Reported by:</source>
+        <translation>报告人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="78"/>
+        <source>Responsible:</source>
+        <translation>责任人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="79"/>
+        <source>Description:</source>
+        <translation>描述：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="80"/>
+        <source>Suggested playbooks:</source>
+        <translation>推荐预案：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="81"/>
+        <source>Similar past incidents and reports:</source>
+        <translation>类似的历史故障和报告：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="121"/>
+        <source>Nothing similar in the past.</source>
+        <translation>以往没有类似情况。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="141"/>
+        <source>The title is required.</source>
+        <translation>标题为必填项。</translation>
+    </message>
+</context>
+<context>
+    <name>NewRecordDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="165"/>
+        <source>New problem record</source>
+        <translation>新建问题记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="179"/>
+        <source>From incident #%1</source>
+        <translation>来自故障 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="180"/>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="180"/>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="181"/>
+        <source>Raised by:</source>
+        <translation>提出人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="181"/>
+        <source>Place:</source>
+        <translation>地点：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="182"/>
+        <source>Description:</source>
+        <translation>描述：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="194"/>
+        <source>The title is required.</source>
+        <translation>标题为必填项。</translation>
+    </message>
+</context>
+<context>
+    <name>PackDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="174"/>
+        <source>Export training pack</source>
+        <translation>导出培训资料</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="178"/>
+        <source>Include lessons learnt</source>
+        <translation>包含经验教训</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="181"/>
+        <source>培训资料 Training pack</source>
+        <translation>培训资料 Training pack</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="184"/>
+        <source>Playbooks in the pack:</source>
+        <translation>培训资料包含的预案：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="188"/>
+        <source>Cover title:</source>
+        <translation>封面标题：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="189"/>
+        <source>Trainer:</source>
+        <translation>培训讲师：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="217"/>
+        <source>Tick at least one playbook.</source>
+        <translation>请至少勾选一个预案。</translation>
+    </message>
+</context>
+<context>
+    <name>PickDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="233"/>
+        <source>PDF</source>
+        <translation>PDF</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="234"/>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="238"/>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="259"/>
+        <source>Nothing to report on yet.</source>
+        <translation>暂无可生成报告的内容。</translation>
     </message>
 </context>
 <context>
@@ -249,7 +764,9 @@ Data home: %1</source>
     <message numerus="yes">
         <location filename="../../kbapp/gui/problems.py" line="41"/>
         <source>%n file problem(s): these files are skipped or loaded as plain documents.</source>
-        <translation><numerusform>%n 个文件问题：这些文件被跳过，或作为普通文档加载。</numerusform></translation>
+        <translation>
+            <numerusform>%n 个文件问题：这些文件被跳过，或作为普通文档加载。</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../kbapp/gui/problems.py" line="43"/>
@@ -260,24 +777,420 @@ Data home: %1</source>
 <context>
     <name>ProblemsModel</name>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="73"/>
+        <location filename="../../kbapp/gui/models.py" line="75"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="73"/>
+        <location filename="../../kbapp/gui/models.py" line="75"/>
         <source>Line</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="74"/>
+        <location filename="../../kbapp/gui/models.py" line="76"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="74"/>
+        <location filename="../../kbapp/gui/models.py" line="76"/>
         <source>Message</source>
         <translation>说明</translation>
+    </message>
+</context>
+<context>
+    <name>ProposeChangeDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="125"/>
+        <source>Propose a change to %1</source>
+        <translation>提出对 %1 的修改</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="135"/>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="136"/>
+        <source>Diff</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="144"/>
+        <source>&amp;Propose for review</source>
+        <translation>提交审核(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="153"/>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="169"/>
+        <source>No changes yet.</source>
+        <translation>尚无改动。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsModel</name>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="67"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="67"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="68"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="68"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="69"/>
+        <source>Reporter</source>
+        <translation>报告人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="69"/>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsPage</name>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="307"/>
+        <source>Filter records</source>
+        <translation>筛选记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="309"/>
+        <source>New record…</source>
+        <translation>新建记录…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="330"/>
+        <source>History</source>
+        <translation>处理历史</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="350"/>
+        <source>No problem records yet. A consultation (咨询类) or a defect (系统缺陷类) starts with “New record”, or from an incident (Incident menu).</source>
+        <translation>还没有问题记录。咨询类或系统缺陷类记录可通过“新建记录”创建，也可从故障创建（“故障”菜单）。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="388"/>
+        <source>Raised by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="388"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="389"/>
+        <source>Created</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="390"/>
+        <source>Incident</source>
+        <translation>关联故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="391"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="393"/>
+        <source>Converted</source>
+        <translation>已转换</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="393"/>
+        <source>From a defect record: an operation problem</source>
+        <translation>由系统缺陷类记录转来：属操作问题</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="413"/>
+        <source>Move to %1…</source>
+        <translation>流转到 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="421"/>
+        <source>Finished: no further steps.</source>
+        <translation>已完结，无后续步骤。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="44"/>
+        <source>Fault handling report — incident #%1</source>
+        <translation>故障处理报告 — 故障 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="74"/>
+        <source>Steps taken (from the log)</source>
+        <translation>处理步骤（取自日志）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="78"/>
+        <source>Timeline (from the log)</source>
+        <translation>时间线（取自日志）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="82"/>
+        <source>Loading the incident&apos;s log…</source>
+        <translation>正在加载故障日志…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="85"/>
+        <source>Redact passwords, tokens and keys in exports</source>
+        <translation>导出时隐去密码、令牌和密钥</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="88"/>
+        <source>&amp;Submit report</source>
+        <translation>提交报告(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="90"/>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="93"/>
+        <source>Add &amp;Lesson…</source>
+        <translation>添加经验教训(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="118"/>
+        <source>No steps were recorded.</source>
+        <translation>未记录任何步骤。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="125"/>
+        <source>Filled in from the incident and its log; complete the fields marked *.</source>
+        <translation>已根据故障及其日志自动填写；请补全标有 * 的字段。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="149"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="159"/>
+        <source>Report saved as %1; it is now searchable.</source>
+        <translation>报告已保存为 %1，现在可以搜索到。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="174"/>
+        <source>%1 field(s) need attention.</source>
+        <translation>%1 个字段需要处理。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="179"/>
+        <source>The report was not saved: %1</source>
+        <translation>报告未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="185"/>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/report_dialog.py" line="197"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewChangesDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="196"/>
+        <source>Review playbook changes</source>
+        <translation>审核预案修改</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="214"/>
+        <source>&amp;Approve and apply</source>
+        <translation>批准并应用(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="216"/>
+        <source>&amp;Reject…</source>
+        <translation>驳回(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="217"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="250"/>
+        <source>No changes are waiting for review.</source>
+        <translation>没有待审核的修改。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="261"/>
+        <source>Proposed by %1 at %2, on version %3. Reason: %4</source>
+        <translation>由 %1 于 %2 基于第 %3 版提出。原因：%4</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="277"/>
+        <source>Reject change</source>
+        <translation>驳回修改</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="277"/>
+        <source>Why is it rejected?</source>
+        <translation>驳回原因：</translation>
+    </message>
+</context>
+<context>
+    <name>RunnerPanel</name>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="44"/>
+        <source>Note for this step (optional)</source>
+        <translation>本步骤备注（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="45"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="46"/>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="47"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="59"/>
+        <source>Measured value (optional)</source>
+        <translation>实测值（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="62"/>
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="63"/>
+        <source>Fail</source>
+        <translation>不通过</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="64"/>
+        <source>N/A</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="101"/>
+        <source>&lt;p&gt;All steps are through.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;所有步骤均已完成。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="144"/>
+        <source>Copy command</source>
+        <translation>复制命令</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="144"/>
+        <source>Expected:</source>
+        <translation>预期结果：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="144"/>
+        <source>Last result:</source>
+        <translation>上次结果：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="151"/>
+        <source>go to step %1</source>
+        <translation>转到第 %1 步</translation>
+    </message>
+</context>
+<context>
+    <name>ScoreDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="272"/>
+        <source>Drill #%1 — score</source>
+        <translation>演练 #%1 — 评分</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="283"/>
+        <source>Save Report…</source>
+        <translation>保存报告…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="287"/>
+        <source>演练 DRILL — score</source>
+        <translation>演练 DRILL — 评分</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="297"/>
+        <source>Order</source>
+        <translation>步骤顺序</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="298"/>
+        <source>%1 of %2 expected steps in order</source>
+        <translation>%2 个预期步骤中 %1 个顺序正确</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="300"/>
+        <source>Decisions</source>
+        <translation>分支判断</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="301"/>
+        <source>%1 wrong turn(s)</source>
+        <translation>%1 处判断错误</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="302"/>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="303"/>
+        <source>%1 of %2 timed steps within target</source>
+        <translation>%2 个计时步骤中 %1 个在目标时间内完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="305"/>
+        <source>Trainee:</source>
+        <translation>受训人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="310"/>
+        <source>Step %1: went to step %2, the expected path goes to step %3</source>
+        <translation>第 %1 步：转到了第 %2 步，预期应转到第 %3 步</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="315"/>
+        <source>Step %1 took %2 min; target %3 min</source>
+        <translation>第 %1 步用时 %2 分钟，目标 %3 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="319"/>
+        <source>Missed steps: %1</source>
+        <translation>遗漏的步骤：%1</translation>
     </message>
 </context>
 <context>
@@ -306,6 +1219,333 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/settings_dialog.py" line="33"/>
         <source>Engineer name:</source>
         <translation>工程师姓名：</translation>
+    </message>
+</context>
+<context>
+    <name>StartDrillDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="56"/>
+        <source>Start drill</source>
+        <translation>开始演练</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="63"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="67"/>
+        <source>Who is being trained</source>
+        <translation>受训人员姓名</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="73"/>
+        <source>Playbook:</source>
+        <translation>预案：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="74"/>
+        <source>Scenario card:</source>
+        <translation>演练场景卡：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="75"/>
+        <source>Trainee:</source>
+        <translation>受训人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="105"/>
+        <source>Scenario card</source>
+        <translation>演练场景卡</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="125"/>
+        <source>Choose a playbook and a scenario card for it.</source>
+        <translation>请选择预案及其演练场景卡。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="127"/>
+        <source>Enter the trainee&apos;s name.</source>
+        <translation>请填写受训人姓名。</translation>
+    </message>
+</context>
+<context>
+    <name>StartInspectionDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="136"/>
+        <source>Start inspection</source>
+        <translation>开始巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="142"/>
+        <source>Optional, e.g. the customer or the site</source>
+        <translation>可选，例如客户或现场名称</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="144"/>
+        <source>Checklist:</source>
+        <translation>巡检清单：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="145"/>
+        <source>Inspector:</source>
+        <translation>巡检人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="146"/>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="163"/>
+        <source>There is no inspection checklist in the library.</source>
+        <translation>知识库中没有巡检清单。</translation>
+    </message>
+</context>
+<context>
+    <name>StepsModel</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="86"/>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="86"/>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="87"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="87"/>
+        <source>Open for</source>
+        <translation>已用时</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="160"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="160"/>
+        <source>Actor</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="161"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="161"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingController</name>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="299"/>
+        <source>Drills &amp;&amp; Inspections</source>
+        <translation>演练与巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="307"/>
+        <source>&amp;Training</source>
+        <translation>培训(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="310"/>
+        <source>Start &amp;Drill…</source>
+        <translation>开始演练(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="311"/>
+        <source>Start &amp;Inspection…</source>
+        <translation>开始巡检(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="313"/>
+        <source>Show Drills &amp;&amp; Inspections</source>
+        <translation>显示演练与巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="315"/>
+        <source>Export Training &amp;Pack…</source>
+        <translation>导出培训资料(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="317"/>
+        <source>Drill &amp;Report…</source>
+        <translation>演练报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="319"/>
+        <source>Inspection R&amp;eport…</source>
+        <translation>巡检报告(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="349"/>
+        <source>演练模式 DRILL MODE</source>
+        <translation>演练模式 DRILL MODE</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="354"/>
+        <source>巡检 INSPECTION</source>
+        <translation>巡检 INSPECTION</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="381"/>
+        <source>Export training pack</source>
+        <translation>导出培训资料</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="401"/>
+        <source>Training pack saved to %1 (%2 pages)</source>
+        <translation>培训资料已保存到 %1（共 %2 页）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="405"/>
+        <source>Training pack</source>
+        <translation>培训资料</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="410"/>
+        <source>Drill report</source>
+        <translation>演练报告</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="410"/>
+        <source>Inspection report</source>
+        <translation>巡检报告</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="82"/>
+        <source>No drill or inspection running. Start one from the Training menu.</source>
+        <translation>当前没有进行中的演练或巡检。请从“培训”菜单开始。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="99"/>
+        <source>Finish Drill and Score</source>
+        <translation>结束演练并评分</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="112"/>
+        <source>Open Incident for Failed Item</source>
+        <translation>为不通过项新建故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="115"/>
+        <source>Finish Inspection</source>
+        <translation>结束巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="178"/>
+        <source>Trainee:</source>
+        <translation>受训人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="178"/>
+        <source>Facts so far</source>
+        <translation>已揭示的情况</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="178"/>
+        <source>Situation</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="184"/>
+        <source>Step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="198"/>
+        <source>Pass %1 · Fail %2 · N/A %3 · To do %4</source>
+        <translation>通过 %1 · 不通过 %2 · 不适用 %3 · 待检 %4</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="244"/>
+        <source>Inspection #%1 finished; its report is in Training ▸ Inspection Report…</source>
+        <translation>巡检 #%1 已结束；报告见 培训 ▸ 巡检报告…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="264"/>
+        <source>Incident #%1 opened for item %2</source>
+        <translation>已为检查项 %2 新建故障 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="274"/>
+        <source>Save report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training.py" line="280"/>
+        <source>Report saved to %1</source>
+        <translation>报告已保存到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Writeups</name>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="24"/>
+        <source>Write Fault &amp;Report…</source>
+        <translation>填写故障处理报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="26"/>
+        <source>Add Lesso&amp;n…</source>
+        <translation>添加经验教训(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="27"/>
+        <source>Propose Playbook &amp;Change…</source>
+        <translation>提出预案修改(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="29"/>
+        <source>Re&amp;view Playbook Changes…</source>
+        <translation>审核预案修改(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="39"/>
+        <source>Problem records</source>
+        <translation>问题记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="40"/>
+        <source>Show Problem &amp;Records</source>
+        <translation>显示问题记录(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="42"/>
+        <source>New Problem Record from Incident…</source>
+        <translation>由故障新建问题记录…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="56"/>
+        <location filename="../../kbapp/gui/writeups.py" line="68"/>
+        <source>Open an incident first (Ctrl+3).</source>
+        <translation>请先打开一个故障（Ctrl+3）。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="102"/>
+        <source>Open a playbook in the reader first.</source>
+        <translation>请先在阅读区打开一个预案。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="107"/>
+        <source>Change #%1 proposed; it applies after review (Library ▸ Review Playbook Changes).</source>
+        <translation>修改 #%1 已提出，审核通过后生效（知识库 ▸ 审核预案修改）。</translation>
     </message>
 </context>
 </TS>
