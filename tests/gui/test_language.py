@@ -45,3 +45,21 @@ def test_settings_dialog_stores_the_language(qtbot, settings):
     dialog.accept()
     assert settings.value(SETTING_LANGUAGE) == "en"
     assert dialog.language_changed()
+
+
+def test_every_menu_item_and_tab_is_translated(qtbot, make_window):
+    """A tr() that lupdate cannot see (in an f-string, or in a non-QObject class) stays English."""
+    import re
+
+    app = QApplication.instance()
+    translators = install_translators(app, "zh_CN")
+    try:
+        window = make_window(language="zh_CN", start=False)
+        texts = [window.pages.tabText(i) for i in range(window.pages.count())]
+        for menu_action in window.menuBar().actions():
+            texts.append(menu_action.text())
+            texts += [a.text() for a in menu_action.menu().actions() if not a.isSeparator()]
+        english_only = [t for t in texts if not re.search(r"[\u4e00-\u9fff]", t) and t.strip("&.… ") != "kbapp"]
+        assert english_only == []
+    finally:
+        remove_translators(app, translators)
