@@ -290,6 +290,24 @@ def test_a_failed_item_opens_an_incident_that_carries_it(kb):
     assert {i.number: i.follow_up for i in inspections.items(inspection.id)}[8] == incident.id
 
 
+def test_a_crash_between_incident_and_follow_up_never_opens_a_second_incident(kb, monkeypatch):
+    inspections = kb.training.inspections
+    inspection = inspections.start(inspector="李工")
+    inspections.record(inspection.id, 8, "fail", note="备份缺失")
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(inspections, "_log_follow_up", crash)
+    with pytest.raises(RuntimeError):
+        inspections.open_incident(inspection.id, 8)
+    monkeypatch.undo()
+    [orphan] = kb.incidents.list_incidents()
+    assert inspections.open_incident(inspection.id, 8).id == orphan.id
+    assert [i.id for i in kb.incidents.list_incidents()] == [orphan.id]
+    assert {i.number: i.follow_up for i in inspections.items(inspection.id)}[8] == orphan.id
+
+
 def test_the_inspection_report_and_finishing(kb):
     inspections = kb.training.inspections
     inspection = inspections.start(inspector="李工")

@@ -19,11 +19,14 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import select
+
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_line, check_result
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, Document
+from kbapp.store.models import ActionRow, IncidentRow
 from kbapp.training.common import local_time, md_table, redact_text, redacted_action, redacted_incident
 
 DEFAULT_CHECKLIST = "routine-inspection"
@@ -177,6 +180,12 @@ class InspectionService:
             raise IncidentError(f"item: item {number} is {state}; only a failed item opens an incident", field="item")
         if found.follow_up is not None:
             return self.incidents.get(found.follow_up)
+        orphan = self._incident_for_item(inspection.id, number)
+        if orphan is not None:
+            # Opened before a crash that lost the follow-up action: link it, never open a second one.
+            incident = self.incidents.get(orphan)
+            self._log_follow_up(inspection, number, found.title, incident)
+            return incident
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else ""
         lines = [f"巡检 #{inspection.id} 第 {number} 项「{found.title}」不通过 — inspection #{inspection.id}, "
                  f"item {number} failed"]
@@ -197,16 +206,36 @@ class InspectionService:
             playbook_ids=playbook_ids, actor=actor,
             context={"inspection_id": inspection.id, "item": number, "item_title": found.title, "result": rec.FAIL,
                      "value": found.value, "note": found.note, "checklist": checklist})
+        self._log_follow_up(inspection, number, found.title, incident, actor)
+        return incident
+
+    def _log_follow_up(self, inspection: rec.Incident, number: int, item_title: str, incident: rec.Incident,
+                       actor: str | None = None) -> None:
         svc, who = self.incidents, self.incidents._actor(actor)
+        checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
 
         def work(s, row, now):
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: inspection #{row.id} is closed", field="status")
-            return svc._append(s, row, rec.FOLLOW_UP, actor=who, at=now, step=number, playbook_id=checklist or None,
-                               details=incident.title, payload={"incident_id": incident.id, "item_title": found.title})
+            return svc._append(s, row, rec.FOLLOW_UP, actor=who, at=now, step=number, playbook_id=checklist,
+                               details=incident.title, payload={"incident_id": incident.id, "item_title": item_title})
 
         svc._write(inspection.id, work)
-        return incident
+
+    def _incident_for_item(self, inspection_id: int, number: int) -> int | None:
+        """An incident whose creation context names this inspection item, if one exists."""
+        def work(s) -> int | None:
+            q = (select(ActionRow.incident_id, ActionRow.payload)
+                 .join(IncidentRow, IncidentRow.id == ActionRow.incident_id)
+                 .where(ActionRow.kind == rec.CREATED, IncidentRow.mode == rec.MODE_INCIDENT,
+                        IncidentRow.id > inspection_id))
+            for incident_id, payload in s.execute(q):
+                context = (payload or {}).get("context") or {}
+                if context.get("inspection_id") == inspection_id and context.get("item") == number:
+                    return incident_id
+            return None
+
+        return self.kb.store.read(work)
 
     @staticmethod
     def _category(title: str, fallback: str) -> str:
