@@ -284,3 +284,49 @@ class ReviewChangesDialog(QDialog):
         self.error.clear()
         self.decided.emit(change)
         self.reload()
+
+
+class VersionsDialog(QDialog):
+    """Every version of a playbook, oldest first: earlier ones stay readable after a change."""
+
+    def __init__(self, kb, runner, playbook_id: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("versionsDialog")
+        self.setWindowTitle(self.tr("Versions of %1").replace("%1", playbook_id))
+        self.resize(900, 620)
+        self.versions: list = []
+        self.list = QListWidget(self)
+        self.list.setObjectName("versionList")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("versionText")
+        self.text.setReadOnly(True)
+        self.text.setFont(_mono())
+        self.error = QLabel(self)
+        self.error.setStyleSheet(ERROR_STYLE)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.text)
+        splitter.setStretchFactor(1, 4)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.list.currentRowChanged.connect(self._show)
+        runner.query(lambda: kb.changes.versions(playbook_id), self._fill, lambda exc: self.error.setText(str(exc)))
+
+    def _fill(self, versions) -> None:
+        self.versions = list(versions)
+        for version in self.versions:
+            if version.replaced_at is None:
+                label = self.tr("v%1 (current)").replace("%1", str(version.version))
+            else:
+                label = (self.tr("v%1, replaced %2 (approved by %3)").replace("%1", str(version.version))
+                         .replace("%2", f"{version.replaced_at:%Y-%m-%d}").replace("%3", version.replaced_by or "—"))
+            self.list.addItem(label)
+        self.list.setCurrentRow(len(self.versions) - 1)
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.versions):
+            self.text.setPlainText(self.versions[row].text)

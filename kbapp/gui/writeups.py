@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from kbapp.gui.i18n import engineer_name
-from kbapp.gui.lesson_dialogs import LessonDialog, ProposeChangeDialog, ReviewChangesDialog
+from kbapp.gui.lesson_dialogs import LessonDialog, ProposeChangeDialog, ReviewChangesDialog, VersionsDialog
 from kbapp.gui.records_page import RecordsPage
 from kbapp.gui.report_dialog import ReportDialog
 
@@ -28,10 +28,12 @@ class Writeups(QObject):
                                         "proposeChangeAction")
         self.review_action = w._action(self.tr("Re&view Playbook Changes…"), self.review_changes, (),
                                        "reviewChangesAction")
+        self.versions_action = w._action(self.tr("Playbook &Versions…"), self.show_versions, (), "versionsAction")
         w.incident_menu.addSeparator()
         w.incident_menu.addActions([self.report_action, self.lesson_action])
         w.library_menu.addSeparator()
-        w.library_menu.addActions([self.lesson_action, self.propose_action, self.review_action])
+        w.library_menu.addActions([self.lesson_action, self.propose_action, self.review_action,
+                                   self.versions_action])
         # Problem records (问题记录, ch. 4.4): their own tab, and from the incident on screen.
         w.records = RecordsPage(w.kb, w.runner, w.chinese, w)
         w.records.actor = self.actor
@@ -106,6 +108,17 @@ class Writeups(QObject):
         dialog.proposed.connect(lambda change: self.window.statusBar().showMessage(
             self.tr("Change #%1 proposed; it applies after review (Library ▸ Review Playbook Changes).")
             .replace("%1", str(change.id)), 10000))
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def show_versions(self, playbook_id: str | None = None) -> VersionsDialog | None:
+        playbook_id = playbook_id or self.window.reader.document_id
+        doc = self.window.kb.get(playbook_id or "")
+        if doc is None or doc.kind not in ("playbook", "checklist"):
+            self.window.statusBar().showMessage(self.tr("Open a playbook in the reader first."), 6000)
+            return None
+        dialog = VersionsDialog(self.window.kb, self.window.runner, doc.id, self.window)
         dialog.open()
         self.dialog = dialog
         return dialog

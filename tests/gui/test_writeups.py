@@ -104,6 +104,14 @@ def test_playbook_change_applies_after_review(qtbot, make_window):
     assert window.kb.get("config-loss").version == before + 1
     qtbot.waitUntil(lambda: "查找丢失原因并检查 crontab" in window.reader.toPlainText(), timeout=10_000)
     qtbot.waitUntil(lambda: review.list.count() == 0, timeout=10_000)
+    review.accept()
+
+    versions = window.writeups.show_versions("config-loss")
+    qtbot.waitUntil(lambda: versions.list.count() == 2, timeout=10_000)
+    assert "查找丢失原因并检查 crontab" in versions.text.toPlainText()  # the current one is shown first
+    versions.list.setCurrentRow(0)
+    assert "查找丢失原因并检查 crontab" not in versions.text.toPlainText()
+    assert f"version: {before}" in versions.text.toPlainText()
 
 
 def test_new_incident_lists_similar_past_incidents_and_reports(qtbot, make_window):

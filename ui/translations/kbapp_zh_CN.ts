@@ -1495,6 +1495,24 @@ Data home: %1</source>
     </message>
 </context>
 <context>
+    <name>VersionsDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="295"/>
+        <source>Versions of %1</source>
+        <translation>%1 的历史版本</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="323"/>
+        <source>v%1 (current)</source>
+        <translation>v%1（当前）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="325"/>
+        <source>v%1, replaced %2 (approved by %3)</source>
+        <translation>v%1，%2 被替换（批准人 %3）</translation>
+    </message>
+</context>
+<context>
     <name>Writeups</name>
     <message>
         <location filename="../../kbapp/gui/writeups.py" line="24"/>
@@ -1517,33 +1535,39 @@ Data home: %1</source>
         <translation>审核预案修改(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="39"/>
+        <location filename="../../kbapp/gui/writeups.py" line="31"/>
+        <source>Playbook &amp;Versions…</source>
+        <translation>预案历史版本(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/writeups.py" line="41"/>
         <source>Problem records</source>
         <translation>问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="40"/>
+        <location filename="../../kbapp/gui/writeups.py" line="42"/>
         <source>Show Problem &amp;Records</source>
         <translation>显示问题记录(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="42"/>
+        <location filename="../../kbapp/gui/writeups.py" line="44"/>
         <source>New Problem Record from Incident…</source>
         <translation>由故障新建问题记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="56"/>
-        <location filename="../../kbapp/gui/writeups.py" line="68"/>
+        <location filename="../../kbapp/gui/writeups.py" line="58"/>
+        <location filename="../../kbapp/gui/writeups.py" line="70"/>
         <source>Open an incident first (Ctrl+3).</source>
         <translation>请先打开一个故障（Ctrl+3）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="102"/>
+        <location filename="../../kbapp/gui/writeups.py" line="104"/>
+        <location filename="../../kbapp/gui/writeups.py" line="119"/>
         <source>Open a playbook in the reader first.</source>
         <translation>请先在阅读区打开一个预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="107"/>
+        <location filename="../../kbapp/gui/writeups.py" line="109"/>
         <source>Change #%1 proposed; it applies after review (Library ▸ Review Playbook Changes).</source>
         <translation>修改 #%1 已提出，审核通过后生效（知识库 ▸ 审核预案修改）。</translation>
     </message>
