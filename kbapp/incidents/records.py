@@ -253,7 +253,7 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
     p = action.payload
     kind = action.kind
     if kind == CREATED:
-        text = f"{p.get('title', '')} (level {p.get('level', '')})"
+        text = f"{p.get('title', '')} (故障级别 level {p.get('level', '')})"
     elif kind == STATUS:
         text = f"{p.get('from', '?')} → {p.get('to', '?')}"
     elif kind == STEP:
