@@ -29,7 +29,6 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from kbapp.facade import KnowledgeBase
-    from kbapp.gui.pdf import ensure_gui_app
     from kbapp.gui.report_dialog import export_report
     from kbapp.gui.training import write_pack_pdf
 
@@ -57,7 +56,6 @@ def main() -> None:
     print(f"lesson added → found by search, {args.runs} runs: median {statistics.median(waits):.0f} ms, "
           f"max {max(waits):.0f} ms")
 
-    ensure_gui_app()
     _, pdf_ms = timed(lambda: export_report(kb, report.id, tmp / "report.pdf", True))
     print(f"report PDF {pdf_ms:.0f} ms")
     seeds = ["operation-error", "config-loss", "data-loss"]

@@ -269,8 +269,6 @@ def redact_count(text: str) -> tuple[str, int]:
     count = 0
 
     def apply(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str | None], text: str) -> str:
-        nonlocal count
-
         def one(match: re.Match[str]) -> str:
             nonlocal count
             result = replace(match)

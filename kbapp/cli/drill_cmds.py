@@ -12,20 +12,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kbapp.cli.incident_cmds import _emit, _guarded
+from kbapp.cli.common import add as _add
+from kbapp.cli.common import emit as _emit
 from kbapp.fsutil import atomic_write_bytes, safe_filename
 from kbapp.incidents import records as rec
 from kbapp.training.scenario import check_scenario
 
 _RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗", "pass": "✓", "fail": "✗", "na": "-"}
-
-
-def _add(sub, name: str, handler, help_text: str, json_flag: bool = True):
-    parser = sub.add_parser(name, help=help_text, description=help_text)
-    if json_flag:
-        parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=_guarded(handler))
-    return parser
 
 
 def _report_args(p) -> None:

@@ -7,19 +7,17 @@ not be used. Errors are one ``kbapp: ...`` line on stderr, never a traceback.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import unicodedata
 from pathlib import Path
 
+from kbapp.cli.common import add as _add
+from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import pad as _pad
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import Deadline, worst_state
-from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.export import FORMATS, export_timeline, format_remaining, format_time
 from kbapp.incidents.records import RESULT_LABELS, describe_action
-from kbapp.store.db import StoreError
 
 _STATE_MARK = {"ok": " ", "close": "!", "passed": "✗", "met": "✓"}
 _RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗"}
@@ -67,42 +65,6 @@ def register(subparsers) -> None:
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
-
-
-def _add(sub, name: str, handler, help_text: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=_guarded(handler))
-    return parser
-
-
-def _guarded(handler):
-    def run(args, kb) -> int:
-        try:
-            return handler(args, kb)
-        except IncidentError as exc:
-            print(f"kbapp: {exc}", file=sys.stderr)
-            return 1
-        except StoreError as exc:
-            print(f"kbapp: {exc}", file=sys.stderr)
-            return 2
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            print(f"kbapp: {where}{exc.strerror or exc}", file=sys.stderr)
-            return 2
-
-    return run
-
-
-def _pad(text: str, width: int) -> str:
-    # Chinese characters take two columns in a terminal.
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(width - used, 0)
-
-
-def _emit(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def _deadline_json(d: Deadline) -> dict:

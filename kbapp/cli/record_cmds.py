@@ -7,15 +7,12 @@ Errors are one ``kbapp: ...`` line on stderr, never a traceback.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-import unicodedata
 
-from kbapp.incidents.errors import IncidentError
+from kbapp.cli.common import add as _add
+from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import pad as _pad
 from kbapp.incidents.export import format_time
 from kbapp.records import workflow as wf
-from kbapp.store.db import StoreError
 
 # The move options and the record fields they fill.
 _MOVE_OPTIONS = (("--class", "classification", "technical, business or operation (技术/业务/操作问题)"),
@@ -60,40 +57,7 @@ def register(subparsers) -> None:
     p.add_argument("--incident", metavar="ID", help="only records from this incident")
 
 
-def _add(sub, name: str, handler, help_text: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=_guarded(handler))
-    return parser
 
-
-def _guarded(handler):
-    def run(args, kb) -> int:
-        try:
-            return handler(args, kb)
-        except IncidentError as exc:  # RecordError included
-            print(f"kbapp: {exc}", file=sys.stderr)
-            return 1
-        except StoreError as exc:
-            print(f"kbapp: {exc}", file=sys.stderr)
-            return 2
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            print(f"kbapp: {where}{exc.strerror or exc}", file=sys.stderr)
-            return 2
-
-    return run
-
-
-def _emit(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _pad(text: str, width: int) -> str:
-    # Chinese characters take two columns in a terminal.
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(width - used, 0)
 
 
 def _next_hint(record: wf.ProblemRecord) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kbapp.cli.incident_cmds import _emit, _guarded
+from kbapp.cli.common import add as _add
+from kbapp.cli.common import emit as _emit
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.reports.errors import ReportError
 from kbapp.reports.service import EXPORT_FORMATS
@@ -74,25 +75,6 @@ def register(subparsers) -> None:
     p.add_argument("--show", type=int, metavar="VERSION")
 
 
-def _add(sub, name, handler, help_text):
-    parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=_guarded(_report_errors(handler)))
-    return parser
-
-
-def _report_errors(handler):
-    def run(args, kb) -> int:
-        try:
-            return handler(args, kb)
-        except ReportError as exc:
-            for problem in exc.problems or [exc]:
-                print(f"kbapp: {problem}", file=sys.stderr)
-            return 1
-
-    return run
-
-
 def _new(args, kb) -> int:
     values = {key: getattr(args, key) for key in _FIELD_OPTIONS.values() if getattr(args, key) is not None}
     report = kb.reports.submit(args.incident, values)
@@ -118,10 +100,9 @@ def _draft(args, kb) -> int:
 def _export(args, kb) -> int:
     report = kb.reports.get(args.id)
     if args.format == "pdf":
-        from kbapp.gui.pdf import ensure_gui_app, html_to_pdf
+        from kbapp.gui.pdf import html_to_pdf  # creates the offscreen Qt application it needs
 
         out = Path(args.out or f"{report.doc_id}.pdf")
-        ensure_gui_app()
         pages = html_to_pdf(out, kb.reports.export_text(report.id, "html", redact=args.redact), title=report.title)
         if args.json:
             _emit({"report_id": report.id, "format": "pdf", "path": str(out.absolute()), "pages": pages})

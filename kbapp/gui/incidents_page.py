@@ -24,6 +24,7 @@ def utc_now() -> dt.datetime:
 class IncidentsPage(QWidget):
     incident_started = Signal(int)
     message = Signal(str)
+    LAST_SHOWN_KEY = "incidents/last"  # QSettings: the incident to show again after a restart
 
     def __init__(self, kb, runner, settings: QSettings, chinese: bool, parent=None):
         super().__init__(parent)
@@ -76,7 +77,7 @@ class IncidentsPage(QWidget):
             self.stack.setCurrentWidget(self.empty)
 
     def _last_selected(self) -> int | None:
-        value = self.settings.value("incidents/last")
+        value = self.settings.value(self.LAST_SHOWN_KEY)
         try:
             return int(value) if value is not None else None
         except (TypeError, ValueError):
@@ -87,7 +88,7 @@ class IncidentsPage(QWidget):
         if incident is None:
             return
         self.stack.setCurrentWidget(self.view)
-        self.settings.setValue("incidents/last", incident.id)
+        self.settings.setValue(self.LAST_SHOWN_KEY, incident.id)
         if incident.id != self.view.incident_id or self.view.incident is None or incident != self.view.incident:
             self.view.load(incident.id)
 

@@ -74,6 +74,7 @@ class TrainingPage(IncidentsPage):
     inspection_finished = Signal(int)
     incident_opened = Signal(int)  # a failed inspection item became this incident
     shown = Signal(object)  # the incident now on screen (or None)
+    LAST_SHOWN_KEY = "training/last"
 
     def __init__(self, kb, runner, settings, chinese: bool, parent=None):
         super().__init__(kb, runner, settings, chinese, parent)
@@ -139,22 +140,6 @@ class TrainingPage(IncidentsPage):
         super()._show_list(incidents)
         if not incidents:
             self.shown.emit(None)
-
-    def _last_selected(self) -> int | None:
-        value = self.settings.value("training/last")
-        try:
-            return int(value) if value is not None else None
-        except (TypeError, ValueError):
-            return None
-
-    def _select(self, row: int) -> None:
-        incident = self.list_model.incident(row)
-        if incident is None:
-            return
-        self.stack.setCurrentWidget(self.view)
-        self.settings.setValue("training/last", incident.id)
-        if incident.id != self.view.incident_id or self.view.incident is None or incident != self.view.incident:
-            self.view.load(incident.id)
 
     # -- what is on screen -------------------------------------------------------------------------
     def _loaded(self, incident_id: int) -> None:

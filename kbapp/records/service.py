@@ -112,8 +112,8 @@ class RecordService:
 
     def _index(self, record: wf.ProblemRecord) -> None:
         """Make the written document searchable now. The change is committed already, so a
-        search index that cannot take it (not built yet, busy) is logged, not raised: the
-        next index sync picks the file up from the library folder."""
+        search index that cannot take it is logged, not raised: the next index sync picks
+        the file up from the library folder."""
         from kbapp.parser import parse_file
 
         path = self.folder / record.file_name
@@ -123,11 +123,9 @@ class RecordService:
             if doc is None:
                 return
         try:
-            self.kb.add_document(doc)
-        except Exception as exc:  # IndexBusy, OSError, ImportError: the record itself is saved
-            # "No index built yet" is normal in a fresh home: the first sync builds it, file included.
-            level = logging.INFO if type(exc).__name__ == "IndexBusy" else logging.WARNING
-            log.log(level, "problem record #%s is saved but not indexed yet: %s", record.id, exc)
+            self.kb.add_document(doc)  # builds the index first when there is none yet
+        except Exception as exc:  # OSError, a lock held too long: the record itself is saved
+            log.warning("problem record #%s is saved but not indexed yet: %s", record.id, exc)
 
     # -- creating and moving -----------------------------------------------------------------
     def new(self, kind: str, title: str = "", description: str = "", reporter: str = "", place: str = "",

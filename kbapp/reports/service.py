@@ -114,9 +114,11 @@ class ReportService:
     # -- drafting ------------------------------------------------------------------------
     def draft(self, incident_id: int) -> ReportDraft:
         """The report pre-filled from the incident; an existing report's fields win."""
-        incident_id = check_id(incident_id)
-        incident = self.incidents.get(incident_id)
-        if getattr(incident, "mode", "incident") != "incident":
+        return self._draft(self.incidents.get(check_id(incident_id)))
+
+    def _draft(self, incident: rec.Incident) -> ReportDraft:
+        incident_id = incident.id
+        if incident.mode != rec.MODE_INCIDENT:
             raise ReportError(f"incident #{incident_id} is a {incident.mode}, not an incident", field="incident_id")
         actions = self.incidents.timeline(incident_id)
         responded = incident.responded_at
@@ -143,11 +145,11 @@ class ReportService:
     # -- submitting ----------------------------------------------------------------------
     def submit(self, incident_id: int, values: dict[str, str], actor: str | None = None) -> Report:
         """Check, write the Markdown copy, store the row and index it; returns the report."""
-        draft = self.draft(incident_id)
+        incident = self.incidents.get(check_id(incident_id))
+        draft = self._draft(incident)
         merged = normalise({**draft.fields, **values})
         unknown = {k: v for k, v in values.items() if k not in FIELD_KEYS}
         problems = check_fields({**merged, **unknown}, tz=self.tz)
-        incident = self.incidents.get(draft.incident_id)
         if incident.resolved_at is None:
             problems.insert(0, FieldProblem("incident_id", f"incident #{incident.id} is not resolved yet; "
                                                            "resolve it before writing its report"))

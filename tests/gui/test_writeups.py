@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-import pytest
-
 FILLED = {"fault_type": "配置丢失", "cause": "升级脚本覆盖了 /etc/app/app.conf", "loss": "登录中断 40 分钟",
           "place": "远程"}
 
