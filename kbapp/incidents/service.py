@@ -20,36 +20,18 @@ from sqlalchemy.orm import Session, selectinload
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
+from kbapp.incidents.base import LoggedService
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.escalation import EscalationChain, chain_path, load_chain, save_chain
 from kbapp.incidents.validate import (
     MAX_TITLE_CHARS, check_answer, check_category, check_channel, check_id, check_level, check_line,
-    check_notified_at, check_result, check_text, default_actor)
+    check_notified_at, check_result, check_text)
 from kbapp.model import Document
 from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class IncidentService:
-    def __init__(self, store, kb, *, clock: Callable[[], dt.datetime] | None = None, actor: str | None = None):
-        self.store = store
-        self.kb = kb
-        self.clock = clock or _utc_now
-        self.default_actor = actor  # the engineer's name from settings; None = the login name
-
+class IncidentService(LoggedService):
     # -- helpers ---------------------------------------------------------------------------
-    def now(self) -> dt.datetime:
-        value = self.clock()
-        if value.tzinfo is None:
-            raise ValueError("the service clock must return timezone-aware datetimes")
-        return value.astimezone(dt.UTC)
-
-    def _actor(self, actor: str | None) -> str:
-        return check_line(actor or self.default_actor or default_actor(), "actor", required=True)
-
     def _playbook(self, playbook_id: Any) -> Document:
         pid = check_line(playbook_id, "playbook_id", required=True)
         try:

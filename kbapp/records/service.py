@@ -13,15 +13,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kbapp.incidents.base import LoggedService
 from kbapp.incidents.errors import IncidentError
-from kbapp.incidents.validate import MAX_TITLE_CHARS, check_id, check_line, check_text, default_actor
+from kbapp.incidents.validate import MAX_TITLE_CHARS, check_id, check_line, check_text
 from kbapp.records import document
 from kbapp.records import workflow as wf
 from kbapp.records.workflow import RecordError
@@ -30,10 +31,6 @@ from kbapp.store.models import IncidentRow
 from kbapp.store.records_models import ProblemRecordRow, RecordTransitionRow
 
 log = logging.getLogger(__name__)
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @contextlib.contextmanager
@@ -62,23 +59,10 @@ def transition_from_row(row: RecordTransitionRow) -> wf.Transition:
                          fields=dict(row.fields or {}), note=row.note)
 
 
-class RecordService:
-    def __init__(self, store, kb, *, clock: Callable[[], dt.datetime] | None = None, actor: str | None = None):
-        self.store = store
-        self.kb = kb
-        self.clock = clock or _utc_now
-        self.default_actor = actor  # the engineer's name from settings; None = the login name
-
-    # -- helpers ---------------------------------------------------------------------------
-    def now(self) -> dt.datetime:
-        value = self.clock()
-        if value.tzinfo is None:
-            raise ValueError("the service clock must return timezone-aware datetimes")
-        return value.astimezone(dt.UTC)
-
+class RecordService(LoggedService):
     def _actor(self, actor: str | None) -> str:
         with _as_record_error():
-            return check_line(actor or self.default_actor or default_actor(), "actor", required=True)
+            return super()._actor(actor)
 
     @property
     def folder(self) -> Path:

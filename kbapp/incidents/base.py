@@ -1,0 +1,29 @@
+"""What every service that appends who-did-what rows shares: its clock and its actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from kbapp.incidents.validate import check_line, default_actor
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class LoggedService:
+    def __init__(self, store, kb, *, clock: Callable[[], dt.datetime] | None = None, actor: str | None = None):
+        self.store = store
+        self.kb = kb
+        self.clock = clock or utc_now  # tests pass their own to move time
+        self.default_actor = actor  # the engineer's name from settings; None = the login name
+
+    def now(self) -> dt.datetime:
+        value = self.clock()
+        if value.tzinfo is None:
+            raise ValueError("the service clock must return timezone-aware datetimes")
+        return value.astimezone(dt.UTC)
+
+    def _actor(self, actor: str | None) -> str:
+        return check_line(actor or self.default_actor or default_actor(), "actor", required=True)
