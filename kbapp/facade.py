@@ -133,6 +133,22 @@ class KnowledgeBase:
             return self._incidents
 
     @property
+    def notifications(self):
+        """The notification outbox (kbapp.notify): e-mail and webhooks, each sent once."""
+        from kbapp.notify.outbox import NotificationService
+
+        with self._lock:
+            if getattr(self, "_notifications", None) is None:
+                self._notifications = NotificationService(self.store, self)
+            return self._notifications
+
+    def watcher(self, clock=None):
+        """A deadline watcher (kbapp.incidents.watcher) on this knowledge base."""
+        from kbapp.incidents.watcher import Watcher
+
+        return Watcher(self, clock=clock)
+
+    @property
     def records(self):
         from kbapp.records.service import RecordService
 

@@ -24,6 +24,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "config-loss": ("配置丢失", "Configuration loss"),
     "data-loss": ("数据丢失", "Data loss"),
     "system-crash": ("系统崩溃", "System crash"),
+    "software": ("软件故障", "Software fault"),
     "performance": ("性能下降", "Performance degradation"),
     "disk-full": ("磁盘空间", "Disk full"),
     "database": ("数据库故障", "Database failure"),

@@ -13,6 +13,7 @@ T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 M = dt.timedelta(minutes=1)
 H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)
+S = dt.timedelta(seconds=1)
 
 
 def by_key(m: Milestones, now: dt.datetime) -> dict[str, dl.Deadline]:
@@ -126,15 +127,17 @@ def test_worst_state_orders_red_amber_ok_met():
     assert dl.worst_state([]) == "met"
 
 
-def test_missed_response_escalates_one_level_per_interval():
-    assert escalation_steps(T0, T0 + 30 * M) == 0
-    assert escalation_steps(T0, T0 + 31 * M) == 1  # the responsible person's superior
-    assert escalation_steps(T0, T0 + 59 * M) == 1
-    assert escalation_steps(T0, T0 + 60 * M) == 2
-    assert escalation_steps(T0, T0 + 5 * H) == 10
-    assert escalation_steps(T0, T0 + 5 * H, chain_length=3) == 3  # nobody above the top
+def test_missed_deadline_escalates_one_level_per_interval():
+    due = T0 + 30 * M
+    assert escalation_steps(due, due) == 0  # exactly at due: still on time
+    assert escalation_steps(due, due + S) == 1  # one second late: the superior
+    assert escalation_steps(due, due + 30 * M) == 1
+    assert escalation_steps(due, due + 30 * M + S) == 2
+    assert escalation_steps(due, due + 5 * H) == 10
+    assert escalation_steps(due, due + 5 * H, chain_length=3) == 3  # nobody above the top
 
 
-def test_escalation_stops_when_someone_responds():
-    assert escalation_steps(T0, T0 + 5 * H, responded_at=T0 + 20 * M) == 0
-    assert escalation_steps(T0, T0 + 5 * H, responded_at=T0 + 45 * M) == 1
+def test_escalation_goes_on_after_a_late_answer_until_solved():
+    due = T0 + 30 * M
+    assert escalation_steps(due, due + 5 * H, solved_at=T0 + 20 * M) == 0
+    assert escalation_steps(due, due + 5 * H, solved_at=due + 45 * M) == 2

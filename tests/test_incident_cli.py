@@ -49,8 +49,8 @@ def test_start_note_show_list_resolve(tmp_path):
     assert note["action"]["kind"] == "note" and note["action"]["details"] == "已确认监听端口正常"
 
     shown = ok_json(tmp_path, "show", str(incident_id))
-    assert shown["incident"]["title"] == "数据库连接失败" and shown["incident"]["status"] == "open"
-    assert [a["kind"] for a in shown["timeline"]] == ["created", "note"]
+    assert shown["incident"]["title"] == "数据库连接失败" and shown["incident"]["status"] == "responding"
+    assert [a["kind"] for a in shown["timeline"]] == ["created", "status", "note"]  # the note was the response
     assert {d["key"] for d in shown["deadlines"]} == {"response", "plan", "resolution"}
 
     listed = ok_json(tmp_path, "list", "--open")
@@ -103,7 +103,7 @@ def test_export_formats(tmp_path):
     raw = csv_file.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM, for Excel
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [r["kind"] for r in rows] == ["created", "note"] and rows[1]["details"] == "'=1+1 | <b>bold</b>"
+    assert [r["kind"] for r in rows] == ["created", "status", "note"] and rows[2]["details"] == "'=1+1 | <b>bold</b>"
 
     bad = kbapp(tmp_path, "export", "1", "--format", "pdf")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr  # argparse's own message

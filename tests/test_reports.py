@@ -230,3 +230,16 @@ def test_similar_past_incidents_and_reports(kb):
     assert incidents[0].id == incident_id
     assert docs[0].id == report.doc_id
     assert all(i.title != "打印机卡纸" for i in incidents)
+
+
+def test_report_has_a_deadline_compliance_section_with_the_same_words(kb):
+    svc = kb.incidents
+    now = dt.datetime.now(dt.UTC)
+    inc = svc.start("响应迟了的故障", "II", notified_at=now - dt.timedelta(minutes=41), category="config-loss")
+    svc.acknowledge(inc.id)
+    svc.resolve(inc.id, "恢复配置")
+    report = kb.reports.submit(inc.id, {**FILLED, "reporter": "王经理"})
+    text = kb.reports.export_text(report.id, "md")
+    section = text.split("## 时限执行情况 Deadline compliance", 1)[1].split("##", 1)[0]
+    assert "响应 Response" in section and "missed by 11 min (met 11 min late)" in section
+    assert "故障处理报告 Fault report" in section and "met on time" in section

@@ -215,8 +215,12 @@ def test_drills_and_inspections_never_count_as_incidents(kb):
     assert {i.id for i in kb.incidents.list_incidents(mode=None)} == {real.id, drill.id, inspection.id}
     for other in (drill, inspection):
         assert kb.incidents.deadlines(other.id) == []
-        assert kb.incidents.response_escalation(other.id) == (0, None)
-    assert kb.incidents.deadlines(real.id) and kb.incidents.response_escalation(real.id)[0] > 0
+    assert kb.incidents.deadlines(real.id)
+    from kbapp.incidents.escalation import EscalationChain, Person
+
+    kb.incidents.save_chain(EscalationChain((Person("王工", reports_to="李经理"), Person("李经理"))))
+    escalated = kb.watcher(kb.incidents.clock).run_once().escalated
+    assert {e.incident_id for e in escalated} == {real.id}  # nobody is escalated to over a drill
     assert kb.incidents.get(drill.id).to_json()["mode"] == "drill"
     with pytest.raises(IncidentError, match="not a drill"):
         kb.training.drills.get(real.id)

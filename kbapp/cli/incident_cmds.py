@@ -1,4 +1,5 @@
-"""``kbapp incident ...``: start, step, note, show, list, resolve, export.
+"""``kbapp incident ...``: start, ack, step, note, plan, show, list, status, level, resolve,
+responsible, reporter, channel, notified, escalate, export.
 
 Every subcommand takes ``--json``. Exit status: 0 done, 1 bad input (unknown
 incident or step, level V, an oversized note...), 2 the database or a file could
@@ -15,9 +16,10 @@ from kbapp.cli.common import emit as _emit
 from kbapp.cli.common import pad as _pad
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents.deadlines import Deadline, worst_state
-from kbapp.incidents.export import FORMATS, export_timeline, format_remaining, format_time
-from kbapp.incidents.records import RESULT_LABELS, describe_action
+from kbapp.incidents.deadlines import worst_state
+from kbapp.incidents.export import FORMATS, deadline_phrase, export_timeline, format_time
+from kbapp.incidents.records import CHANNELS, RESULT_LABELS, describe_action
+from kbapp.incidents.validate import parse_when
 
 _STATE_MARK = {"ok": " ", "close": "!", "passed": "✗", "met": "✓"}
 _RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗"}
@@ -25,7 +27,8 @@ _RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗"}
 
 def register(subparsers) -> None:
     incident = subparsers.add_parser(
-        "incident", help="guided incident response (故障处理): start, step, note, show, list, resolve, export",
+        "incident", help="guided incident response (故障处理): start, ack, step, note, plan, show, list, status, "
+                         "level, resolve, escalate, export…",
         description="Log and work incidents: fault levels I–IV, deadlines, playbook steps, an append-only log.",
     )
     sub = incident.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
@@ -35,6 +38,16 @@ def register(subparsers) -> None:
     p.add_argument("--level", required=True, help="fault level I, II, III or IV (故障级别)")
     p.add_argument("--playbook", action="append", default=[], metavar="ID", help="attach a playbook (repeatable)")
     p.add_argument("--description", default="", help="what the customer reported")
+    p.add_argument("--notified-at", metavar="TIME",
+                   help="when the customer notified us: ISO 8601 or HH:MM today (local time); default now")
+    p.add_argument("--category", default="", help="e.g. config-loss, software, data-loss (类别)")
+    p.add_argument("--channel", default="phone", help="phone, remote, onsite or consultation (服务方式)")
+    p.add_argument("--reporter", default="", help="who reported it (报告人)")
+    p.add_argument("--responsible", default="", help="who answers for it (负责人); escalation goes to their superior")
+
+    p = _add(sub, "ack", _ack, "acknowledge (响应) the incident: meets the 30-minute response")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("--note", default="", help="optional remark")
 
     p = _add(sub, "step", _step, "mark a playbook step done, skipped or failed")
     p.add_argument("id", metavar="ID", help="incident id")
@@ -46,6 +59,46 @@ def register(subparsers) -> None:
     p.add_argument("--note", default="", help="what was seen or done")
     p.add_argument("--playbook", metavar="ID", help="which playbook, when several are attached")
     p.add_argument("--goto", metavar="STEP", help="follow a decision to the step it names")
+    p.add_argument("--emergency-plan", action="store_true",
+                   help="this step (done) is the level I emergency plan (应急方案); the note is the plan")
+
+    p = _add(sub, "plan", _plan, "record the handling plan (故障处理方案) or, with --emergency, the emergency plan")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("--text", required=True, help="the plan; - reads it from stdin")
+    p.add_argument("--emergency", action="store_true", help="the level I emergency plan (应急方案)")
+
+    p = _add(sub, "status", _status, "move the incident on: responding, mitigated, resolved, report_submitted, closed")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("status", metavar="STATUS")
+    p.add_argument("--note", default="", help="why (required when closing an incident that was never solved)")
+    p.add_argument("--as", dest="close_reason", default="", metavar="REASON",
+                   help="closing one never solved: duplicate, withdrawn or not_an_incident (its clocks stop unmet)")
+
+    p = _add(sub, "level", _level, "change the fault level; re-plans only the deadlines still open")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("level", metavar="LEVEL", help="I, II, III or IV")
+    p.add_argument("--reason", required=True, help="why the level changes (logged)")
+
+    for name, help_text in (("responsible", "set who answers for the incident (负责人)"),
+                            ("reporter", "set who reported the incident (报告人)")):
+        p = _add(sub, name, _set_person(name), help_text)
+        p.add_argument("id", metavar="ID", help="incident id")
+        p.add_argument("name", metavar="NAME")
+        p.add_argument("--reason", default="", help="why (logged)")
+
+    p = _add(sub, "channel", _channel, "move the service channel on: phone → remote → onsite (logged)")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("channel", metavar="CHANNEL", help=", ".join(CHANNELS))
+    p.add_argument("--reason", default="", help="why (required to go back down)")
+
+    p = _add(sub, "notified", _notified, "correct when the customer notified us; every deadline follows")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("time", metavar="TIME", help="ISO 8601 or HH:MM today (local time)")
+    p.add_argument("--reason", required=True, help="why the time is corrected (logged)")
+
+    p = _add(sub, "escalate", _escalate, "escalate now: log and notify the next person up the escalation chain")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("--note", default="", help="what they should know")
 
     p = _add(sub, "note", _note, "add a note to the incident's log")
     p.add_argument("id", metavar="ID", help="incident id")
@@ -67,28 +120,100 @@ def register(subparsers) -> None:
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
 
 
-def _deadline_json(d: Deadline) -> dict:
-    return {"key": d.key, "label_zh": d.label_zh, "label_en": d.label_en, "due_at": d.due_at.isoformat(),
-            "state": d.state, "remaining_seconds": int(d.remaining.total_seconds()),
-            "met_at": d.met_at.isoformat() if d.met_at else None, "late": d.late}
+def _deadline_json(d) -> dict:
+    return d.to_json()
+
+
+def _text_arg(value: str) -> str:
+    return sys.stdin.read() if value == "-" else value
+
+
+def _done(args, kb, action, text: str | None = None) -> int:
+    """The usual answer to a change: the action, and the incident's deadlines now."""
+    if args.json:
+        incident = kb.incidents.get(action.incident_id)
+        _emit({"action": action.to_json(), "incident": incident.to_json(),
+               "deadlines": [d.to_json() for d in kb.incidents.deadlines(incident)]})
+    else:
+        print(text or f"#{action.id} {describe_action(action)}")
+    return 0
 
 
 # -- handlers ---------------------------------------------------------------------------
 
 def _start(args, kb) -> int:
-    incident = kb.incidents.start(args.title, args.level, description=args.description, playbook_ids=args.playbook)
+    svc = kb.incidents
+    notified = parse_when(args.notified_at, svc.now()) if args.notified_at else None
+    incident = svc.start(args.title, args.level, description=args.description, playbook_ids=args.playbook,
+                         notified_at=notified, category=args.category, channel=args.channel,
+                         reporter=args.reporter, responsible=args.responsible)
     if args.json:
-        deadlines = kb.incidents.deadlines(incident)
+        deadlines = svc.deadlines(incident)
         _emit({"incident": incident.to_json(), "deadlines": [_deadline_json(d) for d in deadlines]})
     else:
         print(incident.id)
     return 0
 
 
+def _ack(args, kb) -> int:
+    action = kb.incidents.acknowledge(args.id, note=args.note)
+    response = next((d for d in kb.incidents.deadlines(action.incident_id) if d.key == "response"), None)
+    line = f"#{action.id} 已响应 acknowledged"
+    if response is not None:
+        line += f"; 响应 Response: {deadline_phrase(response)}"
+    return _done(args, kb, action, line)
+
+
+def _plan(args, kb) -> int:
+    action = kb.incidents.record_plan(args.id, _text_arg(args.text), emergency=args.emergency)
+    return _done(args, kb, action, f"#{action.id} {'应急方案 emergency plan' if args.emergency else '故障处理方案 handling plan'} recorded")
+
+
+def _status(args, kb) -> int:
+    action = kb.incidents.set_status(args.id, args.status, note=args.note, close_reason=args.close_reason)
+    return _done(args, kb, action)
+
+
+def _level(args, kb) -> int:
+    return _done(args, kb, kb.incidents.change_level(args.id, args.level, reason=args.reason))
+
+
+def _set_person(field: str):
+    def handler(args, kb) -> int:
+        setter = kb.incidents.set_responsible if field == "responsible" else kb.incidents.set_reporter
+        return _done(args, kb, setter(args.id, args.name, reason=args.reason))
+    return handler
+
+
+def _channel(args, kb) -> int:
+    return _done(args, kb, kb.incidents.set_channel(args.id, args.channel, reason=args.reason))
+
+
+def _notified(args, kb) -> int:
+    svc = kb.incidents
+    return _done(args, kb, svc.correct_notified_at(args.id, parse_when(args.time, svc.now()), reason=args.reason))
+
+
+def _escalate(args, kb) -> int:
+    done = kb.watcher().escalate_now(args.id, note=args.note)
+    if done.warning:
+        print(f"kbapp: warning: {done.warning}", file=sys.stderr)
+    if args.json:
+        _emit({"action_id": done.action_id, "incident_id": done.incident_id, "step": done.step,
+               "person": {"name": done.person.name, "role": done.person.role, "phone": done.person.phone,
+                          "email": done.person.email}, "notifications_queued": done.queued})
+        return 0
+    who = ", ".join(x for x in (done.person.role, done.person.phone) if x)
+    print(f"#{done.action_id} 升级 escalated to {done.person.name}{' (' + who + ')' if who else ''}")
+    if done.queued:
+        print(f"  {done.queued} notification(s) queued; `kbapp watch --once` or the window sends them")
+    return 0
+
+
 def _step(args, kb) -> int:
     svc = kb.incidents
     action = svc.step(args.id, args.step_number, args.result, note=args.note, playbook_id=args.playbook,
-                      goto=args.goto)
+                      goto=args.goto, emergency_plan=args.emergency_plan)
     runner = next((r for r in svc.runner(action.incident_id) if r.playbook_id == action.playbook_id), None)
     if args.json:
         _emit({"action": action.to_json(), "runner": runner.to_json() if runner else None})
@@ -105,8 +230,7 @@ def _step(args, kb) -> int:
 
 
 def _note(args, kb) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
-    action = kb.incidents.note(args.id, text)
+    action = kb.incidents.note(args.id, _text_arg(args.text))
     if args.json:
         _emit({"action": action.to_json()})
     else:
@@ -126,6 +250,8 @@ def _show(args, kb) -> int:
         return 0
     print(f"#{incident.id} [{incident.level}] {incident.title}")
     print(f"  状态 status: {lc.label(incident.status)}    通知时间 notified: {format_time(incident.notified_at)}")
+    print(f"  负责人 responsible: {incident.responsible or '—'}    报告人 reporter: {incident.reporter or '—'}"
+          f"    服务方式 channel: {incident.channel}")
     if incident.description:
         print(f"  描述 description: {incident.description}")
     if incident.summary:
@@ -133,8 +259,9 @@ def _show(args, kb) -> int:
     if deadlines:
         print("\n时限 Deadlines")
         for d in deadlines:
-            left = f"met {format_time(d.met_at)}" if d.met_at else format_remaining(d.remaining)
-            print(f"  {_STATE_MARK.get(d.state, ' ')} {_pad(d.label, 28)} {format_time(d.due_at)}  {d.state:<6} {left}")
+            mark = "✗" if d.late else _STATE_MARK.get(d.state, " ")
+            met = f"  met {format_time(d.met_at)}" if d.met_at else ""
+            print(f"  {mark} {_pad(d.label, 28)} due {format_time(d.due_at)}  {deadline_phrase(d)}{met}")
     for runner in runners:
         missing = " (no longer in the library)" if runner.missing else ""
         print(f"\n预案 Playbook {runner.playbook_id}: {runner.title}{missing}")

@@ -15,6 +15,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.report_cmds",
     "kbapp.cli.record_cmds",
     "kbapp.cli.drill_cmds",
+    "kbapp.cli.watch_cmds",
 )
 
 

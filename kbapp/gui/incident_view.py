@@ -8,13 +8,14 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QSplitter, QTableView,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
 from kbapp.gui.incident_models import LEVEL_COLOURS, TimelineModel, format_duration, pick
 from kbapp.gui.runner_panel import RunnerPanel
 from kbapp.incidents import deadlines as dl
+from kbapp.incidents.deadline_log import deadlines_at
 from kbapp.incidents import records as rec
 from kbapp.incidents.lifecycle import STATUS_LABELS
 from kbapp.model import LEVELS
@@ -38,9 +39,8 @@ class IncidentView(QWidget):
         self.kb, self.runner, self.clock, self.actor, self.chinese = kb, runner, clock, actor, chinese
         self.incident: rec.Incident | None = None
         self.chain = None
+        self.records = []  # the deadlines as replayed from the log; tick() evaluates them
         self.deadlines: list[dl.Deadline] = []
-        self._asked: set[tuple[int, str]] = set()  # (incident, deadline) already put to the user
-        self.escalation_prompt: QMessageBox | None = None
         # Drills and inspections run here too; the banner says so on every screen of them.
         self.mode_banner = QLabel(self)
         self.mode_banner.setObjectName("modeBanner")
@@ -99,17 +99,18 @@ class IncidentView(QWidget):
         service = self.kb.incidents
 
         def read():
-            return service.get(incident_id), service.runner(incident_id), service.timeline(incident_id), service.chain()
+            incident, actions = service.get(incident_id), service.timeline(incident_id)
+            return incident, service.runner(incident_id), actions, service.chain(), \
+                service.deadline_records(incident, actions)
 
         self.runner.query(read, self._show, lambda exc: self.failed.emit(str(exc)))
 
     def _show(self, state) -> None:
-        incident, runners, actions, chain = state
+        incident, runners, actions, chain, records = state
         switching = self.incident is None or self.incident.id != incident.id
-        self.incident, self.chain = incident, chain
-        for action in actions:
-            if action.kind == rec.ESCALATION and action.payload.get("deadline"):
-                self._asked.add((incident.id, action.payload["deadline"]))
+        self.incident, self.chain, self.records = incident, chain, records
+        self._last_escalation = next((a for a in reversed(actions) if a.kind == rec.ESCALATION
+                                      and a.payload.get("to")), None)
         level = LEVEL_NAMES.get(incident.level, ("", ""))
         status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
         colour = LEVEL_COLOURS.get(incident.level, "#000")
@@ -223,7 +224,7 @@ class IncidentView(QWidget):
 
     # -- deadlines ------------------------------------------------------------------------------------
     def tick(self) -> None:
-        """Once a second: countdowns, step timers, and the escalation question when one passes."""
+        """Once a second: countdowns and step timers (escalation itself is the watcher's)."""
         if self.incident is None:
             return
         panel = self.current_panel()
@@ -235,14 +236,9 @@ class IncidentView(QWidget):
             self._update_chips()
             self.escalation_label.hide()
             return
-        self.deadlines = dl.compute_deadlines(self.incident.milestones(), self.clock())
+        self.deadlines = deadlines_at(self.records, self.clock())
         self._update_chips()
-        self._update_response_escalation()
-        for deadline in self.deadlines:
-            key = (self.incident.id, deadline.key)
-            if deadline.state == dl.PASSED and key not in self._asked and self.escalation_prompt is None:
-                self._asked.add(key)
-                self._ask_escalation(deadline)
+        self._update_escalation()
 
     def _update_chips(self) -> None:
         keys = [d.key for d in self.deadlines]
@@ -273,44 +269,15 @@ class IncidentView(QWidget):
         label = self.chip_labels.get(key)
         return label.property("state") if label is not None else None
 
-    def _update_response_escalation(self) -> None:
-        incident, chain = self.incident, self.chain
-        if chain is None or not incident.responsible:
+    def _update_escalation(self) -> None:
+        last = getattr(self, "_last_escalation", None)
+        if last is None:
             self.escalation_label.hide()
             return
-        path = chain.path_up(incident.responsible)
-        steps = dl.escalation_steps(incident.notified_at, self.clock(), incident.responded_at,
-                                    chain_length=max(len(path) - 1, 0))
-        target = chain.escalation_target(incident.responsible, steps)
-        if target is None:
-            self.escalation_label.hide()
-            return
-        self.escalation_label.setText(self.tr("No response in time: escalate to %1 (%2, %3)").replace(
-            "%1", target.name).replace("%2", target.role or "—").replace("%3", target.phone or "—"))
+        p = last.payload
+        self.escalation_label.setText(self.tr("Escalated to %1 (%2, %3)").replace("%1", p.get("to", "")).replace(
+            "%2", p.get("role") or "—").replace("%3", p.get("phone") or "—"))
         self.escalation_label.show()
-
-    def _ask_escalation(self, deadline: dl.Deadline) -> None:
-        superior = self.chain.superior(self.incident.responsible) if self.chain and self.incident.responsible else None
-        name = deadline.label_zh if self.chinese else deadline.label_en
-        who = f"{superior.name} ({superior.role}, {superior.phone})" if superior else self.tr("the responsible person's superior")
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Deadline passed"),
-                          self.tr("The deadline “%1” has passed. Escalate to %2?").replace("%1", name).replace("%2", who),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("escalationPrompt")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        incident_id, actor, key = self.incident_id, self.actor(), deadline.key
-        # Without a chain entry the answer is still recorded, addressed to the role.
-        to_person = superior.name if superior else "上级 superior"
-
-        def answered(button: int) -> None:
-            self.escalation_prompt = None
-            yes = button == QMessageBox.StandardButton.Yes
-            self._write(lambda: self.kb.incidents.escalate(incident_id, yes, to_person=to_person if yes else "",
-                                                           deadline=key, actor=actor))
-
-        box.finished.connect(answered)
-        self.escalation_prompt = box
-        box.open()
 
 
 def level_choices(chinese: bool) -> list[tuple[str, str]]:

@@ -5,12 +5,15 @@ written atomically, so a crash while saving leaves the previous version intact::
 
     {"version": 1,
      "people": [
-       {"name": "王工", "role": "值班工程师 on-duty engineer", "phone": "138 0000 0001", "reports_to": "李经理"},
+       {"name": "王工", "role": "值班工程师 on-duty engineer", "phone": "138 0000 0001", "reports_to": "李经理",
+        "email": "wang@example.com"},
        {"name": "李经理", "role": "技术主管 support lead", "phone": "138 0000 0002", "reports_to": null}
      ]}
 
 Escalation goes from the responsible person to their superior, then that person's
-superior, and so on to the top (DOMAIN.md ch. 5.1.5 / 6.4).
+superior, and so on to the top (DOMAIN.md ch. 5.1.5 / 6.4). ``email`` is optional:
+escalation e-mails go there (see kbapp.notify). The first person listed is the one on
+duty: an incident nobody is responsible for yet escalates from them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ FILE_NAME = "escalation.json"
 FORMAT_VERSION = 1
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{1,30}(?:\s*(?:ext\.?|x|转|分机)\s*[0-9]{1,6})?$", re.IGNORECASE)
 _MAX_TEXT = 200
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 class EscalationError(IncidentError):
@@ -39,6 +43,7 @@ class Person:
     role: str = ""
     phone: str = ""
     reports_to: str | None = None  # the superior's name; None at the top
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,37 @@ class EscalationChain:
         return path[min(steps, len(path) - 1)]
 
     def to_json(self) -> dict:
-        return {"version": FORMAT_VERSION, "people": [asdict(p) for p in self.people]}
+        people = [{k: v for k, v in asdict(p).items() if k != "email" or v} for p in self.people]
+        return {"version": FORMAT_VERSION, "people": people}
+
+    @property
+    def on_duty(self) -> Person | None:
+        return self.people[0] if self.people else None
+
+    def escalation_path(self, responsible: str) -> tuple[list[Person], str]:
+        """Who is told at each step (``[0]`` the responsible person, ``[1]`` their
+        superior, …) and a warning saying what to fix when the chain cannot answer well."""
+        if not self.people:
+            return [], EMPTY_CHAIN_WARNING
+        path = self.path_up(responsible) if responsible else []
+        if path:
+            if len(path) == 1:
+                return path, (f"{responsible} has no superior in the escalation chain: set "
+                              f"'reports_to' for {responsible} in {FILE_NAME} (Incident ▸ Escalation Chain…)")
+            return path, ""
+        duty = self.on_duty
+        path = self.path_up(duty.name)
+        if responsible:
+            return path, (f"{responsible} is not in the escalation chain, so escalation starts from "
+                          f"{duty.name} (the first person, on duty): add {responsible} with 'reports_to' "
+                          f"in {FILE_NAME} (Incident ▸ Escalation Chain…)")
+        return path, (f"nobody is responsible for this incident, so escalation starts from {duty.name} "
+                      f"(the first person of the chain, on duty): set one with 'kbapp incident responsible'")
+
+
+EMPTY_CHAIN_WARNING = (
+    f"the escalation chain is empty, so nobody can be told: add the team (name, phone, e-mail, who each "
+    f"reports to) in Incident ▸ Escalation Chain…, or write {FILE_NAME} in the data home (see the README)")
 
 
 def validate_people(people: tuple[Person, ...] | list[Person]) -> None:
@@ -92,7 +127,7 @@ def validate_people(people: tuple[Person, ...] | list[Person]) -> None:
             raise EscalationError(f"{where}.name: a name is required", field="name")
         if person.name != person.name.strip():
             raise EscalationError(f"{where}.name: {person.name!r} has spaces at the ends", field="name")
-        for field in ("name", "role", "phone"):
+        for field in ("name", "role", "phone", "email"):
             value = getattr(person, field)
             if not isinstance(value, str):
                 raise EscalationError(f"{where}.{field}: must be text", field=field)
@@ -106,6 +141,9 @@ def validate_people(people: tuple[Person, ...] | list[Person]) -> None:
                 f"{where}.phone: {person.phone!r} is not a phone number (digits, spaces, +, -, brackets)",
                 field="phone",
             )
+        if person.email and not _EMAIL.match(person.email.strip()):
+            raise EscalationError(f"{where}.email: {person.email!r} is not an e-mail address (name@example.com)",
+                                  field="email")
     by_name = {p.name: p for p in people}
     for index, person in enumerate(people):
         if person.reports_to is None:
@@ -141,13 +179,13 @@ def chain_from_json(data: object, source: str = FILE_NAME) -> EscalationChain:
     for index, raw in enumerate(raw_people):
         if not isinstance(raw, dict):
             raise EscalationError(f"{source}: people[{index}] must be an object")
-        unknown = set(raw) - {"name", "role", "phone", "reports_to"}
+        unknown = set(raw) - {"name", "role", "phone", "reports_to", "email"}
         if unknown:
             raise EscalationError(f"{source}: people[{index}]: unknown field(s) {', '.join(sorted(unknown))}")
         reports_to = raw.get("reports_to") or None
         people.append(Person(
             name=raw.get("name", ""), role=raw.get("role", "") or "", phone=raw.get("phone", "") or "",
-            reports_to=reports_to,
+            reports_to=reports_to, email=raw.get("email", "") or "",
         ))
     try:
         return EscalationChain(tuple(people))

@@ -15,7 +15,7 @@ import io
 import re
 
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents.deadlines import Deadline
+from kbapp.incidents.deadlines import Deadline, describe
 from kbapp.incidents.records import ACTION_LABELS, CHANNEL_LABELS, Action, Incident, describe_action
 from kbapp.model import CATEGORIES
 
@@ -24,6 +24,19 @@ CSV_COLUMNS = ("action_id", "time", "time_utc", "actor", "kind", "playbook_id", 
                "corrects_id", "corrected_by")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _STATE_LABELS = {"ok": "正常 ok", "close": "临近 close", "passed": "已超时 passed", "met": "已完成 met"}
+
+
+def state_label(deadline: Deadline) -> str:
+    if deadline.state == "met" and deadline.late:
+        return "超时完成 met late"
+    return _STATE_LABELS.get(deadline.state, deadline.state)
+
+
+def deadline_phrase(deadline: Deadline) -> str:
+    """"超时 10 分钟（迟 10 分钟完成） / missed by 10 min (met 10 min late)": the same words
+    in ``incident show``, exports and the fault report."""
+    zh, en = describe(deadline)
+    return f"{zh} / {en}"
 
 
 def format_time(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
@@ -67,12 +80,12 @@ def _incident_fields(incident: Incident, tz: dt.tzinfo | None) -> list[tuple[str
     ]
 
 
-def _deadline_cells(deadline: Deadline, tz: dt.tzinfo | None) -> list[str]:
-    if deadline.met_at is not None:
-        left = f"{format_time(deadline.met_at, tz)}{' (late 超时)' if deadline.late else ''}"
-    else:
-        left = format_remaining(deadline.remaining)
-    return [deadline.label, format_time(deadline.due_at, tz), _STATE_LABELS.get(deadline.state, deadline.state), left]
+DEADLINE_HEADER = ["时限 Deadline", "截止 Due", "完成 Met at", "状态 State", "说明 Outcome"]
+
+
+def deadline_cells(deadline: Deadline, tz: dt.tzinfo | None = None) -> list[str]:
+    return [deadline.label, format_time(deadline.due_at, tz), format_time(deadline.met_at, tz),
+            state_label(deadline), deadline_phrase(deadline)]
 
 
 def _action_cells(action: Action, tz: dt.tzinfo | None) -> list[str]:
@@ -103,8 +116,7 @@ def to_markdown(incident: Incident, actions: list[Action], deadlines: list[Deadl
     lines += [f"- **{name}**: {md_escape(value)}" for name, value in _incident_fields(incident, tz) if value]
     if deadlines:
         lines += ["", "## 时限 Deadlines", ""]
-        lines += _md_table(["时限 Deadline", "截止 Due", "状态 State", "剩余或完成时间 Left / met at"],
-                           [_deadline_cells(d, tz) for d in deadlines])
+        lines += _md_table(DEADLINE_HEADER, [deadline_cells(d, tz) for d in deadlines])
     lines += ["", "## 时间线 Timeline", ""]
     lines += _md_table(["#", "时间 Time", "人员 Actor", "类型 Kind", "内容 Details"],
                        [_action_cells(a, tz) for a in actions])
@@ -155,11 +167,12 @@ def to_html(incident: Incident, actions: list[Action], deadlines: list[Deadline]
     out += [f"<dt>{_h(name)}</dt><dd>{_h(value)}</dd>" for name, value in _incident_fields(incident, tz) if value]
     out.append("</dl>")
     if deadlines:
-        out += ["<h2>时限 Deadlines</h2>", "<table><tr><th>时限 Deadline</th><th>截止 Due</th><th>状态 State</th>"
-                "<th>剩余或完成时间 Left / met at</th></tr>"]
+        out += ["<h2>时限 Deadlines</h2>", "<table><tr>" + "".join(f"<th>{_h(c)}</th>" for c in DEADLINE_HEADER)
+                + "</tr>"]
         for d in deadlines:
-            cells = _deadline_cells(d, tz)
-            out.append(f'<tr class="{_h(d.state)}">' + "".join(f"<td>{_h(c)}</td>" for c in cells) + "</tr>")
+            css = "passed" if d.late else d.state
+            cells = deadline_cells(d, tz)
+            out.append(f'<tr class="{_h(css)}">' + "".join(f"<td>{_h(c)}</td>" for c in cells) + "</tr>")
         out.append("</table>")
     out += ["<h2>时间线 Timeline</h2>",
             "<table><tr><th>#</th><th>时间 Time</th><th>人员 Actor</th><th>类型 Kind</th><th>内容 Details</th></tr>"]

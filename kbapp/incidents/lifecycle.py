@@ -3,7 +3,8 @@
 Normal path: open → responding → mitigated → resolved → report_submitted → closed.
 Also allowed:
 - open → resolved: answered on the spot (a consultation);
-- open → closed: a duplicate or not an incident (the service asks for a reason);
+- open, responding or mitigated → closed: a duplicate, withdrawn by the customer, or not
+  an incident (the service asks which, and why); the clocks stop without being met;
 - mitigated → responding, resolved → responding: the fault came back (reopened);
 - responding → resolved: solved without a separate mitigation.
 
@@ -35,8 +36,8 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     OPEN: frozenset({RESPONDING, RESOLVED, CLOSED}),
-    RESPONDING: frozenset({MITIGATED, RESOLVED}),
-    MITIGATED: frozenset({RESPONDING, RESOLVED}),
+    RESPONDING: frozenset({MITIGATED, RESOLVED, CLOSED}),
+    MITIGATED: frozenset({RESPONDING, RESOLVED, CLOSED}),
     RESOLVED: frozenset({REPORT_SUBMITTED, RESPONDING}),
     REPORT_SUBMITTED: frozenset({CLOSED}),
     CLOSED: frozenset(),
@@ -44,6 +45,26 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Statuses in which engineers still work the incident (steps, notes, playbooks).
 WORKING = frozenset({OPEN, RESPONDING, MITIGATED})
+
+# Why an incident that was never solved is closed (DOMAIN: a duplicate or withdrawn
+# request stops the clocks without meeting them; metrics leave them out).
+DUPLICATE = "duplicate"
+WITHDRAWN = "withdrawn"
+NOT_AN_INCIDENT = "not_an_incident"
+CLOSE_REASONS: dict[str, tuple[str, str]] = {
+    DUPLICATE: ("重复报告", "Duplicate"),
+    WITHDRAWN: ("用户撤回", "Withdrawn"),
+    NOT_AN_INCIDENT: ("非故障", "Not an incident"),
+}
+
+
+def check_close_reason(value: str) -> str:
+    text = (value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    text = {"dup": DUPLICATE, "duplicated": DUPLICATE, "not_incident": NOT_AN_INCIDENT}.get(text, text)
+    if text not in CLOSE_REASONS:
+        raise IncidentError(f"close_reason: {value!r} is not one of {', '.join(CLOSE_REASONS)}",
+                            field="close_reason")
+    return text
 
 
 def check_status(status: str) -> str:

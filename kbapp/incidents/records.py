@@ -28,6 +28,12 @@ PLAN = "plan"
 EMERGENCY_PLAN = "emergency_plan"
 CORRECTION = "correction"
 FOLLOW_UP = "follow_up"  # an inspection item opened an incident; payload["incident_id"] names it
+ACK = "ack"  # an engineer acknowledged (响应) the incident
+NOTIFIED = "notified_at"  # the notification time was corrected; payload from/to (ISO 8601)
+RESPONSIBLE = "responsible"
+REPORTER = "reporter"
+CHANNEL = "channel"
+NOTIFICATION = "notification"  # the outcome of sending a notification (kbapp.notify)
 
 # Incident modes: drills and inspections share the runner and the log, never the metrics.
 MODE_INCIDENT = "incident"
@@ -48,6 +54,12 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     EMERGENCY_PLAN: ("应急方案", "Emergency plan"),
     CORRECTION: ("更正", "Correction"),
     FOLLOW_UP: ("转故障处理", "Follow-up incident"),
+    ACK: ("确认响应", "Acknowledged"),
+    NOTIFIED: ("通知时间", "Notification time"),
+    RESPONSIBLE: ("负责人", "Responsible"),
+    REPORTER: ("报告人", "Reporter"),
+    CHANNEL: ("服务方式", "Channel"),
+    NOTIFICATION: ("通知", "Notification"),
 }
 
 DONE = "done"
@@ -105,7 +117,7 @@ class Incident:
         return Milestones(
             level=self.level, notified_at=self.notified_at, responded_at=self.responded_at,
             plan_at=self.plan_at, emergency_plan_at=self.emergency_plan_at, resolved_at=self.resolved_at,
-            report_submitted_at=self.report_submitted_at, closed_at=self.closed_at,
+            report_submitted_at=self.report_submitted_at, closed_at=self.closed_at, category=self.category,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -256,6 +268,8 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
         text = f"{p.get('title', '')} (故障级别 level {p.get('level', '')})"
     elif kind == STATUS:
         text = f"{p.get('from', '?')} → {p.get('to', '?')}"
+        if p.get("close_reason"):
+            text += f" ({p['close_reason']})"
     elif kind == STEP:
         zh, en = RESULT_LABELS.get(p.get("result", ""), (p.get("result", ""), p.get("result", "")))
         text = f"{action.playbook_id} 第 {action.step} 步 step {action.step} {p.get('step_title', '')}: {zh} {en}"
@@ -269,14 +283,27 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
         text = f"{action.playbook_id} 第 {action.step} 步: {p.get('command', '')}"
     elif kind == PLAYBOOK_ATTACHED:
         text = f"{action.playbook_id} {p.get('title', '')}".rstrip()
-    elif kind == LEVEL:
-        text = f"{p.get('from', '?')} → {p.get('to', '?')}"
+    elif kind == ESCALATION and "step" in p:
+        phone = f" ({p['phone']})" if p.get("phone") else ""
+        why = f" [{p['deadline']}{': ' + p['state'] if p.get('state') else ''}]" if p.get("deadline") else ""
+        how = "手动 manual" if p.get("manual") else ("提醒 reminder" if p.get("step") == 0 else f"第 {p['step']} 级 level {p['step']}")
+        text = f"{how} → {p.get('to', '?')}{phone}{why}"
     elif kind == ESCALATION:
         answer = "yes 是" if p.get("answer") == "yes" else "no 否"
         who = f" → {p['to']}" if p.get("to") else ""
         phone = f" ({p['phone']})" if p.get("phone") else ""
         why = f" [{p['deadline']}]" if p.get("deadline") else ""
         text = f"{answer}{who}{phone}{why}"
+    elif kind in (LEVEL, RESPONSIBLE, REPORTER, CHANNEL):
+        text = f"{p.get('from') or '—'} → {p.get('to') or '—'}"
+    elif kind == NOTIFIED:
+        text = f"{p.get('from', '?')} → {p.get('to', '?')}"
+    elif kind == NOTIFICATION:
+        outcome = {"sent": "已发送 sent", "failed": "失败 failed", "retrying": "失败，将重试 failed, retrying"}.get(
+            p.get("outcome", ""), p.get("outcome", ""))
+        text = f"{p.get('channel', '')} {p.get('target', '')} → {p.get('person', '')}: {outcome}"
+        if p.get("error"):
+            text += f" ({p['error']})"
     elif kind == CORRECTION:
         text = f"corrects #{action.corrects_id}"
     elif kind == FOLLOW_UP:

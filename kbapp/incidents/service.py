@@ -17,20 +17,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from kbapp.incidents import deadline_log
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
 from kbapp.incidents.base import LoggedService
+from kbapp.incidents.edits import IncidentEdits
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.escalation import EscalationChain, chain_path, load_chain, save_chain
 from kbapp.incidents.validate import (
-    MAX_TITLE_CHARS, check_answer, check_category, check_channel, check_id, check_level, check_line,
+    MAX_TITLE_CHARS, check_category, check_channel, check_id, check_level, check_line,
     check_notified_at, check_result, check_text)
 from kbapp.model import Document
 from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
 
 
-class IncidentService(LoggedService):
+# The kinds of action the deadline replay reads (kbapp.incidents.deadline_log).
+DEADLINE_KINDS = (rec.CREATED, rec.NOTIFIED, rec.STATUS, rec.LEVEL, *deadline_log.RESPONDING_KINDS)
+
+
+class IncidentService(IncidentEdits, LoggedService):
     # -- helpers ---------------------------------------------------------------------------
     def _playbook(self, playbook_id: Any) -> Document:
         pid = check_line(playbook_id, "playbook_id", required=True)
@@ -117,7 +123,7 @@ class IncidentService(LoggedService):
             s.add(row)
             s.flush()
             payload = {"title": title, "level": level, "category": category, "channel": channel,
-                       "reporter": reporter, "responsible": responsible}
+                       "reporter": reporter, "responsible": responsible, "notified_at": notified_at.isoformat()}
             if mode != rec.MODE_INCIDENT:
                 payload["mode"] = mode
             if context:
@@ -182,16 +188,20 @@ class IncidentService(LoggedService):
         return doc, step, incident
 
     def _auto_respond(self, s: Session, row: IncidentRow, actor: str, now: dt.datetime) -> None:
-        # Working a step is responding: the response deadline is met by the first one.
+        # The first thing an engineer does on an open incident is the response (a note, a
+        # plan, a step, a copied command, an acknowledgement): it meets the 30 minutes.
         if row.status == lc.OPEN:
             self._change_status(s, row, lc.RESPONDING, actor, now, payload_extra={"auto": True})
 
     def step(self, incident_id: int, step_number: int, result: str, note: str = "", playbook_id: str | None = None,
-             goto: int | None = None, actor: str | None = None, value: str = "") -> rec.Action:
+             goto: int | None = None, actor: str | None = None, value: str = "",
+             emergency_plan: bool = False) -> rec.Action:
         """Record a step's result; ``goto`` follows a decision to the step it names.
 
         In an inspection the result is the item's pass, fail or na, and ``value`` is what
-        was measured (``87%``), kept in the payload."""
+        was measured (``87%``), kept in the payload. ``emergency_plan``: this step (done)
+        is the Level I emergency plan (应急方案); the note (or the step's title) is recorded
+        as the plan in the same transaction."""
         incident_id = check_id(incident_id)
         note, actor = check_text(note, "note"), self._actor(actor)
         value = check_line(value, "value", max_chars=200)
@@ -209,11 +219,20 @@ class IncidentService(LoggedService):
             if decision is not None:
                 payload["decision"] = decision.condition
 
+        if emergency_plan and result != rec.DONE:
+            raise IncidentError("emergency_plan: only a step marked done can record the emergency plan",
+                                field="emergency_plan")
+
         def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             self._require_working(row, "recording steps")
             self._auto_respond(s, row, actor, now)
-            return self._append(s, row, rec.STEP, actor=actor, at=now, step=step.number, playbook_id=doc.id,
-                                details=note, payload=payload)
+            action = self._append(s, row, rec.STEP, actor=actor, at=now, step=step.number, playbook_id=doc.id,
+                                  details=note, payload=payload)
+            if emergency_plan:
+                row.emergency_plan_at = row.emergency_plan_at or now
+                self._append(s, row, rec.EMERGENCY_PLAN, actor=actor, at=now, step=step.number,
+                             playbook_id=doc.id, details=note or step.title, payload={"from_step": action.id})
+            return action
 
         return self._write(incident_id, work)
 
@@ -229,6 +248,7 @@ class IncidentService(LoggedService):
 
         def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             self._require_working(row, "copying commands")
+            self._auto_respond(s, row, actor, now)
             return self._append(s, row, rec.COMMAND_COPIED, actor=actor, at=now, step=step.number,
                                 playbook_id=doc.id, payload={"command": command, "index": index})
 
@@ -237,8 +257,12 @@ class IncidentService(LoggedService):
     def note(self, incident_id: int, text: str, actor: str | None = None) -> rec.Action:
         """A free-text note; allowed in any status, so late remarks still reach the log."""
         incident_id, text, actor = check_id(incident_id), check_text(text, "note", required=True), self._actor(actor)
-        return self._write(incident_id, lambda s, row, now: self._append(s, row, rec.NOTE, actor=actor, at=now,
-                                                                         details=text))
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+            self._auto_respond(s, row, actor, now)
+            return self._append(s, row, rec.NOTE, actor=actor, at=now, details=text)
+
+        return self._write(incident_id, work)
 
     def record_plan(self, incident_id: int, text: str, emergency: bool = False,
                     actor: str | None = None) -> rec.Action:
@@ -248,6 +272,10 @@ class IncidentService(LoggedService):
         def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: incident #{row.id} is closed", field="status")
+            if emergency and row.level != "I":
+                raise IncidentError(f"level: only a level I incident has an emergency plan (应急方案); "
+                                    f"#{row.id} is level {row.level}", field="level")
+            self._auto_respond(s, row, actor, now)
             if emergency:
                 row.emergency_plan_at = row.emergency_plan_at or now
             else:
@@ -262,8 +290,8 @@ class IncidentService(LoggedService):
                        details: str = "", payload_extra: dict | None = None) -> rec.Action:
         old = row.status
         lc.check_transition(old, new)
-        if old == lc.OPEN:
-            row.responded_at = row.responded_at or now
+        if new in (lc.RESPONDING, lc.MITIGATED, lc.RESOLVED):
+            row.responded_at = row.responded_at or now  # closing an unworked incident is no response
         if new == lc.RESOLVED:
             row.resolved_at, row.summary = now, details
         elif new == lc.RESPONDING and old == lc.RESOLVED:
@@ -276,16 +304,32 @@ class IncidentService(LoggedService):
         return self._append(s, row, rec.STATUS, actor=actor, at=now, details=details,
                             payload={"from": old, "to": new, **(payload_extra or {})})
 
-    def set_status(self, incident_id: int, status: str, note: str = "", actor: str | None = None) -> rec.Action:
+    def set_status(self, incident_id: int, status: str, note: str = "", actor: str | None = None,
+                   close_reason: str = "") -> rec.Action:
+        """Move the incident on. Closing one that was never solved needs ``close_reason``
+        (duplicate, withdrawn, not_an_incident) and a note saying why; its clocks stop
+        without being met."""
         incident_id, status = check_id(incident_id), lc.check_status(status)
         note, actor = check_text(note, "note"), self._actor(actor)
+        reason = lc.check_close_reason(close_reason) if close_reason else ""
+        if reason and status != lc.CLOSED:
+            raise IncidentError("close_reason: only closing takes a reason", field="close_reason")
         if status == lc.RESOLVED:
             return self.resolve(incident_id, note, actor=actor)
 
         def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
-            if status == lc.CLOSED and row.status == lc.OPEN and not note.strip():
-                raise IncidentError("note: say why an incident is closed without being worked", field="note")
-            return self._change_status(s, row, status, actor, now, details=note)
+            extra = {}
+            if status == lc.CLOSED and lc.is_working(row.status):
+                if not reason:
+                    raise IncidentError(f"close_reason: incident #{row.id} was never solved; say whether it is a "
+                                        f"duplicate, withdrawn or not an incident", field="close_reason")
+                if not note.strip():
+                    raise IncidentError("note: say why an incident is closed without being solved", field="note")
+                extra = {"close_reason": reason}
+            elif reason:
+                raise IncidentError(f"close_reason: incident #{row.id} was solved; it closes normally",
+                                    field="close_reason")
+            return self._change_status(s, row, status, actor, now, details=note, payload_extra=extra)
 
         return self._write(incident_id, work)
 
@@ -295,9 +339,11 @@ class IncidentService(LoggedService):
         return self._write(incident_id, lambda s, row, now: self._change_status(s, row, lc.RESOLVED, actor, now,
                                                                                 details=summary))
 
-    def change_level(self, incident_id: int, level: str, reason: str = "", actor: str | None = None) -> rec.Action:
+    def change_level(self, incident_id: int, level: str, reason: str, actor: str | None = None) -> rec.Action:
+        """A new fault level, with the reason why (required). Re-plans only the deadlines
+        still open now; a missed one stays missed (kbapp.incidents.deadlines)."""
         incident_id, level = check_id(incident_id), check_level(level)
-        reason, actor = check_text(reason, "reason"), self._actor(actor)
+        reason, actor = check_text(reason, "reason", required=True), self._actor(actor)
 
         def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             if row.status == lc.CLOSED:
@@ -307,35 +353,6 @@ class IncidentService(LoggedService):
             old, row.level = row.level, level
             return self._append(s, row, rec.LEVEL, actor=actor, at=now, details=reason,
                                 payload={"from": old, "to": level})
-
-        return self._write(incident_id, work)
-
-    def escalate(self, incident_id: int, answer: bool | str, to_person: str = "", deadline: str = "",
-                 note: str = "", actor: str | None = None) -> rec.Action:
-        """Record the answer to "escalate to the superior?" (and to whom, if yes)."""
-        incident_id, actor, note = check_id(incident_id), self._actor(actor), check_text(note, "note")
-        yes = check_answer(answer)
-        deadline = check_line(deadline, "deadline")
-        if deadline and deadline not in dl.LABELS:
-            raise IncidentError(f"deadline: {deadline!r} is not one of {', '.join(dl.LABELS)}", field="deadline")
-        to_person = check_line(to_person, "to_person", max_chars=200)
-        chain = self.chain()
-        incident = self.get(incident_id)
-        if yes and not to_person:
-            boss = chain.superior(incident.responsible) if incident.responsible else None
-            if boss is None:
-                raise IncidentError("to_person: say who to escalate to (the escalation chain has no superior for "
-                                    f"{incident.responsible or 'an unassigned incident'!r})", field="to_person")
-            to_person = boss.name
-        payload: dict[str, Any] = {"answer": "yes" if yes else "no", "deadline": deadline}
-        person = chain.get(to_person) if yes else None
-        if yes:
-            payload.update(to=to_person, role=person.role if person else "", phone=person.phone if person else "")
-
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
-            if row.status == lc.CLOSED:
-                raise IncidentError(f"status: incident #{row.id} is closed", field="status")
-            return self._append(s, row, rec.ESCALATION, actor=actor, at=now, details=note, payload=payload)
 
         return self._write(incident_id, work)
 
@@ -413,24 +430,22 @@ class IncidentService(LoggedService):
         return [rec.replay_runner(pid, self._doc_or_none(pid), steps, attached.get(pid))
                 for pid in incident.playbook_ids]
 
-    def deadlines(self, incident: rec.Incident | int, now: dt.datetime | None = None) -> list[dl.Deadline]:
+    def deadline_records(self, incident: rec.Incident | int,
+                         actions: list[rec.Action] | None = None) -> list[deadline_log.DeadlineRecord]:
+        """The deadlines as replayed from the action log (clock-independent)."""
         if not isinstance(incident, rec.Incident):
             incident = self.get(incident)
         if incident.mode != rec.MODE_INCIDENT:
             return []  # drills and inspections have no deadlines
-        return dl.compute_deadlines(incident.milestones(), now or self.now())
+        if actions is None:
+            actions = self.timeline(incident.id, kinds=DEADLINE_KINDS)
+        return deadline_log.replay(actions, notified_at=incident.notified_at, level=incident.level,
+                                   category=incident.category)
 
-    def response_escalation(self, incident: rec.Incident | int, now: dt.datetime | None = None):
-        """(steps due by now, the person they reach in the chain or None) for a missed response."""
-        if not isinstance(incident, rec.Incident):
-            incident = self.get(incident)
-        if incident.mode != rec.MODE_INCIDENT:
-            return 0, None  # nobody is escalated to over a drill or an inspection
-        chain = self.chain()
-        path = chain.path_up(incident.responsible) if incident.responsible else []
-        steps = dl.escalation_steps(incident.notified_at, now or self.now(), incident.responded_at,
-                                    chain_length=max(len(path) - 1, 0) if path else None)
-        return steps, chain.escalation_target(incident.responsible, steps)
+    def deadlines(self, incident: rec.Incident | int, now: dt.datetime | None = None,
+                  actions: list[rec.Action] | None = None) -> list[dl.Deadline]:
+        """Each deadline's state at ``now`` (the service clock by default), in due order."""
+        return deadline_log.deadlines_at(self.deadline_records(incident, actions), now or self.now())
 
     # -- the escalation chain ----------------------------------------------------------------
     def chain(self) -> EscalationChain:

@@ -129,3 +129,25 @@ def check_notified_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetim
     if value > now + dt.timedelta(minutes=5):
         raise IncidentError("notified_at: is in the future", field="notified_at")
     return value
+
+
+def parse_when(text: Any, now: dt.datetime, name: str = "notified_at", tz: dt.tzinfo | None = None) -> dt.datetime:
+    """A time given on the command line: ISO 8601 (``2026-03-02T02:40+08:00``; without an
+    offset it is local time), or ``HH:MM`` for today in local time. ``HH:MM`` later than
+    ``now`` means yesterday: a call at 23:50 logged at 00:10."""
+    raw = str(text or "").strip()
+    local_now = now.astimezone(tz)
+    try:
+        if len(raw) <= 5 and ":" in raw:
+            clock = dt.time.fromisoformat(raw.zfill(5))
+            value = dt.datetime.combine(local_now.date(), clock, tzinfo=local_now.tzinfo)
+            if value > local_now + dt.timedelta(minutes=5):
+                value -= dt.timedelta(days=1)
+        else:
+            value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=tz) if tz is not None else value.astimezone()
+    except ValueError:
+        raise IncidentError(f"{name}: {raw!r} is not a time; use ISO 8601 (2026-03-02T02:40+08:00) or HH:MM "
+                            f"for today", field=name) from None
+    return value.astimezone(dt.UTC)

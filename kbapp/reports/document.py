@@ -43,8 +43,10 @@ def report_title(incident_title: str) -> str:
 
 def report_markdown(*, doc_id: str, incident_id: int, title: str, fields: dict[str, str], steps: list[str],
                     timeline: list[list[str]], category: str, playbooks: list[str], submitted_by: str,
-                    submitted_at: dt.datetime, redact: bool = True, with_front_matter: bool = True) -> str:
-    """The report as Markdown; ``steps`` and ``timeline`` come from the action log."""
+                    submitted_at: dt.datetime, redact: bool = True, with_front_matter: bool = True,
+                    deadlines: list[list[str]] | None = None) -> str:
+    """The report as Markdown; ``steps``, ``timeline`` and ``deadlines`` (the compliance
+    table) come from the action log."""
     clean = redactor(redact)
     fields = {k: clean(v) for k, v in fields.items()}
     out: list[str] = []
@@ -65,6 +67,10 @@ def report_markdown(*, doc_id: str, incident_id: int, title: str, fields: dict[s
         out += ["", f"## {spec.label}", "", fields.get(spec.key, "") or "—"]
     out += ["", "## 已执行步骤 Steps taken", ""]
     out += [f"- {md_escape(clean(line))}" for line in steps] or ["—"]
+    if deadlines:
+        out += ["", "## 时限执行情况 Deadline compliance", "",
+                "| 时限 Deadline | 截止 Due | 完成 Met at | 结果 Outcome |", "|---|---|---|---|"]
+        out += ["| " + " | ".join(md_escape(c) or "—" for c in row) + " |" for row in deadlines]
     out += ["", "## 处理时间线 Timeline", "", "| 时间 Time | 人员 Actor | 类型 Kind | 内容 Details |", "|---|---|---|---|"]
     out += ["| " + " | ".join(md_escape(clean(c)) for c in row) + " |" for row in timeline]
     out += ["", f"提交 Submitted: {format_time(submitted_at)} · {md_escape(submitted_by)}", ""]

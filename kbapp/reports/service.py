@@ -20,7 +20,8 @@ from sqlalchemy import select
 from kbapp.fsutil import atomic_write_text, safe_filename
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
-from kbapp.incidents.export import format_time
+from kbapp.incidents import deadlines as dl
+from kbapp.incidents.export import deadline_phrase, format_time
 from kbapp.incidents.validate import check_id
 from kbapp.reports import document as rdoc
 from kbapp.reports.errors import FieldProblem, ReportError
@@ -41,6 +42,7 @@ class ReportDraft:
     category: str = ""
     playbooks: list[str] = field(default_factory=list)
     report_id: int | None = None  # set when the incident already has a report (editing it)
+    deadlines: list[list[str]] = field(default_factory=list)  # the compliance table (deadline_rows)
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,13 @@ class Report:
     path: str
     submitted_by: str
     submitted_at: dt.datetime
+    deadlines: list[list[str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "incident_id": self.incident_id, "doc_id": self.doc_id, "title": self.title,
                 "fields": self.fields, "steps": self.steps, "timeline": self.timeline, "category": self.category,
                 "playbooks": self.playbooks, "path": self.path, "submitted_by": self.submitted_by,
+                "deadlines": self.deadlines,
                 "submitted_at": self.submitted_at.isoformat()}
 
 
@@ -72,7 +76,7 @@ def _report_from_row(row: ReportRow) -> Report:
         fields={k: str(data.get(k, "")) for k in FIELD_KEYS}, steps=list(data.get("_steps", [])),
         timeline=[list(r) for r in data.get("_timeline", [])], category=str(data.get("_category", "")),
         playbooks=list(data.get("_playbooks", [])), path=row.path, submitted_by=row.submitted_by,
-        submitted_at=row.submitted_at,
+        submitted_at=row.submitted_at, deadlines=[list(r) for r in data.get("_deadlines", [])],
     )
 
 
@@ -88,6 +92,18 @@ def steps_taken(runners: list[rec.RunnerState]) -> list[str]:
                 line += f"（{step.note}）"
             lines.append(line)
     return lines
+
+
+def deadline_rows(deadlines: list[dl.Deadline], submitted_at: dt.datetime,
+                  tz: dt.tzinfo | None = None) -> list[list[str]]:
+    """The report's deadline-compliance table: each promise, when it was due, when it was
+    met and how late. The report's own deadline counts as met at ``submitted_at``."""
+    rows = []
+    for d in deadlines:
+        if d.key == dl.REPORT and d.met_at is None:
+            d = dl.evaluate(d.key, d.starts_at, d.due_at, submitted_at, submitted_at, level=d.level)
+        rows.append([d.label, format_time(d.due_at, tz), format_time(d.met_at, tz), deadline_phrase(d)])
+    return rows
 
 
 def timeline_rows(actions: list[rec.Action], tz: dt.tzinfo | None = None) -> list[list[str]]:
@@ -140,6 +156,8 @@ class ReportService:
             steps=steps_taken(self.incidents.runner(incident_id)), timeline=timeline_rows(actions, self.tz),
             category=incident.category, playbooks=list(incident.playbook_ids),
             report_id=existing.id if existing else None,
+            deadlines=deadline_rows(self.incidents.deadlines(incident, actions=actions), self.incidents.now(),
+                                    self.tz),
         )
 
     # -- submitting ----------------------------------------------------------------------
@@ -162,9 +180,9 @@ class ReportService:
         text = rdoc.report_markdown(
             doc_id=doc_id, incident_id=draft.incident_id, title=draft.title, fields=merged, steps=draft.steps,
             timeline=draft.timeline, category=draft.category, playbooks=draft.playbooks, submitted_by=actor,
-            submitted_at=now, redact=True)
+            submitted_at=now, redact=True, deadlines=draft.deadlines)
         stored = {**merged, "_steps": draft.steps, "_timeline": draft.timeline, "_category": draft.category,
-                  "_playbooks": draft.playbooks}
+                  "_playbooks": draft.playbooks, "_deadlines": draft.deadlines}
 
         def work(s) -> Report:
             row = s.scalar(select(ReportRow).where(ReportRow.incident_id == draft.incident_id))
@@ -235,7 +253,7 @@ class ReportService:
             doc_id=report.doc_id, incident_id=report.incident_id, title=report.title, fields=report.fields,
             steps=report.steps, timeline=report.timeline, category=report.category, playbooks=report.playbooks,
             submitted_by=report.submitted_by, submitted_at=report.submitted_at, redact=redact,
-            with_front_matter=False)
+            with_front_matter=False, deadlines=report.deadlines)
         if fmt == "md":
             return text
         return rdoc.markdown_to_html(text, report.title)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QMessageBox
 
 from kbapp.incidents import deadlines as dl
 
@@ -72,8 +71,9 @@ def test_notes_and_copied_commands_are_logged(qtbot, make_window):
     rows = view.timeline_model.rowCount()
     view.note_edit.setText("客户确认昨晚有人改过配置")
     view.note_edit.returnPressed.emit()
-    qtbot.waitUntil(lambda: view.timeline_model.rowCount() == rows + 1, timeout=10_000)
-    assert view.timeline_model.actions[-1].kind == "note"
+    # The first note on an open incident is its response: a status action comes with it.
+    qtbot.waitUntil(lambda: view.timeline_model.rowCount() == rows + 2, timeout=10_000)
+    assert [a.kind for a in view.timeline_model.actions[-2:]] == ["status", "note"]
     _panel(view)._on_anchor(QUrl("kbapp:copy/0"))
     qtbot.waitUntil(lambda: view.timeline_model.actions[-1].kind == "command_copied", timeout=10_000)
 
@@ -94,7 +94,7 @@ def test_a_closed_window_resumes_the_open_incident(qtbot, make_window, kb):
     assert panel.model.state.step(1).result == "done"
 
 
-def test_a_deadline_turns_amber_then_red_and_asks_to_escalate(qtbot, make_window, kb):
+def test_a_deadline_turns_amber_then_red(qtbot, make_window, kb):
     window = make_window()
     view = _start_config_loss_incident(qtbot, window, title="无人响应")
     notified = view.incident.notified_at
@@ -107,15 +107,6 @@ def test_a_deadline_turns_amber_then_red_and_asks_to_escalate(qtbot, make_window
     page.clock = lambda: notified + dt.timedelta(minutes=31)
     view.tick()
     assert view.deadline_state(dl.RESPONSE) == dl.PASSED
-    prompt = view.escalation_prompt
-    assert prompt is not None and prompt.isVisible()
-    prompt.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: view.timeline_model.actions[-1].kind == "escalation", timeout=10_000)
-    escalation = view.timeline_model.actions[-1]
-    assert escalation.kind == "escalation" and escalation.payload["answer"] == "yes"
-    assert escalation.payload["deadline"] == dl.RESPONSE
-    view.tick()
-    assert view.escalation_prompt is None  # asked once per deadline
 
 
 def test_bad_input_shows_a_message_and_changes_nothing(qtbot, make_window):
@@ -123,6 +114,6 @@ def test_bad_input_shows_a_message_and_changes_nothing(qtbot, make_window):
     view = _start_config_loss_incident(qtbot, window)
     rows = view.timeline_model.rowCount()
     with qtbot.waitSignal(view.failed, timeout=10_000):
-        view.change_level("V")
+        view.change_level("V", "reason")
     assert view.error_label.isVisible() and "level" in view.error_label.text()
     assert view.timeline_model.rowCount() == rows

@@ -104,105 +104,90 @@
         <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="116"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="117"/>
         <source>Responsible:</source>
         <translation>责任人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="134"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="135"/>
         <source>演练 DRILL — not a real incident</source>
         <translation>演练 DRILL — 非真实故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="136"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="137"/>
         <source>巡检 INSPECTION — routine check, not an incident</source>
         <translation>巡检 INSPECTION — 例行检查，非故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="263"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="259"/>
         <source>overdue</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="268"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="264"/>
         <source>Due %1</source>
         <translation>截止时间：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="288"/>
-        <source>No response in time: escalate to %1 (%2, %3)</source>
-        <translation>未及时响应：升级至 %1（%2，%3）</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="295"/>
-        <source>the responsible person&apos;s superior</source>
-        <translation>责任人的上级</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="296"/>
-        <source>Deadline passed</source>
-        <translation>已超过时限</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="297"/>
-        <source>The deadline “%1” has passed. Escalate to %2?</source>
-        <translation>时限“%1”已过。是否升级至 %2？</translation>
+        <location filename="../../kbapp/gui/incident_view.py" line="278"/>
+        <source>Escalated to %1 (%2, %3)</source>
+        <translation>已升级至 %1（%2，%3）</translation>
     </message>
 </context>
 <context>
     <name>IncidentsPage</name>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="40"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="41"/>
         <source>No open incidents. Press Ctrl+N to log one.</source>
         <translation>没有未关闭的故障。按 Ctrl+N 登记新故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="112"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="113"/>
         <source>Set status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="128"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="129"/>
         <source>Resolve incident</source>
         <translation>解决故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="129"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="130"/>
         <source>How was it solved? (summary)</source>
         <translation>是如何解决的？（摘要）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="139"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="140"/>
         <source>Fault level</source>
         <translation>故障级别</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="139"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="140"/>
         <source>New fault level:</source>
         <translation>新的故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="146"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="147"/>
         <source>Handling plan</source>
         <translation>故障处理方案</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="146"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="147"/>
         <source>The handling plan (故障处理方案):</source>
         <translation>故障处理方案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="154"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="155"/>
         <source>Export timeline</source>
         <translation>导出时间线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="166"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="167"/>
         <source>Timeline exported to %1</source>
         <translation>时间线已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="176"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="177"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
@@ -1351,77 +1336,77 @@ Data home: %1</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="299"/>
+        <location filename="../../kbapp/gui/training.py" line="284"/>
         <source>Drills &amp;&amp; Inspections</source>
         <translation>演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="307"/>
+        <location filename="../../kbapp/gui/training.py" line="292"/>
         <source>&amp;Training</source>
         <translation>培训(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="310"/>
+        <location filename="../../kbapp/gui/training.py" line="295"/>
         <source>Start &amp;Drill…</source>
         <translation>开始演练(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="311"/>
+        <location filename="../../kbapp/gui/training.py" line="296"/>
         <source>Start &amp;Inspection…</source>
         <translation>开始巡检(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="313"/>
+        <location filename="../../kbapp/gui/training.py" line="298"/>
         <source>Show Drills &amp;&amp; Inspections</source>
         <translation>显示演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="315"/>
+        <location filename="../../kbapp/gui/training.py" line="300"/>
         <source>Export Training &amp;Pack…</source>
         <translation>导出培训资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="317"/>
+        <location filename="../../kbapp/gui/training.py" line="302"/>
         <source>Drill &amp;Report…</source>
         <translation>演练报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="319"/>
+        <location filename="../../kbapp/gui/training.py" line="304"/>
         <source>Inspection R&amp;eport…</source>
         <translation>巡检报告(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="349"/>
+        <location filename="../../kbapp/gui/training.py" line="334"/>
         <source>演练模式 DRILL MODE</source>
         <translation>演练模式 DRILL MODE</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="354"/>
+        <location filename="../../kbapp/gui/training.py" line="339"/>
         <source>巡检 INSPECTION</source>
         <translation>巡检 INSPECTION</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="381"/>
+        <location filename="../../kbapp/gui/training.py" line="366"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="401"/>
+        <location filename="../../kbapp/gui/training.py" line="386"/>
         <source>Training pack saved to %1 (%2 pages)</source>
         <translation>培训资料已保存到 %1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="405"/>
+        <location filename="../../kbapp/gui/training.py" line="390"/>
         <source>Training pack</source>
         <translation>培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="410"/>
+        <location filename="../../kbapp/gui/training.py" line="395"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="410"/>
+        <location filename="../../kbapp/gui/training.py" line="395"/>
         <source>Inspection report</source>
         <translation>巡检报告</translation>
     </message>
@@ -1429,67 +1414,67 @@ Data home: %1</source>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="82"/>
+        <location filename="../../kbapp/gui/training.py" line="83"/>
         <source>No drill or inspection running. Start one from the Training menu.</source>
         <translation>当前没有进行中的演练或巡检。请从“培训”菜单开始。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="99"/>
+        <location filename="../../kbapp/gui/training.py" line="100"/>
         <source>Finish Drill and Score</source>
         <translation>结束演练并评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="112"/>
+        <location filename="../../kbapp/gui/training.py" line="113"/>
         <source>Open Incident for Failed Item</source>
         <translation>为不通过项新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="115"/>
+        <location filename="../../kbapp/gui/training.py" line="116"/>
         <source>Finish Inspection</source>
         <translation>结束巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="178"/>
+        <location filename="../../kbapp/gui/training.py" line="163"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="178"/>
+        <location filename="../../kbapp/gui/training.py" line="163"/>
         <source>Facts so far</source>
         <translation>已揭示的情况</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="178"/>
+        <location filename="../../kbapp/gui/training.py" line="163"/>
         <source>Situation</source>
         <translation>情景</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="184"/>
+        <location filename="../../kbapp/gui/training.py" line="169"/>
         <source>Step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="198"/>
+        <location filename="../../kbapp/gui/training.py" line="183"/>
         <source>Pass %1 · Fail %2 · N/A %3 · To do %4</source>
         <translation>通过 %1 · 不通过 %2 · 不适用 %3 · 待检 %4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="244"/>
+        <location filename="../../kbapp/gui/training.py" line="229"/>
         <source>Inspection #%1 finished; its report is in Training ▸ Inspection Report…</source>
         <translation>巡检 #%1 已结束；报告见 培训 ▸ 巡检报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="264"/>
+        <location filename="../../kbapp/gui/training.py" line="249"/>
         <source>Incident #%1 opened for item %2</source>
         <translation>已为检查项 %2 新建故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="274"/>
+        <location filename="../../kbapp/gui/training.py" line="259"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="280"/>
+        <location filename="../../kbapp/gui/training.py" line="265"/>
         <source>Report saved to %1</source>
         <translation>报告已保存到 %1</translation>
     </message>

@@ -1,0 +1,288 @@
+"""The deadline watcher: escalation that happens when nobody is looking at the incident.
+
+One pass (:meth:`Watcher.run_once`) looks at every open incident, works out which
+escalation steps are due (kbapp.incidents.escalating), and for each one not claimed
+yet, in one transaction: claims ``(incident, deadline, step)`` in ``escalations``,
+logs an escalation action naming the person and their phone, and queues their
+notifications (kbapp.notify). Then it sends what is due in the outbox. ``kbapp watch``
+runs passes in a loop (or one with ``--once``); the window runs the same passes on a
+background thread. Both may run at once: the claims make every step happen once.
+
+Qt-free; the clock is injected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kbapp.incidents import deadlines as dl
+from kbapp.incidents import records as rec
+from kbapp.incidents.base import utc_now
+from kbapp.incidents.errors import IncidentError
+from kbapp.incidents.escalating import AMBER, DueEscalation, due_escalations
+from kbapp.incidents.escalation import EMPTY_CHAIN_WARNING, EscalationChain, EscalationError, Person
+from kbapp.incidents.export import format_time
+from kbapp.model import LEVELS
+from kbapp.notify.channels import Message
+from kbapp.notify.config import NotifyConfig, NotifyConfigError
+from kbapp.notify.outbox import ACTOR, Delivery, Recipient
+from kbapp.store.models import IncidentRow
+from kbapp.store.notify_models import EscalationRow
+
+MANUAL = "manual"
+LEVEL_NAMES = {"I": ("紧急", "urgent"), "II": ("严重", "serious"), "III": ("较严重", "moderate"),
+               "IV": ("普通", "ordinary")}
+assert set(LEVEL_NAMES) == set(LEVELS)
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """One escalation step that this pass (or "Escalate now") logged."""
+
+    incident_id: int
+    title: str
+    deadline_key: str  # or "manual"
+    step: int
+    person: Person
+    reason: str  # amber, missed or manual
+    action_id: int
+    summary: str  # "响应 Response: missed by 10 min"
+    queued: int  # notifications queued for it
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class Watched:
+    incident: rec.Incident
+    deadlines: list[dl.Deadline]
+
+    @property
+    def running(self) -> list[dl.Deadline]:
+        """Deadlines not met yet (ok, amber or overdue)."""
+        return [d for d in self.deadlines if d.state != dl.MET]
+
+
+@dataclass(frozen=True)
+class PassResult:
+    at: dt.datetime
+    incidents: list[Watched] = field(default_factory=list)
+    escalated: list[Escalated] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def running(self) -> list[Watched]:
+        return [w for w in self.incidents if w.running]
+
+
+def deadline_summary(deadline: dl.Deadline | None) -> tuple[str, str]:
+    if deadline is None:
+        return "", ""
+    zh, en = dl.describe(deadline)
+    return f"{deadline.label_zh} {zh}", f"{deadline.label_en}: {en}"
+
+
+class Watcher:
+    def __init__(self, kb, *, clock: Callable[[], dt.datetime] | None = None):
+        self.kb = kb
+        self.clock = clock or utc_now
+        self._stop = threading.Event()
+
+    def now(self) -> dt.datetime:
+        return self.clock().astimezone(dt.UTC)
+
+    # -- one pass --------------------------------------------------------------------------------
+    def run_once(self, *, deliver: bool = True) -> PassResult:
+        now = self.now()
+        warnings: list[str] = []
+        config, chain = self._config(warnings), self._chain(warnings)
+        watched, escalated = self._escalate_due(now, config, chain, warnings)
+        deliveries = []
+        if deliver and config is not None and not self._stop.is_set():
+            deliveries = self.kb.notifications.deliver_due(config=config)
+        return PassResult(now, watched, escalated, deliveries, warnings)
+
+    def _config(self, warnings: list[str]) -> NotifyConfig | None:
+        try:
+            return self.kb.notifications.config()
+        except NotifyConfigError as exc:
+            warnings.append(f"{exc} — nothing is escalated or sent until it is fixed")
+            return None
+
+    def _chain(self, warnings: list[str]) -> EscalationChain | None:
+        try:
+            chain = self.kb.incidents.chain()
+        except EscalationError as exc:
+            warnings.append(f"{exc} — nothing is escalated until it is fixed")
+            return None
+        return chain
+
+    def _escalate_due(self, now, config, chain, warnings) -> tuple[list[Watched], list[Escalated]]:
+        svc = self.kb.incidents
+        watched, escalated = [], []
+        empty_warned = False
+        for incident in svc.list_incidents(open_only=True):
+            deadlines = svc.deadlines(incident, now)
+            watched.append(Watched(incident, deadlines))
+            if config is None or chain is None or self._stop.is_set():
+                continue
+            path, warning = chain.escalation_path(incident.responsible)
+            interval = config.escalation_interval
+            due = due_escalations(deadlines, path, now, interval)
+            if not path and any(d.state in (dl.CLOSE, dl.PASSED) for d in deadlines):
+                if not empty_warned:
+                    warnings.append(EMPTY_CHAIN_WARNING)
+                    empty_warned = True
+                continue
+            claimed = self._claimed(incident.id)
+            fresh = [e for e in due if (e.deadline.key, e.step) not in claimed]
+            if fresh and warning:
+                warnings.append(f"#{incident.id}: {warning}")
+            for item in fresh:
+                done = self._claim(incident, item, config, now, warning)
+                if done is not None:
+                    escalated.append(done)
+        return watched, escalated
+
+    def _claimed(self, incident_id: int) -> set[tuple[str, int]]:
+        query = select(EscalationRow.deadline_key, EscalationRow.step).where(EscalationRow.incident_id == incident_id)
+        return self.kb.store.read(lambda s: {(k, n) for k, n in s.execute(query)})
+
+    def _claim(self, incident: rec.Incident, item: DueEscalation, config: NotifyConfig, now: dt.datetime,
+               warning: str) -> Escalated | None:
+        zh, en = deadline_summary(item.deadline)
+        return self._log(incident, item.deadline.key, item.step, item.person, item.reason, now, config,
+                         details=f"{zh} · {en}", summary=f"{zh} · {en}", deadline=item.deadline, warning=warning)
+
+    def _log(self, incident, key, step, person, reason, now, config, *, details, summary, deadline=None,
+             warning="", actor=ACTOR, note="") -> Escalated | None:
+        svc = self.kb.incidents
+        message = escalation_message(incident, person, step, reason, deadline, now, note)
+        payload = {"step": step, "deadline": key if key != MANUAL else "", "reason": reason, "to": person.name,
+                   "role": person.role, "phone": person.phone, "auto": actor == ACTOR}
+        if deadline is not None:
+            payload["state"] = dl.describe(deadline)[1]
+        if reason == MANUAL:
+            payload["manual"] = True
+
+        def work(s: Session):
+            row = s.get(IncidentRow, incident.id)
+            if row is None or row.status == "closed":
+                return None
+            claim = EscalationRow(incident_id=incident.id, deadline_key=key, step=step, person=person.name, at=now)
+            try:
+                with s.begin_nested():
+                    s.add(claim)
+                    s.flush()
+            except IntegrityError:
+                return None  # another watcher (the window, kbapp watch, another desk) has done it
+            action = svc._append(s, row, rec.ESCALATION, actor=actor, at=now,
+                                 details=note or details, payload=payload)
+            claim.action_id = action.id
+            queued = []
+            if config is not None:
+                recipient = Recipient(person.name, person.email, person.phone)
+                queued = self.kb.notifications.enqueue_in(s, incident.id, key, step, [recipient], message, config,
+                                                          now)
+            return Escalated(incident.id, incident.title, key, step, person, reason, action.id, summary,
+                             len(queued), warning)
+
+        return self.kb.store.write(work)
+
+    # -- by hand ---------------------------------------------------------------------------------
+    def escalate_now(self, incident_id: int, note: str = "", actor: str | None = None) -> Escalated:
+        """"Escalate now": the next person up the chain from whoever was told last, logged
+        and notified. Raises IncidentError saying how to set the chain up when it is empty."""
+        svc = self.kb.incidents
+        incident = svc.get(incident_id)
+        if incident.mode != rec.MODE_INCIDENT:
+            raise IncidentError(f"incident_id: #{incident.id} is a {incident.mode}; nobody is escalated to",
+                                field="incident_id")
+        if incident.status == "closed":
+            raise IncidentError(f"status: incident #{incident.id} is closed", field="status")
+        actor = svc._actor(actor)
+        note = note.strip()
+        path, warning = svc.chain().escalation_path(incident.responsible)
+        if not path:
+            raise IncidentError(EMPTY_CHAIN_WARNING, field="escalation_chain")
+        reached = max((step for _key, step in self._claimed(incident.id)), default=0)
+        for action in svc.timeline(incident.id, kinds=(rec.ESCALATION,)):
+            names = [p.name for p in path]
+            if action.payload.get("answer") == "yes" and action.payload.get("to") in names:
+                reached = max(reached, names.index(action.payload["to"]))
+        step = reached + 1
+        if step >= len(path):
+            top = path[-1]
+            raise IncidentError(f"escalation: already escalated to the top of the chain, {top.name}"
+                                f"{' (' + top.phone + ')' if top.phone else ''}: call them", field="escalation")
+        warnings: list[str] = []
+        config = self._config(warnings)
+        person = path[step]
+        done = self._log(incident, MANUAL, step, person, MANUAL, self.now(), config, details="",
+                         summary=f"手动升级 escalated by hand → {person.name}", actor=actor,
+                         note=note, warning="; ".join([w for w in (warning, *warnings) if w]))
+        if done is None:
+            raise IncidentError("escalation: someone else escalated this incident just now; try again",
+                                field="escalation")
+        return done
+
+    # -- looping ---------------------------------------------------------------------------------
+    def stop(self) -> None:
+        self._stop.set()
+        self.kb.notifications.stop()
+
+    def run_forever(self, interval: float | None = None, on_pass: Callable[[PassResult], None] | None = None) -> None:
+        """Passes until :meth:`stop` (or Ctrl+C); ``interval`` defaults to notify.toml's."""
+        while not self._stop.is_set():
+            result = self.run_once()
+            if on_pass is not None:
+                on_pass(result)
+            wait = interval
+            if wait is None:
+                try:
+                    wait = self.kb.notifications.config().watch_interval
+                except NotifyConfigError:
+                    wait = 60.0
+            self._stop.wait(wait)
+
+
+def escalation_message(incident: rec.Incident, person: Person, step: int, reason: str,
+                       deadline: dl.Deadline | None, now: dt.datetime, note: str = "") -> Message:
+    """The text of one escalation: no description, no notes from the log (they may hold
+    secrets); what there is still goes through redact (Message.redacted)."""
+    level_zh, level_en = LEVEL_NAMES.get(incident.level, ("", ""))
+    what_zh, what_en = deadline_summary(deadline)
+    if reason == AMBER:
+        head_zh, head_en = "时限临近", "deadline close"
+    elif reason == MANUAL:
+        head_zh, head_en = "手动升级", "escalated by hand"
+    else:
+        head_zh, head_en = f"第 {step} 级升级", f"escalation level {step}"
+    subject = (f"[kbapp] 故障 #{incident.id} {incident.level} 级 {what_zh or head_zh} / "
+               f"Incident #{incident.id} {what_en or head_en}")
+    lines = [f"故障 Incident #{incident.id} [{incident.level} {level_zh} {level_en}]: {incident.title}"]
+    if deadline is not None:
+        lines.append(f"时限 Deadline: {what_zh} · {what_en} (截止 due {format_time(deadline.due_at)})")
+    who = ", ".join(x for x in (person.role, person.phone) if x)
+    lines.append(f"通知 To: {person.name}{' (' + who + ')' if who else ''} — {head_zh} {head_en}")
+    lines.append(f"负责人 Responsible: {incident.responsible or '—'}")
+    if note:
+        lines.append(f"备注 Note: {note}")
+    lines.append(f"kbapp incident show {incident.id}")
+    fields = {"event": "escalation", "incident_id": incident.id, "title": incident.title, "level": incident.level,
+              "status": incident.status, "responsible": incident.responsible,
+              "deadline": deadline.key if deadline is not None else MANUAL,
+              "deadline_label": deadline.label if deadline is not None else "",
+              "due_at": deadline.due_at.isoformat() if deadline is not None else None,
+              "state": deadline.state if deadline is not None else "",
+              "late_by_seconds": int(deadline.late_by.total_seconds()) if deadline is not None else 0,
+              "person": person.name, "role": person.role, "phone": person.phone, "step": step, "reason": reason,
+              "sent_at": now.isoformat()}
+    return Message(subject, "\n".join(lines), fields, (person.phone,) if person.phone else ())
