@@ -43,6 +43,7 @@ class KnowledgeBase:
         with self._lock:
             if self._library is None:
                 shipped = self._shipped_dir if self._shipped_dir is not None else playbooks_dir()
+                self.incident_documents.backfill_if_missing()  # once per home; a stat after that
                 self._library = Library(shipped=shipped, writable=self.home.library)
                 self._library.reload()
             return self._library
@@ -95,23 +96,35 @@ class KnowledgeBase:
             return self._index
 
     def sync_index(self, progress: ProgressFn | None = None, force: bool = False):
-        """Bring the index up to date with the library (incremental by content hash)."""
+        """Bring the index up to date with the library (incremental by content hash).
+        ``force`` rebuilds it, after writing the past incidents' documents again."""
+        if force:
+            self.incident_documents.rebuild()
         return self.index.sync(self.library.documents(), progress=progress, force=force)
 
     def search(self, query: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,
                level: str | None = None, tag: str | None = None):
         return self.index.search(query, limit=limit, kind=kind, category=category, level=level, tag=tag)
 
-    def add_document(self, doc: Document) -> None:
-        """Make one new or changed document searchable at once, without a rebuild."""
+    def add_document(self, doc: Document, *, build: bool = True) -> None:
+        """Make one new or changed document searchable at once, without a rebuild.
+        ``build=False``: with no usable index yet, leave it to the next sync."""
         from kbapp.search.index import IndexBusy
 
         self.library.add(doc)
+        if not build and self.index.needs_rebuild():
+            return
         try:
             self.index.update_documents([doc])
         except IndexBusy:
             # No usable index yet (first use, or damaged): build it, the new document included.
-            self.sync_index()
+            if build:
+                self.sync_index()
+
+    def remove_document(self, doc_id: str) -> None:
+        """Take one document out of the library and the index at once (its file is gone)."""
+        self.library.remove(doc_id)
+        self.index.remove_documents([doc_id])
 
     # -- store and incidents ------------------------------------------------
     @property
@@ -130,7 +143,18 @@ class KnowledgeBase:
         with self._lock:
             if self._incidents is None:
                 self._incidents = IncidentService(self.store, self)
+                self._incidents.after_commit = self.incident_documents.after_commit
             return self._incidents
+
+    @property
+    def incident_documents(self):
+        """Solved incidents as redacted, searchable documents (kbapp.incidents.knowledge)."""
+        from kbapp.incidents.knowledge import IncidentKnowledge
+
+        with self._lock:
+            if getattr(self, "_incident_documents", None) is None:
+                self._incident_documents = IncidentKnowledge(self)
+            return self._incident_documents
 
     @property
     def notifications(self):

@@ -40,6 +40,12 @@ class DataHome:
         return self.library / "records"
 
     @property
+    def incidents(self) -> Path:
+        """Resolved incidents as searchable documents (kbapp.incidents.knowledge); created
+        on first use, not here: a missing folder means "never filled" (the backfill)."""
+        return self.library / "incidents"
+
+    @property
     def drill_reports(self) -> Path:
         return self.root / "drills"
 

@@ -88,6 +88,14 @@ class Library:
             self._docs[doc.id] = doc
             self._problems = [p for p in self._problems if p.path != doc.path]
 
+    def remove(self, doc_id: str) -> Document | None:
+        """Forget one document of the writable library (its file was deleted)."""
+        with self._lock:
+            doc = self._docs.pop(doc_id, None)
+            if doc is not None:
+                self._problems = [p for p in self._problems if p.path != doc.path]
+            return doc
+
     def load_path(self, path: Path) -> tuple[Document | None, list[Problem]]:
         """Parse one file of the writable library and put it in the library."""
         doc, problems = parse_file(path, doc_id_hint=_id_hint(path, self.writable_root))

@@ -9,7 +9,8 @@ from pathlib import Path
 LEVELS = ("I", "II", "III", "IV")
 
 # Kinds of searchable document. Playbooks and checklists come from the library;
-# reports and lessons are written by the app into the data home's library.
+# reports, lessons, records and past incidents are written by the app into the data
+# home's library.
 KIND_PLAYBOOK = "playbook"
 KIND_CHECKLIST = "checklist"
 KIND_DOCUMENT = "document"
@@ -17,7 +18,9 @@ KIND_REPORT = "report"
 KIND_LESSON = "lesson"
 KIND_RECORD = "record"  # a problem record (问题记录), consultation or defect
 KIND_SCENARIO = "scenario"  # a drill scenario card
-KINDS = (KIND_PLAYBOOK, KIND_CHECKLIST, KIND_DOCUMENT, KIND_REPORT, KIND_LESSON, KIND_RECORD, KIND_SCENARIO)
+KIND_INCIDENT = "incident"  # a resolved incident, redacted (kbapp.incidents.knowledge); never a drill
+KINDS = (KIND_PLAYBOOK, KIND_CHECKLIST, KIND_DOCUMENT, KIND_REPORT, KIND_LESSON, KIND_RECORD, KIND_SCENARIO,
+         KIND_INCIDENT)
 
 CATEGORIES: dict[str, tuple[str, str]] = {
     "operation-error": ("操作失误", "Operation error"),

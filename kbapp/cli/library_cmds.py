@@ -89,11 +89,11 @@ def cmd_import(args, kb) -> int:
 
 
 def cmd_index(args, kb) -> int:
-    documents = kb.documents()
-    if args.action == "rebuild":
-        report = kb.index.sync(documents, force=True)
+    if args.action == "rebuild":  # past incidents' documents are written again first
+        report = kb.sync_index(force=True)
         print(f"rebuilt: {report.added} documents")
         return 0
+    documents = kb.documents()
     if args.action == "check":
         findings = kb.index.check(documents)
         for line in findings:

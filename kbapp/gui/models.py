@@ -21,6 +21,7 @@ KIND_LABELS = {
     "lesson": ("经验教训", "Lesson"),
     "record": ("问题记录", "Problem record"),
     "scenario": ("演练场景", "Drill scenario"),
+    "incident": ("历史故障", "Past incident"),
 }
 
 

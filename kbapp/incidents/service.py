@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kbapp.incidents import deadline_log
 from kbapp.incidents import deadlines as dl
+from kbapp.incidents import knowledge
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
 from kbapp.incidents.base import LoggedService
@@ -73,10 +74,26 @@ class IncidentService(IncidentEdits, LoggedService):
         s.flush()  # assigns the id
         return rec.action_from_row(action)
 
+    # Told after each committed write whether the incident is now solved; the facade sets it
+    # to keep solved incidents searchable (kbapp.incidents.knowledge). None: nobody listens.
+    after_commit: Callable[[int, bool], None] | None = None
+
     def _write(self, incident_id: int, work: Callable[[Session, IncidentRow, dt.datetime], Any]) -> Any:
+        solved = []
+
         def run(s: Session) -> Any:
-            return work(s, self._row(s, incident_id), self.now())
-        return self.store.write(run)
+            row = self._row(s, incident_id)
+            result = work(s, row, self.now())
+            solved[:] = [knowledge.is_solved(row.mode, row.status, row.resolved_at)]
+            return result
+
+        result = self.store.write(run)
+        self._committed(incident_id, bool(solved and solved[0]))
+        return result
+
+    def _committed(self, incident_id: int, solved: bool) -> None:
+        if self.after_commit is not None:
+            self.after_commit(incident_id, solved)
 
     @staticmethod
     def _require_working(row: IncidentRow, what: str) -> None:
@@ -361,16 +378,21 @@ class IncidentService(IncidentEdits, LoggedService):
         action_id, actor = check_id(action_id, "action_id"), self._actor(actor)
         text = check_text(text, "text", required=True)
 
+        solved = []
+
         def work(s: Session) -> rec.Action:
             original = s.get(ActionRow, action_id)
             if original is None:
                 raise IncidentError(f"action_id: no action #{action_id}", field="action_id")
             row = self._row(s, original.incident_id)
+            solved[:] = [knowledge.is_solved(row.mode, row.status, row.resolved_at)]
             return self._append(s, row, rec.CORRECTION, actor=actor, at=self.now(), step=original.step,
                                 playbook_id=original.playbook_id, details=text, corrects_id=original.id,
                                 payload={"corrects_kind": original.kind})
 
-        return self.store.write(work)
+        action = self.store.write(work)
+        self._committed(action.incident_id, solved[0])
+        return action
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, incident_id: int) -> rec.Incident:
