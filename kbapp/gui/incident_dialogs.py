@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 from kbapp.gui.incident_models import pick
 from kbapp.gui.incident_view import level_choices
 from kbapp.gui.models import category_label
+from kbapp.gui.playbook_picker import PlaybookPicker
 from kbapp.gui.search_controller import SearchController, SearchRequest
 from kbapp.incidents import records as rec
 from kbapp.incidents.lifecycle import STATUS_LABELS
@@ -49,9 +50,20 @@ class NewIncidentDialog(QDialog):
         self.suggestions = QListWidget(self)
         self.suggestions.setObjectName("playbookSuggestions")
         self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self._chosen: set[str] = {playbook_id} if playbook_id else set()
+        # What the incident starts with: the engineer's choices (checked, or picked by hand)
+        # first; while there are none, the best suggestion is checked for them.
+        self._chosen: list[str] = [playbook_id] if playbook_id else []
+        self._declined: set[str] = set()
+        self._hits: list = []
+        self._titles: dict[str, str] = {}
+        self._rendering = False
         if playbook_id and (doc := kb.get(playbook_id)) is not None:
-            self._add_suggestion(playbook_id, doc.display_title, checked=True)
+            self._titles[playbook_id] = doc.display_title
+        self._render_suggestions()
+        self.suggestions.itemChanged.connect(self._suggestion_toggled)
+        # When the suggestion is wrong: any playbook of the library, typed or picked by hand.
+        self.picker = PlaybookPicker(kb, runner, self)
+        self.picker.picked.connect(self.pick_playbook)
         self.search = SearchController(kb, runner, interval_ms=250, parent=self)
         self.search.results_ready.connect(self._show_suggestions)
         # Finding the past: similar incidents and reports, more-like-this on the description.
@@ -78,9 +90,12 @@ class NewIncidentDialog(QDialog):
         form.addRow(self.tr("Responsible:"), self.responsible)
         form.addRow(self.tr("Description:"), self.description)
         form.addRow(self.tr("Suggested playbooks:"), self.suggestions)
+        form.addRow(self.tr("Or c&hoose a playbook:"), self.picker)
         form.addRow(self.tr("Similar past incidents and reports:"), self.similar)
         form.addRow(self.error)
         form.addRow(buttons)
+        self.picker.no_match.connect(
+            lambda text: self.error.setText(self.tr("No playbook matches “%1”.").replace("%1", text)))
 
     def _describe_changed(self) -> None:
         text = f"{self.title.text()} {self.description.toPlainText()}".strip()
@@ -95,19 +110,46 @@ class NewIncidentDialog(QDialog):
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def _show_suggestions(self, _request, results) -> None:
-        self._chosen = set(self.playbook_ids())
-        self.suggestions.clear()
-        shown = set()
-        for doc_id in sorted(self._chosen):
-            if (doc := self.kb.get(doc_id)) is not None:
-                self._add_suggestion(doc_id, doc.display_title, True)
-                shown.add(doc_id)
-        for hit in results.hits:
-            if hit.id not in shown:
-                self._add_suggestion(hit.id, f"{hit.title} {hit.title_en}".strip(), False)
-        # The best match is checked for the engineer, who can uncheck it.
-        if not self._chosen and self.suggestions.count():
-            self.suggestions.item(0).setCheckState(Qt.CheckState.Checked)
+        self._hits = list(results.hits)
+        for hit in self._hits:
+            self._titles.setdefault(hit.id, f"{hit.title} {hit.title_en}".strip())
+        self._render_suggestions()
+
+    def _render_suggestions(self) -> None:
+        self._rendering = True
+        try:
+            self.suggestions.clear()
+            for doc_id in self._chosen:
+                self._add_suggestion(doc_id, self._titles.get(doc_id, doc_id), True)
+            # The best match is checked for the engineer, who can uncheck it or choose another.
+            auto = None if self._chosen else next((h.id for h in self._hits if h.id not in self._declined), None)
+            for hit in self._hits:
+                if hit.id not in self._chosen:
+                    self._add_suggestion(hit.id, self._titles[hit.id], hit.id == auto)
+        finally:
+            self._rendering = False
+
+    def _suggestion_toggled(self, item: QListWidgetItem) -> None:
+        if self._rendering:
+            return
+        doc_id = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked:
+            self._declined.discard(doc_id)
+        else:
+            self._declined.add(doc_id)
+        # What is checked now is chosen, a suggestion checked for the engineer and left so too.
+        checked = self.playbook_ids()
+        self._chosen = [d for d in self._chosen if d in checked] + [d for d in checked if d not in self._chosen]
+
+    def pick_playbook(self, doc_id: str, title: str) -> None:
+        """The engineer's own choice: first in the list, checked, and what the incident
+        starts with; a suggestion checked only for them is unchecked."""
+        self._titles[doc_id] = title
+        self._declined.discard(doc_id)
+        if doc_id in self._chosen:
+            self._chosen.remove(doc_id)
+        self._chosen.insert(0, doc_id)
+        self._render_suggestions()
 
     def _show_similar(self, _request, found) -> None:
         incidents, docs = found

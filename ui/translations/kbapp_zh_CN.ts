@@ -4,43 +4,43 @@
 <context>
     <name>EscalationChainDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="155"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="197"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="242"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
         <source>Role</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="158"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
         <source>Reports to</source>
         <translation>上级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="162"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="204"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="164"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="206"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="170"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="212"/>
         <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
         <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
     </message>
@@ -575,62 +575,72 @@ Data home: %1</source>
 <context>
     <name>NewIncidentDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="26"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="27"/>
         <source>New incident</source>
         <translation>新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="73"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="85"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="74"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="86"/>
         <source>Fault level:</source>
         <translation>故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="75"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="87"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="76"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="88"/>
         <source>Came in by:</source>
         <translation>受理渠道：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="77"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="89"/>
         <source>Reported by:</source>
         <translation>报告人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="78"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="90"/>
         <source>Responsible:</source>
         <translation>责任人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="79"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="91"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="80"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="92"/>
         <source>Suggested playbooks:</source>
         <translation>推荐预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="81"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="93"/>
+        <source>Or c&amp;hoose a playbook:</source>
+        <translation>或手动选择预案(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="94"/>
         <source>Similar past incidents and reports:</source>
         <translation>类似的历史故障和报告：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="121"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="98"/>
+        <source>No playbook matches “%1”.</source>
+        <translation>没有与“%1”匹配的预案。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="163"/>
         <source>Nothing similar in the past.</source>
         <translation>以往没有类似情况。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="141"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="183"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -740,6 +750,29 @@ Data home: %1</source>
     </message>
 </context>
 <context>
+    <name>PlaybookPicker</name>
+    <message>
+        <location filename="../../kbapp/gui/playbook_picker.py" line="28"/>
+        <source>Loading the playbooks…</source>
+        <translation>正在读取预案…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_picker.py" line="37"/>
+        <source>Use this playbook</source>
+        <translation>使用此预案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_picker.py" line="60"/>
+        <source>Type a playbook&apos;s title or id, then Enter</source>
+        <translation>输入预案标题或编号，按 Enter 选择</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_picker.py" line="65"/>
+        <source>The playbooks cannot be read: %1</source>
+        <translation>无法读取预案：%1</translation>
+    </message>
+</context>
+<context>
     <name>ProblemsDialog</name>
     <message>
         <location filename="../../kbapp/gui/problems.py" line="15"/>
@@ -762,22 +795,22 @@ Data home: %1</source>
 <context>
     <name>ProblemsModel</name>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="75"/>
+        <location filename="../../kbapp/gui/models.py" line="76"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="75"/>
+        <location filename="../../kbapp/gui/models.py" line="76"/>
         <source>Line</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="76"/>
+        <location filename="../../kbapp/gui/models.py" line="77"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="76"/>
+        <location filename="../../kbapp/gui/models.py" line="77"/>
         <source>Message</source>
         <translation>说明</translation>
     </message>
