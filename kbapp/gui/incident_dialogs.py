@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
+from kbapp.gui.incident_edit_dialogs import from_qdatetime, notified_edit
 from kbapp.gui.incident_models import pick
 from kbapp.gui.incident_view import level_choices
 from kbapp.gui.models import category_label
@@ -21,7 +24,8 @@ from kbapp.model import CATEGORIES
 class NewIncidentDialog(QDialog):
     """Log a call: the description suggests playbooks as it is typed (searched off the UI thread)."""
 
-    def __init__(self, kb, runner, chinese: bool, playbook_id: str | None = None, parent=None):
+    def __init__(self, kb, runner, chinese: bool, playbook_id: str | None = None, parent=None,
+                 now: dt.datetime | None = None):
         super().__init__(parent)
         self.setObjectName("newIncidentDialog")
         self.setWindowTitle(self.tr("New incident"))
@@ -44,6 +48,11 @@ class NewIncidentDialog(QDialog):
             self.channel.addItem(pick(rec.CHANNEL_LABELS[key], chinese), key)
         self.reporter = QLineEdit(self)
         self.responsible = QLineEdit(self)
+        # The customer may have called before the incident is logged (at 02:40, logged at
+        # 02:55): the deadlines count from the call. Left as it is, it means "now".
+        self.notified = notified_edit(self, now or dt.datetime.now(dt.UTC))
+        self.notified.setToolTip(self.tr("When the customer notified us; the 30-minute response counts from it"))
+        self._notified_initial = self.notified.dateTime()
         self.description = QPlainTextEdit(self)
         self.description.setObjectName("incidentDescription")
         self.description.setTabChangesFocus(True)
@@ -86,6 +95,7 @@ class NewIncidentDialog(QDialog):
         form.addRow(self.tr("Fault level:"), self.level)
         form.addRow(self.tr("Category:"), self.category)
         form.addRow(self.tr("Came in by:"), self.channel)
+        form.addRow(self.tr("Customer called at:"), self.notified)
         form.addRow(self.tr("Reported by:"), self.reporter)
         form.addRow(self.tr("Responsible:"), self.responsible)
         form.addRow(self.tr("Description:"), self.description)
@@ -176,7 +186,14 @@ class NewIncidentDialog(QDialog):
             "category": self.category.currentData(), "channel": self.channel.currentData(),
             "reporter": self.reporter.text().strip(), "responsible": self.responsible.text().strip(),
             "description": self.description.toPlainText().strip(), "playbook_ids": self.playbook_ids(),
+            "notified_at": self.notified_at(),
         }
+
+    def notified_at(self) -> dt.datetime | None:
+        """The time entered, or None (= when the incident is logged) if it was left alone."""
+        if self.notified.dateTime() == self._notified_initial:
+            return None
+        return from_qdatetime(self.notified.dateTime())
 
     def accept(self) -> None:
         if not self.title.text().strip():

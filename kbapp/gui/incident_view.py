@@ -1,32 +1,22 @@
-"""One incident: header with live deadline countdowns, the playbooks' step runners,
-the timeline, and a note field. Reads and writes go through the OperationRunner."""
+"""One incident: the header (kbapp.gui.run_header) with live deadline countdowns, the
+playbooks' step runners, the timeline, and a note field. Reads and writes go through
+the OperationRunner."""
 
 from __future__ import annotations
-
-import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
-    QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from kbapp.gui.incident_models import LEVEL_COLOURS, TimelineModel, format_duration, pick
+from kbapp.gui.incident_models import TimelineModel, pick
+from kbapp.gui.run_header import LEVEL_NAMES, RunHeader
 from kbapp.gui.runner_panel import RunnerPanel
 from kbapp.incidents import deadlines as dl
-from kbapp.incidents.deadline_log import deadlines_at
 from kbapp.incidents import records as rec
-from kbapp.incidents.lifecycle import STATUS_LABELS
+from kbapp.incidents.deadline_log import deadlines_at
 from kbapp.model import LEVELS
-
-DEADLINE_STYLES = {
-    dl.OK: "background:#e8f5e9;color:#1b5e20;",
-    dl.CLOSE: "background:#ffe082;color:#6d4c00;",  # amber
-    dl.PASSED: "background:#c62828;color:#ffffff;",  # red
-    dl.MET: "background:#eeeeee;color:#616161;",
-}
-LEVEL_NAMES = {"I": ("紧急", "urgent"), "II": ("严重", "serious"), "III": ("较严重", "moderate"), "IV": ("普通", "ordinary")}
 
 
 class IncidentView(QWidget):
@@ -46,14 +36,10 @@ class IncidentView(QWidget):
         self.mode_banner.setObjectName("modeBanner")
         self.mode_banner.setWordWrap(True)
         self.mode_banner.hide()
-        self.title_label = QLabel(self)
-        self.title_label.setObjectName("incidentTitle")
-        self.title_label.setTextFormat(Qt.TextFormat.RichText)
-        self.chips = QHBoxLayout()
-        self.chip_labels: dict[str, QLabel] = {}
-        self.escalation_label = QLabel(self)
-        self.escalation_label.setObjectName("escalationLabel")
-        self.escalation_label.setWordWrap(True)
+        self.header = RunHeader(chinese, self)
+        self.header.acknowledge_requested.connect(self.acknowledge)
+        self.escalation_label = self.header.escalation
+        self.chip_labels = self.header.chip_labels
         self.error_label = QLabel(self)
         self.error_label.setObjectName("incidentError")
         self.error_label.setStyleSheet("color:#b71c1c;")
@@ -81,14 +67,11 @@ class IncidentView(QWidget):
         body.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.mode_banner)
-        layout.addWidget(self.title_label)
-        layout.addLayout(self.chips)
-        layout.addWidget(self.escalation_label)
+        layout.addWidget(self.header)
         layout.addWidget(self.error_label)
         layout.addWidget(body, 1)
         layout.addWidget(self.note_edit)
         self.error_label.hide()
-        self.escalation_label.hide()
 
     # -- loading --------------------------------------------------------------------------------
     @property
@@ -111,15 +94,7 @@ class IncidentView(QWidget):
         self.incident, self.chain, self.records = incident, chain, records
         self._last_escalation = next((a for a in reversed(actions) if a.kind == rec.ESCALATION
                                       and a.payload.get("to")), None)
-        level = LEVEL_NAMES.get(incident.level, ("", ""))
-        status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
-        colour = LEVEL_COLOURS.get(incident.level, "#000")
-        responsible = self.tr("Responsible:")
-        self.title_label.setText(
-            f'<span style="font-size:18px;font-weight:bold;">#{incident.id} {html.escape(incident.title)}</span> '
-            f'&nbsp;<span style="background:{colour};color:white;">&nbsp;{incident.level} {pick(level, self.chinese)}&nbsp;</span>'
-            f'&nbsp; {html.escape(status)}'
-            f'&nbsp; <span style="color:#555;">{html.escape(responsible)} {html.escape(incident.responsible or "—")}</span>')
+        self.header.set_incident(incident)
         self._show_mode(incident.mode)
         self._show_runners(runners, switching)
         if switching:
@@ -222,6 +197,17 @@ class IncidentView(QWidget):
         incident_id, actor = self.incident_id, self.actor()
         self._write(lambda: self.kb.incidents.record_plan(incident_id, text, emergency=emergency, actor=actor))
 
+    def acknowledge(self, note: str = "") -> None:
+        """响应: the engineer has it. The first one meets the response deadline."""
+        if self.incident is None or self.incident.mode != rec.MODE_INCIDENT:
+            return
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.acknowledge(incident_id, note=note, actor=actor))
+
+    def correct_notified_at(self, when, reason: str) -> None:
+        incident_id, actor = self.incident_id, self.actor()
+        self._write(lambda: self.kb.incidents.correct_notified_at(incident_id, when, reason, actor=actor))
+
     # -- deadlines ------------------------------------------------------------------------------------
     def tick(self) -> None:
         """Once a second: countdowns and step timers (escalation itself is the watcher's)."""
@@ -234,36 +220,14 @@ class IncidentView(QWidget):
             # Drills and inspections have no deadlines and nobody is escalated to.
             self.deadlines = []
             self._update_chips()
-            self.escalation_label.hide()
+            self.header.set_escalation("")
             return
         self.deadlines = deadlines_at(self.records, self.clock())
         self._update_chips()
         self._update_escalation()
 
     def _update_chips(self) -> None:
-        keys = [d.key for d in self.deadlines]
-        for key in list(self.chip_labels):
-            if key not in keys:
-                self.chip_labels.pop(key).deleteLater()
-        for deadline in self.deadlines:
-            label = self.chip_labels.get(deadline.key)
-            if label is None:
-                label = QLabel(self)
-                label.setObjectName(f"deadline-{deadline.key}")
-                self.chips.addWidget(label)
-                self.chip_labels[deadline.key] = label
-            name = deadline.label_zh if self.chinese else deadline.label_en
-            if deadline.state == dl.MET:
-                text = f"{name} ✔"
-            elif deadline.state == dl.PASSED:
-                overdue = self.tr("overdue")
-                text = f"{name} {overdue} {format_duration(-deadline.remaining)}"
-            else:
-                text = f"{name} {format_duration(deadline.remaining)}"
-            label.setText(text)
-            label.setToolTip(self.tr("Due %1").replace("%1", deadline.due_at.astimezone().strftime("%Y-%m-%d %H:%M")))
-            label.setProperty("state", deadline.state)
-            label.setStyleSheet(f"{DEADLINE_STYLES.get(deadline.state, '')} padding:2px 6px; border-radius:3px;")
+        self.header.set_deadlines(self.deadlines)
 
     def deadline_state(self, key: str) -> str | None:
         label = self.chip_labels.get(key)
@@ -272,12 +236,11 @@ class IncidentView(QWidget):
     def _update_escalation(self) -> None:
         last = getattr(self, "_last_escalation", None)
         if last is None:
-            self.escalation_label.hide()
+            self.header.set_escalation("")
             return
         p = last.payload
-        self.escalation_label.setText(self.tr("Escalated to %1 (%2, %3)").replace("%1", p.get("to", "")).replace(
+        self.header.set_escalation(self.tr("Escalated to %1 (%2, %3)").replace("%1", p.get("to", "")).replace(
             "%2", p.get("role") or "—").replace("%3", p.get("phone") or "—"))
-        self.escalation_label.show()
 
 
 def level_choices(chinese: bool) -> list[tuple[str, str]]:

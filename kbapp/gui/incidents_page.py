@@ -12,8 +12,11 @@ from PySide6.QtWidgets import (
 
 from kbapp.gui.i18n import engineer_name
 from kbapp.gui.incident_dialogs import EscalationChainDialog, NewIncidentDialog
+from kbapp.gui.incident_edit_dialogs import LevelDialog, NotifiedAtDialog, PlanDialog
 from kbapp.gui.incident_models import IncidentListModel, pick
-from kbapp.gui.incident_view import IncidentView, level_choices
+from kbapp.gui.incident_view import IncidentView
+from kbapp.incidents import records as rec
+from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.lifecycle import RESOLVED, STATUS_LABELS, TRANSITIONS
 
 
@@ -24,6 +27,7 @@ def utc_now() -> dt.datetime:
 class IncidentsPage(QWidget):
     incident_started = Signal(int)
     message = Signal(str)
+    escalated = Signal(object)  # kbapp.incidents.watcher.Escalated, by "Escalate now"
     LAST_SHOWN_KEY = "incidents/last"  # QSettings: the incident to show again after a restart
 
     def __init__(self, kb, runner, settings: QSettings, chinese: bool, parent=None):
@@ -38,6 +42,9 @@ class IncidentsPage(QWidget):
         self.view = IncidentView(kb, runner, lambda: self.clock(), lambda: engineer_name(self.settings), chinese, self)
         self.view.changed.connect(lambda _id: self.reload_list())
         self.view.failed.connect(self.message)
+        self.view.header.escalate_requested.connect(self.escalate_now)
+        self.dialog = None  # the dialog last opened from this page (tests reach it here)
+        self.warning_box: QMessageBox | None = None
         self.empty = QLabel(self.tr("No open incidents. Press Ctrl+N to log one."), self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget(self)
@@ -94,7 +101,7 @@ class IncidentsPage(QWidget):
 
     # -- actions -----------------------------------------------------------------------------------------
     def new_incident(self, playbook_id: str | None = None) -> NewIncidentDialog:
-        dialog = NewIncidentDialog(self.kb, self.runner, self.chinese, playbook_id, self)
+        dialog = NewIncidentDialog(self.kb, self.runner, self.chinese, playbook_id, self, now=self.clock())
         dialog.accepted.connect(lambda: self.start_incident(**dialog.values()))
         dialog.open()
         return dialog
@@ -131,22 +138,74 @@ class IncidentsPage(QWidget):
         if ok and summary.strip():
             self.view.resolve(summary.strip())
 
-    def change_level(self) -> None:
-        if self.view.incident is None:
-            return
-        choices = level_choices(self.chinese)
-        labels = [label for label, _ in choices]
-        current = [value for _, value in choices].index(self.view.incident.level)
-        label, ok = QInputDialog.getItem(self, self.tr("Fault level"), self.tr("New fault level:"), labels, current, False)
-        if ok:
-            self.view.change_level(dict(choices)[label])
+    def _open(self, dialog, accepted) -> None:
+        dialog.accepted.connect(accepted)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
-    def record_plan(self) -> None:
+    def change_level(self) -> LevelDialog | None:
+        """The new level and why: both go in the log; missed deadlines stay missed."""
         if self.view.incident is None:
+            return None
+        dialog = LevelDialog(self.view.incident.level, self.chinese, self)
+        return self._open(dialog, lambda: self.view.change_level(*dialog.values()))
+
+    def record_plan(self) -> PlanDialog | None:
+        """The handling plan (故障处理方案), or at level I the emergency plan (应急方案)."""
+        if self.view.incident is None:
+            return None
+        dialog = PlanDialog(self.view.incident.level, self)
+        return self._open(dialog, lambda: self.view.record_plan(*dialog.values()))
+
+    def correct_notified_at(self) -> NotifiedAtDialog | None:
+        incident = self.view.incident
+        if incident is None:
+            return None
+        dialog = NotifiedAtDialog(incident.notified_at, self.clock(), self)
+        return self._open(dialog, lambda: self.view.correct_notified_at(*dialog.values()))
+
+    def acknowledge(self) -> None:
+        self.view.acknowledge()
+
+    # -- escalation -------------------------------------------------------------------------------------
+    def escalate_now(self) -> None:
+        """The next person up the chain, named with their phone; logged and notified."""
+        incident = self.view.incident
+        if incident is None or incident.mode != rec.MODE_INCIDENT:
             return
-        text, ok = QInputDialog.getMultiLineText(self, self.tr("Handling plan"), self.tr("The handling plan (故障处理方案):"))
-        if ok and text.strip():
-            self.view.record_plan(text.strip())
+        actor, clock = engineer_name(self.settings), self.clock
+        watcher = self.kb.watcher(clock=lambda: clock())
+        self.runner.write(lambda: watcher.escalate_now(incident.id, actor=actor), self._escalated,
+                          self._escalation_failed)
+
+    def _escalated(self, done) -> None:
+        person = done.person
+        text = self.tr("Escalated to %1 (%2): call %3 now.").replace("%1", person.name).replace(
+            "%2", person.role or "—").replace("%3", person.phone or self.tr("them (no phone in the chain)"))
+        if done.warning:
+            text += "\n" + done.warning
+        self.view.header.set_escalation(text)
+        self.message.emit(text)
+        self.escalated.emit(done)
+        if self.view.incident_id == done.incident_id:
+            self.view.load(done.incident_id)
+
+    def _escalation_failed(self, exc) -> None:
+        if isinstance(exc, IncidentError) and exc.field == "escalation_chain":
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Nobody to escalate to"), self.tr(
+                "The escalation chain is empty, so nobody can be told.\n\n"
+                "Set it up in Incident ▸ Escalation Chain…: add each person of the team with their phone "
+                "(and e-mail), and whom they report to; the first person is the one on duty. Or write "
+                "escalation.json in the data home (see the README)."), QMessageBox.StandardButton.Close, self)
+            setup = box.addButton(self.tr("Set Up the Escalation Chain…"), QMessageBox.ButtonRole.AcceptRole)
+            setup.clicked.connect(self.edit_chain)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Escalate now"), str(exc),
+                              QMessageBox.StandardButton.Close, self)
+        box.setObjectName("escalationWarning")
+        self.warning_box = box
+        box.open()
 
     def export_timeline(self) -> None:
         incident = self.view.incident

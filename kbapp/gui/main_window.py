@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.gui.filter_bar import FilterBar
+from kbapp.gui.incident_actions import IncidentActions
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.writeups = install_writeups(self)
         self.reader.lesson_requested.connect(lambda doc_id, step: self.writeups.add_lesson(doc_id, step))
         install_training(self)
+        self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
         self._restore_state()
 
@@ -96,7 +98,12 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("pages")
         self.pages.addTab(central, self.tr("Knowledge base"))
         self.pages.addTab(self.incidents, self.tr("Incidents"))
-        self.setCentralWidget(self.pages)
+        shell = QWidget(self)
+        self.shell_layout = QVBoxLayout(shell)
+        self.shell_layout.setContentsMargins(0, 0, 0, 0)
+        self.shell_layout.setSpacing(2)
+        self.shell_layout.addWidget(self.pages, 1)
+        self.setCentralWidget(shell)
 
     def _action(self, text: str, slot, shortcuts=(), name: str = "") -> QAction:
         action = QAction(text, self)
@@ -104,7 +111,11 @@ class MainWindow(QMainWindow):
         keys = []
         for shortcut in shortcuts:
             keys.extend(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) else [QKeySequence(shortcut)])
-        keys = [k for k in keys if not k.isEmpty()]
+        unique = []
+        for key in keys:  # a standard key that is also listed by name would be registered twice
+            if not key.isEmpty() and key not in unique:
+                unique.append(key)
+        keys = unique
         if keys:
             action.setShortcuts(keys)
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -131,7 +142,7 @@ class MainWindow(QMainWindow):
         self.focus_results_action = self._action(self.tr("Go to &Results"), self.results_view.setFocus, ("Ctrl+1",), "focusResultsAction")
         self.focus_reader_action = self._action(self.tr("Go to &Reader"), self.reader.setFocus, ("Ctrl+2",), "focusReaderAction")
         self.about_action = self._action(self.tr("&About kbapp"), self.show_about, (), "aboutAction")
-        self._build_incident_actions()
+        self.incident_actions = IncidentActions(self)
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         file_menu.addActions([self.import_action, self.preferences_action])
@@ -147,51 +158,12 @@ class MainWindow(QMainWindow):
         library_menu = self.library_menu = menus.addMenu(self.tr("&Library"))
         library_menu.addActions([self.rebuild_action])
         incident_menu = self.incident_menu = menus.addMenu(self.tr("&Incident"))
-        incident_menu.addActions([self.new_incident_action, self.incident_from_playbook_action, self.show_incidents_action])
-        incident_menu.addSeparator()
-        incident_menu.addActions([self.step_done_action, self.step_skip_action, self.step_fail_action,
-                                  self.log_note_action, self.plan_action])
-        incident_menu.addMenu(self.incidents.status_menu(incident_menu))
-        incident_menu.addActions([self.resolve_action, self.level_action, self.export_timeline_action])
-        incident_menu.addSeparator()
-        incident_menu.addAction(self.chain_action)
+        self.incident_actions.fill_menu(incident_menu)
         help_menu = menus.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
-    def _build_incident_actions(self) -> None:
-        page = self.incidents
-        self.new_incident_action = self._action(self.tr("&New Incident…"), lambda: page.new_incident(),
-                                                (QKeySequence.StandardKey.New, "Ctrl+N"), "newIncidentAction")
-        self.incident_from_playbook_action = self._action(
-            self.tr("New Incident with This &Playbook…"), lambda: page.new_incident(self.reader.document_id),
-            ("Ctrl+Shift+N",), "incidentFromPlaybookAction")
-        self.show_incidents_action = self._action(self.tr("Show &Incidents"), self.show_incidents, ("Ctrl+3",),
-                                                  "showIncidentsAction")
-        self.step_done_action = self._action(self.tr("Step &Done"), lambda: self._record_step("done"),
-                                             ("Ctrl+Return",), "stepDoneAction")
-        self.step_skip_action = self._action(self.tr("Step &Skipped"), lambda: self._record_step("skipped"),
-                                             ("Ctrl+Alt+S",), "stepSkipAction")
-        self.step_fail_action = self._action(self.tr("Step &Failed"), lambda: self._record_step("failed"),
-                                             ("Ctrl+Alt+F",), "stepFailAction")
-        self.log_note_action = self._action(self.tr("&Log a Note"), self._focus_note, ("Ctrl+L",), "logNoteAction")
-        self.plan_action = self._action(self.tr("Record Handling &Plan…"), page.record_plan, (), "planAction")
-        self.resolve_action = self._action(self.tr("&Resolve…"), page.resolve, (), "resolveAction")
-        self.level_action = self._action(self.tr("Change &Level…"), page.change_level, (), "levelAction")
-        self.export_timeline_action = self._action(self.tr("&Export Timeline…"), page.export_timeline, ("Ctrl+E",),
-                                                   "exportTimelineAction")
-        self.chain_action = self._action(self.tr("Escalation &Chain…"), page.edit_chain, (), "chainAction")
-
     def show_incidents(self) -> None:
         self.pages.setCurrentWidget(self.incidents)
-
-    def _record_step(self, result: str) -> None:
-        panel = self.incidents.view.current_panel()
-        if self.pages.currentWidget() is self.incidents and panel is not None:
-            panel.record(result)
-
-    def _focus_note(self) -> None:
-        self.show_incidents()
-        self.incidents.view.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -236,6 +208,7 @@ class MainWindow(QMainWindow):
 
     def _store_ready(self) -> None:
         self.incidents.reload_list()
+        self.watch.start()  # every open incident's deadlines, from now on
         self.records.reload()
 
     def _load_and_sync(self, progress, force: bool):
@@ -429,6 +402,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
+        self.watch.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

@@ -2,7 +2,11 @@
 
 ``query`` runs reads (searches, rendering) on a small pool. ``write`` runs everything
 that writes (index, database, library files) on one serialized lane: one thread, in
-submission order, because Whoosh and SQLite take one writer at a time.
+submission order, because Whoosh and SQLite take one writer at a time. ``background``
+runs long jobs that wait on the network (the deadline watcher's passes, which send
+e-mail and webhooks with retries) on a lane of their own, so that they hold up neither
+the engineer's writes nor the searches; their own database writes take SQLite's lock
+like a second process would (kbapp watch does exactly that).
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ class OperationRunner(QObject):
         self.read_pool.setMaxThreadCount(2)
         self.write_lane = QThreadPool(self)
         self.write_lane.setMaxThreadCount(1)
+        self.background_lane = QThreadPool(self)
+        self.background_lane.setMaxThreadCount(1)
         self._callbacks: dict[int, tuple[Callable | None, Callable | None, Callable | None]] = {}
         self._ids = itertools.count(1)
         self._closed = False
@@ -90,6 +96,10 @@ class OperationRunner(QObject):
         """``fn`` takes a progress callback ``(done, total)`` when ``on_progress`` is given."""
         self._submit(self.write_lane, fn, on_success, on_failure, on_progress)
 
+    def background(self, fn: Callable[[], Any], on_success=None, on_failure=None) -> None:
+        """A long job (network, retries) in submission order on its own thread."""
+        self._submit(self.background_lane, fn, on_success, on_failure, None)
+
     def busy(self) -> bool:
         return bool(self._callbacks)
 
@@ -99,5 +109,7 @@ class OperationRunner(QObject):
     def shutdown(self) -> None:
         self._closed = True
         self.read_pool.clear()
+        self.background_lane.clear()
         self.write_lane.waitForDone()  # every accepted write finishes before exit
         self.read_pool.waitForDone()
+        self.background_lane.waitForDone()

@@ -134,6 +134,10 @@ class NotificationService:
         """Ask a running :meth:`deliver_due` to stop after the message it is sending."""
         self._stop.set()
 
+    def resume(self) -> None:
+        """Deliver again after :meth:`stop` (a new window on the same knowledge base)."""
+        self._stop.clear()
+
     def _due(self, now: dt.datetime):
         c = NotificationRow
         return or_(and_(c.status == PENDING, c.next_attempt_at <= now),

@@ -2,45 +2,73 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>DeadlineBanner</name>
+    <message>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="156"/>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/deadline_watch.py" line="172"/>
+        <source>⚠ %n open incident(s) with deadlines running or overdue:</source>
+        <translation>
+            <numerusform>⚠ %n 个未关闭的故障有正在计时或已超时的时限：</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DeadlineWatch</name>
+    <message>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="119"/>
+        <source>Deadline missed: %1</source>
+        <translation>时限已超时：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="121"/>
+        <source>Deadline close: %1</source>
+        <translation>时限临近：%1</translation>
+    </message>
+</context>
+<context>
     <name>EscalationChainDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="197"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="242"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="214"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="259"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
         <source>Role</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
         <source>Reports to</source>
         <translation>上级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="204"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="221"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="206"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="223"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="212"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="229"/>
         <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
         <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
     </message>
@@ -97,39 +125,102 @@
     </message>
 </context>
 <context>
+    <name>IncidentActions</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="22"/>
+        <source>&amp;New Incident…</source>
+        <translation>新建故障(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="25"/>
+        <source>New Incident with This &amp;Playbook…</source>
+        <translation>按此预案新建故障(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="27"/>
+        <source>Show &amp;Incidents</source>
+        <translation>显示故障列表(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="28"/>
+        <source>Step &amp;Done</source>
+        <translation>步骤完成(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="30"/>
+        <source>Step &amp;Skipped</source>
+        <translation>步骤跳过(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="32"/>
+        <source>Step &amp;Failed</source>
+        <translation>步骤失败(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="34"/>
+        <source>&amp;Log a Note</source>
+        <translation>记录备注(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="35"/>
+        <source>&amp;Acknowledge (响应)</source>
+        <translation>确认响应(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="36"/>
+        <source>Escalate &amp;Now</source>
+        <translation>立即升级(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="37"/>
+        <source>Record &amp;Plan…</source>
+        <translation>记录方案(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="38"/>
+        <source>&amp;Resolve…</source>
+        <translation>解决(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="39"/>
+        <source>Change &amp;Level…</source>
+        <translation>调整故障级别(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="40"/>
+        <source>Correct Notification &amp;Time…</source>
+        <translation>更正通知时间(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="42"/>
+        <source>&amp;Export Timeline…</source>
+        <translation>导出时间线(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="44"/>
+        <source>Escalation &amp;Chain…</source>
+        <translation>升级链(&amp;C)…</translation>
+    </message>
+</context>
+<context>
     <name>IncidentView</name>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="74"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="60"/>
         <source>Type a note and press Enter to log it (Ctrl+L)</source>
         <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="117"/>
-        <source>Responsible:</source>
-        <translation>责任人：</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="135"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="110"/>
         <source>演练 DRILL — not a real incident</source>
         <translation>演练 DRILL — 非真实故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="137"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="112"/>
         <source>巡检 INSPECTION — routine check, not an incident</source>
         <translation>巡检 INSPECTION — 例行检查，非故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="259"/>
-        <source>overdue</source>
-        <translation>已超时</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="264"/>
-        <source>Due %1</source>
-        <translation>截止时间：%1</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="278"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="242"/>
         <source>Escalated to %1 (%2, %3)</source>
         <translation>已升级至 %1（%2，%3）</translation>
     </message>
@@ -137,57 +228,71 @@
 <context>
     <name>IncidentsPage</name>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="41"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="48"/>
         <source>No open incidents. Press Ctrl+N to log one.</source>
         <translation>没有未关闭的故障。按 Ctrl+N 登记新故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="113"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="120"/>
         <source>Set status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="129"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="136"/>
         <source>Resolve incident</source>
         <translation>解决故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="130"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="137"/>
         <source>How was it solved? (summary)</source>
         <translation>是如何解决的？（摘要）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="140"/>
-        <source>Fault level</source>
-        <translation>故障级别</translation>
+        <location filename="../../kbapp/gui/incidents_page.py" line="184"/>
+        <source>Escalated to %1 (%2): call %3 now.</source>
+        <translation>已升级到 %1（%2）：请立即致电 %3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="140"/>
-        <source>New fault level:</source>
-        <translation>新的故障级别：</translation>
+        <location filename="../../kbapp/gui/incidents_page.py" line="185"/>
+        <source>them (no phone in the chain)</source>
+        <translation>对方（升级链中没有电话）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="147"/>
-        <source>Handling plan</source>
-        <translation>故障处理方案</translation>
+        <location filename="../../kbapp/gui/incidents_page.py" line="196"/>
+        <source>Nobody to escalate to</source>
+        <translation>没有可升级的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="147"/>
-        <source>The handling plan (故障处理方案):</source>
-        <translation>故障处理方案：</translation>
+        <location filename="../../kbapp/gui/incidents_page.py" line="197"/>
+        <source>The escalation chain is empty, so nobody can be told.
+
+Set it up in Incident ▸ Escalation Chain…: add each person of the team with their phone (and e-mail), and whom they report to; the first person is the one on duty. Or write escalation.json in the data home (see the README).</source>
+        <translation>升级链为空，无法通知任何人。
+
+请在“故障 ▸ 升级链…”中设置：添加团队中每个人的电话（和电子邮件）以及其上级；第一个人是值班人员。也可以在数据目录中编写 escalation.json（见 README）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="155"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="201"/>
+        <source>Set Up the Escalation Chain…</source>
+        <translation>设置升级链…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="204"/>
+        <source>Escalate now</source>
+        <translation>立即升级</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incidents_page.py" line="214"/>
         <source>Export timeline</source>
         <translation>导出时间线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="167"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="226"/>
         <source>Timeline exported to %1</source>
         <translation>时间线已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="177"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="236"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
@@ -241,285 +346,263 @@
     </message>
 </context>
 <context>
+    <name>LevelDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="63"/>
+        <source>Change fault level</source>
+        <translation>更改故障级别</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="72"/>
+        <source>Why? e.g. the customer&apos;s whole business has stopped</source>
+        <translation>原因？例如：客户的业务已全部停止</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="74"/>
+        <source>A missed deadline stays missed; only the deadlines still open are re-planned.</source>
+        <translation>已超时的时限仍记为超时；只重新计算仍在进行中的时限。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="76"/>
+        <source>New fault level:</source>
+        <translation>新的故障级别：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="77"/>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="87"/>
+        <source>Choose a level other than the current one.</source>
+        <translation>请选择与当前不同的级别。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="89"/>
+        <source>Say why the level changes: it goes in the log.</source>
+        <translation>请说明更改级别的原因：它会记入日志。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="36"/>
+        <location filename="../../kbapp/gui/main_window.py" line="37"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="41"/>
+        <location filename="../../kbapp/gui/main_window.py" line="42"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="61"/>
+        <location filename="../../kbapp/gui/main_window.py" line="63"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="97"/>
+        <location filename="../../kbapp/gui/main_window.py" line="99"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="98"/>
+        <location filename="../../kbapp/gui/main_window.py" line="100"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="116"/>
+        <location filename="../../kbapp/gui/main_window.py" line="127"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="118"/>
+        <location filename="../../kbapp/gui/main_window.py" line="129"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="122"/>
+        <location filename="../../kbapp/gui/main_window.py" line="133"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="124"/>
+        <location filename="../../kbapp/gui/main_window.py" line="135"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="126"/>
+        <location filename="../../kbapp/gui/main_window.py" line="137"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="127"/>
+        <location filename="../../kbapp/gui/main_window.py" line="138"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="128"/>
+        <location filename="../../kbapp/gui/main_window.py" line="139"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="129"/>
+        <location filename="../../kbapp/gui/main_window.py" line="140"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="130"/>
+        <location filename="../../kbapp/gui/main_window.py" line="141"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="131"/>
+        <location filename="../../kbapp/gui/main_window.py" line="142"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="132"/>
+        <location filename="../../kbapp/gui/main_window.py" line="143"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="133"/>
+        <location filename="../../kbapp/gui/main_window.py" line="144"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="136"/>
+        <location filename="../../kbapp/gui/main_window.py" line="147"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="140"/>
+        <location filename="../../kbapp/gui/main_window.py" line="151"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="142"/>
+        <location filename="../../kbapp/gui/main_window.py" line="153"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="147"/>
+        <location filename="../../kbapp/gui/main_window.py" line="158"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="149"/>
+        <location filename="../../kbapp/gui/main_window.py" line="160"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="158"/>
+        <location filename="../../kbapp/gui/main_window.py" line="162"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="163"/>
-        <source>&amp;New Incident…</source>
-        <translation>新建故障(&amp;N)…</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
-        <source>New Incident with This &amp;Playbook…</source>
-        <translation>按此预案新建故障(&amp;P)…</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="168"/>
-        <source>Show &amp;Incidents</source>
-        <translation>显示故障列表(&amp;I)</translation>
-    </message>
-    <message>
         <location filename="../../kbapp/gui/main_window.py" line="170"/>
-        <source>Step &amp;Done</source>
-        <translation>步骤完成(&amp;D)</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="172"/>
-        <source>Step &amp;Skipped</source>
-        <translation>步骤跳过(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="174"/>
-        <source>Step &amp;Failed</source>
-        <translation>步骤失败(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
-        <source>&amp;Log a Note</source>
-        <translation>记录备注(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="177"/>
-        <source>Record Handling &amp;Plan…</source>
-        <translation>记录故障处理方案(&amp;P)…</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="178"/>
-        <source>&amp;Resolve…</source>
-        <translation>解决(&amp;R)…</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="179"/>
-        <source>Change &amp;Level…</source>
-        <translation>调整故障级别(&amp;L)…</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="180"/>
-        <source>&amp;Export Timeline…</source>
-        <translation>导出时间线(&amp;E)…</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="182"/>
-        <source>Escalation &amp;Chain…</source>
-        <translation>升级链(&amp;C)…</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="198"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="209"/>
+        <location filename="../../kbapp/gui/main_window.py" line="181"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="250"/>
+        <location filename="../../kbapp/gui/main_window.py" line="223"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="256"/>
+        <location filename="../../kbapp/gui/main_window.py" line="229"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="265"/>
+        <location filename="../../kbapp/gui/main_window.py" line="238"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="269"/>
+        <location filename="../../kbapp/gui/main_window.py" line="242"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="285"/>
+        <location filename="../../kbapp/gui/main_window.py" line="258"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="287"/>
+        <location filename="../../kbapp/gui/main_window.py" line="260"/>
         <source>No results for “%1”; showing results for %2.</source>
         <translation>没有“%1”的结果；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="293"/>
+        <location filename="../../kbapp/gui/main_window.py" line="266"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="351"/>
+        <location filename="../../kbapp/gui/main_window.py" line="324"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="386"/>
+        <location filename="../../kbapp/gui/main_window.py" line="359"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="387"/>
+        <location filename="../../kbapp/gui/main_window.py" line="360"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="397"/>
+        <location filename="../../kbapp/gui/main_window.py" line="370"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="404"/>
+        <location filename="../../kbapp/gui/main_window.py" line="377"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="409"/>
+        <location filename="../../kbapp/gui/main_window.py" line="382"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="416"/>
+        <location filename="../../kbapp/gui/main_window.py" line="389"/>
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="416"/>
+        <location filename="../../kbapp/gui/main_window.py" line="389"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="419"/>
+        <location filename="../../kbapp/gui/main_window.py" line="392"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="420"/>
+        <location filename="../../kbapp/gui/main_window.py" line="393"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="426"/>
+        <location filename="../../kbapp/gui/main_window.py" line="399"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -575,72 +658,82 @@ Data home: %1</source>
 <context>
     <name>NewIncidentDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="27"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="31"/>
         <source>New incident</source>
         <translation>新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="85"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="54"/>
+        <source>When the customer notified us; the 30-minute response counts from it</source>
+        <translation>客户通知我们的时间；30 分钟响应时限从此时起算</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="94"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="86"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="95"/>
         <source>Fault level:</source>
         <translation>故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="87"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="96"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="88"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="97"/>
         <source>Came in by:</source>
         <translation>受理渠道：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="89"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="98"/>
+        <source>Customer called at:</source>
+        <translation>客户来电时间：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="99"/>
         <source>Reported by:</source>
         <translation>报告人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="90"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="100"/>
         <source>Responsible:</source>
         <translation>责任人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="91"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="101"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="92"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="102"/>
         <source>Suggested playbooks:</source>
         <translation>推荐预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="93"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="103"/>
         <source>Or c&amp;hoose a playbook:</source>
         <translation>或手动选择预案(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="94"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="104"/>
         <source>Similar past incidents and reports:</source>
         <translation>类似的历史故障和报告：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="98"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="108"/>
         <source>No playbook matches “%1”.</source>
         <translation>没有与“%1”匹配的预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="163"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="173"/>
         <source>Nothing similar in the past.</source>
         <translation>以往没有类似情况。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="183"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -686,6 +779,44 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/records_page.py" line="194"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
+    </message>
+</context>
+<context>
+    <name>NotifiedAtDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="138"/>
+        <source>Correct the notification time</source>
+        <translation>更正通知时间</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="144"/>
+        <source>Why? e.g. the customer called at 02:40, logged at 02:55</source>
+        <translation>原因？例如：客户 02:40 来电，02:55 才登记</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="146"/>
+        <source>Every deadline counts from the time the customer notified us.</source>
+        <translation>所有时限都从客户通知我们的时间起算。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="149"/>
+        <source>Customer called at:</source>
+        <translation>客户来电时间：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="150"/>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="158"/>
+        <source>Change the time first.</source>
+        <translation>请先修改时间。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="160"/>
+        <source>Say why the time is corrected: it goes in the log.</source>
+        <translation>请说明更正时间的原因：它会记入日志。</translation>
     </message>
 </context>
 <context>
@@ -747,6 +878,44 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/training_dialogs.py" line="259"/>
         <source>Nothing to report on yet.</source>
         <translation>暂无可生成报告的内容。</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="99"/>
+        <source>Record a plan</source>
+        <translation>记录方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="101"/>
+        <source>Handling plan (故障处理方案)</source>
+        <translation>故障处理方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="103"/>
+        <source>Emergency plan (应急方案), level I: due 16 h after the call</source>
+        <translation>应急方案（I 级）：来电后 16 小时内提出</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="107"/>
+        <source>Only a level I incident has an emergency plan</source>
+        <translation>只有 I 级故障需要应急方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="115"/>
+        <source>What will be done, by whom, and when</source>
+        <translation>做什么、由谁做、何时完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="119"/>
+        <source>Plan:</source>
+        <translation>方案：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="128"/>
+        <source>Write the plan first.</source>
+        <translation>请先填写方案。</translation>
     </message>
 </context>
 <context>
@@ -1073,6 +1242,44 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/lesson_dialogs.py" line="277"/>
         <source>Why is it rejected?</source>
         <translation>驳回原因：</translation>
+    </message>
+</context>
+<context>
+    <name>RunHeader</name>
+    <message>
+        <location filename="../../kbapp/gui/run_header.py" line="113"/>
+        <source>响应 Acknowledge</source>
+        <translation>响应</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/run_header.py" line="115"/>
+        <source>I have the incident: meets the 30-minute response (Ctrl+Shift+A)</source>
+        <translation>我已接手：满足 30 分钟响应时限（Ctrl+Shift+A）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/run_header.py" line="117"/>
+        <source>Escalate Now</source>
+        <translation>立即升级</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/run_header.py" line="119"/>
+        <source>Tell the next person up the escalation chain (Ctrl+Shift+E)</source>
+        <translation>通知升级链中的上一级（Ctrl+Shift+E）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/run_header.py" line="152"/>
+        <source>Responsible: %1</source>
+        <translation>负责人：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/run_header.py" line="159"/>
+        <source>Responded at %1; acknowledging again is logged (Ctrl+Shift+A)</source>
+        <translation>已于 %1 响应；再次确认会记入日志（Ctrl+Shift+A）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/run_header.py" line="177"/>
+        <source>Due %1</source>
+        <translation>截止 %1</translation>
     </message>
 </context>
 <context>
