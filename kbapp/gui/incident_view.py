@@ -79,14 +79,21 @@ class IncidentView(QWidget):
         return self.incident.id if self.incident else None
 
     def load(self, incident_id: int) -> None:
+        """Read the incident off the UI thread; only the newest load is shown (reads run
+        two at a time and may finish out of order: an older one must not undo a newer)."""
         service = self.kb.incidents
+        self._load_seq = seq = getattr(self, "_load_seq", 0) + 1
 
         def read():
             incident, actions = service.get(incident_id), service.timeline(incident_id)
             return incident, service.runner(incident_id), actions, service.chain(), \
                 service.deadline_records(incident, actions)
 
-        self.runner.query(read, self._show, lambda exc: self.failed.emit(str(exc)))
+        def show(state) -> None:
+            if seq == self._load_seq:
+                self._show(state)
+
+        self.runner.query(read, show, lambda exc: self.failed.emit(str(exc)))
 
     def _show(self, state) -> None:
         incident, runners, actions, chain, records = state
