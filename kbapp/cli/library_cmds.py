@@ -54,7 +54,7 @@ def cmd_search(args, kb) -> int:
     results = kb.search(args.query, limit=args.limit, kind=args.kind, category=args.category, level=args.level,
                         tag=args.tag)
     if results.corrected:
-        print(f"kbapp: no results for '{results.query}'; showing results for '{results.suggestion}'", file=sys.stderr)
+        print(f"kbapp: '{results.query}' has words the library does not know; showing results for '{results.suggestion}'", file=sys.stderr)
     elif results.suggestion:
         print(f"kbapp: no results; did you mean '{results.suggestion}'?", file=sys.stderr)
     if args.json:

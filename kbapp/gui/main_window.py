@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         if results.suggestion:
             text = self.tr("Did you mean: %1?").replace("%1", f'<a href="suggest">{_escape(results.suggestion)}</a>')
             if results.corrected:
-                text = self.tr("No results for “%1”; showing results for %2.").replace("%1", _escape(results.query)).replace(
+                text = self.tr("“%1” has words the library does not know; showing results for %2.").replace("%1", _escape(results.query)).replace(
                     "%2", f'<a href="suggest">{_escape(results.suggestion)}</a>')
             self.suggestion.setText(text)
             self.suggestion.setProperty("suggested", results.suggestion)

@@ -24,7 +24,7 @@ from whoosh.lang.porter import stem
 
 from kbapp.resources import index_config_dir
 
-ANALYZER_VERSION = 2  # 2: ASCII-only paths; H1 title no longer in the body field
+ANALYZER_VERSION = 3  # 2: ASCII-only paths; H1 title no longer in the body field; 3: camelCase parts
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(
@@ -38,6 +38,10 @@ _PART_RE = re.compile(r"[A-Za-z0-9]+")
 _STEMMABLE_RE = re.compile(r"^[a-z]{3,}$")
 _DOTTED_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)+$")  # IPs and versions: parts are noise
 _SEGMENT_RE = re.compile(r"[^:@/]+")
+# Where a camelCase identifier splits: before an upper-case letter that follows a lower-case
+# one ("etcd|Insufficient|Members"), and before the last capital of an acronym that starts
+# a word ("HTTP|Server"). "IPv6" and "ORA" stay whole.
+_CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
 
 
 def _read_lines(name: str) -> list[str]:
@@ -102,6 +106,27 @@ def cut_query(text: str) -> list[str]:
     return [w for w in _Segmenter.get().cut(text) if w.strip()]
 
 
+def _camel_parts(word: str, offset: int) -> list[tuple[str, int, int]]:
+    cuts = [m.start() for m in _CAMEL_SPLIT_RE.finditer(word)]
+    if not cuts:
+        return []
+    bounds = [0, *cuts, len(word)]
+    return [(word[a:b], offset + a, offset + b) for a, b in zip(bounds, bounds[1:]) if b - a > 1]
+
+
+def token_parts(whole: str) -> list[tuple[str, int, int]]:
+    """What a Latin token also yields at index time, besides itself: the parts of a
+    compound (below) and the words of a camelCase identifier (``etcdInsufficientMembers``
+    is also ``etcd``, ``Insufficient``, ``Members``; snake_case splits as a compound)."""
+    if whole.isalnum():
+        return _camel_parts(whole, 0) if not (whole.islower() or whole.isupper()) else []
+    parts = _compound_parts(whole)
+    if not (whole.islower() or whole.isupper()):
+        for m in _PART_RE.finditer(whole):
+            parts += _camel_parts(m.group(), m.start())
+    return parts
+
+
 def _compound_parts(whole: str) -> list[tuple[str, int, int]]:
     """What a compound token also yields at index time: the codes, IPs and file names
     it joins with ':', '@' or '/' ('10.0.0.12' of '10.0.0.12:443', 'nginx.conf' of
@@ -136,8 +161,8 @@ class MixedTokenizer(Tokenizer):
                 whole = match.group()
                 pieces = [(whole, 0, len(whole))]
                 offset = match.start()
-                if index_mode and not whole.isalnum():
-                    pieces += _compound_parts(whole)
+                if index_mode:
+                    pieces += token_parts(whole)
             for text, start, end in pieces:
                 token.text = text
                 token.boost = 1.0

@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from kbapp.model import Document
 from kbapp.search.analysis import mixed_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: autolink text indexed; title_key for exact-title matches
 
 
 def build_schema() -> Schema:
@@ -22,6 +22,7 @@ def build_schema() -> Schema:
         levels=KEYWORD(stored=True, commas=True),
         tag=KEYWORD(commas=True, lowercase=True),  # exact tag filter
         title=TEXT(analyzer=analyzer),  # Chinese and English titles together
+        title_key=KEYWORD,  # each title normalised (title_key()), for "the query is the title"
         tags=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
         # Unstemmed English words: the vocabulary for "did you mean".
@@ -36,6 +37,7 @@ def build_schema() -> Schema:
 _FENCE_LINE_RE = re.compile(r"^\s*(```|~~~).*$", re.M)
 _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK_RE = re.compile(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+)>", re.I)
 _TAG_RE = re.compile(r"<[^>\n]{1,200}>")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|`)")
 _BLANKS_RE = re.compile(r"\n\s*\n+")
@@ -50,9 +52,15 @@ def plain_text(markdown_text: str) -> str:
     text = _FENCE_LINE_RE.sub("", text)
     text = _HEADING_RE.sub("", text)
     text = _LINK_RE.sub(r"\1", text)
+    text = _AUTOLINK_RE.sub(r" \1 ", text)  # <https://…/CVE-2021-44228> is text, not a tag
     text = _TAG_RE.sub(" ", text)
     text = _EMPHASIS_RE.sub("", text)
     return _BLANKS_RE.sub("\n", text).strip()
+
+
+def title_key(text: str) -> str:
+    """A title or a query, compared as a whole: case, spacing and punctuation ignored."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 def index_fields(doc: Document) -> dict:
@@ -67,6 +75,7 @@ def index_fields(doc: Document) -> dict:
         "levels": ",".join(doc.levels),
         "tag": ",".join(t.lower() for t in doc.tags),
         "title": titles,
+        "title_key": " ".join(dict.fromkeys(k for k in (title_key(doc.title), title_key(doc.title_en)) if k)),
         "tags": ", ".join(doc.tags),
         "body": body,
         "spell": f"{titles} {' '.join(doc.tags)} {body}",

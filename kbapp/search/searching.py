@@ -6,9 +6,10 @@ import re
 
 from whoosh import query as wq
 
-from kbapp.search.analysis import _CJK
+from kbapp.search.analysis import _CJK, analyze_query_terms
 from kbapp.search.query import (
-    TEXT_FIELDS, TermOracle, _fields_query, build_query, filter_query, query_terms, spelling_candidates)
+    TEXT_FIELDS, TermOracle, Unit, build_units, fields_query, filter_query, query_terms, spelling_candidates)
+from kbapp.search.ranking import Ranked, complete_matches, exact_title, partial_matches
 from kbapp.search.snippets import make_snippet
 from kbapp.search.synonyms import default_synonyms
 from kbapp.search.types import SearchHit, SearchResults
@@ -34,67 +35,107 @@ def _oracle(index, searcher) -> TermOracle:
     return TermOracle(has_term, lambda: index.cjk_terms(searcher))
 
 
-def _to_hit(hit, body_terms: set[str], typed_terms: set[str] = frozenset()) -> SearchHit:
-    levels = tuple(x for x in (hit.get("levels") or "").split(",") if x)
-    tags = tuple(x.strip() for x in (hit.get("tags") or "").split(",") if x.strip())
+def _to_hit(fields: dict, score: float, body_terms: set[str], typed_terms: set[str] = frozenset()) -> SearchHit:
+    levels = tuple(x for x in (fields.get("levels") or "").split(",") if x)
+    tags = tuple(x.strip() for x in (fields.get("tags") or "").split(",") if x.strip())
     return SearchHit(
-        id=hit["id"],
-        kind=hit.get("kind", ""),
-        title=hit.get("display_title", hit["id"]),
-        title_en=hit.get("title_en", ""),
-        category=hit.get("category", ""),
+        id=fields["id"],
+        kind=fields.get("kind", ""),
+        title=fields.get("display_title", fields["id"]),
+        title_en=fields.get("title_en", ""),
+        category=fields.get("category", ""),
         levels=levels,
         tags=tags,
-        score=round(float(hit.score or 0.0), 4),
-        path=hit.get("path", ""),
-        snippet=make_snippet(hit.get("body", ""), body_terms, primary=typed_terms),
+        score=round(score, 4),
+        path=fields.get("path", ""),
+        snippet=make_snippet(fields.get("body", ""), body_terms, primary=typed_terms),
     )
 
 
-def _execute(index, searcher, text: str, limit: int, filt) -> tuple[list[SearchHit], int] | None:
-    if not text.strip():
-        results = searcher.search(wq.Every(), limit=None, filter=filt)
-        ordered = sorted(results, key=lambda h: (h.get("kind", ""), h.get("display_title", "")))
-        return [_to_hit(h, set()) for h in ordered[:limit]], len(results)
-    oracle = _oracle(index, searcher)
-    q = build_query(text, default_synonyms(), oracle)
-    if q is None:
-        return None
-    results = searcher.search(q, limit=limit, filter=filt)
-    body_terms = {t for field, t in q.all_terms() if field == "body"}
-    body_terms = {t.decode() if isinstance(t, bytes) else t for t in body_terms}
-    typed_terms = set(query_terms(text, oracle))
-    return [_to_hit(h, body_terms, typed_terms) for h in results], results.estimated_length()
+def nearest_word(reader, word: str, fields: tuple[str, ...] = ("spell",)) -> str | None:
+    """The indexed word closest to ``word`` (edit distance 1, else 2 for words of five
+    letters or more), the most frequent among equally close ones: "harware" is
+    "hardware", not the commoner "aware" two edits away."""
+    for maxdist in (1, 2) if len(word) >= 5 else (1,):
+        found = {(reader.doc_frequency(f, w), w) for f in fields for w in reader.terms_within(f, word, maxdist)
+                 if w != word}
+        if found:
+            return max(found)[1]
+    return None
 
 
-def _corrected(searcher, text: str) -> str | None:
-    corrector = searcher.corrector("spell")
-    changed = False
-    corrected = text
+def spelling_corrections(searcher, text: str) -> dict[str, str]:
+    """{analyzed term of a typed word the index does not know: nearest indexed word}."""
+    reader = searcher.reader()
+    fixes: dict[str, str] = {}
     for word in spelling_candidates(text):
         lower = word.lower()
-        if ("spell", lower) in searcher.reader():
+        terms = analyze_query_terms(lower)
+        if not terms or ("spell", lower) in reader or any((f, terms[0]) in reader for f in TEXT_FIELDS):
             continue
-        suggestions = corrector.suggest(lower, limit=1, maxdist=2)
-        if suggestions:
-            corrected = re.sub(rf"\b{re.escape(word)}\b", suggestions[0], corrected, count=1)
-            changed = True
-    return corrected if changed else None
+        # Plain words from the spelling vocabulary; names with digits (log4shel) from the
+        # body's own terms, where they are whole.
+        fix = nearest_word(reader, lower, ("spell",) if lower.isalpha() else ("title", "body"))
+        if fix:
+            fixes[terms[0]] = fix
+    return fixes
+
+
+def _corrected_text(text: str, fixes: dict[str, str]) -> str:
+    for word in spelling_candidates(text):
+        terms = analyze_query_terms(word.lower())
+        if terms and terms[0] in fixes:
+            text = re.sub(rf"\b{re.escape(word)}\b", fixes[terms[0]], text, count=1)
+    return text
+
+
+def _rank(searcher, text: str, units: list[Unit], limit: int, filt) -> tuple[list[Ranked], int]:
+    ranked: list[Ranked] = []
+    seen: set[int] = set()
+    for r in exact_title(searcher, text, filt):
+        ranked.append(r)
+        seen.add(r.docnum)
+    complete, total = complete_matches(searcher, units, limit + len(seen), filt)
+    for r in complete:
+        if r.docnum not in seen:
+            ranked.append(r)
+            seen.add(r.docnum)
+    total = max(total, len(seen))
+    if len(ranked) < limit and (len(units) > 1 or not complete):
+        partial, more = partial_matches(searcher, units, limit - len(ranked), filt, seen)
+        ranked += partial
+        total += more
+    return ranked[:limit], total
+
+
+def _everything(searcher, limit: int, filt) -> SearchResults:
+    results = searcher.search(wq.Every(), limit=None, filter=filt)
+    ordered = sorted(results, key=lambda h: (h.get("kind", ""), h.get("display_title", "")))
+    hits = [_to_hit(h.fields(), float(h.score or 0.0), set()) for h in ordered[:limit]]
+    return SearchResults(query="", hits=hits, total=len(results))
 
 
 def run_search(index, searcher, text: str, *, limit: int, kind=None, category=None, level=None, tag=None) -> SearchResults:
     text = text.strip()
     filt = filter_query(kind=kind, category=category, level=level, tag=tag)
-    found = _execute(index, searcher, text, limit, filt)
-    if found and found[0]:
-        return SearchResults(query=text, hits=found[0], total=found[1])
-    # Nothing matched: try the spelling-corrected query ("did you mean").
-    suggestion = _corrected(searcher, text) if text else None
-    if suggestion:
-        retry = _execute(index, searcher, suggestion, limit, filt)
-        if retry and retry[0]:
-            return SearchResults(query=text, hits=retry[0], total=retry[1], suggestion=suggestion, corrected=True)
-    return SearchResults(query=text, suggestion=suggestion)
+    if not text:
+        return _everything(searcher, limit, filt)
+    oracle = _oracle(index, searcher)
+    fixes = spelling_corrections(searcher, text)
+    units = build_units(text, default_synonyms(), oracle, fixes)
+    ranked, total = _rank(searcher, text, units, limit, filt)
+    suggestion = _corrected_text(text, fixes) if fixes else None
+    if not ranked:
+        return SearchResults(query=text, suggestion=suggestion)
+    body_terms: set[str] = set()
+    typed_terms: set[str] = set()
+    for unit in units:
+        body_terms |= unit.terms
+        typed_terms |= unit.typed_terms
+    # A corrected word is what the user meant: its matches are the ones to show.
+    typed_terms |= {t for fix in fixes.values() for t in analyze_query_terms(fix)}
+    hits = [_to_hit(searcher.stored_fields(r.docnum), r.score, body_terms, typed_terms) for r in ranked]
+    return SearchResults(query=text, hits=hits, total=total, suggestion=suggestion, corrected=bool(fixes))
 
 
 MAX_SIMILAR_TERMS = 24
@@ -113,10 +154,10 @@ def run_similar(index, searcher, text: str, *, limit: int, kinds: tuple[str, ...
     if not terms:
         return SearchResults(query=text)
     ranked = sorted(terms, key=lambda t: -max(searcher.idf(f, t) for f in ("body", "title")))
-    q = wq.Or([_fields_query(t) for t in ranked[:MAX_SIMILAR_TERMS]])
+    q = wq.Or([fields_query(t) for t in ranked[:MAX_SIMILAR_TERMS]])
     filters = [wq.Term("kind", k) for k in kinds]
     filt = wq.Or(filters) if filters else None
     mask = wq.Or([wq.Term("id", d) for d in exclude]) if exclude else None
     results = searcher.search(q, limit=limit, filter=filt, mask=mask)
-    hits = [_to_hit(h, set(ranked), set(ranked)) for h in results]
+    hits = [_to_hit(h.fields(), float(h.score or 0.0), set(ranked), set(ranked)) for h in results]
     return SearchResults(query=text, hits=hits, total=results.estimated_length())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 
-from kbapp.search.analysis import _CJK, _RUN_RE, _STEMMABLE_RE, _cached_stem, _compound_parts
+from kbapp.search.analysis import _CJK, _RUN_RE, _STEMMABLE_RE, _cached_stem, token_parts
 
 MATCH_OPEN = '<b class="match">'
 MATCH_CLOSE = "</b>"
@@ -45,9 +45,7 @@ def _match_tokens(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
             if match.group("cjk"):
                 continue
             whole, offset = match.group(), match.start()
-            pieces = [(whole, 0, len(whole))]
-            if not whole.isalnum():
-                pieces += _compound_parts(whole)
+            pieces = [(whole, 0, len(whole)), *token_parts(whole)]
             for piece, start, end in pieces:
                 term = _term_of(piece)
                 if term in latin:

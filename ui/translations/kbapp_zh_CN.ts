@@ -210,17 +210,17 @@
         <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="110"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="117"/>
         <source>演练 DRILL — not a real incident</source>
         <translation>演练 DRILL — 非真实故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="112"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="119"/>
         <source>巡检 INSPECTION — routine check, not an incident</source>
         <translation>巡检 INSPECTION — 例行检查，非故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="242"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="249"/>
         <source>Escalated to %1 (%2, %3)</source>
         <translation>已升级至 %1（%2，%3）</translation>
     </message>
@@ -541,8 +541,8 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
     </message>
     <message>
         <location filename="../../kbapp/gui/main_window.py" line="260"/>
-        <source>No results for “%1”; showing results for %2.</source>
-        <translation>没有“%1”的结果；以下是 %2 的结果。</translation>
+        <source>“%1” has words the library does not know; showing results for %2.</source>
+        <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
         <location filename="../../kbapp/gui/main_window.py" line="266"/>
