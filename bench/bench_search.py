@@ -10,7 +10,8 @@ One run measures, for kbapp (Whoosh, through ``KnowledgeBase``) and for the refe
   (``kb.sync_index()``); for FTS5, segmenting and inserting;
 - index size on disk;
 - query latency p50/p95/max of ``--queries`` queries (Chinese, English, mixed; 1-3 terms
-  that must all match), top 20 with highlighted snippets, after a few warm-up queries;
+  ranked with partial matching when fewer than 20 documents match them all; FTS5 requires
+  them all), top 20 with highlighted snippets, after a few warm-up queries;
 - add to searchable: one new document written, ``kb.add_document()``, then searched until
   found (median and max of 10);
 - the worst case: the most common words of the corpus alone and in pairs, which match
@@ -52,7 +53,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 SEED = 20261125
-TARGETS = {"query_p95_ms": 50.0, "add_ms": 300.0, "build_s": 60.0}
+TARGETS = {"query_p95_ms": 30.0, "add_ms": 300.0, "build_s": 60.0}
 
 # -- vocabulary ---------------------------------------------------------------------------
 
@@ -503,8 +504,8 @@ def table(k: dict, f: dict, meta: dict) -> str:
                    f"{ratio(kv, fv) if fv is not None else '–'} | {target(target_keys.get(key, ''), kv)} |")
     out.append("")
     out.append(f"{meta['docs']} documents, {meta['corpus_mb']:.1f} MB of Markdown (median "
-               f"{meta['doc_kb']:.2f} KB); {meta['queries']} queries (⅓ Chinese, ⅓ English, ⅓ mixed; 1–3 terms, "
-               f"all must match), top 20 with snippets; a query matched {k['matched_median']:.0f} documents "
+               f"{meta['doc_kb']:.2f} KB); {meta['queries']} queries (⅓ Chinese, ⅓ English, ⅓ mixed; 1–3 terms; "
+               f"partial matches fill the page), top 20 with snippets; a query matched {k['matched_median']:.0f} documents "
                f"(median), {k['empty']} matched none (FTS5: {f['empty']}); the worst-case queries "
                f"({', '.join(meta['heavy'])}) matched {k['heavy_matched']:.0f}. kbapp re-opened with nothing changed: "
                f"sync {k['resync_s']:.1f} s. Python {platform.python_version()}, {os.cpu_count()} CPUs, "

@@ -51,10 +51,11 @@ def load_queries(path: Path) -> list[tuple[str, str, set[str]]]:
 def open_library(home: Path):
     from kbapp.facade import KnowledgeBase
 
+    fresh = not home.exists()
     kb = KnowledgeBase.open(home)
-    corpus = HERE / "corpus"
-    result = kb.import_paths([p for p in sorted(corpus.iterdir()) if p.is_dir()])
-    if result.failed:
+    if fresh:
+        corpus = HERE / "corpus"
+        result = kb.import_paths([p for p in sorted(corpus.iterdir()) if p.is_dir()])
         for source, reason in result.failed:
             print(f"warning: {source}: {reason}", file=sys.stderr)
     kb.sync_index()
@@ -161,10 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list the queries kbapp does not put first")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--only", choices=("kbapp", "baseline"))
+    parser.add_argument("--home", type=Path, help="keep the data home here and reuse it on the next run "
+                        "(default: a fresh temporary one)")
     args = parser.parse_args(argv)
     queries = load_queries(args.queries)
     with tempfile.TemporaryDirectory(prefix="kbapp-eval-") as tmp:
-        kb, names = open_library(Path(tmp) / "home")
+        kb, names = open_library(args.home or Path(tmp) / "home")
         try:
             results = {}
             if args.only != "baseline":
