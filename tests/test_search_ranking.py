@@ -138,3 +138,15 @@ def test_a_document_whose_title_is_the_query_comes_first(kb_of):
                 "en-exact.md": "# Upgrade\n\nPlan it.\n"})
     assert ids(kb.search("升级"))[0] == "exact"
     assert ids(kb.search("upgrade"))[0] == "en-exact"
+
+
+def test_a_word_jieba_glues_in_the_query_is_matched_by_the_words_the_library_has(kb_of):
+    # jieba reads 硬盘坏道 as one new word; the library has 硬盘 but not 坏道 (nor 道 alone).
+    kb = kb_of({"disk.md": "# 硬盘故障\n\n硬盘出现读写错误时更换硬盘。\n", "road.md": "# 道路\n\n市政道路施工。\n"})
+    assert ids(kb.search("硬盘坏道")) == ["disk"]
+
+
+def test_a_fragment_across_two_words_finds_them_side_by_side(kb_of):
+    kb = kb_of({"redis.md": "# Redis 缓存雪崩\n\n大量缓存同时过期导致雪崩。\n",
+                "store.md": "# 存储扩容\n\n存储空间不足。\n", "snow.md": "# 雪天巡检\n\n下雪天检查机房。\n"})
+    assert ids(kb.search("存雪"))[0] == "redis"

@@ -97,6 +97,32 @@ def _subwords(term: str) -> list[str]:
     return [word for _, word in sorted(chosen)]
 
 
+def _known_split(term: str, oracle: TermOracle) -> list[str] | None:
+    """``term`` cut into the fewest words the index knows (硬盘坏道 → 硬盘, 坏道), single
+    characters where no known word fits; None when no known word of two or more
+    characters is in it. (jieba cuts a query and a document's text differently when it
+    guesses at new words.)"""
+    n = len(term)
+    best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for i in range(n):
+        if best[i] is None:
+            continue
+        cost, pieces = best[i]
+        for j in range(i + 1, n + 1):
+            piece = term[i:j]
+            if j - i == 1:
+                step = 2.0  # a character on its own: only where nothing longer fits
+            elif oracle.has_term(piece):
+                step = 1.0
+            else:
+                continue
+            if best[j] is None or cost + step < best[j][0]:
+                best[j] = (cost + step, [*pieces, piece])
+    pieces = best[n][1] if best[n] else []
+    return pieces if any(len(p) > 1 for p in pieces) else None
+
+
 def fields_query(term: str, weight: float = 1.0) -> wq.Query:
     return wq.Or([wq.Term(f, term, boost=boost * weight) for f, boost in FIELD_BOOSTS.items()])
 
@@ -123,10 +149,19 @@ def _term_query(term: str, oracle: TermOracle | None, terms: set[str], weight: f
         # No indexed word holds it: a fragment across words (存雪 of 缓存雪崩) needs a word
         # ending with its first part and one starting with its last; otherwise each of
         # its words (or, for a word jieba cannot cut, each of its characters).
-        parts_of = _subwords(term)
-        parts = [_term_query(part, oracle, terms, weight, _edge(i, len(parts_of), part))
+        known_parts = _known_split(term, oracle)
+        if known_parts:
+            known_parts = [p for p in known_parts if len(p) > 1 or oracle.has_term(p)]
+        parts_of = known_parts or _subwords(term)
+        fragment = len(term) <= 3  # typed across a word boundary, not a word jieba guessed
+        parts = [_term_query(part, oracle, terms, weight, _edge(i, len(parts_of), part) if fragment else "")
                  for i, part in enumerate(parts_of)]
-        return wq.And(parts) if parts and all(p is not None for p in parts) else None
+        if known_parts:
+            # 硬盘坏道, with no 坏道 in the library, is still about 硬盘
+            parts = [p for p in parts if p is not None]
+        if not parts or any(p is None for p in parts):
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
     options = []
     if known:
         terms.add(term)
