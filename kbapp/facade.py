@@ -17,8 +17,10 @@ ProgressFn = Callable[[int, int], None]
 
 
 class KnowledgeBase:
-    def __init__(self, home: DataHome, db_url: str | None = None, shipped_dir: Path | None = None):
+    def __init__(self, home: DataHome, db_url: str | None = None, shipped_dir: Path | None = None, *,
+                 index_mmap: bool = True):
         self.home = home
+        self._index_mmap = index_mmap  # False for a command that asks one query (kbapp.search.index)
         self.db_url = db_url or home.database_url()
         self._shipped_dir = shipped_dir
         self._lock = threading.RLock()
@@ -31,20 +33,20 @@ class KnowledgeBase:
         self._changes = None
 
     @classmethod
-    def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None) -> "KnowledgeBase":
-        return cls(resolve_home(home), db_url=db_url, shipped_dir=shipped_dir)
+    def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None, *,
+             index_mmap: bool = True) -> "KnowledgeBase":
+        return cls(resolve_home(home), db_url=db_url, shipped_dir=shipped_dir, index_mmap=index_mmap)
 
     # -- library -------------------------------------------------------------
     @property
     def library(self):
         from kbapp.library import Library
-        from kbapp.resources import playbooks_dir
 
         with self._lock:
             if self._library is None:
-                shipped = self._shipped_dir if self._shipped_dir is not None else playbooks_dir()
+                (shipped, _), (writable, _) = self._library_roots()
                 self.incident_documents.backfill_if_missing()  # once per home; a stat after that
-                self._library = Library(shipped=shipped, writable=self.home.library)
+                self._library = Library(shipped=shipped, writable=writable)
                 self._library.reload()
             return self._library
 
@@ -92,15 +94,45 @@ class KnowledgeBase:
 
         with self._lock:
             if self._index is None:
-                self._index = SearchIndex(self.home.index)
+                self._index = SearchIndex(self.home.index, mmap=self._index_mmap)
             return self._index
+
+    def _library_roots(self) -> tuple[tuple[Path, bool], ...]:
+        from kbapp.resources import playbooks_dir
+
+        shipped = self._shipped_dir if self._shipped_dir is not None else playbooks_dir()
+        return (Path(shipped), True), (self.home.library, False)
+
+    def scan_library(self):
+        """The library as the catalogue sees it (kbapp.catalogue): every file stat'ed, only
+        new and changed ones read. Cheap when nothing changed; the library stays unparsed."""
+        from kbapp.catalogue import Catalogue
+
+        return Catalogue(self.home.index / "catalogue.sqlite3", self._library_roots()).scan()
 
     def sync_index(self, progress: ProgressFn | None = None, force: bool = False):
         """Bring the index up to date with the library (incremental by content hash).
-        ``force`` rebuilds it, after writing the past incidents' documents again."""
+        ``force`` rebuilds it, after writing the past incidents' documents again.
+
+        With the library loaded (the window, import) its documents are compared; otherwise
+        (a new ``kbapp search``) the catalogue says what changed and only that is parsed."""
         if force:
             self.incident_documents.rebuild()
-        return self.index.sync(self.library.documents(), progress=progress, force=force)
+        with self._lock:
+            library = self._library
+        if library is not None:
+            return self.index.sync(library.documents(), progress=progress, force=force)
+        if not self.home.incidents.exists():  # the first time only: the past incidents (a stat after that)
+            self.incident_documents.backfill_if_missing()
+        scan = self.scan_library()
+        wanted = {doc_id: entry.hash for doc_id, entry in scan.documents.items()}
+
+        def load(ids: list[str]) -> list[Document]:
+            return [doc for doc in map(scan.document, ids) if doc is not None]
+
+        report = self.index.sync_hashes(wanted, load, progress=progress, force=force)
+        report.notice = scan.notice
+        return report
 
     def search(self, query: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,
                level: str | None = None, tag: str | None = None):

@@ -6,37 +6,95 @@ fails to parse is reported as a Problem and never stops the others from loading.
 
 from __future__ import annotations
 
+import operator
+import os
+import stat
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from kbapp.model import Document, Problem
-from kbapp.parser import parse_file
+
+# kbapp.parser (and PyYAML) is imported where a file is parsed: the catalogue walks the
+# library with this module without parsing anything when nothing changed.
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
 # Folder READMEs document the library; they are not part of it.
 _SKIPPED_NAMES = {"readme.md"}
+T = TypeVar("T")
+_entry_name = operator.attrgetter("name")
 
 
 def iter_markdown_files(root: Path, skip_readme: bool = True) -> list[Path]:
     """Markdown files under ``root``; ``skip_readme`` leaves out folder READMEs (right for
     the shipped playbooks/, wrong for the home, where an imported README is content)."""
-    if root.is_file():
-        return [root]
-    if not root.is_dir():
+    return [Path(path) for path, _ in walk_markdown(root, skip_readme)]
+
+
+def walk_markdown(root: Path, skip_readme: bool = True) -> list[tuple[str, os.stat_result]]:
+    """``iter_markdown_files`` as path strings with each file's ``stat``, in the same order
+    (sorted by path), from one ``os.scandir`` walk: no hidden file or folder, no folder
+    reached through a symbolic link."""
+    root = Path(root)
+    try:
+        st = root.stat()
+    except OSError:
         return []
-    found = []
-    for path in sorted(root.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        if skip_readme and path.name.lower() in _SKIPPED_NAMES:
-            continue
-        if path.is_file() and path.suffix.lower() in MARKDOWN_SUFFIXES:
-            found.append(path)
+    if stat.S_ISREG(st.st_mode):
+        return [(str(root), st)]
+    if not stat.S_ISDIR(st.st_mode):
+        return []
+    found: list[tuple[str, os.stat_result]] = []
+    order = os.path.normcase if os.path.normcase("A") != "A" else None  # as Path sorts: by case on Windows
+
+    def walk(folder: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = [e for e in it if not e.name.startswith(".")]
+        except OSError:
+            return
+        entries.sort(key=(lambda e: order(e.name)) if order else _entry_name)
+        for entry in entries:
+            try:
+                if entry.is_file():
+                    lower = entry.name.lower()
+                    if lower.endswith(MARKDOWN_SUFFIXES) and not (skip_readme and lower in _SKIPPED_NAMES):
+                        found.append((entry.path, entry.stat()))
+                elif entry.is_dir() and not entry.is_symlink():
+                    walk(entry.path)
+            except OSError:  # vanished or unreadable while we looked: not part of the library
+                continue
+
+    walk(str(root))
     return found
 
 
-def _id_hint(path: Path, root: Path) -> str:
+def resolve_ids(roots: Iterable[Iterable[tuple[Path | str, str | None, T, list[Problem]]]]) -> tuple[dict[str, T], list[Problem]]:
+    """Which file provides each document id: ``roots`` in order (shipped, then the home),
+    each a sequence of ``(path, doc id or None, value, the file's problems)`` in file order.
+
+    A later root overrides an earlier one; inside one root the first file with an id wins
+    and every other is reported. Returns id -> value and every problem, in file order.
+    """
+    chosen: dict[str, T] = {}
+    problems: list[Problem] = []
+    for items in roots:
+        seen_here: dict[str, Path | str] = {}
+        for path, doc_id, value, file_problems in items:
+            problems.extend(file_problems)
+            if doc_id is None:
+                continue
+            if doc_id in seen_here:
+                problems.append(Problem(Path(path), 1,
+                                        f"duplicate id '{doc_id}', also used by {seen_here[doc_id]}; this file is ignored"))
+                continue
+            seen_here[doc_id] = path
+            chosen[doc_id] = value
+    return chosen, problems
+
+
+def id_hint(path: Path, root: Path) -> str:
     try:
         rel = path.relative_to(root)
     except ValueError:
@@ -52,21 +110,20 @@ class Library:
         self._docs: dict[str, Document] = {}
         self._problems: list[Problem] = []
 
+    @property
+    def roots(self) -> tuple[tuple[Path, bool], ...]:
+        """(folder, shipped) in override order: the home's library comes last and wins."""
+        return (self.shipped_root, True), (self.writable_root, False)
+
     def reload(self) -> None:
-        docs: dict[str, Document] = {}
-        problems: list[Problem] = []
-        for root, shipped in ((self.shipped_root, True), (self.writable_root, False)):
-            seen_here: dict[str, Path] = {}
+        from kbapp.parser import parse_file
+
+        def parsed(root: Path, shipped: bool):
             for path in iter_markdown_files(root, skip_readme=shipped):
-                doc, file_problems = parse_file(path, doc_id_hint=_id_hint(path, root), shipped=shipped)
-                problems.extend(file_problems)
-                if doc is None:
-                    continue
-                if doc.id in seen_here:
-                    problems.append(Problem(path, 1, f"duplicate id '{doc.id}', also used by {seen_here[doc.id]}; this file is ignored"))
-                    continue
-                seen_here[doc.id] = path
-                docs[doc.id] = doc  # the writable root comes second, so it overrides
+                doc, file_problems = parse_file(path, doc_id_hint=id_hint(path, root), shipped=shipped)
+                yield path, doc.id if doc is not None else None, doc, file_problems
+
+        docs, problems = resolve_ids(parsed(root, shipped) for root, shipped in self.roots)
         with self._lock:
             self._docs = docs
             self._problems = problems
@@ -98,7 +155,9 @@ class Library:
 
     def load_path(self, path: Path) -> tuple[Document | None, list[Problem]]:
         """Parse one file of the writable library and put it in the library."""
-        doc, problems = parse_file(path, doc_id_hint=_id_hint(path, self.writable_root))
+        from kbapp.parser import parse_file
+
+        doc, problems = parse_file(path, doc_id_hint=id_hint(path, self.writable_root))
         with self._lock:
             self._problems = [p for p in self._problems if p.path != path] + problems
             if doc is not None:
@@ -107,6 +166,8 @@ class Library:
 
 
 def lint_paths(paths: Iterable[Path]) -> list[Problem]:
+    from kbapp.parser import parse_file
+
     problems: list[Problem] = []
     for root in paths:
         root = Path(root)
@@ -116,7 +177,7 @@ def lint_paths(paths: Iterable[Path]) -> list[Problem]:
         ids: dict[str, Path] = {}
         base = root if root.is_dir() else root.parent
         for path in iter_markdown_files(root):
-            doc, file_problems = parse_file(path, doc_id_hint=_id_hint(path, base))
+            doc, file_problems = parse_file(path, doc_id_hint=id_hint(path, base))
             problems.extend(file_problems)
             if doc is not None and doc.id in ids:
                 problems.append(Problem(path, 1, f"duplicate id '{doc.id}', also used by {ids[doc.id]}"))

@@ -11,8 +11,6 @@ import hashlib
 import re
 from pathlib import Path
 
-import yaml
-
 from kbapp.model import (
     CATEGORIES,
     KIND_CHECKLIST,
@@ -112,6 +110,8 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict | None, str, int, l
             break
     else:
         return None, text, 1, [Problem(path, 1, "front matter starts with '---' but is never closed")]
+    import yaml  # here, not at the top: a catalogue scan that parses nothing never loads it
+
     yaml_text = "\n".join(lines[1:i])
     body = "\n".join(lines[i + 1 :])
     try:

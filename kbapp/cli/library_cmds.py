@@ -42,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _sync(kb) -> None:
     report = kb.sync_index(progress=None)
+    if report.notice:
+        print(f"kbapp: {report.notice}", file=sys.stderr)
     if report.rebuilt:
         print(f"kbapp: index rebuilt ({report.reason}): {report.added} documents", file=sys.stderr)
 

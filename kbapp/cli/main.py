@@ -18,8 +18,35 @@ _COMMAND_MODULES = (
     "kbapp.cli.watch_cmds",
 )
 
+# The top-level commands each module registers, so that running one imports its module
+# alone (``kbapp search`` needs neither SQLAlchemy nor the incident service). A command
+# missing here still works: every module is imported for it (tests/test_cli_fast.py
+# checks that this table says what the modules register).
+_COMMANDS = {
+    "search": "kbapp.cli.library_cmds", "import": "kbapp.cli.library_cmds", "index": "kbapp.cli.library_cmds",
+    "lint": "kbapp.cli.library_cmds", "show": "kbapp.cli.library_cmds",
+    "incident": "kbapp.cli.incident_cmds",
+    "report": "kbapp.cli.report_cmds", "lesson": "kbapp.cli.report_cmds", "playbook": "kbapp.cli.report_cmds",
+    "record": "kbapp.cli.record_cmds",
+    "drill": "kbapp.cli.drill_cmds", "pack": "kbapp.cli.drill_cmds", "inspect": "kbapp.cli.drill_cmds",
+    "watch": "kbapp.cli.watch_cmds", "notify": "kbapp.cli.watch_cmds",
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def _command_module(argv: Sequence[str]) -> str | None:
+    """The module of the command ``argv`` asks for, when it is known; None for the rest
+    (``--help``, a typo, a command not in the table)."""
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--home")
+    quick.add_argument("--db")
+    try:
+        _, rest = quick.parse_known_args(argv)
+    except SystemExit:
+        return None
+    return _COMMANDS.get(rest[0]) if rest else None
+
+
+def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.ArgumentParser:
     import importlib
 
     parser = argparse.ArgumentParser(
@@ -30,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL", help="database URL (default: $KBAPP_DB or SQLite in the home)")
     parser.add_argument("--version", action="version", version="kbapp 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -60,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kbapp.gui.app import run_gui
 
         return run_gui(home=window.home, db=window.db)
-    parser = build_parser()
+    module = _command_module(sys.argv[1:] if argv is None else argv)
+    parser = build_parser((module,) if module else _COMMAND_MODULES)
     args = parser.parse_args(argv)
     if args.command is None:
         from kbapp.gui.app import run_gui
@@ -69,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kbapp.facade import KnowledgeBase
 
     try:
-        kb = KnowledgeBase.open(home=args.home, db_url=args.db)
+        # A command asks few queries: the index files are read as needed, not mapped and copied.
+        kb = KnowledgeBase.open(home=args.home, db_url=args.db, index_mmap=False)
     except HomeError as exc:
         print(f"kbapp: {exc}", file=sys.stderr)
         return 2

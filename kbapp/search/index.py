@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from whoosh import index as windex
 
 from kbapp.fsutil import atomic_write_text
@@ -61,6 +60,7 @@ class SyncReport:
     removed: int = 0
     rebuilt: bool = False
     reason: str = ""
+    notice: str = ""  # something the user should know about the library catalogue
 
     @property
     def changed(self) -> int:
@@ -79,12 +79,16 @@ class IndexStatus:
 
 
 class SearchIndex:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, mmap: bool = True):
+        """``mmap=False`` reads the index files as a query needs them instead of mapping them
+        and copying each part it opens: quicker to answer one query (a ``kbapp`` command),
+        slower for many (the window)."""
         self.root = Path(root)
+        self._mmap = mmap
         self.root.mkdir(parents=True, exist_ok=True)
         self.dir = self.root / "whoosh"
         self.manifest_path = self.root / "manifest.json"
-        self._file_lock = FileLock(str(self.root / ".write.lock"))
+        self._file_lock = None  # a FileLock, made on the first write (filelock is slow to import)
         self._write_lock = threading.RLock()
         self._read_lock = threading.RLock()
         self._ix = None
@@ -120,7 +124,12 @@ class SearchIndex:
             self._problem = ("stale", "the index was built by another version or with another dictionary")
             return
         try:
-            ix = windex.open_dir(str(self.dir))
+            if self._mmap:
+                ix = windex.open_dir(str(self.dir))
+            else:
+                from whoosh.filedb.filestore import FileStorage
+
+                ix = FileStorage(str(self.dir), supports_mmap=False).open_index()
             count = ix.doc_count()
         except Exception as exc:  # Whoosh raises many kinds on damaged files; all mean "rebuild"
             self._problem = ("damaged", f"the index cannot be opened ({type(exc).__name__}: {exc})")
@@ -174,6 +183,10 @@ class SearchIndex:
         (Returning the acquired FileLock to ``with`` acquired it twice and released it
         once, so the first write kept every other process out until this one exited.)
         """
+        from filelock import FileLock, Timeout
+
+        if self._file_lock is None:
+            self._file_lock = FileLock(str(self.root / ".write.lock"))
         try:
             self._file_lock.acquire(timeout=WRITE_LOCK_TIMEOUT_S)
         except Timeout:
@@ -185,25 +198,45 @@ class SearchIndex:
             self._file_lock.release()
 
     def _plan(self, documents: list[Document]) -> tuple[list[Document], dict[str, int], list[str]]:
+        by_id = {d.id: d for d in documents}
+        changed, counts, removed = self._plan_hashes({d.id: d.content_hash for d in documents})
+        return [by_id[doc_id] for doc_id in changed], counts, removed
+
+    def _plan_hashes(self, wanted: dict[str, str]) -> tuple[list[str], dict[str, int], list[str]]:
         known = self._manifest.get("docs", {})
-        wanted = {d.id: d for d in documents}
-        changed = [d for d in documents if known.get(d.id) != d.content_hash]
+        changed = [doc_id for doc_id, digest in wanted.items() if known.get(doc_id) != digest]
         removed = [doc_id for doc_id in known if doc_id not in wanted]
-        added = sum(1 for d in changed if d.id not in known)
+        added = sum(1 for doc_id in changed if doc_id not in known)
         return changed, {"added": added, "updated": len(changed) - added, "removed": len(removed)}, removed
 
     def sync(self, documents: Iterable[Document], progress: ProgressFn | None = None, force: bool = False) -> SyncReport:
         """Index what changed since the last sync (by content hash); rebuild when needed."""
-        documents = list(documents)
+        by_id = {d.id: d for d in documents}
+        return self.sync_hashes({d.id: d.content_hash for d in by_id.values()},
+                                lambda ids: [by_id[doc_id] for doc_id in ids], progress=progress, force=force)
+
+    def sync_hashes(self, wanted: dict[str, str], load: Callable[[list[str]], list[Document]],
+                    progress: ProgressFn | None = None, force: bool = False) -> SyncReport:
+        """``sync`` from the library's doc id -> content hash; ``load(ids)`` gives the documents
+        to write, so a caller that knows the hashes (the catalogue) parses only those.
+
+        Nothing changed: the index is opened, compared with ``wanted``, and left alone,
+        without waiting for another process's write lock (its writes are atomic)."""
+        if not force:
+            with self._write_lock:
+                self._open()
+                if self._problem is None and not any(self._plan_hashes(wanted)[1].values()):
+                    return SyncReport()
         with self._write_lock, self._locked():
             self._open()  # another process may have changed it since we last looked
             if force or self._problem is not None:
                 reason = "requested" if force else self._problem[1]
+                documents = load(list(wanted))
                 self._rebuild(documents, progress)
                 return SyncReport(added=len(documents), rebuilt=True, reason=reason)
-            changed, counts, removed = self._plan(documents)
+            changed, counts, removed = self._plan_hashes(wanted)
             if changed or removed:
-                self._write(changed, removed, progress)
+                self._write(load(changed), removed, progress)
             return SyncReport(counts["added"], counts["updated"], counts["removed"])
 
     def update_documents(self, documents: Iterable[Document]) -> None:

@@ -1,0 +1,291 @@
+"""The library catalogue: what each library file held when it was last read.
+
+A new process (``kbapp search``) must not parse the whole library to learn that nothing
+changed. The catalogue, ``catalogue.sqlite3`` in the index folder, records for every
+library file its size and modification time, the document id and content hash it
+yields, a little metadata and its problems. A scan stats every file (one ``os.scandir``
+walk); only files that are new or whose size or mtime changed are read again: hashed,
+and parsed only when the hash differs. Nothing changed: nothing is read, hashed, parsed
+or written.
+
+An edit that keeps the size within the file system's mtime granularity looks unchanged
+to ``stat``. As git does with its index ("racy clean"), an entry whose mtime is less
+than ``RACY_NS`` before the moment the file was checked is not trusted: the next scan
+hashes the file again (parsing it only if the hash changed) and records the new check
+time, so a file stops being racy once it is older than that when checked.
+
+The catalogue is a cache of the files, not a record of the index (``manifest.json``
+says what the index holds). Missing, of another format or parser version, or made for
+other library folders, it is started afresh; a damaged one is replaced, and the scan
+says so in ``Scan.notice``. Every change is one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbapp.library import id_hint, resolve_ids, walk_markdown
+from kbapp.model import Document, Problem
+
+CATALOGUE_FORMAT = 1
+RACY_NS = 2_000_000_000  # FAT's mtime granularity is 2 s; ext4, NTFS and APFS are finer
+_META_FIELDS = ("kind", "title", "title_en", "category", "levels", "tags")
+_NO_PROBLEMS = "[]"
+
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE files (path TEXT NOT NULL, shipped INTEGER NOT NULL, size INTEGER NOT NULL,"
+    " mtime_ns INTEGER NOT NULL, checked_ns INTEGER NOT NULL, doc_id TEXT, hash TEXT NOT NULL,"
+    " meta TEXT NOT NULL, problems TEXT NOT NULL, PRIMARY KEY (path, shipped))",
+)
+
+
+@dataclass(slots=True)
+class Entry:
+    """One library file as last read; ``doc_id`` is None when it yields no document."""
+
+    path: str
+    shipped: bool
+    size: int
+    mtime_ns: int
+    checked_ns: int  # when it was last read (taken before its stat)
+    doc_id: str | None
+    hash: str
+    problems: list[Problem]
+    root: Path | None = field(default=None, compare=False)  # the library folder it was found in
+    meta: dict | None = field(default=None, compare=False)  # kind, title, …: when parsed by this scan
+
+    def racy(self) -> bool:
+        return self.checked_ns < self.mtime_ns + RACY_NS
+
+
+@dataclass
+class Scan:
+    """What the library holds now, from the catalogue and the files that changed."""
+
+    documents: dict[str, Entry]  # doc id -> the file that provides it (overrides applied)
+    problems: list[Problem]
+    parsed: dict[tuple[str, bool], Document] = field(default_factory=dict)  # parsed by this scan
+    files: int = 0
+    hashed: int = 0  # files read and hashed: new, changed or racy
+    parsed_count: int = 0  # of those, parsed (the hash was new)
+    removed: int = 0  # entries of files that are gone
+    written: bool = False  # the catalogue was written
+    notice: str = ""  # for the user: the catalogue was damaged and rebuilt, or cannot be saved
+
+    def document(self, doc_id: str) -> Document | None:
+        """The parsed document for ``doc_id``: from this scan, else read from its file now
+        (unchanged, but the index needs it: a rebuild, or an override removed)."""
+        entry = self.documents.get(doc_id)
+        if entry is None:
+            return None
+        doc = self.parsed.get((entry.path, entry.shipped))
+        if doc is None:
+            from kbapp.parser import parse_file
+
+            path = Path(entry.path)
+            hint = id_hint(path, entry.root) if entry.root is not None else None
+            doc, _ = parse_file(path, doc_id_hint=hint, shipped=entry.shipped)
+        return doc if doc is not None and doc.id == doc_id else None
+
+
+class CatalogueError(RuntimeError):
+    pass
+
+
+def _problems_json(problems: list[Problem]) -> str:
+    if not problems:
+        return _NO_PROBLEMS
+    return json.dumps([[p.line, p.message, p.severity] for p in problems], ensure_ascii=False)
+
+
+# Rows the catalogue did not write: a damaged file, or another program's hand.
+_BAD_ROWS = ("SELECT count(*) FROM files WHERE typeof(path) != 'text' OR shipped NOT IN (0, 1)"
+             " OR typeof(size) != 'integer' OR typeof(mtime_ns) != 'integer' OR typeof(checked_ns) != 'integer'"
+             " OR (doc_id IS NOT NULL AND typeof(doc_id) != 'text') OR typeof(hash) != 'text'"
+             " OR typeof(meta) != 'text' OR typeof(problems) != 'text'")
+
+
+class Catalogue:
+    def __init__(self, path: Path, roots: tuple[tuple[Path, bool], ...]):
+        self.path = Path(path)
+        self.roots = tuple((Path(root), bool(shipped)) for root, shipped in roots)
+
+    def _identity(self) -> dict[str, str]:
+        from kbapp.parser import PARSER_VERSION
+
+        return {"format": str(CATALOGUE_FORMAT), "parser": str(PARSER_VERSION),
+                "roots": json.dumps([[str(root), shipped] for root, shipped in self.roots], ensure_ascii=False)}
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # transactions by hand
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _load(self, db: sqlite3.Connection) -> tuple[dict[str, Entry], dict[str, Entry]] | None:
+        """The entries of the home's files and of the shipped ones, by path; None when the
+        catalogue is new or was made for another format, parser or library. Raises
+        sqlite3.DatabaseError or CatalogueError when it is damaged."""
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return None
+        if tables != {"meta", "files"}:
+            raise CatalogueError(f"it holds the tables {', '.join(sorted(tables))}")
+        if dict(db.execute("SELECT key, value FROM meta")) != self._identity():
+            return None
+        bad = db.execute(_BAD_ROWS).fetchone()[0]
+        if bad:
+            raise CatalogueError(f"{bad} of its entries hold values it never writes")
+        try:
+            listed = {(path, shipped): [Problem(Path(path), int(line), str(message), str(severity))
+                                        for line, message, severity in json.loads(problems)]
+                      for path, shipped, problems in
+                      db.execute("SELECT path, shipped, problems FROM files WHERE problems != ?", (_NO_PROBLEMS,))}
+        except (TypeError, ValueError) as exc:
+            raise CatalogueError(f"the problems of an entry cannot be read: {exc}") from None
+        known: tuple[dict[str, Entry], dict[str, Entry]] = ({}, {})
+        none: list[Problem] = []
+        for path, shipped, size, mtime_ns, checked_ns, doc_id, digest in db.execute(
+                "SELECT path, shipped, size, mtime_ns, checked_ns, doc_id, hash FROM files"):
+            known[shipped][path] = Entry(path, bool(shipped), size, mtime_ns, checked_ns, doc_id, digest,
+                                         listed.get((path, shipped), none) if listed else none)
+        return known
+
+    # -- scanning -------------------------------------------------------------------------
+    def scan(self) -> Scan:
+        """Stat every library file; read only the new and changed ones (and hash the racy
+        ones). The catalogue is written only when something changed."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db, notice = None, ""
+        try:
+            db = self._connect()
+            known = self._load(db)
+        except (sqlite3.DatabaseError, CatalogueError) as exc:
+            if db is not None:
+                db.close()
+            db, known = None, None
+            if isinstance(exc, sqlite3.OperationalError):  # cannot open or read, or locked too long
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    notice = f"the library catalogue {self.path} cannot be used ({exc}); read every library file"
+            else:
+                notice = (f"the library catalogue {self.path} was damaged ({exc}); "
+                          "rebuilt it by reading every library file once")
+                try:
+                    self._discard()
+                    db = self._connect()
+                    self._load(db)
+                except (OSError, sqlite3.Error, CatalogueError) as again:
+                    if db is not None:
+                        db.close()
+                    db = None
+                    notice += f", but it cannot be replaced ({again}); the next command reads them again"
+        try:
+            return self._scan(db, known, notice)
+        finally:
+            if db is not None:
+                db.close()
+
+    def _discard(self) -> None:
+        for suffix in ("", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    def _scan(self, db: sqlite3.Connection | None, known: tuple[dict[str, Entry], dict[str, Entry]] | None,
+              notice: str) -> Scan:
+        # Taken before any file is looked at: an edit made after it, within RACY_NS of the
+        # mtime recorded, leaves the entry racy, so the next scan hashes the file.
+        now = time.time_ns()
+        fresh = known is None
+        if known is None:
+            known = ({}, {})
+        parsed_entries: list[Entry] = []  # new content: the whole row
+        checked: list[Entry] = []  # the same content, another stat or check time
+        parsed: dict[tuple[str, bool], Document] = {}
+        counts = {"files": 0, "hashed": 0}
+
+        def files_of(root: Path, shipped: bool):
+            known_here = known[shipped]
+            for path, st in walk_markdown(root, skip_readme=shipped):
+                counts["files"] += 1
+                entry = known_here.pop(path, None)  # what is left at the end is gone
+                if (entry is None or entry.size != st.st_size or entry.mtime_ns != st.st_mtime_ns
+                        or entry.checked_ns < entry.mtime_ns + RACY_NS):
+                    old, entry = entry, self._read(path, root, shipped, st, now, entry, parsed, counts)
+                    if not isinstance(entry, Entry):  # unreadable: reported, not catalogued
+                        yield entry
+                        continue
+                    if entry.meta is not None:
+                        parsed_entries.append(entry)
+                    elif (entry.size, entry.mtime_ns) != (old.size, old.mtime_ns) or not entry.racy():
+                        checked.append(entry)  # (checked again and still racy: nothing to record)
+                entry.root = root
+                yield path, entry.doc_id, entry, entry.problems
+
+        documents, problems = resolve_ids(files_of(root, shipped) for root, shipped in self.roots)
+        gone = [(path, shipped) for shipped in (0, 1) for path in known[shipped]]
+        scan = Scan(documents, problems, parsed, files=counts["files"], hashed=counts["hashed"],
+                    parsed_count=len(parsed_entries), removed=len(gone), notice=notice)
+        if db is not None and (parsed_entries or checked or gone):
+            try:
+                self._write(db, parsed_entries, checked, gone, fresh)
+                scan.written = True
+            except sqlite3.Error as exc:  # a cache: the library was still read right without it
+                scan.notice = scan.notice or f"the library catalogue {self.path} cannot be saved ({exc})"
+        return scan
+
+    def _read(self, path: str, root: Path, shipped: bool, st: os.stat_result, now: int, old: Entry | None,
+              parsed: dict, counts: dict):
+        """The entry of a new, changed or racy file: hashed, and parsed if the hash is new
+        (then its ``meta`` is set). An unreadable file gives its ``resolve_ids`` item."""
+        from kbapp import parser
+
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            return path, None, None, [Problem(Path(path), 0, f"cannot read file: {exc.strerror or exc}")]
+        counts["hashed"] += 1
+        digest = parser.content_hash(raw)
+        # The walk's stat came before this read: a write in between gives the file another
+        # mtime than the one recorded here, so the next scan reads it again.
+        if old is not None and old.hash == digest:
+            return Entry(path, shipped, st.st_size, st.st_mtime_ns, now, old.doc_id, digest, old.problems)
+        file_path = Path(path)
+        doc, problems = parser.parse_bytes(raw, file_path, doc_id_hint=id_hint(file_path, root), shipped=shipped)
+        meta = {}
+        if doc is not None:
+            parsed[(path, shipped)] = doc
+            meta = {name: getattr(doc, name) for name in _META_FIELDS}
+        return Entry(path, shipped, st.st_size, st.st_mtime_ns, now, doc.id if doc is not None else None, digest,
+                     problems, meta=meta)
+
+    def _write(self, db: sqlite3.Connection, parsed: list[Entry], checked: list[Entry],
+               gone: list[tuple[str, int]], fresh: bool) -> None:
+        """One transaction: a reader sees the catalogue before it or after it."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if fresh:  # new, or made for another format, parser or library: start afresh
+                db.execute("DROP TABLE IF EXISTS files")
+                db.execute("DROP TABLE IF EXISTS meta")
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", self._identity().items())
+            db.executemany("DELETE FROM files WHERE path = ? AND shipped = ?", gone)
+            db.executemany("UPDATE files SET size = ?, mtime_ns = ?, checked_ns = ? WHERE path = ? AND shipped = ?",
+                           [(e.size, e.mtime_ns, e.checked_ns, e.path, int(e.shipped)) for e in checked])
+            db.executemany(
+                "INSERT OR REPLACE INTO files (path, shipped, size, mtime_ns, checked_ns, doc_id, hash, meta, problems)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.path, int(e.shipped), e.size, e.mtime_ns, e.checked_ns, e.doc_id, e.hash,
+                  json.dumps(e.meta, ensure_ascii=False), _problems_json(e.problems)) for e in parsed])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
