@@ -39,9 +39,9 @@ _NO_PROBLEMS = "[]"
 
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE files (path TEXT NOT NULL, shipped INTEGER NOT NULL, size INTEGER NOT NULL,"
-    " mtime_ns INTEGER NOT NULL, checked_ns INTEGER NOT NULL, doc_id TEXT, hash TEXT NOT NULL,"
-    " meta TEXT NOT NULL, problems TEXT NOT NULL, PRIMARY KEY (path, shipped))",
+    ("CREATE TABLE files (path TEXT NOT NULL, shipped INTEGER NOT NULL, size INTEGER NOT NULL,"
+     " mtime_ns INTEGER NOT NULL, checked_ns INTEGER NOT NULL, doc_id TEXT, hash TEXT NOT NULL,"
+     " meta TEXT NOT NULL, problems TEXT NOT NULL, PRIMARY KEY (path, shipped))"),
 )
 
 

@@ -279,7 +279,7 @@ def test_documents_the_app_writes_are_read_once(tmp_path, parses, indexed):
 def test_catalogue_sees_the_library_the_window_sees(tmp_path, parses):
     """Overrides, duplicate ids, broken files and their problems: the same from the
     catalogue, parsed or not, as from parsing the whole library."""
-    shipped = write_library(tmp_path / "shipped", {
+    write_library(tmp_path / "shipped", {
         **LIBRARY,
         "sub/alpha-copy.md": playbook_text("alpha", "阿尔法副本", "Alpha copy"),
         "broken.md": "---\nid: [unclosed\n---\n# 坏的\n",

@@ -56,7 +56,7 @@ print("\\n@@" + json.dumps({"code": code, "modules": sorted(sys.modules)}))
 
 def imported_by(*args: str) -> tuple[int, set[str]]:
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, encoding="utf-8",
-                            env=cli_env(), cwd=REPO_ROOT, timeout=120)
+                            env=cli_env(), cwd=REPO_ROOT, timeout=120, check=False)
     assert "@@" in result.stdout, result.stderr
     data = json.loads(result.stdout.rsplit("@@", 1)[1])
     return data["code"], set(data["modules"])
