@@ -45,7 +45,8 @@ class KnowledgeBase:
         with self._lock:
             if self._library is None:
                 (shipped, _), (writable, _) = self._library_roots()
-                self.incident_documents.backfill_if_missing()  # once per home; a stat after that
+                if not self.home.incidents.exists():  # once per home; a stat after that
+                    self.incident_documents.backfill_if_missing()
                 self._library = Library(shipped=shipped, writable=writable)
                 self._library.reload()
             return self._library
