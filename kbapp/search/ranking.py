@@ -11,26 +11,31 @@ document. So documents come in three tiers:
    share of the units they match. Missing a distinctive word ("ORA-00600") costs much,
    missing a common one ("server") little.
 
-Tier 3 is only computed when tiers 1-2 do not fill the page. Its candidates are
-collected from the most distinctive units first; once there are enough of them, the
-common units only add to the scores of the candidates they have (a document matching
-only "server" would rank below every candidate anyway), which keeps a query made of
-frequent words from scoring most of the library one posting at a time.
+Tier 3 is only computed when tiers 1-2 do not fill the page. Each unit's documents are
+read as sets of ids (no scoring); the candidates are every document of a unit that
+matches few documents, and, of the common units, only documents matching two of them;
+only the candidates are scored, term by term, skipping through the postings. So a query
+of frequent words does not score most of the library one posting at a time.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import combinations
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import WrappingMatcher
 
 from kbapp.search.query import Unit, preloaded
 from kbapp.search.schema import title_key
 
 COVERAGE_POWER = 2.0
 OPTIONAL_WEIGHT = 0.5  # a single character inside a sentence counts half in coverage
-MAX_CANDIDATES = 2000  # documents collected before common units only re-score
+FEW_DOCS = 500  # a unit matching at most this many documents brings them all as candidates
+PAIR_CANDIDATES = 1000  # documents matching two common units: enough to rank the page from
+PAIR_SLACK = 3  # candidates per place on the page that make common pairs unnecessary
 
 
 @dataclass(frozen=True)
@@ -85,46 +90,114 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
     weights = [_unit_weight(searcher, u, total_docs) * (OPTIONAL_WEIGHT if u.optional else 1.0) for u in matchable]
     known = sum(weights) / len(weights)
     total_weight = sum(weights) + known * (len(units) - len(matchable))  # unmatchable units count too
-    order = sorted(range(len(matchable)), key=lambda i: -weights[i])
     allowed = _allowed(searcher, filt)
-    scores: dict[int, float] = {}
-    covered: dict[int, float] = {}
-    for i in order:
-        q = preloaded(matchable[i].query)
-        collecting = len(scores) < MAX_CANDIDATES
-        for sub, offset in searcher.leaf_searchers():
-            matcher = q.matcher(sub, sub.context())
-            if collecting:
-                _collect(matcher, offset, weights[i], scores, covered, allowed, exclude)
-            else:
-                _rescore(matcher, offset, weights[i], scores, covered)
-    ranked = [Ranked(doc, score * (covered[doc] / total_weight) ** COVERAGE_POWER, False)
-              for doc, score in scores.items()]
-    ranked.sort(key=lambda r: (-r.score, r.docnum))
-    return ranked[:limit], len(ranked)
-
-
-def _collect(matcher, offset: int, weight: float, scores: dict[int, float], covered: dict[int, float],
-             allowed: set[int] | None, exclude: set[int]) -> None:
-    while matcher.is_active():
-        doc = matcher.id() + offset
-        if doc not in exclude and (allowed is None or doc in allowed):
-            scores[doc] = scores.get(doc, 0.0) + matcher.score()
-            covered[doc] = covered.get(doc, 0.0) + weight
-        matcher.next()
-
-
-def _rescore(matcher, offset: int, weight: float, scores: dict[int, float], covered: dict[int, float]) -> None:
-    for doc in sorted(scores):
-        local = doc - offset
-        if local < 0:
-            continue
-        if not matcher.is_active():
-            return
-        if matcher.id() < local:
-            matcher.skip_to(local)
-            if not matcher.is_active():
-                return
-        if matcher.id() == local:
-            scores[doc] += matcher.score()
+    docs = [_unit_docs(searcher, u.query) for u in matchable]
+    candidates = _candidates(docs, limit)
+    candidates -= exclude
+    if allowed is not None:
+        candidates &= allowed
+    scores = dict.fromkeys(candidates, 0.0)
+    covered = dict.fromkeys(candidates, 0.0)
+    for unit, weight, unit_docs in zip(matchable, weights, docs):
+        for doc, score in _scores(searcher, unit.query.normalize(), sorted(candidates & unit_docs)).items():
+            scores[doc] += score
             covered[doc] += weight
+    ranked = [Ranked(doc, score * (covered[doc] / total_weight) ** COVERAGE_POWER, False)
+              for doc, score in scores.items() if covered[doc]]
+    ranked.sort(key=lambda r: (-r.score, r.docnum))
+    return ranked[:limit], len(set().union(*docs) - exclude)
+
+
+def _unit_docs(searcher, q: wq.Query) -> set[int]:
+    """The documents matching a unit, from the ids of its terms' postings: set unions
+    and intersections instead of Whoosh's union matchers stepping one id at a time."""
+    found: set[int] = set()
+    for sub, offset in searcher.leaf_searchers():
+        local = _node_docs(sub, q.normalize())
+        found.update(local if not offset else (offset + doc for doc in local))
+    return found
+
+
+def _node_docs(sub, q: wq.Query) -> set[int]:
+    if isinstance(q, wq.Term):
+        return _term_ids(q.matcher(sub, sub.boolean_context()))
+    if isinstance(q, (wq.Or, wq.And)):
+        children = [_node_docs(sub, child) for child in q.children()]
+        if not children:
+            return set()
+        return set.union(*children) if isinstance(q, wq.Or) else set.intersection(*children)
+    return set(q.matcher(sub, sub.boolean_context()).all_ids())
+
+
+def _term_ids(matcher) -> set[int]:
+    while type(matcher) is WrappingMatcher:  # a boost; a deletion filter is a subclass and stays
+        matcher = matcher.child
+    if type(matcher) is not W3LeafMatcher:
+        return set(matcher.all_ids())
+    # Whole blocks of ids at a time (the codec's own block reader, as its skip_to uses it).
+    ids: set[int] = set()
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids.update(matcher._ids)
+        matcher._next_block()
+    return ids
+
+
+def _candidates(docs: list[set[int]], limit: int) -> set[int]:
+    """The documents that can rank first: every document of a unit matching at most
+    FEW_DOCS documents; of the units matching more ("show", 数据), only documents matching
+    two of them, the smallest pairs first, until there are PAIR_CANDIDATES, and none
+    when the few-document units already bring PAIR_SLACK per place on the page. A
+    document that only shares common words with the query ranks below those anyway."""
+    few = [d for d in docs if len(d) <= FEW_DOCS]
+    many = sorted((d for d in docs if len(d) > FEW_DOCS), key=len)
+    found: set[int] = set().union(*few) if few else set()
+    if len(many) == 1 and len(found) < limit:
+        return found | many[0]
+    for a, b in combinations(many, 2):
+        if len(found) >= max(PAIR_CANDIDATES, PAIR_SLACK * limit) or (few and len(found) >= PAIR_SLACK * limit):
+            break  # the distinctive units' documents fill the page; two common words rank below them
+        found |= a & b
+    if len(found) < limit:
+        return found.union(*many)
+    return found
+
+
+def _scores(searcher, q: wq.Query, docs: list[int]) -> dict[int, float]:
+    """BM25F of ``q`` for the given documents (sorted global numbers), summed like
+    Whoosh's Or and And do, reading each term's postings only where they are."""
+    out: dict[int, float] = {}
+    for sub, offset in searcher.leaf_searchers():
+        local = [d - offset for d in docs if 0 <= d - offset < sub.reader().doc_count_all()]
+        if local:
+            for doc, score in _node_scores(sub, q, local).items():
+                out[doc + offset] = score
+    return out
+
+
+def _node_scores(sub, q: wq.Query, docs: list[int]) -> dict[int, float]:
+    if isinstance(q, wq.Term):
+        matcher = q.matcher(sub, sub.context())
+        found = {}
+        for doc in docs:
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == doc:
+                found[doc] = matcher.score()
+        return found
+    children = [_node_scores(sub, child, docs) for child in q.children()]
+    if isinstance(q, wq.And):
+        common = set.intersection(*(set(c) for c in children)) if children else set()
+        return {doc: sum(c[doc] for c in children) * q.boost for doc in common}
+    summed: dict[int, float] = {}
+    for child in children:  # Or
+        for doc, score in child.items():
+            summed[doc] = summed.get(doc, 0.0) + score
+    return {doc: score * q.boost for doc, score in summed.items()} if q.boost != 1.0 else summed
+
+
