@@ -42,13 +42,22 @@ class IncidentActions(QObject):
         w.export_timeline_action = act(self.tr("&Export Timeline…"), page.export_timeline, ("Ctrl+E",),
                                        "exportTimelineAction")
         w.chain_action = act(self.tr("Escalation &Chain…"), page.edit_chain, (), "chainAction")
+        w.copy_command_action = act(self.tr("&Copy the Step's Command"), self.copy_command, ("Ctrl+Shift+C",),
+                                    "copyCommandAction")
+        w.timeline_search_action = act(self.tr("Search the &Timeline"), self.focus_timeline_search,
+                                       ("Ctrl+Shift+T",), "timelineSearchAction")
+        # Alt+1 … Alt+9: the decisions of the step on screen, in the order the playbook lists them.
+        w.decision_actions = [act(self.tr("Decision %1").replace("%1", str(n)), lambda _c=False, n=n: self.decide(n),
+                                  (f"Alt+{n}",), f"decisionAction{n}") for n in range(1, 10)]
 
     def fill_menu(self, menu) -> None:
         w = self.window
         menu.addActions([w.new_incident_action, w.incident_from_playbook_action, w.show_incidents_action])
         menu.addSeparator()
         menu.addActions([w.ack_action, w.step_done_action, w.step_skip_action, w.step_fail_action,
-                         w.log_note_action, w.plan_action])
+                         w.copy_command_action, w.log_note_action, w.timeline_search_action, w.plan_action])
+        decisions = menu.addMenu(self.tr("&Decisions"))
+        decisions.addActions(w.decision_actions)
         menu.addMenu(w.incidents.status_menu(menu))
         menu.addActions([w.resolve_action, w.level_action, w.notified_action, w.export_timeline_action])
         menu.addSeparator()
@@ -67,6 +76,25 @@ class IncidentActions(QObject):
         panel = page.view.current_panel() if page is not None else None
         if panel is not None:
             panel.record(result)
+
+    def _panel(self):
+        page = self.current_page()
+        return page.view.current_panel() if page is not None else None
+
+    def copy_command(self) -> None:
+        panel = self._panel()
+        if panel is not None and not panel.copy_command(0):
+            self.window.statusBar().showMessage(self.tr("This step has no command to copy."), 4000)
+
+    def decide(self, n: int) -> None:
+        panel = self._panel()
+        if panel is not None and not panel.decide(n):
+            self.window.statusBar().showMessage(self.tr("This step has no decision %1.").replace("%1", str(n)), 4000)
+
+    def focus_timeline_search(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.view.focus_timeline_search()
 
     def focus_note(self) -> None:
         page = self.current_page()

@@ -1,9 +1,9 @@
-"""Item models for the incident runner: open incidents, a playbook's steps, the timeline."""
+"""Item models for the incident runner: open incidents and the timeline (the step list and
+the timeline's filter are in kbapp.gui.run_models)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP, QAbstractListModel, QAbstractTableModel, QCoreApplication, QModelIndex,
@@ -18,6 +18,8 @@ LEVEL_COLOURS = {"I": "#c62828", "II": "#ef6c00", "III": "#b28704", "IV": "#6161
 RESULT_COLOURS = {rec.DONE: "#2e7d32", rec.SKIPPED: "#757575", rec.FAILED: "#c62828",
                   rec.PASS: "#2e7d32", rec.FAIL: "#c62828", rec.NA: "#757575"}
 Index = QModelIndex | QPersistentModelIndex
+HeadRole = Qt.ItemDataRole.UserRole + 10  # an entry's first line, bold (kbapp.gui.wrap_delegate)
+BodyRole = Qt.ItemDataRole.UserRole + 11  # the rest, wrapped
 
 
 def local_time(value: dt.datetime | None, with_date: bool = False) -> str:
@@ -68,89 +70,19 @@ class IncidentListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._incidents):
             return None
         incident = self._incidents[index.row()]
+        status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
         if role == Qt.ItemDataRole.DisplayRole:
-            status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
             return f"#{incident.id} [{incident.level}] {incident.title}\n{status}"
+        if role == HeadRole:
+            return f"#{incident.id} [{incident.level}] {incident.title}"
+        if role == BodyRole:
+            return status
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(LEVEL_COLOURS.get(incident.level, "#000000")))
         if role == Qt.ItemDataRole.ToolTipRole:
             return incident.description or incident.title
         if role == self.IncidentRole:
             return incident
-        return None
-
-
-class StepsModel(QAbstractTableModel):
-    """One playbook's steps as the runner replayed them; the timer column ticks."""
-
-    HEADERS = (QT_TRANSLATE_NOOP("StepsModel", "#"), QT_TRANSLATE_NOOP("StepsModel", "Step"),
-               QT_TRANSLATE_NOOP("StepsModel", "Result"), QT_TRANSLATE_NOOP("StepsModel", "Open for"))
-    TIMER_COLUMN = 3
-
-    def __init__(self, clock: Callable[[], dt.datetime], chinese: bool = False, parent=None):
-        super().__init__(parent)
-        self.clock = clock
-        self.chinese = chinese
-        self.state: rec.RunnerState | None = None
-
-    def set_state(self, state: rec.RunnerState | None) -> None:
-        self.beginResetModel()
-        self.state = state
-        self.endResetModel()
-
-    def step_at(self, row: int) -> rec.StepState | None:
-        if self.state is None or not 0 <= row < len(self.state.steps):
-            return None
-        return self.state.steps[row]
-
-    def row_of(self, number: int | None) -> int:
-        if self.state is None or number is None:
-            return -1
-        return next((i for i, s in enumerate(self.state.steps) if s.number == number), -1)
-
-    def tick(self) -> None:
-        if self.state is not None and self.state.steps:
-            rows = len(self.state.steps) - 1
-            self.dataChanged.emit(self.index(0, self.TIMER_COLUMN), self.index(rows, self.TIMER_COLUMN),
-                                  [Qt.ItemDataRole.DisplayRole])
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() or self.state is None else len(self.state.steps)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return QCoreApplication.translate("StepsModel", self.HEADERS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        step = self.step_at(index.row()) if index.isValid() else None
-        if step is None:
-            return None
-        column = index.column()
-        current = self.state.current == step.number
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return step.number
-            if column == 1:
-                return step.title
-            if column == 2:
-                if step.result is None:
-                    return "▶" if current else ""
-                return pick(rec.RESULT_LABELS.get(step.result, (step.result, step.result)), self.chinese)
-            if column == 3 and current and step.opened_at is not None:
-                return format_duration(self.clock() - step.opened_at)
-            return None
-        if role == Qt.ItemDataRole.FontRole and current:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and step.result:
-            return QBrush(QColor(RESULT_COLOURS.get(step.result, "#000000")))
-        if role == Qt.ItemDataRole.ToolTipRole and step.note:
-            return step.note
         return None
 
 

@@ -1,18 +1,19 @@
-"""One incident: the header (kbapp.gui.run_header) with live deadline countdowns, the
-playbooks' step runners, the timeline, and a note field. Reads and writes go through
-the OperationRunner."""
+"""The run view of one incident: the header (kbapp.gui.run_header) with live deadline
+countdowns, the playbooks' step runners (kbapp.gui.runner_panel), the timeline
+(kbapp.gui.timeline_panel), and the note field, always in sight at the bottom. Reads
+and writes go through the OperationRunner. The splitters' positions are kept in the
+settings, so the layout is the same after a restart."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from kbapp.gui.incident_models import TimelineModel, pick
 from kbapp.gui.run_header import LEVEL_NAMES, RunHeader
 from kbapp.gui.runner_panel import RunnerPanel
+from kbapp.gui.timeline_panel import TimelinePanel
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import records as rec
 from kbapp.incidents.deadline_log import deadlines_at
@@ -24,9 +25,11 @@ class IncidentView(QWidget):
     changed = Signal(int)  # a write to the incident was committed
     failed = Signal(str)
 
-    def __init__(self, kb, runner, clock, actor, chinese: bool, parent=None):
+    def __init__(self, kb, runner, clock, actor, chinese: bool, parent=None, settings=None,
+                 state_key: str = "incidents"):
         super().__init__(parent)
         self.kb, self.runner, self.clock, self.actor, self.chinese = kb, runner, clock, actor, chinese
+        self.settings, self.splitter_key = settings, f"{state_key}/run_splitter"
         self.incident: rec.Incident | None = None
         self.chain = None
         self.records = []  # the deadlines as replayed from the log; tick() evaluates them
@@ -47,24 +50,23 @@ class IncidentView(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("playbookTabs")
         self.timeline_model = TimelineModel(chinese, self)
-        self.timeline = QTableView(self)
-        self.timeline.setObjectName("timelineView")
-        self.timeline.setModel(self.timeline_model)
-        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline.verticalHeader().hide()
-        self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.timeline_model.rowsInserted.connect(lambda *_: self.timeline.scrollToBottom())
+        self.timeline_panel = TimelinePanel(self.timeline_model, chinese, self)
+        self.timeline = self.timeline_panel.view
         self.note_edit = QLineEdit(self)
         self.note_edit.setObjectName("incidentNote")
         self.note_edit.setPlaceholderText(self.tr("Type a note and press Enter to log it (Ctrl+L)"))
         self.note_edit.returnPressed.connect(self.log_note)
-        body = QSplitter(Qt.Orientation.Horizontal, self)
+        self.body = body = QSplitter(Qt.Orientation.Horizontal, self)
         body.setObjectName("incidentSplitter")
         body.addWidget(self.tabs)
-        body.addWidget(self.timeline)
+        body.addWidget(self.timeline_panel)
         body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
+        body.setStretchFactor(1, 1)
+        body.setChildrenCollapsible(False)
+        state = settings.value(self.splitter_key) if settings is not None else None
+        if state is None or not body.restoreState(state):
+            body.setSizes([760, 320])
+        body.splitterMoved.connect(lambda *_: self.save_layout())
         layout = QVBoxLayout(self)
         layout.addWidget(self.mode_banner)
         layout.addWidget(self.header)
@@ -134,18 +136,31 @@ class IncidentView(QWidget):
                 widget.deleteLater()
             panels = []
             for state in runners:
-                panel = RunnerPanel(self.clock, self.chinese, self)
+                panel = RunnerPanel(self.clock, self.chinese, self, settings=self.settings)
                 panel.step_result.connect(self._record_step)
                 panel.command_copied.connect(self._copy_command)
                 panel.item_result.connect(self._record_item)
                 self.tabs.addTab(panel, f"{state.title} {state.title_en}".strip())
                 panels.append(panel)
+        incident = self.incident
         for panel, state in zip(panels, runners):
-            panel.set_inspection(self.incident is not None and self.incident.mode == rec.MODE_INSPECTION)
+            panel.set_inspection(incident is not None and incident.mode == rec.MODE_INSPECTION)
+            panel.set_emergency_plan_offered(incident is not None and incident.mode == rec.MODE_INCIDENT
+                                             and incident.level == "I" and incident.emergency_plan_at is None)
             panel.set_state(state)
 
     def current_panel(self) -> RunnerPanel | None:
         return self.tabs.currentWidget()
+
+    def save_layout(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue(self.splitter_key, self.body.saveState())
+            panel = self.current_panel()
+            if panel is not None:
+                panel.save_layout()
+
+    def focus_timeline_search(self) -> None:
+        self.timeline_panel.focus_search()
 
     # -- writing ------------------------------------------------------------------------------------
     def _write(self, fn) -> None:
@@ -164,10 +179,11 @@ class IncidentView(QWidget):
 
         self.runner.write(fn, done, failed)
 
-    def _record_step(self, playbook_id: str, number: int, result: str, note: str, goto) -> None:
+    def _record_step(self, playbook_id: str, number: int, result: str, note: str, goto,
+                     emergency: bool = False) -> None:
         incident_id, actor = self.incident_id, self.actor()
         self._write(lambda: self.kb.incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
-                                                   goto=goto, actor=actor))
+                                                   goto=goto, actor=actor, emergency_plan=emergency))
 
     def _record_item(self, playbook_id: str, number: int, result: str, note: str, value: str) -> None:
         incident_id, actor = self.incident_id, self.actor()

@@ -15,6 +15,7 @@ from kbapp.gui.incident_dialogs import EscalationChainDialog, NewIncidentDialog
 from kbapp.gui.incident_edit_dialogs import LevelDialog, NotifiedAtDialog, PlanDialog
 from kbapp.gui.incident_models import IncidentListModel, pick
 from kbapp.gui.incident_view import IncidentView
+from kbapp.gui.wrap_delegate import WrapDelegate
 from kbapp.incidents import records as rec
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.lifecycle import RESOLVED, STATUS_LABELS, TRANSITIONS
@@ -38,8 +39,13 @@ class IncidentsPage(QWidget):
         self.list_view = QListView(self)
         self.list_view.setObjectName("incidentList")
         self.list_view.setModel(self.list_model)
+        self.list_view.setItemDelegate(WrapDelegate(self.list_view, self))  # long titles wrap, whole
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list_view.setUniformItemSizes(False)
         self.list_view.selectionModel().currentChanged.connect(lambda current, _prev: self._select(current.row()))
-        self.view = IncidentView(kb, runner, lambda: self.clock(), lambda: engineer_name(self.settings), chinese, self)
+        self.view = IncidentView(kb, runner, lambda: self.clock(), lambda: engineer_name(self.settings), chinese, self,
+                                 settings=settings, state_key=self.LAST_SHOWN_KEY.split("/")[0])
         self.view.changed.connect(lambda _id: self.reload_list())
         self.view.failed.connect(self.message)
         self.view.header.escalate_requested.connect(self.escalate_now)
@@ -50,10 +56,16 @@ class IncidentsPage(QWidget):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.view)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("incidentsPageSplitter")
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 4)
+        self._splitter_key = f"{self.LAST_SHOWN_KEY.split('/')[0]}/page_splitter"
+        state = settings.value(self._splitter_key)
+        if state is None or not splitter.restoreState(state):
+            splitter.setSizes([190, 1000])
+        splitter.splitterMoved.connect(lambda *_: settings.setValue(self._splitter_key, splitter.saveState()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar,
@@ -187,10 +187,12 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = self.screen()
+            self.resize(default_size(screen.availableGeometry().size() if screen is not None else None))
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
         splitter = self.settings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -400,11 +402,23 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        for page in (self.incidents, getattr(self.training, "page", None)):
+            if page is not None:
+                page.view.save_layout()
         self.settings.sync()
         self.watch.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def default_size(room: QSize | None) -> QSize:
+    """The first start's size: 1280×800 where the screen has the room, else nearly all of
+    what it has (a laptop at 1280×720 gets 1216×662)."""
+    if room is None or room.isEmpty():
+        return QSize(1280, 800)
+    return QSize(min(1280, int(room.width() * 0.95)), min(800, int(room.height() * 0.92)))
 
 
 def _escape(text: str) -> str:

@@ -49,6 +49,8 @@ def chip_text(deadline: dl.Deadline, chinese: bool) -> str:
     if deadline.state == dl.PASSED:
         return pick((f"⚠ {name} 截止 {due} · {zh}", f"⚠ {name} due {due} · {en}"), chinese)
     left = format_duration(deadline.remaining)
+    if chinese:
+        left = left.replace("d ", " 天 ")
     return pick((f"{name} 截止 {due} · 剩余 {left}", f"{name} due {due} · {left} left"), chinese)
 
 

@@ -1,64 +1,78 @@
-"""One attached playbook in the incident view: its steps as a checklist, the selected
-step's detail (commands with copy links, expected result, decisions) and the buttons.
+"""One attached playbook in the run view: the step list beside the current step, whole.
+
+Left, every step with its full title (wrapped), its state icon and line, and the branch
+taken (kbapp.gui.run_models.StepListModel). Right, the selected step
+(kbapp.gui.step_view.StepView): instructions, commands with Copy buttons, expected
+result, the decisions as buttons. Under both, the step's note (a row of its own, so it
+is never clipped) and the result buttons.
 
 In an inspection (巡检) the same panel runs the checklist: the buttons become pass /
-fail / n.a. with a field for the measured value (see :meth:`RunnerPanel.set_inspection`)."""
+fail / n.a. with a field for the measured value (see :meth:`RunnerPanel.set_inspection`).
+"""
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QSplitter, QTableView, QTextBrowser,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QHBoxLayout, QLineEdit, QListView, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
-from kbapp.gui.incident_models import StepsModel
+from kbapp.gui.run_models import StepListModel
+from kbapp.gui.step_view import StepView
+from kbapp.gui.wrap_delegate import WrapDelegate
 from kbapp.incidents import records as rec
+
+STEP_SPLITTER_KEY = "run/steps_splitter"
 
 
 class RunnerPanel(QWidget):
-    step_result = Signal(str, int, str, str, object)  # playbook id, step, result, note, goto (int or None)
+    # playbook id, step, result, note, goto (int or None), emergency plan (bool)
+    step_result = Signal(str, int, str, str, object, bool)
     command_copied = Signal(str, int, int, str)  # playbook id, step, command index, command
     item_result = Signal(str, int, str, str, str)  # inspection: playbook id, item, pass/fail/na, note, value
 
-    def __init__(self, clock, chinese: bool, parent=None):
+    def __init__(self, clock, chinese: bool, parent=None, settings=None):
         super().__init__(parent)
-        self.model = StepsModel(clock, chinese, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("stepsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_step(current.row()))
-        self.detail = QTextBrowser(self)
-        self.detail.setObjectName("stepDetail")
-        self.detail.setOpenLinks(False)
-        self.detail.anchorClicked.connect(self._on_anchor)
+        self.settings = settings
+        self.model = StepListModel(clock, chinese, self)
+        self.steps_view = QListView(self)
+        self.steps_view.setObjectName("stepsList")
+        self.steps_view.setModel(self.model)
+        self.steps_view.setItemDelegate(WrapDelegate(self.steps_view, self))
+        self.steps_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.steps_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.steps_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.steps_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.steps_view.setUniformItemSizes(False)
+        self.steps_view.setWordWrap(True)
+        self.steps_view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_step(current.row()))
+        self.detail = StepView(chinese, self)
+        self.detail.copy_requested.connect(self.copy_command)
+        self.detail.decision_requested.connect(self.decide_target)
         self.step_note = QLineEdit(self)
         self.step_note.setObjectName("stepNote")
-        self.step_note.setPlaceholderText(self.tr("Note for this step (optional)"))
-        self.done_button = QPushButton(self.tr("Done"), self)
-        self.skip_button = QPushButton(self.tr("Skip"), self)
-        self.fail_button = QPushButton(self.tr("Failed"), self)
+        self.step_note.setPlaceholderText(self.tr("Note for this step (optional); Enter marks it done"))
+        self.step_note.returnPressed.connect(lambda: self.record(rec.DONE))
+        self.done_button = QPushButton(self.tr("Done (Ctrl+Enter)"), self)
+        self.skip_button = QPushButton(self.tr("Skip (Ctrl+Alt+S)"), self)
+        self.fail_button = QPushButton(self.tr("Failed (Ctrl+Alt+F)"), self)
         self.done_button.setObjectName("doneButton")
         self.skip_button.setObjectName("skipButton")
         self.fail_button.setObjectName("failButton")
         self.done_button.clicked.connect(lambda: self.record(rec.DONE))
         self.skip_button.clicked.connect(lambda: self.record(rec.SKIPPED))
         self.fail_button.clicked.connect(lambda: self.record(rec.FAILED))
-        self.step_note.returnPressed.connect(lambda: self.record(rec.DONE))
+        # A level I incident: the step that proposes the emergency plan (应急方案) records it.
+        self.emergency_check = QCheckBox(self.tr("This step is the emergency plan (应急方案)"), self)
+        self.emergency_check.setObjectName("emergencyPlanCheck")
+        self.emergency_check.hide()
         # Inspection items: pass / fail / not applicable, with what was measured.
         self.inspection = False
         self.value_edit = QLineEdit(self)
         self.value_edit.setObjectName("itemValue")
         self.value_edit.setPlaceholderText(self.tr("Measured value (optional)"))
-        self.value_edit.setMinimumWidth(90)
-        self.value_edit.setMaximumWidth(160)
+        self.value_edit.setMinimumWidth(120)
         self.pass_button = QPushButton(self.tr("Pass"), self)
         self.item_fail_button = QPushButton(self.tr("Fail"), self)
         self.na_button = QPushButton(self.tr("N/A"), self)
@@ -70,18 +84,35 @@ class RunnerPanel(QWidget):
         self.na_button.clicked.connect(lambda: self.record_item(rec.NA))
         self._item_buttons = (self.value_edit, self.pass_button, self.item_fail_button, self.na_button)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.step_note, 1)
-        for button in (self.done_button, self.skip_button, self.fail_button, *self._item_buttons):
+        buttons.addWidget(self.emergency_check)
+        buttons.addStretch(1)
+        for button in (*self._item_buttons, self.done_button, self.skip_button, self.fail_button):
             buttons.addWidget(button)
         for widget in self._item_buttons:
             widget.hide()
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("stepsSplitter")
+        self.splitter.addWidget(self.steps_view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setChildrenCollapsible(False)
+        self._restore_splitter()
+        self.splitter.splitterMoved.connect(lambda *_: self.save_layout())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.step_note)
         layout.addLayout(buttons)
+
+    def _restore_splitter(self) -> None:
+        state = self.settings.value(STEP_SPLITTER_KEY) if self.settings is not None else None
+        if state is None or not self.splitter.restoreState(state):
+            self.splitter.setSizes([260, 640])
+
+    def save_layout(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue(STEP_SPLITTER_KEY, self.splitter.saveState())
 
     @property
     def playbook_id(self) -> str | None:
@@ -95,17 +126,24 @@ class RunnerPanel(QWidget):
         if row < 0:
             row = self.model.row_of(selected.number if selected else None)
         if row >= 0:
-            self.table.selectRow(row)
-            self._show_step(row)
+            self.select_row(row)
         else:
-            self.detail.setHtml(self.tr("<p>All steps are through.</p>"))
-        finished = state.finished
+            self.detail.show_message(self.tr("All steps are through."))
         for button in (self.done_button, self.skip_button, self.fail_button, *self._item_buttons):
             button.setEnabled(bool(state.steps))
-        self.setProperty("finished", finished)
+        self.setProperty("finished", state.finished)
+
+    def select_row(self, row: int) -> None:
+        self.steps_view.setCurrentIndex(self.model.index(row))
+        self._show_step(row)
+
+    def select_step(self, number: int) -> None:
+        row = self.model.row_of(number)
+        if row >= 0:
+            self.select_row(row)
 
     def selected_step(self) -> rec.StepState | None:
-        return self.model.step_at(self.table.currentIndex().row())
+        return self.model.step_at(self.steps_view.currentIndex().row())
 
     def set_inspection(self, on: bool) -> None:
         """Show the item buttons (pass, fail, n.a., value) instead of done / skip / failed."""
@@ -114,6 +152,11 @@ class RunnerPanel(QWidget):
             button.setVisible(not on)
         for widget in self._item_buttons:
             widget.setVisible(on)
+
+    def set_emergency_plan_offered(self, on: bool) -> None:
+        self.emergency_check.setVisible(on and not self.inspection)
+        if not on:
+            self.emergency_check.setChecked(False)
 
     def record_item(self, result: str) -> None:
         step = self.selected_step()
@@ -133,38 +176,46 @@ class RunnerPanel(QWidget):
         if step is None or self.playbook_id is None:
             return
         note = self.step_note.text().strip()
+        emergency = result == rec.DONE and self.emergency_check.isVisible() and self.emergency_check.isChecked()
         self.step_note.clear()
-        self.step_result.emit(self.playbook_id, step.number, result, note, goto)
+        self.emergency_check.setChecked(False)
+        self.step_result.emit(self.playbook_id, step.number, result, note, goto, emergency)
 
+    # -- the step on screen ----------------------------------------------------------------------
     def _show_step(self, row: int) -> None:
         step = self.model.step_at(row)
         if step is None:
             return
-        parts = [f"<h3>{step.number}. {html.escape(step.title)}</h3>"]
-        copy_label, expected_label, last_label = self.tr("Copy command"), self.tr("Expected:"), self.tr("Last result:")
-        for index, command in enumerate(step.commands):
-            parts.append(f"<pre>{html.escape(command)}</pre>")
-            parts.append(f'<p><a href="kbapp:copy/{index}">{html.escape(copy_label)}</a></p>')
-        if step.expected:
-            parts.append(f"<p>✔ {html.escape(expected_label)} {html.escape(step.expected)}</p>")
-        for decision in step.decisions:
-            label = self.tr("go to step %1").replace("%1", str(decision.target))
-            parts.append(f'<p>◆ {html.escape(decision.condition)} → '
-                         f'<a href="kbapp:goto/{decision.target}">{html.escape(label)}</a></p>')
-        if step.result:
-            parts.append(f"<p><i>{html.escape(last_label)} {html.escape(step.result)}"
-                         f"{' — ' + html.escape(step.note) if step.note else ''}</i></p>")
-        self.detail.setHtml("\n".join(parts))
+        titles = {s.number: s.title for s in self.model.state.steps}
+        self.detail.show_step(step, titles, current=step.number == self.model.state.current)
 
-    def _on_anchor(self, url: QUrl) -> None:
-        parts = url.path().split("/")
+    def copy_command(self, index: int = 0) -> bool:
         step = self.selected_step()
-        if url.scheme() != "kbapp" or step is None or len(parts) != 2 or not parts[1].isdigit():
-            return
-        if parts[0] == "copy" and int(parts[1]) < len(step.commands):
-            index = int(parts[1])
-            self.command_copied.emit(self.playbook_id, step.number, index, step.commands[index])
-        elif parts[0] == "goto" and self.inspection:
+        if step is None or not 0 <= index < len(step.commands):
+            return False
+        self.command_copied.emit(self.playbook_id, step.number, index, step.commands[index])
+        return True
+
+    def decide(self, n: int) -> bool:
+        """The n-th decision of the step on screen (Alt+n): done, and on to where it leads."""
+        step = self.selected_step()
+        if step is None or not 1 <= n <= len(step.decisions):
+            return False
+        self.decide_target(step.decisions[n - 1].target)
+        return True
+
+    def decide_target(self, target: int) -> None:
+        if self.inspection:
             self.record_item(rec.NA)  # an item's "if … → next item" means it does not apply here
+        else:
+            self.record(rec.DONE, goto=target)
+
+    def _on_anchor(self, url) -> None:
+        """``kbapp:copy/N`` and ``kbapp:goto/N`` links, as the reader and older callers use them."""
+        parts = url.path().split("/")
+        if url.scheme() != "kbapp" or len(parts) != 2 or not parts[1].isdigit():
+            return
+        if parts[0] == "copy":
+            self.copy_command(int(parts[1]))
         elif parts[0] == "goto":
-            self.record(rec.DONE, goto=int(parts[1]))
+            self.decide_target(int(parts[1]))

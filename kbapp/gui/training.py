@@ -88,7 +88,7 @@ class TrainingPage(IncidentsPage):
         self._build_inspection_bar()
         self.view.loaded.connect(self._loaded)
         body = self.view.findChild(QSplitter, "incidentSplitter")
-        if body is not None:
+        if body is not None and settings.value(self.view.splitter_key) is None:
             body.setSizes([620, 380])  # the runner, with its item buttons, needs the room
 
     def _build_drill_box(self) -> None:

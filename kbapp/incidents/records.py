@@ -163,6 +163,10 @@ class StepState:
     commands: tuple[str, ...] = ()
     expected: str = ""
     decisions: tuple[Decision, ...] = ()
+    text: str = ""  # the step's instructions (Markdown, commands included, title and decisions not)
+    reached_from: int | None = None  # the step whose decision led here (the branch taken)
+    reached_by: str = ""  # that decision's condition
+    bypassed: bool = False  # a decision jumped over it and it was not done since
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -170,6 +174,7 @@ class StepState:
             "result_at": _iso(self.result_at), "opened_at": _iso(self.opened_at),
             "commands": list(self.commands), "expected": self.expected,
             "decisions": [{"condition": d.condition, "target": d.target} for d in self.decisions],
+            "reached_from": self.reached_from, "reached_by": self.reached_by, "bypassed": self.bypassed,
         }
 
 
@@ -214,6 +219,8 @@ def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Act
     After a step is marked, the current step becomes the decision's target when one
     was chosen (``goto``); the same step again when it failed; otherwise the first
     later step not yet through (done, skipped, or an inspection item's pass/fail/n.a.).
+    A decision's target records where it came from (the branch taken); the steps it
+    jumped over are ``bypassed`` until they get a result of their own.
     """
     mine = [a for a in step_actions if a.kind == STEP and a.playbook_id == playbook_id and a.step is not None]
     if doc is not None:
@@ -234,6 +241,11 @@ def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Act
         goto = action.payload.get("goto")
         if goto is not None:
             following = goto
+            target = progress.setdefault(goto, _Progress())
+            target.extra["from"] = (action.step, action.payload.get("decision", ""))
+            for n in numbers:
+                if action.step < n < goto:
+                    progress[n].extra["jumped"] = True
         elif state.result == FAILED:
             following = action.step
         else:
@@ -250,11 +262,14 @@ def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Act
     for number in sorted(progress):
         state = progress[number]
         src = doc_steps.get(number)
+        reached_from, reached_by = state.extra.get("from", (None, ""))
         steps.append(StepState(
             number=number, title=src.title if src else state.title, result=state.result, note=state.note,
             result_at=state.result_at, opened_at=state.opened_at,
             commands=tuple(src.commands) if src else (), expected=src.expected if src else "",
-            decisions=tuple(src.decisions) if src else (),
+            decisions=tuple(src.decisions) if src else (), text=src.text if src else "",
+            reached_from=reached_from, reached_by=reached_by or "",
+            bypassed=bool(state.extra.get("jumped")) and state.result is None and number != current,
         ))
     title = doc.title if doc is not None else playbook_id
     return RunnerState(playbook_id, title, tuple(steps), current, doc is None, doc.title_en if doc else "")

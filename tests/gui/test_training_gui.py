@@ -102,7 +102,7 @@ def test_an_inspection_item_fails_and_opens_an_incident(qtbot, window):
     action = page.view.timeline_model.actions[-1]
     assert action.payload["value"] == "bizapp inactive" and action.details == "服务未运行"
 
-    panel.table.selectRow(1)  # item 2, the failed one
+    panel.select_row(1)  # item 2, the failed one
     page.open_incident_button.click()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.incidents
                     and window.incidents.view.incident is not None

@@ -201,26 +201,56 @@
         <source>Escalation &amp;Chain…</source>
         <translation>升级链(&amp;C)…</translation>
     </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="45"/>
+        <source>&amp;Copy the Step&apos;s Command</source>
+        <translation>复制本步命令(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="47"/>
+        <source>Search the &amp;Timeline</source>
+        <translation>搜索时间线(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="50"/>
+        <source>Decision %1</source>
+        <translation>判断 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="59"/>
+        <source>&amp;Decisions</source>
+        <translation>判断分支(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="87"/>
+        <source>This step has no command to copy.</source>
+        <translation>本步骤没有可复制的命令。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_actions.py" line="92"/>
+        <source>This step has no decision %1.</source>
+        <translation>本步骤没有第 %1 个判断。</translation>
+    </message>
 </context>
 <context>
     <name>IncidentView</name>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="60"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="57"/>
         <source>Type a note and press Enter to log it (Ctrl+L)</source>
         <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="117"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="119"/>
         <source>演练 DRILL — not a real incident</source>
         <translation>演练 DRILL — 非真实故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="119"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="121"/>
         <source>巡检 INSPECTION — routine check, not an incident</source>
         <translation>巡检 INSPECTION — 例行检查，非故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="249"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="265"/>
         <source>Escalated to %1 (%2, %3)</source>
         <translation>已升级至 %1（%2，%3）</translation>
     </message>
@@ -228,42 +258,42 @@
 <context>
     <name>IncidentsPage</name>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="48"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="54"/>
         <source>No open incidents. Press Ctrl+N to log one.</source>
         <translation>没有未关闭的故障。按 Ctrl+N 登记新故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="120"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="132"/>
         <source>Set status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="136"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="148"/>
         <source>Resolve incident</source>
         <translation>解决故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="137"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="149"/>
         <source>How was it solved? (summary)</source>
         <translation>是如何解决的？（摘要）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="184"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="196"/>
         <source>Escalated to %1 (%2): call %3 now.</source>
         <translation>已升级到 %1（%2）：请立即致电 %3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="185"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="197"/>
         <source>them (no phone in the chain)</source>
         <translation>对方（升级链中没有电话）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="196"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="208"/>
         <source>Nobody to escalate to</source>
         <translation>没有可升级的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="197"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="209"/>
         <source>The escalation chain is empty, so nobody can be told.
 
 Set it up in Incident ▸ Escalation Chain…: add each person of the team with their phone (and e-mail), and whom they report to; the first person is the one on duty. Or write escalation.json in the data home (see the README).</source>
@@ -272,27 +302,27 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 请在“故障 ▸ 升级链…”中设置：添加团队中每个人的电话（和电子邮件）以及其上级；第一个人是值班人员。也可以在数据目录中编写 escalation.json（见 README）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="201"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="213"/>
         <source>Set Up the Escalation Chain…</source>
         <translation>设置升级链…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="204"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="216"/>
         <source>Escalate now</source>
         <translation>立即升级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="214"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="226"/>
         <source>Export timeline</source>
         <translation>导出时间线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="226"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="238"/>
         <source>Timeline exported to %1</source>
         <translation>时间线已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="236"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="248"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
@@ -511,98 +541,98 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="223"/>
+        <location filename="../../kbapp/gui/main_window.py" line="225"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="229"/>
+        <location filename="../../kbapp/gui/main_window.py" line="231"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="238"/>
+        <location filename="../../kbapp/gui/main_window.py" line="240"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="242"/>
+        <location filename="../../kbapp/gui/main_window.py" line="244"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="258"/>
+        <location filename="../../kbapp/gui/main_window.py" line="260"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="260"/>
+        <location filename="../../kbapp/gui/main_window.py" line="262"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="266"/>
+        <location filename="../../kbapp/gui/main_window.py" line="268"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="324"/>
+        <location filename="../../kbapp/gui/main_window.py" line="326"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="359"/>
+        <location filename="../../kbapp/gui/main_window.py" line="361"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="360"/>
+        <location filename="../../kbapp/gui/main_window.py" line="362"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="370"/>
+        <location filename="../../kbapp/gui/main_window.py" line="372"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="377"/>
+        <location filename="../../kbapp/gui/main_window.py" line="379"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="382"/>
+        <location filename="../../kbapp/gui/main_window.py" line="384"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="389"/>
+        <location filename="../../kbapp/gui/main_window.py" line="391"/>
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="389"/>
+        <location filename="../../kbapp/gui/main_window.py" line="391"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="392"/>
+        <location filename="../../kbapp/gui/main_window.py" line="394"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="393"/>
+        <location filename="../../kbapp/gui/main_window.py" line="395"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="399"/>
+        <location filename="../../kbapp/gui/main_window.py" line="401"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -1247,37 +1277,37 @@ Data home: %1</source>
 <context>
     <name>RunHeader</name>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="113"/>
+        <location filename="../../kbapp/gui/run_header.py" line="115"/>
         <source>响应 Acknowledge</source>
         <translation>响应</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="115"/>
+        <location filename="../../kbapp/gui/run_header.py" line="117"/>
         <source>I have the incident: meets the 30-minute response (Ctrl+Shift+A)</source>
         <translation>我已接手：满足 30 分钟响应时限（Ctrl+Shift+A）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="117"/>
+        <location filename="../../kbapp/gui/run_header.py" line="119"/>
         <source>Escalate Now</source>
         <translation>立即升级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="119"/>
+        <location filename="../../kbapp/gui/run_header.py" line="121"/>
         <source>Tell the next person up the escalation chain (Ctrl+Shift+E)</source>
         <translation>通知升级链中的上一级（Ctrl+Shift+E）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="152"/>
+        <location filename="../../kbapp/gui/run_header.py" line="154"/>
         <source>Responsible: %1</source>
         <translation>负责人：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="159"/>
+        <location filename="../../kbapp/gui/run_header.py" line="161"/>
         <source>Responded at %1; acknowledging again is logged (Ctrl+Shift+A)</source>
         <translation>已于 %1 响应；再次确认会记入日志（Ctrl+Shift+A）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="177"/>
+        <location filename="../../kbapp/gui/run_header.py" line="179"/>
         <source>Due %1</source>
         <translation>截止 %1</translation>
     </message>
@@ -1285,69 +1315,54 @@ Data home: %1</source>
 <context>
     <name>RunnerPanel</name>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="44"/>
-        <source>Note for this step (optional)</source>
-        <translation>本步骤备注（可选）</translation>
+        <location filename="../../kbapp/gui/runner_panel.py" line="55"/>
+        <source>Note for this step (optional); Enter marks it done</source>
+        <translation>本步骤备注（可选）；按 Enter 标记完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="45"/>
-        <source>Done</source>
-        <translation>完成</translation>
+        <location filename="../../kbapp/gui/runner_panel.py" line="57"/>
+        <source>Done (Ctrl+Enter)</source>
+        <translation>完成（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="46"/>
-        <source>Skip</source>
-        <translation>跳过</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="47"/>
-        <source>Failed</source>
-        <translation>失败</translation>
+        <location filename="../../kbapp/gui/runner_panel.py" line="58"/>
+        <source>Skip (Ctrl+Alt+S)</source>
+        <translation>跳过（Ctrl+Alt+S）</translation>
     </message>
     <message>
         <location filename="../../kbapp/gui/runner_panel.py" line="59"/>
+        <source>Failed (Ctrl+Alt+F)</source>
+        <translation>失败（Ctrl+Alt+F）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="67"/>
+        <source>This step is the emergency plan (应急方案)</source>
+        <translation>本步骤即应急方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/runner_panel.py" line="74"/>
         <source>Measured value (optional)</source>
         <translation>实测值（可选）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="62"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="76"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="63"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="77"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="64"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="78"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="101"/>
-        <source>&lt;p&gt;All steps are through.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;所有步骤均已完成。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="144"/>
-        <source>Copy command</source>
-        <translation>复制命令</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="144"/>
-        <source>Expected:</source>
-        <translation>预期结果：</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="144"/>
-        <source>Last result:</source>
-        <translation>上次结果：</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="151"/>
-        <source>go to step %1</source>
-        <translation>转到第 %1 步</translation>
+        <location filename="../../kbapp/gui/runner_panel.py" line="131"/>
+        <source>All steps are through.</source>
+        <translation>所有步骤均已完成。</translation>
     </message>
 </context>
 <context>
@@ -1528,49 +1543,58 @@ Data home: %1</source>
     </message>
 </context>
 <context>
-    <name>StepsModel</name>
+    <name>StepView</name>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="86"/>
-        <source>#</source>
-        <translation>#</translation>
+        <location filename="../../kbapp/gui/step_view.py" line="150"/>
+        <location filename="../../kbapp/gui/step_view.py" line="152"/>
+        <source>Copy (Ctrl+Shift+C)</source>
+        <translation>复制（Ctrl+Shift+C）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="86"/>
-        <source>Step</source>
-        <translation>步骤</translation>
+        <location filename="../../kbapp/gui/step_view.py" line="150"/>
+        <source>Copy</source>
+        <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="87"/>
-        <source>Result</source>
-        <translation>结果</translation>
+        <location filename="../../kbapp/gui/step_view.py" line="153"/>
+        <source>Copy the command to the clipboard; the copy is logged</source>
+        <translation>把命令复制到剪贴板；复制会记入日志</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="87"/>
-        <source>Open for</source>
-        <translation>已用时</translation>
+        <location filename="../../kbapp/gui/step_view.py" line="166"/>
+        <source>Mark this step done and go to the step this decision leads to (Alt+%1)</source>
+        <translation>标记本步骤完成，并转到该判断指向的步骤（Alt+%1）</translation>
     </message>
 </context>
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="160"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="92"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="160"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="92"/>
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="161"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="93"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="161"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="93"/>
         <source>Details</source>
         <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>TimelinePanel</name>
+    <message>
+        <location filename="../../kbapp/gui/timeline_panel.py" line="27"/>
+        <source>Search the timeline (Ctrl+Shift+T)</source>
+        <translation>搜索时间线（Ctrl+Shift+T）</translation>
     </message>
 </context>
 <context>
