@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kbapp.gui.incident_models import LEVEL_COLOURS, format_duration, pick
 from kbapp.incidents import deadlines as dl
@@ -56,6 +56,67 @@ def chip_text(deadline: dl.Deadline, chinese: bool) -> str:
 
 def chip_style(deadline: dl.Deadline) -> str:
     return CHIP_STYLES[LATE] if deadline.state == dl.MET and deadline.late else CHIP_STYLES.get(deadline.state, "")
+
+
+class FlowLayout(QLayout):
+    """Left to right, wrapping to another row when the width runs out (the deadline chips:
+    five long chips in English at 1280 px take two rows instead of widening the window;
+    the step buttons likewise)."""
+
+    def __init__(self, parent=None, spacing: int = 6):
+        super().__init__(parent)
+        self._items = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item) -> None:  # noqa: N802 - Qt's names
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int):  # noqa: N802
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int):  # noqa: N802
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self):  # noqa: N802
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802
+        size = QSize()
+        for item in self._items:
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        x, y, row = rect.x(), rect.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue  # a hidden widget takes no room
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() + 1 and row > 0:
+                x, y, row = rect.x(), y + row + self.spacing(), 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self.spacing()
+            row = max(row, hint.height())
+        return y + row - rect.y()
 
 
 class ElidedLabel(QLabel):
@@ -128,9 +189,7 @@ class RunHeader(QWidget):
         top.addWidget(self.responsible)
         top.addWidget(self.ack_button)
         top.addWidget(self.escalate_button)
-        self.chips = QHBoxLayout()
-        self.chips.setContentsMargins(0, 0, 0, 0)
-        self.chips.addStretch(1)
+        self.chips = FlowLayout()
         self.chip_labels: dict[str, QLabel] = {}
         self.escalation = QLabel(self)
         self.escalation.setObjectName("escalationLabel")
@@ -171,7 +230,7 @@ class RunHeader(QWidget):
             if label is None:
                 label = QLabel(self)
                 label.setObjectName(f"deadline-{deadline.key}")
-                self.chips.insertWidget(self.chips.count() - 1, label)
+                self.chips.addWidget(label)
                 self.chip_labels[deadline.key] = label
             label.setText(chip_text(deadline, self.chinese))
             zh, en = dl.describe(deadline)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QHBoxLayout, QLineEdit, QListView, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QLineEdit, QListView, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
+from kbapp.gui.run_header import FlowLayout
 from kbapp.gui.run_models import StepListModel
 from kbapp.gui.step_view import StepView
 from kbapp.gui.wrap_delegate import WrapDelegate
@@ -83,10 +84,9 @@ class RunnerPanel(QWidget):
         self.item_fail_button.clicked.connect(lambda: self.record_item(rec.FAIL))
         self.na_button.clicked.connect(lambda: self.record_item(rec.NA))
         self._item_buttons = (self.value_edit, self.pass_button, self.item_fail_button, self.na_button)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.emergency_check)
-        buttons.addStretch(1)
-        for button in (*self._item_buttons, self.done_button, self.skip_button, self.fail_button):
+        buttons = FlowLayout()  # wraps on a narrow window rather than widening it
+        for button in (self.emergency_check, *self._item_buttons, self.done_button, self.skip_button,
+                       self.fail_button):
             buttons.addWidget(button)
         for widget in self._item_buttons:
             widget.hide()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from kbapp.gui.incident_models import TimelineModel, pick
@@ -36,7 +36,9 @@ class TimelinePanel(QWidget):
         self.view.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap on resize
         self.view.setUniformItemSizes(False)
         self.view.setWordWrap(True)
-        self.proxy.rowsInserted.connect(lambda *_: self.view.scrollToBottom())
+        # After the new rows are laid out (their wrapped heights known): the newest in sight.
+        self.proxy.rowsInserted.connect(lambda *_: QTimer.singleShot(0, self.view.scrollToBottom))
+        self.proxy.modelReset.connect(lambda: QTimer.singleShot(0, self.view.scrollToBottom))
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.kind)

@@ -153,7 +153,12 @@ def test_a_long_title_never_widens_the_window_and_the_layout_survives_a_restart(
     qtbot.waitUntil(lambda: view.current_panel() is not None and view.current_panel().model.state is not None,
                     timeout=10_000)
     again.show_incidents()
-    qtbot.waitUntil(lambda: view.body.sizes() == run_sizes, timeout=5_000)
+    try:
+        qtbot.waitUntil(lambda: view.body.sizes() == run_sizes, timeout=5_000)
+    except Exception:
+        from PySide6.QtWidgets import QWidget
+        wide = sorted(((w.minimumSizeHint().width(), w.minimumWidth(), type(w).__name__, w.objectName()) for w in again.findChildren(QWidget) if w.isVisible() and max(w.minimumSizeHint().width(), w.minimumWidth()) > 500), reverse=True)[:15]
+        raise AssertionError((view.body.sizes(), run_sizes, again.size(), size, wide)) from None
     assert view.current_panel().splitter.sizes() == step_sizes
 
 
@@ -177,3 +182,27 @@ def test_the_chinese_run_view(qtbot, make_window):
     assert "第 1 步" in panel.detail.title.text() and "预期结果" in panel.detail.expected.text()
     assert panel.model.data(panel.model.index(0), BodyRole).startswith("当前步骤")
     assert view.timeline_panel.kind.itemText(0) == "全部"
+
+
+def test_long_deadline_chips_wrap_instead_of_widening_the_window(qtbot, make_window, kb):
+    now = dt.datetime.now(dt.UTC)
+    incident = kb.incidents.start("数据丢失", "I", playbook_ids=["data-loss"], notified_at=now - 40 * M)
+    kb.incidents.acknowledge(incident.id)  # met 10 min late: the longest chip text
+    window = make_window()
+    window.resize(1000, 700)
+    window.show_incidents()
+    view = window.incidents.view
+    qtbot.waitUntil(lambda: view.incident_id == incident.id and len(view.chip_labels) == 4, timeout=10_000)
+    qtbot.waitUntil(lambda: window.width() == 1000, timeout=5_000)
+    assert window.minimumSizeHint().width() <= 1000
+    header = view.header
+    chips = list(header.chip_labels.values())
+
+    def laid_out() -> bool:
+        return all(c.isVisible() and c.geometry().width() >= c.sizeHint().width()
+                   and c.geometry().right() <= header.width() for c in chips)
+
+    qtbot.waitUntil(laid_out, timeout=5_000)
+    qtbot.waitUntil(lambda: len({c.geometry().top() for c in chips}) >= 2, timeout=5_000)  # two rows of chips
+    assert laid_out()
+    assert "missed by 10 min (met 10 min late)" in header.chip_labels["response"].text()

@@ -1277,37 +1277,37 @@ Data home: %1</source>
 <context>
     <name>RunHeader</name>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="115"/>
+        <location filename="../../kbapp/gui/run_header.py" line="176"/>
         <source>响应 Acknowledge</source>
         <translation>响应</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="117"/>
+        <location filename="../../kbapp/gui/run_header.py" line="178"/>
         <source>I have the incident: meets the 30-minute response (Ctrl+Shift+A)</source>
         <translation>我已接手：满足 30 分钟响应时限（Ctrl+Shift+A）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="119"/>
+        <location filename="../../kbapp/gui/run_header.py" line="180"/>
         <source>Escalate Now</source>
         <translation>立即升级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="121"/>
+        <location filename="../../kbapp/gui/run_header.py" line="182"/>
         <source>Tell the next person up the escalation chain (Ctrl+Shift+E)</source>
         <translation>通知升级链中的上一级（Ctrl+Shift+E）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="154"/>
+        <location filename="../../kbapp/gui/run_header.py" line="213"/>
         <source>Responsible: %1</source>
         <translation>负责人：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="161"/>
+        <location filename="../../kbapp/gui/run_header.py" line="220"/>
         <source>Responded at %1; acknowledging again is logged (Ctrl+Shift+A)</source>
         <translation>已于 %1 响应；再次确认会记入日志（Ctrl+Shift+A）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/run_header.py" line="179"/>
+        <location filename="../../kbapp/gui/run_header.py" line="238"/>
         <source>Due %1</source>
         <translation>截止 %1</translation>
     </message>
@@ -1315,47 +1315,47 @@ Data home: %1</source>
 <context>
     <name>RunnerPanel</name>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="55"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="56"/>
         <source>Note for this step (optional); Enter marks it done</source>
         <translation>本步骤备注（可选）；按 Enter 标记完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="57"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="58"/>
         <source>Done (Ctrl+Enter)</source>
         <translation>完成（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="58"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="59"/>
         <source>Skip (Ctrl+Alt+S)</source>
         <translation>跳过（Ctrl+Alt+S）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="59"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="60"/>
         <source>Failed (Ctrl+Alt+F)</source>
         <translation>失败（Ctrl+Alt+F）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="67"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="68"/>
         <source>This step is the emergency plan (应急方案)</source>
         <translation>本步骤即应急方案</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="74"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="75"/>
         <source>Measured value (optional)</source>
         <translation>实测值（可选）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="76"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="77"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="77"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="78"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="78"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="79"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
