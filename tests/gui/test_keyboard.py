@@ -34,7 +34,7 @@ def ambiguous_shortcuts(top_levels) -> list[str]:
             objects += widget.actions()
     for obj in set(objects):
         keys = obj.shortcuts() if isinstance(obj, QAction) else [obj.key()]
-        context = obj.shortcutContext()
+        context = obj.context() if isinstance(obj, QShortcut) else obj.shortcutContext()
         for key in keys:
             if key.isEmpty():
                 continue
@@ -48,17 +48,30 @@ def ambiguous_shortcuts(top_levels) -> list[str]:
     return sorted(f"{text}: {', '.join(names)}" for (_o, text, _c), names in seen.items() if len(names) > 1)
 
 
-def _open_every_dialog(window):
-    page = window.incidents
-    dialogs = [page.new_incident(), window.training.start_drill_dialog(), window.training.start_inspection_dialog(),
-               window.training.pack_dialog()]
-    return dialogs
+def _open_every_dialog(qtbot, window):
+    from kbapp.gui.incident_dialogs import EscalationChainDialog
+    from kbapp.gui.problems import ProblemsDialog
+    from kbapp.gui.settings_dialog import SettingsDialog
+    from kbapp.incidents.escalation import EscalationChain
+
+    page, writeups, training = window.incidents, window.writeups, window.training
+    view = _start_data_loss(qtbot, window)
+    dialogs = [page.new_incident(), training.start_drill_dialog(), training.start_inspection_dialog(),
+               training.pack_dialog(), page.change_level(), page.record_plan(), page.correct_notified_at(),
+               writeups.write_report(view.incident_id), writeups.add_lesson("data-loss", 1),
+               writeups.propose_change("data-loss"), writeups.show_versions("data-loss"), writeups.review_changes(),
+               window.records.new_record(incident_id=view.incident_id, title="记录"),
+               EscalationChainDialog(EscalationChain(), window), SettingsDialog(window.settings, window),
+               ProblemsDialog(window.problems_model, window)]
+    return [d for d in dialogs if d is not None]
 
 
 def test_no_key_sequence_is_ambiguous_in_any_window_or_dialog(qtbot, make_window):
     window = make_window()
     assert ambiguous_shortcuts([window]) == []
-    for dialog in _open_every_dialog(window):
+    dialogs = _open_every_dialog(qtbot, window)
+    assert len(dialogs) >= 14
+    for dialog in dialogs:
         assert ambiguous_shortcuts([dialog]) == [], type(dialog).__name__
     # And the walk finds a real ambiguity: a second Ctrl+N in the window.
     extra = QAction("duplicate")
