@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +89,7 @@ def resolve_home(explicit: str | os.PathLike | None = None) -> DataHome:
     try:
         for folder in (root, home.library, home.imported, home.reports, home.lessons, home.index):
             folder.mkdir(parents=True, exist_ok=True)
-        probe = root / f".write-test-{uuid.uuid4().hex}"
+        probe = root / f".write-test-{os.urandom(8).hex()}"  # (uuid is slow to import)
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
