@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import io
 import itertools
 import json
@@ -385,10 +386,15 @@ FTS_QUERY = ("SELECT id, snippet(docs, 3, '<b class=\"match\">', '</b>', '…', 
              "AS score FROM docs WHERE docs MATCH ? ORDER BY score LIMIT 20")
 
 
-def segment(text: str) -> str:
+@functools.cache
+def _reference_jieba():
     import rjieba
 
-    return " ".join(w for w in rjieba.cut_for_search(text) if w.strip())
+    return rjieba.Jieba()  # its own default dictionary: kbapp adds its domain words to rjieba's
+
+
+def segment(text: str) -> str:
+    return " ".join(w for w in _reference_jieba().cut_for_search(text) if w.strip())
 
 
 def fts_match(query: str) -> str:

@@ -83,7 +83,10 @@ class _Segmenter:
                 if cls._jieba is None:
                     import rjieba
 
-                    jieba = rjieba.Jieba()
+                    # The instance rjieba builds when imported: a second Jieba() loads the
+                    # dictionary again, 0.2-0.4 s of every command-line search. kbapp is its
+                    # only user in the process (the benchmarks' references make their own).
+                    jieba = getattr(rjieba, "_DEFAULT_JIEBA", None) or rjieba.Jieba()
                     for line in _read_lines("dict.txt"):
                         parts = line.split()
                         freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
