@@ -42,7 +42,6 @@ PAIR_SLACK = 3  # candidates per place on the page that make common pairs unnece
 class Ranked:
     docnum: int
     score: float
-    complete: bool  # matches every unit
 
 
 def _unit_weight(searcher, unit: Unit, total_docs: int) -> float:
@@ -64,7 +63,7 @@ def exact_title(searcher, text: str, filt: wq.Query | None) -> list[Ranked]:
     if not key:
         return []
     results = searcher.search(wq.Term("title_key", key), limit=10, filter=filt)
-    return [Ranked(hit.docnum, float(hit.score or 0.0), True) for hit in results]
+    return [Ranked(hit.docnum, float(hit.score or 0.0)) for hit in results]
 
 
 def complete_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | None) -> tuple[list[Ranked], int]:
@@ -77,7 +76,7 @@ def complete_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | N
     if optional:
         q = wq.AndMaybe(q, optional[0] if len(optional) == 1 else wq.Or(optional))
     results = searcher.search(preloaded(q), limit=limit, filter=filt)
-    return [Ranked(h.docnum, float(h.score or 0.0), True) for h in results], results.estimated_length()
+    return [Ranked(h.docnum, float(h.score or 0.0)) for h in results], results.estimated_length()
 
 
 def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | None,
@@ -102,7 +101,7 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
         for doc, score in _scores(searcher, unit.query.normalize(), sorted(candidates & unit_docs)).items():
             scores[doc] += score
             covered[doc] += weight
-    ranked = [Ranked(doc, score * (covered[doc] / total_weight) ** COVERAGE_POWER, False)
+    ranked = [Ranked(doc, score * (covered[doc] / total_weight) ** COVERAGE_POWER)
               for doc, score in scores.items() if covered[doc]]
     ranked.sort(key=lambda r: (-r.score, r.docnum))
     return ranked[:limit], len(set().union(*docs) - exclude)
