@@ -188,7 +188,71 @@ def test_a_plain_done_where_the_path_needs_a_decision_is_a_wrong_turn(kb):
     score = drills.score(drill.id)
     assert [(w.step, w.taken, w.expected, w.condition) for w in score.wrong_turns] == [(4, 5, 6, "")]
     assert score.extra == (5,) and score.in_order == 7
-    assert (score.order_points, score.decision_points, score.time_points) == (40, 20, 30)
+    # The off-path step 5 costs order points too: 7 of 7 expected steps in order, out of 8 run (40 × 7/8).
+    assert (score.order_points, score.decision_points, score.time_points) == (35, 20, 30)
+    assert "预期路径以外 1 步 1 step(s) off the path" in drills.report_markdown(drill.id)
+
+
+# data-loss: 1 → 2 → 3 → 4 → 6 → 7 → 8; step 4 decides "文件已全部恢复 → 第 6 步".
+DATA_LOSS_PATH = [(1, 1, "done", None), (1, 2, "done", None), (1, 3, "done", None)]
+
+
+def test_a_plain_done_that_goes_on_to_the_right_step_is_no_wrong_turn(kb):
+    # At step 4 the trainee marks it done without the decision, then works on step 6 (not
+    # step 5, where the runner would go): the trainee went to step 6, the right one.
+    drills = kb.training.drills
+    drill = drills.start("data-loss", "drill-data-loss", "小王")
+    run_script(kb, drill.id, DATA_LOSS_PATH + [(1, 4, "done", None), (1, 6, "done", None), (1, 7, "done", None),
+                                               (1, 8, "done", None)])
+    score = drills.score(drill.id)
+    assert score.wrong_turns == () and score.extra == ()
+    assert (score.order_points, score.decision_points) == (40, 30)
+
+
+def test_a_decision_followed_right_after_a_plain_done_is_a_correction(kb):
+    drills = kb.training.drills
+    drill = drills.start("data-loss", "drill-data-loss", "小王")
+    run_script(kb, drill.id, DATA_LOSS_PATH + [(1, 4, "done", None), (0.5, 4, "done", 6), (1, 6, "done", None),
+                                               (1, 7, "done", None), (1, 8, "done", None)])
+    assert drills.score(drill.id).wrong_turns == ()
+
+
+def test_where_a_plain_done_led_is_the_next_step_worked_on(kb):
+    # Step 4 done without the decision; step 5 skipped, then step 7: the trainee went to 7.
+    drills = kb.training.drills
+    drill = drills.start("data-loss", "drill-data-loss", "小王")
+    run_script(kb, drill.id, DATA_LOSS_PATH + [(1, 4, "done", None), (0.2, 5, "skipped", None),
+                                               (1, 7, "done", None), (1, 8, "done", None)])
+    score = drills.score(drill.id)
+    assert [(w.step, w.taken, w.expected) for w in score.wrong_turns] == [(4, 7, 6)]
+    report = drills.report_markdown(drill.id)
+    assert "第 4 步 step 4（未按决策转向 no decision taken）: 走向 went to 第 7 步 step 7" in report
+    assert "went to 第 5 步" not in report
+
+
+def test_one_mistake_is_one_wrong_turn(kb):
+    # The wrong decision at step 4 (→ 7), taken twice, then put right (→ 6), the rest off and
+    # back on the path: one wrong turn, at step 4, however often it is repeated.
+    drills = kb.training.drills
+    drill = drills.start("data-loss", "drill-data-loss", "小王")
+    run_script(kb, drill.id, DATA_LOSS_PATH + [(1, 4, "done", 7), (1, 7, "failed", None), (1, 4, "done", 7),
+                                               (1, 7, "failed", None), (1, 4, "done", 6), (1, 6, "done", None),
+                                               (1, 7, "done", None), (1, 8, "done", None)])
+    score = drills.score(drill.id)
+    assert [(w.step, w.taken, w.expected) for w in score.wrong_turns] == [(4, 7, 6)]
+    assert score.decision_points == 20
+
+
+def test_every_off_path_step_costs_order_points(kb):
+    drills = kb.training.drills
+    drill = drills.start("data-loss", "drill-data-loss", "小王")
+    # Step 3 sends the trainee to 5 (database data, a wrong turn), 5 is done, then back on the path.
+    run_script(kb, drill.id, DATA_LOSS_PATH[:2] + [(1, 3, "done", 5), (1, 5, "done", None), (1, 4, "done", 6),
+                                                   (1, 6, "done", None), (1, 7, "done", None), (1, 8, "done", None)])
+    score = drills.score(drill.id)
+    assert score.extra == (5,) and score.in_order == 7
+    assert score.order_points == 35  # 40 × 7 / (7 expected + 1 off the path), not 40
+    assert [(w.step, w.taken, w.expected) for w in score.wrong_turns] == [(3, 5, 4)]
 
 
 def test_an_empty_drill_scores_nothing(kb):

@@ -126,7 +126,8 @@ def _print_facts(facts, heading: str) -> None:
 
 def _score_lines(score) -> list[str]:
     lines = [f"得分 Score: {score.total}/100",
-             f"  顺序 Order      {score.order_points:>3}/40  ({score.in_order}/{len(score.expected_path)} expected steps in order)",
+             (f"  顺序 Order      {score.order_points:>3}/40  ({score.in_order}/{len(score.expected_path)} expected steps"
+              f" in order{f', {len(score.extra)} off the path' if score.extra else ''})"),
              f"  决策 Decisions  {score.decision_points:>3}/30  ({len(score.wrong_turns)} wrong turn(s))",
              f"  用时 Time       {score.time_points:>3}/30  ({score.on_time}/{score.timed} timed steps within target)"]
     for w in score.wrong_turns:

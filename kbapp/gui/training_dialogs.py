@@ -296,7 +296,8 @@ class ScoreDialog(QDialog):
         rows = [
             (self.tr("Order"), f"{score.order_points} / 40",
              self.tr("%1 of %2 expected steps in order").replace("%1", str(score.in_order))
-             .replace("%2", str(len(score.expected_path)))),
+             .replace("%2", str(len(score.expected_path)))
+             + (self.tr("; %1 step(s) off the path").replace("%1", str(len(score.extra))) if score.extra else "")),
             (self.tr("Decisions"), f"{score.decision_points} / 30",
              self.tr("%1 wrong turn(s)").replace("%1", str(len(score.wrong_turns)))),
             (self.tr("Time"), f"{score.time_points} / 30",

@@ -186,7 +186,8 @@ def drill_report_markdown(drill: Drill, score: Score, actions: list[rec.Action],
     wrong_count = len(score.wrong_turns)
     lines += md_table(["项目 Part", "得分 Points", "说明 Details"], [
         ["顺序 Order", f"{score.order_points} / {ORDER_POINTS}",
-         f"按顺序完成 {score.in_order} / {len(score.expected_path)} 个预期步骤 expected steps in order"],
+         f"按顺序完成 {score.in_order} / {len(score.expected_path)} 个预期步骤 expected steps in order"
+         + (f"；预期路径以外 {len(score.extra)} 步 {len(score.extra)} step(s) off the path" if score.extra else "")],
         ["决策 Decisions", f"{score.decision_points} / {DECISION_POINTS}",
          f"决策失误 {wrong_count} 次 wrong turn(s)"],
         ["用时 Time", f"{score.time_points} / {TIME_POINTS}",

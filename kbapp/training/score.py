@@ -4,12 +4,17 @@ Nothing about the score is stored; like the runner, it is replayed from the acti
 log, so a report printed a week later gives the same numbers. Three parts, 100 points:
 
 - order (40): the expected steps done, in the expected order — the longest run of the
-  expected path found, in order, among the steps as first marked done;
-- decisions (30, minus 10 per wrong turn; 0 when no step was done): a wrong turn is a decision taken that
-  leads off the expected path: at a step on the path, going anywhere but the next
-  step of the path (an explicit ``goto``, or a plain "done" where the path required
-  following one of the step's decisions); off the path, a ``goto`` to a step that is
-  not on it;
+  expected path found, in order, among the steps as first marked done — out of the
+  expected steps plus every step done off the path, so an off-path step costs order
+  points as well (7 of 7 expected steps in order with one step off the path: 40 × 7/8);
+- decisions (30, minus 10 per wrong turn; 0 when no step was done): a wrong turn is a
+  decision taken that leads off the expected path: at a step on the path, going anywhere
+  but the next step of the path (an explicit ``goto``, or a plain "done" where the path
+  required following one of the step's decisions); off the path, a ``goto`` to a step
+  that is not on it. Where a plain "done" led is where the trainee went next: the next
+  step worked on (done or failed; a skipped step is passed over), not a guess. A result
+  that is followed at once by another result for the same step was corrected before
+  the trainee moved on and is not judged. Each step costs at most one wrong turn;
 - time (30): the share of the timed steps done within their target time. A step's
   time runs from the previous step result (or the start of the drill) to its own.
 """
@@ -123,9 +128,9 @@ def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Acti
     results: dict[int, str] = {}
     seconds: dict[int, float] = {}
     done_order: list[int] = []
-    wrong: list[WrongTurn] = []
+    wrong: dict[int, WrongTurn] = {}  # one per step: the first wrong turn taken there
     previous = started_at
-    for action in mine:
+    for index, action in enumerate(mine):
         step = action.step
         result = action.payload.get("result")
         goto = action.payload.get("goto")
@@ -139,6 +144,9 @@ def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Acti
             done_order.append(step)
         if goto is None and not decisions.get(step):
             continue  # no decision to take here
+        later = mine[index + 1:]
+        if later and later[0].step == step:
+            continue  # corrected at once (e.g. the decision followed after a plain "done")
         expected = scenario.successor(step)
         if goto is not None:
             taken = goto
@@ -147,13 +155,14 @@ def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Acti
             else:
                 off = taken not in path
         else:
-            # A plain "done" moves to the next step not yet through; wrong only when the
-            # path needed one of this step's decisions.
-            taken = next((n for n in numbers if n > step and results.get(n) not in (rec.DONE, rec.SKIPPED)), None)
-            off = step in path and expected is not None and expected in decisions.get(step, {}) and taken != expected
-        if off:
-            wrong.append(WrongTurn(step, taken, expected, decisions.get(step, {}).get(goto, "") if goto else "",
-                                   action.id))
+            # Where the trainee went next: the next step worked on, skipped ones passed over.
+            taken = next((a.step for a in later if a.step != step and a.payload.get("result") != rec.SKIPPED),
+                         None)
+            off = (step in path and expected is not None and expected in decisions.get(step, {})
+                   and taken is not None and taken != expected)
+        if off and step not in wrong:
+            wrong[step] = WrongTurn(step, taken, expected, decisions.get(step, {}).get(goto, "") if goto else "",
+                                    action.id)
 
     actual = tuple(done_order)
     in_order = _lcs(actual, path)
@@ -162,13 +171,15 @@ def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Acti
         for n in sorted(set(numbers) | set(seconds)) if n in seconds or n in path)
     timed = [s for s in step_times if s.on_time is not None]
     on_time = sum(1 for s in timed if s.on_time)
-    order_points = _half_up(ORDER_POINTS * in_order / len(path)) if path else 0
+    extra = tuple(n for n in actual if n not in path)
+    order_points = _half_up(ORDER_POINTS * in_order / (len(path) + len(extra))) if path else 0
     # Nothing done, nothing decided: an empty drill must not earn the decision points.
-    decision_points = max(0, DECISION_POINTS - WRONG_TURN_COST * len(wrong)) if actual else 0
+    wrong_turns = tuple(sorted(wrong.values(), key=lambda w: w.action_id))
+    decision_points = max(0, DECISION_POINTS - WRONG_TURN_COST * len(wrong_turns)) if actual else 0
     time_points = _half_up(TIME_POINTS * on_time / len(timed)) if timed else 0
     return Score(
         expected_path=path, actual_path=actual, in_order=in_order,
-        missed=tuple(n for n in path if n not in done_order), extra=tuple(n for n in actual if n not in path),
-        wrong_turns=tuple(wrong), steps=step_times, on_time=on_time, timed=len(timed),
+        missed=tuple(n for n in path if n not in done_order), extra=extra,
+        wrong_turns=wrong_turns, steps=step_times, on_time=on_time, timed=len(timed),
         order_points=order_points, decision_points=decision_points, time_points=time_points,
     )
