@@ -10,10 +10,12 @@ Two entry points:
   QTextDocument as wide as the page; it goes on the current page if it fits, else (with
   ``keep_together``) on the next one, so a step's heading never ends up on one page and
   its body on the next. A section taller than a page flows across pages, cut between
-  lines of text and between table rows (header rows are not repeated); a keep_together
-  one starts on a new page when less than a third of the current page is left.
-  Optional table of contents with page numbers; footer "title — page N / M".
-* :func:`html_to_pdf` prints one flowing HTML document, paginated by Qt itself.
+  lines of text and between table rows, never right under a heading, with a table's
+  header rows repeated on each page it continues on (kbapp.gui.pdf_layout has the rules);
+  a keep_together one starts on a new page when less than a third of the current page
+  is left. Optional table of contents with page numbers; footer "title — page N / M".
+* :func:`html_to_pdf` prints one flowing HTML document (a fault, drill or inspection
+  report) by the same rules, as one section that may be split.
 
 Both render into memory first and then call :func:`kbapp.fsutil.atomic_write_bytes`.
 
@@ -23,7 +25,7 @@ width, bgcolor, align, valign), hr, br, b/i/u/s, code/tt/kbd, span, font, sub/su
 CSS: color, background-color, font-family/-size/-weight/-style, text-decoration,
 text-align, text-indent, margin-*, padding (cells), border/border-* on tables and cells,
 border-collapse, white-space (pre, pre-wrap, nowrap), vertical-align, line-height,
-page-break-before/after (html_to_pdf only). Type, class, id and descendant selectors
+page-break-before/after: always. Type, class, id and descendant selectors
 work. No flex, floats beyond images, positioning, ``display``, web fonts or ``<input>``:
 draw check boxes with the characters ☐ ☑ ☒ (U+2610–2612); Qt picks a font that has them
 (DejaVu Sans on Linux, Segoe UI Symbol on Windows) when the CJK font does not.
@@ -42,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -54,9 +56,11 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 
 from kbapp.fsutil import atomic_write_bytes
+from kbapp.gui import pdf_layout
 
 __all__ = ["PdfSection", "write_pdf", "html_to_pdf", "ensure_gui_app", "cjk_font_family",
            "mono_font_family", "default_css"]
@@ -67,7 +71,7 @@ FOOTER_MM = 9.0  # band at the bottom of the printable area reserved for the foo
 SECTION_GAP_PT = 6.0  # vertical space between two sections
 BODY_PT = 10.5
 FOOTER_PT = 8.0
-_EPS = 0.5  # device dots: keeps a line that touches a cut out of the other page
+_EPS = pdf_layout.EPS  # device dots: keeps a line that touches a cut out of the other page
 
 _CJK_PREFERRED = (
     "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -236,100 +240,52 @@ def _start_painter(target: _Target) -> QPainter:
 @dataclass
 class _Item:
     doc: QTextDocument
-    keep_together: bool
-    break_before: bool
-    lines: list[tuple[float, float]]  # (top, bottom) of text lines and table rows: never cut
+    layout: pdf_layout.Item
 
 
-@dataclass
-class _Slice:
-    page: int
-    y: float  # where on the page it is drawn
-    item: int
-    top: float  # the part of the document drawn: [top, bottom)
-    bottom: float
-
-
-def _line_spans(doc: QTextDocument) -> list[tuple[float, float]]:
-    """Every line of text, and every table row as a whole, as (top, bottom).
-
-    A page is cut above one of them, never through it; a row taller than what is left
-    of the page falls back to its lines.
-    """
+def _marks(doc: QTextDocument) -> pdf_layout.Marks:
+    """Where ``doc`` may be cut (kbapp.gui.pdf_layout): every line of text and every table
+    row as a whole, the headings, the forced page breaks and the tables' header rows."""
     layout = doc.documentLayout()
     layout.documentSize()  # Qt lays out lazily: finish it, or later blocks have no lines yet
-    spans = []
+    marks = pdf_layout.Marks()
     rows: dict[tuple[int, int], tuple[float, float]] = {}
+    tables: dict[int, tuple[int, list[int]]] = {}  # first position: header row count, rows seen
     block = doc.begin()
     while block.isValid():
         text_layout = block.layout()
         if block.isVisible() and text_layout is not None and text_layout.lineCount():
-            origin = layout.blockBoundingRect(block).top()  # lines are relative to it
+            rect = layout.blockBoundingRect(block)
+            origin = rect.top()  # lines are relative to it
             lines = [text_layout.lineAt(i).rect() for i in range(text_layout.lineCount())]
             block_spans = [(origin + r.top(), origin + r.bottom()) for r in lines]
-            spans.extend(block_spans)
+            marks.lines.extend(block_spans)
+            fmt = block.blockFormat()
+            if fmt.headingLevel() > 0:
+                marks.headings.append((block_spans[0][0], block_spans[-1][1]))
+            policy = fmt.pageBreakPolicy()
+            if policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore:
+                marks.breaks.append(origin)
+            if policy & QTextFormat.PageBreakFlag.PageBreak_AlwaysAfter:
+                marks.breaks.append(rect.bottom())
             cursor = QTextCursor(block)
             table = cursor.currentTable()
             if table is not None:
-                key = (table.firstPosition(), table.cellAt(cursor).row())
+                row = table.cellAt(cursor).row()
+                key = (table.firstPosition(), row)
                 top, bottom = rows.get(key, (block_spans[0][0], block_spans[-1][1]))
                 rows[key] = (min(top, block_spans[0][0]), max(bottom, block_spans[-1][1]))
+                tables.setdefault(table.firstPosition(), (table.format().headerRowCount(), []))[1].append(row)
         block = block.next()
-    spans.extend(rows.values())
-    spans.sort()
-    return spans
-
-
-def _cut(spans: list[tuple[float, float]], start: float, limit: float) -> float:
-    """The lowest y <= limit at which no line is cut in half (lines starting at ``start`` excepted)."""
-    cut = limit
-    moved = True
-    while moved:
-        moved = False
-        for top, bottom in spans:
-            if top >= cut:
-                break
-            if bottom > cut + _EPS and top > start + _EPS and top < cut:
-                cut = top
-                moved = True
-    return cut
-
-
-def _plan(items: list[_Item], page_height: float, gap: float) -> tuple[list[_Slice], list[int]]:
-    """Place every item on pages; returns the slices and each item's first page (0-based)."""
-    slices: list[_Slice] = []
-    first_pages: list[int] = []
-    page, y = 0, 0.0
-    for index, item in enumerate(items):
-        height = item.doc.size().height()
-        if item.break_before and y > 0:
-            page, y = page + 1, 0.0
-        remaining = page_height - y
-        if height > remaining + _EPS and y > 0 and item.keep_together:
-            # Fits on a fresh page: move it there. Too tall for any page: move it only if
-            # less than a third of this page is left, so its heading does not dangle.
-            if height <= page_height or remaining < page_height / 3:
-                page, y = page + 1, 0.0
-        start, first = 0.0, None
-        while True:
-            remaining = page_height - y
-            if height - start <= remaining + _EPS:
-                slices.append(_Slice(page, y, index, start, height))
-                first = page if first is None else first
-                y += height - start + gap
-                break
-            cut = _cut(item.lines, start, start + remaining)
-            if cut <= start + _EPS:
-                if y > 0:
-                    page, y = page + 1, 0.0
-                    continue
-                cut = start + remaining  # a single line taller than a page: cut it
-            slices.append(_Slice(page, y, index, start, cut))
-            first = page if first is None else first
-            start = cut
-            page, y = page + 1, 0.0
-        first_pages.append(first)
-    return slices, first_pages
+    marks.lines.extend(rows.values())
+    marks.lines.sort()
+    marks.breaks = sorted(b for b in marks.breaks if b > _EPS)
+    for first, (header_rows, seen) in tables.items():
+        spans = [rows[(first, r)] for r in sorted(set(seen))]
+        head = [rows[(first, r)] for r in sorted(set(seen)) if r < header_rows]
+        header = (min(t for t, _ in head), max(b for _, b in head)) if head else None
+        marks.tables.append(pdf_layout.TableMarks(min(t for t, _ in spans), max(b for _, b in spans), header))
+    return marks
 
 
 def _toc_html(heading: str, entries: list[tuple[str, int, int]]) -> str:
@@ -367,26 +323,27 @@ def write_pdf(
 
     def item(section: PdfSection, break_before: bool = False) -> _Item:
         doc = target.document(section.html, css)
-        return _Item(doc, section.keep_together, section.page_break_before or break_before, _line_spans(doc))
+        return _Item(doc, pdf_layout.Item(doc.size().height(), section.keep_together,
+                                          section.page_break_before or break_before, _marks(doc)))
 
     body = [item(section) for section in sections]
     entries = [(i, s.toc_title, s.toc_level) for i, s in enumerate(sections) if s.toc_title]
     if toc and body:
         if len(body) > 1:
-            body[1].break_before = True  # the contents end their own page
+            body[1].layout.break_before = True  # the contents end their own page
         pages: dict[int, int] = {i: 0 for i, _, _ in entries}
         for _ in range(4):  # the contents' own length moves the pages: repeat until stable
             toc_section = PdfSection(_toc_html(toc_heading, [(t, lv, pages[i]) for i, t, lv in entries]),
                                      keep_together=False)
             items = [body[0], item(toc_section, True), *body[1:]]
-            slices, firsts = _plan(items, target.height, target.gap)
+            slices, firsts = pdf_layout.plan([i.layout for i in items], target.height, target.gap)
             numbered = {i: (firsts[0] if i == 0 else firsts[i + 1]) + 1 for i, _, _ in entries}
             if numbered == pages:
                 break
             pages = numbered
     else:
         items = body
-        slices, _ = _plan(items, target.height, target.gap)
+        slices, _ = pdf_layout.plan([i.layout for i in items], target.height, target.gap)
 
     page_count = max((s.page for s in slices), default=0) + 1
     painter = _start_painter(target)
@@ -397,6 +354,13 @@ def write_pdf(
             for piece in (s for s in slices if s.page == page):
                 doc = items[piece.item].doc
                 full = doc.size().height()
+                if piece.header is not None:  # the table's header rows again, above its rows
+                    head_top, head_bottom = piece.header
+                    painter.save()
+                    painter.translate(0, piece.y - head_bottom)
+                    doc.drawContents(painter, QRectF(-target.width, head_top - _EPS, 3 * target.width,
+                                                     head_bottom - head_top + 2 * _EPS))
+                    painter.restore()
                 top = piece.top + _EPS if piece.top > 0 else -target.height
                 bottom = piece.bottom - _EPS if piece.bottom < full else full + target.height
                 painter.save()
@@ -425,29 +389,10 @@ def html_to_pdf(
 ) -> int:
     """Write one flowing HTML document to ``path`` as an A4 PDF; returns the number of pages.
 
-    Qt's own pagination moves lines that would be cut to the next page and honours
-    ``page-break-before/after: always``; there is no keep-together for larger blocks
-    (use :func:`write_pdf` for that).
+    Laid out like one :func:`write_pdf` section that may be split: cut between lines and
+    table rows (a row is never split across pages, nor left alone on a page when it fits
+    on one), a heading never left at the foot of a page, table header rows repeated on
+    continuation pages, and ``page-break-before/after: always`` honoured.
     """
-    ensure_gui_app()
-    target = _Target(title, footer)
-    doc = target.document(html, css)
-    doc.setPageSize(QSizeF(target.width, target.height))
-    page_count = max(doc.pageCount(), 1)
-    painter = _start_painter(target)
-    try:
-        for page in range(page_count):
-            if page:
-                target.writer.newPage()
-            painter.save()
-            painter.translate(0, -page * target.height)
-            top = page * target.height + _EPS if page else -target.height
-            bottom = (page + 1) * target.height - _EPS
-            doc.drawContents(painter, QRectF(-target.width, top, 3 * target.width, bottom - top))
-            painter.restore()
-            if footer:
-                target.draw_footer(painter, _footer_text(footer_format, title, page + 1, page_count))
-    finally:
-        painter.end()
-    target.finish(path)
-    return page_count
+    return write_pdf(path, [PdfSection(html, keep_together=False)], title=title, css=css, footer=footer,
+                     footer_format=footer_format)

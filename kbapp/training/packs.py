@@ -26,7 +26,6 @@ CHECKBOX = "☐"
 PACK_TITLE = "培训资料 Training pack"
 TOC_HEADING = "目录 Contents"
 PDF_FOOTER = "{title} — 第 {page} / {pages} 页"
-QUICK_REF_COMMAND_CHARS = 70
 QUICK_REF_LIST_ITEMS = 4
 
 # Handling-plan deadlines per fault level (DOMAIN.md, ch. 4.1), for the quick-reference card.
@@ -51,6 +50,8 @@ table.box td { border: none; padding: 6px; }
 .lesson { color: #4a2f9c; }
 .qr { font-size: 9pt; }
 table.qr-steps td { font-size: 9pt; padding: 2px; }
+code.qr-cmd { font-size: 8pt; }
+table.qr-foot td { border: none; padding: 3px; }
 .qr-note { font-size: 8.5pt; color: #444444; }
 """
 
@@ -149,35 +150,41 @@ def playbook_sections(doc: Document, lessons: dict[int, list[str]] | None = None
     return out
 
 
-def _short(command: str) -> str:
-    """The first line that is a command, not a comment, cut to fit the card."""
-    lines = [line.strip() for line in command.strip().split("\n") if line.strip()]
-    first = next((line for line in lines if not line.startswith(("#", "--"))), lines[0] if lines else "")
-    return first if len(first) <= QUICK_REF_COMMAND_CHARS else first[: QUICK_REF_COMMAND_CHARS - 1] + "…"
+def command_lines(commands: tuple[str, ...] | list[str]) -> list[str]:
+    """Every line of a step's commands that is a command (comments and blank lines left out),
+    whole: a card that drops the ``cp -a`` taking the backup is worse than no card."""
+    lines = [line.strip() for command in commands for line in command.split("\n")]
+    return [line for line in lines if line and not line.startswith(("#", "--", "//"))]
 
 
 def quick_reference_section(doc: Document) -> PackSection:
-    """One page: every step with its first command and decisions, the key prevention
+    """One page: every step with every command line and its decisions, the key prevention
     points, the deadlines of the playbook's levels and the first escalation rules."""
     rows = []
     for step in doc.steps:
-        command = f"<code>{_e(_short(step.commands[0]))}</code>" if step.commands else ""
+        lines = command_lines(step.commands)
+        command = "<br>".join(f'<code class="qr-cmd">{_e(line)}</code>' for line in lines)
         turns = "; ".join(f"{_e(d.condition)} → {d.target}" for d in step.decisions)
-        rows.append(f'<tr><td width="7%">{CHECKBOX} {step.number}</td><td><b>{_e(step.title)}</b>'
-                    f"{'<br>' + command if command else ''}{'<br>◆ ' + turns if turns else ''}</td></tr>")
+        # The commands beside the title, not under it: the card stays on one page.
+        rows.append(f'<tr><td width="6%">{CHECKBOX} {step.number}</td><td width="30%"><b>{_e(step.title)}</b>'
+                    f"{'<br>◆ ' + turns if turns else ''}</td><td>{command}</td></tr>")
     prevention = _bullets(doc.sections.get("prevention", ""), QUICK_REF_LIST_ITEMS)
     escalation = _bullets(doc.sections.get("escalation", ""), QUICK_REF_LIST_ITEMS)
     deadlines = [LEVEL_DEADLINES[lv] for lv in doc.levels if lv in LEVEL_DEADLINES]
     parts = [f'<div class="qr"><h2>速查卡 Quick reference — {_e(doc.display_title)}</h2>',
              f'<p class="meta">{_e(doc.id)} · {_e(_category(doc))} · v{doc.version}</p>',
              f'<table class="qr-steps" width="100%" cellspacing="0">{"".join(rows)}</table>']
-    if prevention:
-        parts.append(_box("预防要点 Prevention", "\n".join(f"- {p}" for p in prevention)))
-    parts.append("<h3>时限 Deadlines</h3><ul>" + "".join(f'<li class="qr-note">{_e(d)}</li>' for d in [
+    # Prevention beside the deadlines and escalation: the card stays on one page.
+    left = _box("预防要点 Prevention", "\n".join(f"- {p}" for p in prevention)) if prevention else ""
+    right = "<h3>时限 Deadlines</h3><ul>" + "".join(f'<li class="qr-note">{_e(d)}</li>' for d in [
         "接到通知 30 分钟内响应 respond within 30 min", *deadlines,
-        "故障解决后 24 小时内提交故障处理报告 fault report within 24 h of the fix"]) + "</ul>")
+        "故障解决后 24 小时内提交故障处理报告 fault report within 24 h of the fix"]) + "</ul>"
     if escalation:
-        parts.append("<h3>升级 Escalation</h3>" + sanitize_markdown("\n".join(f"- {x}" for x in escalation)))
+        right += "<h3>升级 Escalation</h3><ul>" + "".join(
+            f'<li class="qr-note">{sanitize_markdown(x).removeprefix("<p>").removesuffix("</p>")}</li>'
+            for x in escalation) + "</ul>"
+    parts.append(f'<table class="qr-foot" width="100%" cellspacing="0"><tr><td width="50%">{left}</td>'
+                 f'<td width="50%">{right}</td></tr></table>')
     parts.append("</div>")
     return PackSection("\n".join(parts), keep_together=True, page_break_before=True,
                        toc_title=f"速查卡 Quick reference: {doc.title}", toc_level=2)

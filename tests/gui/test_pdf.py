@@ -276,6 +276,59 @@ def test_html_to_pdf_paginates_and_honours_page_breaks(app, tmp_path, geometry):
     assert "Inspection — page 3 / 3" in text(out, 3)
 
 
+@needs_poppler
+@pytest.mark.parametrize("writer", ["write_pdf", "html_to_pdf"])
+def test_a_heading_is_never_left_at_the_foot_of_a_page(app, tmp_path, geometry, writer):
+    """Fill a page to every height around its foot, then a heading and its text."""
+    page_height, line, _ = geometry
+    lines = int(page_height / line)
+    for fill in range(lines - 5, lines + 1):
+        html = (f"{lines_html('F', fill)}<h2>ORPHAN heading</h2><h3>SUB heading</h3>"
+                f"<p>BODY first line</p>{lines_html('B', 5)}")
+        out = tmp_path / f"{writer}-{fill}.pdf"
+        if writer == "write_pdf":
+            pages = write_pdf(out, [PdfSection(html, keep_together=False)], title="H")
+        else:
+            pages = html_to_pdf(out, html, title="H")
+        by_page = [text(out, p) for p in range(1, pages + 1)]
+        where = {needle: [n for n, t in enumerate(by_page) if needle in t]
+                 for needle in ("ORPHAN heading", "SUB heading", "BODY first line")}
+        assert where["ORPHAN heading"] == where["SUB heading"] == where["BODY first line"], (fill, where)
+        for i in range(fill):  # nothing lost or drawn twice on the way
+            assert sum(t.count(f"F line {i:03d} 正文") for t in by_page) == 1
+
+
+@needs_poppler
+def test_a_table_starting_mid_page_moves_a_row_that_does_not_fit_whole(app, tmp_path, geometry):
+    page_height, line, _ = geometry
+    tall = "<br>".join(f"FIRSTROW part {i}" for i in range(12)) + "<br>FIRSTROW END"
+    rows = f"<tr><td>FIRSTROW START</td><td>{tall}</td></tr>" + "".join(
+        f"<tr><td>R{i:02d} START</td><td>R{i:02d} END</td></tr>" for i in range(5))
+    out = tmp_path / "midpage.pdf"
+    filler = PdfSection(lines_html("F", int(page_height / line) - 6))  # about six lines left
+    pages = write_pdf(out, [filler, PdfSection(f"<table>{rows}</table>", keep_together=False)], title="T")
+    assert pages == 2
+    assert "FIRSTROW" not in text(out, 1)  # not split, and no part of it alone on page 1
+    assert "FIRSTROW START" in text(out, 2) and "FIRSTROW END" in text(out, 2) and "R04 END" in text(out, 2)
+
+
+@needs_poppler
+def test_a_long_table_repeats_its_header_rows_on_every_page(app, tmp_path):
+    rows = "".join(f"<tr><td>row {i:03d}</td><td>{'单元格 cell text ' * 3}END{i:03d}</td></tr>" for i in range(150))
+    out = tmp_path / "header.pdf"
+    pages = html_to_pdf(out, f"<h1>巡检</h1><table><thead><tr><th>HEADCOL 项目</th><th>结果</th></tr></thead>"
+                             f"{rows}</table><p>AFTER TABLE</p>", title="T")
+    assert pages >= 3
+    per_page = [text(out, p) for p in range(1, pages + 1)]
+    for content in per_page:
+        if "row " in content:
+            assert content.count("HEADCOL 项目") == 1
+    for i in range(150):
+        holding = [n for n, content in enumerate(per_page) if f"row {i:03d}" in content]
+        assert len(holding) == 1 and f"END{i:03d}" in per_page[holding[0]]
+    assert "AFTER TABLE" in per_page[-1]
+
+
 def test_a_failed_write_leaves_the_existing_file_untouched(app, tmp_path, monkeypatch):
     out = tmp_path / "report.pdf"
     out.write_bytes(b"previous report")
@@ -312,7 +365,7 @@ def test_a_layout_failure_writes_nothing(app, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("layout bug")
 
-    monkeypatch.setattr(pdf, "_plan", broken)
+    monkeypatch.setattr(pdf.pdf_layout, "plan", broken)
     with pytest.raises(RuntimeError):
         write_pdf(out, [PdfSection("<p>x</p>")], title="T")
     assert out.read_bytes() == b"previous report"

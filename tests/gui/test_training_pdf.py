@@ -22,8 +22,10 @@ def pages_of(path: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE).group(1))
 
 
-def text_of(path: Path, page: int | None = None) -> str:
+def text_of(path: Path, page: int | None = None, right_of_pt: int | None = None) -> str:
     args = ["pdftotext", "-enc", "UTF-8"] + (["-f", str(page), "-l", str(page)] if page else [])
+    if right_of_pt is not None:  # only what lies right of x (points; A4 is 595 wide)
+        args += ["-x", str(right_of_pt), "-y", "0", "-W", str(600 - right_of_pt), "-H", "850"]
     return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
@@ -138,3 +140,90 @@ def test_cli_pack_export(tmp_path):
     bad = run_cli("pack", "export", "no-such-playbook", "--out", str(tmp_path / "x.pdf"), home=tmp_path / "home")
     assert bad.returncode == 1 and bad.stderr.startswith("kbapp: playbooks: no playbook 'no-such-playbook'")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_quick_reference_card_has_every_command_line_of_every_step(tmp_path, qapp):
+    from kbapp.training.packs import command_lines
+
+    kb = open_kb(tmp_path)
+    try:
+        ids = [d.id for d in kb.documents() if d.kind in ("playbook", "checklist")]
+        out = tmp_path / "all.pdf"
+        pages = write_pack_pdf(out, kb.training.pack(ids), "培训资料")
+        by_page = {p: squash(text_of(out, p)) for p in range(1, pages + 1)}
+        cards = {}
+        for pid in ids:
+            doc = kb.get(pid)
+            found = [p for p, t in by_page.items() if squash(f"速查卡 Quick reference — {doc.display_title}") in t]
+            assert len(found) == 1, (pid, found)
+            cards[pid] = found[0]
+            # The whole card on one page: its last lines are there, not on the next page.
+            assert squash("fault report within 24 h of the fix") in by_page[found[0]], pid
+        config_loss = by_page[cards["config-loss"]]
+        assert squash("mkdir -p /root/incident") in config_loss
+        assert squash("cp -a /etc/bizapp /root/incident/etc-bizapp.$(date +%Y%m%d%H%M)") in config_loss
+        for pid in ids:
+            # The commands column only (right of the step titles), as pdftotext mixes columns.
+            # pdftotext joins a line wrapped after "-" without it: compare without hyphens.
+            card = squash(text_of(out, cards[pid], right_of_pt=228)).replace("-", "")
+            for step in kb.get(pid).steps:
+                for line in command_lines(step.commands):
+                    assert squash(line).replace("-", "") in card, (pid, step.number, line)
+        assert command_lines(["# 注释\n  show running-config\n\n-- SQL 注释\nSELECT 1;"]) == [
+            "show running-config", "SELECT 1;"]
+    finally:
+        kb.close()
+
+
+def report_pages(path: Path) -> dict[int, str]:
+    return {p: text_of(path, p) for p in range(1, pages_of(path) + 1)}
+
+
+def test_report_pdfs_keep_headings_with_their_text_and_table_rows_whole(tmp_path, qapp):
+    """Sections of every length, so headings land at every height of a page; a long table."""
+    from kbapp.gui.training import write_report_pdf
+
+    parts = ["# 报告 Report"]
+    for k in range(1, 41):
+        parts.append(f"## HEAD-{k} 标题")
+        parts.append(f"AFTER-{k} 正文开始。")
+        parts += [f"- 第 {k} 节第 {i} 行 filler line {i}" for i in range(k % 9)]
+    parts += ["## 时间线 Timeline", "", "| # | 时间 Time | 内容 Details |", "|---|---|---|"]
+    parts += [f"| ROW{r:03d}START | 02:{r % 60:02d} | {'很长的说明 long explanation ' * (r % 11)}ROW{r:03d}END |"
+              for r in range(120)]
+    out = tmp_path / "report.pdf"
+    write_report_pdf(out, "\n".join(parts) + "\n", "报告 Report")
+    by_page = {p: squash(t) for p, t in report_pages(out).items()}
+    for k in range(1, 41):
+        heads = [p for p, t in by_page.items() if f"HEAD-{k}标题" in t]
+        afters = [p for p, t in by_page.items() if f"AFTER-{k}正文" in t]
+        assert heads == afters and len(heads) == 1, (k, heads, afters)
+    row_pages = set()
+    for r in range(120):
+        starts = [p for p, t in by_page.items() if f"ROW{r:03d}START" in t]
+        ends = [p for p, t in by_page.items() if f"ROW{r:03d}END" in t]
+        assert starts == ends and len(starts) == 1, (r, starts, ends)  # never split across pages
+        row_pages |= set(starts)
+    assert len(row_pages) >= 2
+    for page in row_pages:  # the header row again on every page the table continues on
+        assert "内容Details" in by_page[page], page
+
+
+def test_a_drill_report_with_a_long_timeline_prints_whole_rows(tmp_path, qapp):
+    kb = open_kb(tmp_path)
+    try:
+        drill = kb.training.drills.start("data-loss", "drill-data-loss", "小王", actor="张老师")
+        for i in range(60):
+            kb.incidents.note(drill.id, f"NOTE{i:02d}BEGIN " + "很长的说明 long explanation " * (i % 7) + f"NOTE{i:02d}END")
+        kb.training.drills.finish(drill.id)
+        out = save_report(kb, "drill", drill.id, tmp_path / "drill.pdf")
+        by_page = {p: squash(t) for p, t in report_pages(out).items()}
+        for i in range(60):
+            begins = [p for p, t in by_page.items() if f"NOTE{i:02d}BEGIN" in t]
+            ends = [p for p, t in by_page.items() if f"NOTE{i:02d}END" in t]
+            assert begins == ends and len(begins) == 1, (i, begins, ends)
+        for heading, after in (("注入信息Injectedfacts", "第1步step1"), ("时间线Timeline", "时间Time")):
+            page = next(p for p, t in by_page.items() if heading in t)
+            assert after in by_page[page].split(heading, 1)[1], heading
+    finally:
+        kb.close()
