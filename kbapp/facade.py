@@ -31,6 +31,7 @@ class KnowledgeBase:
         self._reports = None
         self._lessons = None
         self._changes = None
+        self._library_listeners: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None, *,
@@ -47,9 +48,25 @@ class KnowledgeBase:
                 (shipped, _), (writable, _) = self._library_roots()
                 if not self.home.incidents.exists():  # once per home; a stat after that
                     self.incident_documents.backfill_if_missing()
-                self._library = Library(shipped=shipped, writable=writable)
+                self._library = Library(shipped=shipped, writable=writable, on_change=self._library_changed)
                 self._library.reload()
             return self._library
+
+    def on_library_changed(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after every change of the library (a reload, an import, a new
+        report, lesson, record or approved change), on the thread that made it; returns a
+        function that stops it. The window keeps its document count live with it."""
+        self._library_listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._library_listeners:
+                self._library_listeners.remove(listener)
+
+        return stop
+
+    def _library_changed(self) -> None:
+        for listener in list(self._library_listeners):
+            listener()
 
     def reload_library(self) -> None:
         with self._lock:

@@ -19,7 +19,20 @@ from kbapp.parser import parse_bytes
 class ImportResult:
     imported: list[Path] = field(default_factory=list)  # destination paths
     failed: list[tuple[Path, str]] = field(default_factory=list)  # source, reason
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # problems of files imported all the same
+
+    @property
+    def with_problems(self) -> list[Path]:
+        """The imported files that have problems (the library lists them, with file:line)."""
+        return sorted({p.path for p in self.warnings})
+
+    def summary(self) -> str:
+        """``imported 2, failed 0`` — and how many of those imported have problems."""
+        text = f"imported {len(self.imported)}, failed {len(self.failed)}"
+        if self.warnings:
+            text += (f"; {len(self.with_problems)} imported with problems "
+                     f"({len(self.warnings)} problem{'s' if len(self.warnings) != 1 else ''})")
+        return text
 
 
 def _candidates(path: Path) -> list[tuple[Path, Path]]:
@@ -73,9 +86,10 @@ def import_paths(kb, paths: list[Path], progress: Callable[[str], None] | None =
             except OSError as exc:
                 result.failed.append((source, f"cannot write {dest}: {exc.strerror or exc}"))
                 continue
-            result.warnings.extend(Problem(source, p.line, p.message, p.severity) for p in problems)
             result.imported.append(dest)
-            doc, _ = kb.library.load_path(dest)
+            doc, listed = kb.library.load_path(dest)
+            # What the library now lists for the file (Library Problems, kbapp lint), by its source.
+            result.warnings.extend(Problem(source, p.line, p.message, p.severity) for p in listed)
             if doc is not None:
                 new_docs.append(doc)
             if progress:

@@ -10,7 +10,7 @@ import operator
 import os
 import stat
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -103,12 +103,17 @@ def id_hint(path: Path, root: Path) -> str:
 
 
 class Library:
-    def __init__(self, shipped: Path, writable: Path):
+    def __init__(self, shipped: Path, writable: Path, on_change: Callable[[], None] | None = None):
         self.shipped_root = Path(shipped)
         self.writable_root = Path(writable)
         self._lock = threading.RLock()
         self._docs: dict[str, Document] = {}
         self._problems: list[Problem] = []
+        self._on_change = on_change  # called (outside the lock, on the caller's thread) after each change
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
 
     @property
     def roots(self) -> tuple[tuple[Path, bool], ...]:
@@ -127,6 +132,7 @@ class Library:
         with self._lock:
             self._docs = docs
             self._problems = problems
+        self._changed()
 
     def documents(self) -> list[Document]:
         with self._lock:
@@ -144,6 +150,7 @@ class Library:
         with self._lock:
             self._docs[doc.id] = doc
             self._problems = [p for p in self._problems if p.path != doc.path]
+        self._changed()
 
     def remove(self, doc_id: str) -> Document | None:
         """Forget one document of the writable library (its file was deleted)."""
@@ -151,7 +158,9 @@ class Library:
             doc = self._docs.pop(doc_id, None)
             if doc is not None:
                 self._problems = [p for p in self._problems if p.path != doc.path]
-            return doc
+        if doc is not None:
+            self._changed()
+        return doc
 
     def load_path(self, path: Path) -> tuple[Document | None, list[Problem]]:
         """Parse one file of the writable library and put it in the library."""
@@ -162,6 +171,7 @@ class Library:
             self._problems = [p for p in self._problems if p.path != path] + problems
             if doc is not None:
                 self._docs[doc.id] = doc
+        self._changed()
         return doc, problems
 
 

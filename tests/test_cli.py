@@ -157,6 +157,25 @@ def test_import_nothing_wrong_exits_zero_and_is_repeatable(tmp_path):
         f"failed: {tmp_path / 'missing'}: no such file or folder", "imported 0, failed 1"]
 
 
+def test_import_counts_the_files_imported_with_problems(tmp_path):
+    """Two files imported, five problems between them: the summary says so, not just "failed 0"."""
+    source = write_library(tmp_path / "theirs", {
+        "a.md": playbook_text("their-a", category="nonsense", levels="[V]"),  # 2 problems
+        "b.md": playbook_text("their-b", steps="1. 一\n3. 三\n   如果 坏了 → 第 9 步\n") + "\n",  # 2 problems
+        "c.md": playbook_text("their-c", category="nonsense"),  # 1 problem
+        "d.md": "# 没问题 Fine\n\n正文。\n",
+    })
+    home = tmp_path / "home"
+    result = run_cli("import", str(source), home=home)
+    out = lines(result.stdout)
+    assert out[-1] == "imported 4, failed 0; 3 imported with problems (5 problems)", result.stdout
+    warned = [line for line in out if line.startswith("warning: ")]
+    assert len(warned) == 5 and all(str(source) in line for line in warned)
+    # The same five as the library lists afterwards.
+    lint = run_cli("lint", home=home)
+    assert len([line for line in lines(lint.stdout) if "imported" in line]) == 5, lint.stdout
+
+
 def test_index_status_check_rebuild(tmp_path):
     home = tmp_path / "home"
     result = run_cli("index", "status", "--json", home=home)

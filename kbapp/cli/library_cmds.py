@@ -86,7 +86,7 @@ def cmd_import(args, kb) -> int:
         print(f"warning: {problem}")
     for source, reason in result.failed:
         print(f"failed: {source}: {reason}")
-    print(f"imported {len(result.imported)}, failed {len(result.failed)}")
+    print(result.summary())
     return 1 if result.failed else 0
 
 

@@ -16,6 +16,7 @@ from kbapp.gui.incident_view import level_choices
 from kbapp.gui.models import category_label
 from kbapp.gui.playbook_picker import PlaybookPicker
 from kbapp.gui.search_controller import SearchController, SearchRequest
+from kbapp.gui.validation import recheck_on_edit, show_problem
 from kbapp.incidents import records as rec
 from kbapp.incidents.lifecycle import STATUS_LABELS
 from kbapp.model import CATEGORIES
@@ -106,6 +107,8 @@ class NewIncidentDialog(QDialog):
         form.addRow(buttons)
         self.picker.no_match.connect(
             lambda text: self.error.setText(self.tr("No playbook matches “%1”.").replace("%1", text)))
+        recheck_on_edit(self.error, [self.title], lambda: "" if self.title.text().strip() else
+                        self.tr("The title is required."), hide=False)
 
     def _describe_changed(self) -> None:
         text = f"{self.title.text()} {self.description.toPlainText()}".strip()
@@ -197,7 +200,7 @@ class NewIncidentDialog(QDialog):
 
     def accept(self) -> None:
         if not self.title.text().strip():
-            self.error.setText(self.tr("The title is required."))
+            show_problem(self.error, self.tr("The title is required."))
             self.title.setFocus()
             return
         super().accept()

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout,
 )
 
+from kbapp.gui.validation import recheck_on_edit, show_problem
+
 ERROR_STYLE = "color:#b71c1c;"
 
 
@@ -84,6 +86,7 @@ class LessonDialog(QDialog):
             form.addRow(QLabel(self.tr("From incident #%1").replace("%1", str(incident_id)), self))
         form.addRow(self.error)
         form.addRow(buttons)
+        recheck_on_edit(self.error, [self.playbook, self.step, self.text], hide=False)  # the save checks again
         self.text.setFocus()
 
     def _fill_steps(self) -> None:
@@ -110,7 +113,7 @@ class LessonDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        self.error.setText(str(exc))
+        show_problem(self.error, str(exc))
 
 
 class ProposeChangeDialog(QDialog):
@@ -155,6 +158,7 @@ class ProposeChangeDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        recheck_on_edit(self.error, [self.editor, self.reason], hide=False)  # the proposal checks again
         runner.query(lambda: kb.changes.current_text(playbook_id), self._loaded, self._failed)
 
     def _loaded(self, text: str) -> None:
@@ -182,7 +186,7 @@ class ProposeChangeDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.propose_button.setEnabled(bool(self.base_text))
-        self.error.setText(str(exc))
+        show_problem(self.error, str(exc))
 
 
 class ReviewChangesDialog(QDialog):

@@ -26,6 +26,7 @@ from kbapp.gui.settings_dialog import SettingsDialog
 class MainWindow(QMainWindow):
     index_ready = Signal()  # the library is loaded and the index is up to date
     document_shown = Signal(str)
+    library_changed = Signal()  # emitted from whichever thread changed the library; queued to the UI
 
     def __init__(self, kb, language: str = "en", settings: QSettings | None = None, parent=None):
         super().__init__(parent)
@@ -52,6 +53,9 @@ class MainWindow(QMainWindow):
         self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
         self._restore_state()
+        # The document count in the status bar follows every import, report, lesson and change.
+        self.library_changed.connect(self._show_document_count)
+        self._stop_listening = kb.on_library_changed(self._emit_library_changed)
 
     # -- construction -------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -224,11 +228,21 @@ class MainWindow(QMainWindow):
         self.progress.setValue(done)
         self.index_label.setText(self.tr("Building index… %1 of %2").replace("%1", str(done)).replace("%2", str(total)))
 
+    def _emit_library_changed(self) -> None:
+        try:
+            self.library_changed.emit()
+        except RuntimeError:  # the window is gone; the knowledge base lives on (tests)
+            pass
+
+    def _show_document_count(self) -> None:
+        if self.progress.isVisible():
+            return  # the index is being built: its progress is shown, then the count
+        self.index_label.setText(self.tr("Index up to date: %n document(s)", "", len(self.kb.documents())))
+
     def _index_synced(self, outcome) -> None:
         report, problems, tags = outcome
         self.progress.hide()
-        count = len(self.kb.documents())
-        self.index_label.setText(self.tr("Index up to date: %n document(s)", "", count))
+        self._show_document_count()
         self.problems_model.set_problems(problems)
         self._update_problems_button(len(problems))
         self.filters.set_tags(tags)
@@ -369,14 +383,22 @@ class MainWindow(QMainWindow):
         self.runner.write(lambda: self.kb.import_paths([Path(p) for p in paths]), self._imported)
 
     def _imported(self, result) -> None:
-        lines = [self.tr("Imported %1, failed %2.").replace("%1", str(len(result.imported))).replace("%2", str(len(result.failed)))]
-        lines += [f"{source}: {reason}" for source, reason in result.failed[:20]]
-        self.statusBar().showMessage(lines[0], 8000)
+        summary = self.tr("Imported %1, failed %2.").replace("%1", str(len(result.imported))).replace(
+            "%2", str(len(result.failed)))
+        if result.warnings:
+            summary += " " + self.tr("%n imported with problems (Library Problems, Ctrl+Shift+P).", "",
+                                     len(result.with_problems))
+        lines = [summary] + [f"{source}: {reason}" for source, reason in result.failed[:20]]
+        lines += [str(problem) for problem in result.warnings[:20]]
+        self.statusBar().showMessage(summary, 10000)
         self.problems_model.set_problems(self.kb.problems())
         self._update_problems_button(self.problems_model.rowCount())
+        self._show_document_count()
         self.search.refresh()
-        if result.failed:
-            QMessageBox.warning(self, self.tr("Import"), "\n".join(lines))
+        if result.failed or result.warnings:  # window-modal, not blocking: the window keeps working
+            self.import_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Import"), "\n".join(lines),
+                                          QMessageBox.StandardButton.Ok, self)
+            self.import_box.open()
 
     def rebuild_index(self) -> None:
         self.progress.setRange(0, 0)
@@ -401,6 +423,7 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, self.tr("kbapp"), message)
 
     def closeEvent(self, event) -> None:
+        self._stop_listening()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())

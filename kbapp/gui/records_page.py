@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.gui.incident_models import local_time, pick
+from kbapp.gui.validation import recheck_on_edit, show_problem
 from kbapp.records import workflow as wf
 
 Index = QModelIndex | QPersistentModelIndex
@@ -183,6 +184,12 @@ class NewRecordDialog(QDialog):
             form.addRow(text, widget)
         form.addRow(self.error)
         form.addRow(_buttons(self))
+        recheck_on_edit(self.error, [self.title], self.problem, hide=False)
+
+    def problem(self) -> str:
+        if not self.title.text().strip() and self.incident_id is None:
+            return self.tr("The title is required.")
+        return ""
 
     def values(self) -> dict:
         return {"kind": self.kind.currentData(), "title": self.title.text().strip(),
@@ -190,8 +197,9 @@ class NewRecordDialog(QDialog):
                 "description": self.description.toPlainText().strip(), "incident_id": self.incident_id}
 
     def accept(self) -> None:
-        if not self.title.text().strip() and self.incident_id is None:
-            self.error.setText(self.tr("The title is required."))
+        problem = self.problem()
+        if problem:
+            show_problem(self.error, problem)
             self.title.setFocus()
             return
         super().accept()
@@ -216,6 +224,7 @@ class MoveDialog(QDialog):
             "cause": self.tr("Enter the cause of the problem."),
             "answer": self.tr("Enter the answer given to the reporter."),
         }
+        self.messages = messages
         form = QFormLayout(self)
         self.inputs: dict[str, QComboBox | QLineEdit | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
@@ -235,6 +244,7 @@ class MoveDialog(QDialog):
             error = _error_label(self, f"recordError_{name}", messages.get(name, name))
             error.hide()
             self.errors[name] = error
+            recheck_on_edit(error, [widget], lambda name=name: messages.get(name, name) if name in self.missing() else "")
             form.addRow(pick(wf.FIELD_LABELS[name], chinese) + ":", widget)
             form.addRow("", error)
         if record.kind == wf.DEFECT and to_state == wf.ANALYSED:
@@ -272,7 +282,10 @@ class MoveDialog(QDialog):
     def accept(self) -> None:
         missing = self.missing()
         for name, label in self.errors.items():
-            label.setVisible(name in missing)
+            if name in missing:
+                show_problem(label, self.messages.get(name, name))
+            else:
+                label.hide()
         if missing:
             self.inputs[missing[0]].setFocus()
             return

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
+from kbapp.gui.validation import clear_problem, recheck_on_edit, show_problem
 from kbapp.reports.errors import ReportError
-from kbapp.reports.fields import REPORT_FIELDS
+from kbapp.reports.fields import REPORT_FIELDS, check_fields
 
 ERROR_STYLE = "color:#b71c1c;"
 
@@ -67,6 +68,8 @@ class ReportDialog(QDialog):
             star = " *" if spec.required else ""
             form.addRow(spec.label + star, column)  # the plan's own bilingual terms
             self.editors[spec.key], self.errors[spec.key] = editor, error
+            # A message under a field goes as soon as the field is right (checked as it is typed).
+            recheck_on_edit(error, [editor], lambda key=spec.key: self.field_problem(key))
         self.steps = QPlainTextEdit(form_host)
         self.steps.setObjectName("reportSteps")
         self.steps.setReadOnly(True)
@@ -138,12 +141,16 @@ class ReportDialog(QDialog):
     def values(self) -> dict[str, str]:
         return {key: self._text(editor) for key, editor in self.editors.items()}
 
+    def field_problem(self, key: str) -> str:
+        """What is wrong with one field now ("" when nothing), by the core's own checks."""
+        return next((p.message for p in check_fields(self.values()) if p.field == key), "")
+
     # -- submitting ---------------------------------------------------------------------------------
     def submit(self) -> None:
         if not self.loaded:
             return
         for label in self.errors.values():
-            label.hide()
+            clear_problem(label)
         values, actor, incident_id = self.values(), self.actor, self.incident_id
         self.submit_button.setEnabled(False)
         self.status.setText(self.tr("Saving…"))
@@ -168,8 +175,7 @@ class ReportDialog(QDialog):
                 label = self.errors.get(problem.field)
                 if label is None:
                     continue
-                label.setText(problem.message)
-                label.show()
+                show_problem(label, problem.message)
                 first = first or problem.field
             self.status.setText(self.tr("%1 field(s) need attention.").replace("%1", str(len(exc.problems)))
                                 + "\n" + "\n".join(str(p) for p in exc.problems if p.field not in self.errors))

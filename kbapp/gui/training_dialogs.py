@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget, QListWidgetItem, QPushButton, QTextBrowser, QVBoxLayout,
 )
 
+from kbapp.gui.validation import recheck_on_edit, show_problem
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK
 
 ERROR_STYLE = "color:#b71c1c;"
@@ -45,6 +46,21 @@ class _Dialog(QDialog):
     def fail(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+
+    def problem(self) -> str:
+        """What stops the form from being accepted now ("" when nothing); cheap."""
+        return ""
+
+    def watch(self, *widgets) -> None:
+        """Check the form again as these are edited: a message goes once it is fixed."""
+        recheck_on_edit(self.error, widgets, self.problem)
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            show_problem(self.error, problem)
+        else:
+            super().accept()
 
 
 class StartDrillDialog(_Dialog):
@@ -76,6 +92,7 @@ class StartDrillDialog(_Dialog):
         form.addRow(self.error)
         form.addRow(self.buttons)
         self.playbook.currentIndexChanged.connect(self._fill_scenarios)
+        self.watch(self.playbook, self.scenario, self.trainee)
 
         def read():
             docs = [d for d in kb.documents() if d.kind == KIND_PLAYBOOK]
@@ -119,14 +136,13 @@ class StartDrillDialog(_Dialog):
         return {"playbook_id": self.playbook.currentData(), "scenario": self.scenario.currentData(),
                 "trainee": self.trainee.text().strip()}
 
-    def accept(self) -> None:
+    def problem(self) -> str:
         values = self.values()
         if not values["playbook_id"] or not values["scenario"]:
-            self.fail(self.tr("Choose a playbook and a scenario card for it."))
-        elif not values["trainee"]:
-            self.fail(self.tr("Enter the trainee's name."))
-        else:
-            super().accept()
+            return self.tr("Choose a playbook and a scenario card for it.")
+        if not values["trainee"]:
+            return self.tr("Enter the trainee's name.")
+        return ""
 
 
 class StartInspectionDialog(_Dialog):
@@ -158,11 +174,8 @@ class StartInspectionDialog(_Dialog):
         return {"checklist_id": self.checklist.currentData(), "inspector": self.inspector.text().strip(),
                 "title": self.title.text().strip()}
 
-    def accept(self) -> None:
-        if not self.checklist.currentData():
-            self.fail(self.tr("There is no inspection checklist in the library."))
-        else:
-            super().accept()
+    def problem(self) -> str:
+        return "" if self.checklist.currentData() else self.tr("There is no inspection checklist in the library.")
 
 
 class PackDialog(_Dialog):
@@ -190,6 +203,7 @@ class PackDialog(_Dialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.watch(self.list)
         runner.query(lambda: sorted((d.id, d.display_title) for d in kb.documents()
                                     if d.kind in (KIND_PLAYBOOK, KIND_CHECKLIST)),
                      self._show, lambda exc: self.fail(str(exc)))
@@ -212,11 +226,8 @@ class PackDialog(_Dialog):
         return [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())
                 if self.list.item(r).checkState() == Qt.CheckState.Checked]
 
-    def accept(self) -> None:
-        if not self.chosen():
-            self.fail(self.tr("Tick at least one playbook."))
-        else:
-            super().accept()
+    def problem(self) -> str:
+        return "" if self.chosen() else self.tr("Tick at least one playbook.")
 
 
 class PickDialog(_Dialog):
@@ -254,11 +265,8 @@ class PickDialog(_Dialog):
         item = self.list.currentItem()
         return (item.data(Qt.ItemDataRole.UserRole) if item else None), self.format.currentData()
 
-    def accept(self) -> None:
-        if self.chosen()[0] is None:
-            self.fail(self.tr("Nothing to report on yet."))
-        else:
-            super().accept()
+    def problem(self) -> str:
+        return "" if self.chosen()[0] is not None else self.tr("Nothing to report on yet.")
 
 
 class ScoreDialog(QDialog):
