@@ -32,43 +32,43 @@
 <context>
     <name>EscalationChainDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="214"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="259"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="262"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
         <source>Role</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
         <source>Reports to</source>
         <translation>上级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="221"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="224"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="223"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="226"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="229"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="232"/>
         <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
         <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
     </message>
@@ -109,17 +109,17 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="106"/>
+        <location filename="../../kbapp/gui/records_page.py" line="107"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="106"/>
+        <location filename="../../kbapp/gui/records_page.py" line="107"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="107"/>
+        <location filename="../../kbapp/gui/records_page.py" line="108"/>
         <source>Move</source>
         <translation>流转</translation>
     </message>
@@ -330,47 +330,47 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>LessonDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="46"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="48"/>
         <source>Add a lesson</source>
         <translation>添加经验教训</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="60"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="62"/>
         <source>What should the next engineer know? e.g. step 4 was missing a check</source>
         <translation>下一位工程师需要知道什么？例如：第 4 步缺少一项检查</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="71"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="73"/>
         <source>&amp;Save lesson</source>
         <translation>保存经验教训(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="73"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="75"/>
         <source>Save and &amp;propose a playbook change…</source>
         <translation>保存并提出预案修改(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="80"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="82"/>
         <source>Playbook:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="81"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="83"/>
         <source>Step:</source>
         <translation>步骤：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="82"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="84"/>
         <source>Lesson:</source>
         <translation>经验教训：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="84"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="86"/>
         <source>From incident #%1</source>
         <translation>来自故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="91"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="94"/>
         <source>The whole playbook</source>
         <translation>整个预案</translation>
     </message>
@@ -416,223 +416,230 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="37"/>
+        <location filename="../../kbapp/gui/main_window.py" line="38"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="42"/>
+        <location filename="../../kbapp/gui/main_window.py" line="43"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="63"/>
+        <location filename="../../kbapp/gui/main_window.py" line="67"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="99"/>
+        <location filename="../../kbapp/gui/main_window.py" line="103"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="100"/>
+        <location filename="../../kbapp/gui/main_window.py" line="104"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="127"/>
+        <location filename="../../kbapp/gui/main_window.py" line="131"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="129"/>
+        <location filename="../../kbapp/gui/main_window.py" line="133"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="133"/>
+        <location filename="../../kbapp/gui/main_window.py" line="137"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="135"/>
+        <location filename="../../kbapp/gui/main_window.py" line="139"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="137"/>
+        <location filename="../../kbapp/gui/main_window.py" line="141"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="138"/>
+        <location filename="../../kbapp/gui/main_window.py" line="142"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="139"/>
+        <location filename="../../kbapp/gui/main_window.py" line="143"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="140"/>
+        <location filename="../../kbapp/gui/main_window.py" line="144"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="141"/>
+        <location filename="../../kbapp/gui/main_window.py" line="145"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="142"/>
+        <location filename="../../kbapp/gui/main_window.py" line="146"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="143"/>
+        <location filename="../../kbapp/gui/main_window.py" line="147"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="144"/>
+        <location filename="../../kbapp/gui/main_window.py" line="148"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="147"/>
+        <location filename="../../kbapp/gui/main_window.py" line="151"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="151"/>
+        <location filename="../../kbapp/gui/main_window.py" line="155"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="153"/>
+        <location filename="../../kbapp/gui/main_window.py" line="157"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="158"/>
+        <location filename="../../kbapp/gui/main_window.py" line="162"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="160"/>
+        <location filename="../../kbapp/gui/main_window.py" line="164"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="162"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="181"/>
+        <location filename="../../kbapp/gui/main_window.py" line="185"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="225"/>
+        <location filename="../../kbapp/gui/main_window.py" line="229"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="231"/>
+        <location filename="../../kbapp/gui/main_window.py" line="240"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="240"/>
+        <location filename="../../kbapp/gui/main_window.py" line="254"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="244"/>
+        <location filename="../../kbapp/gui/main_window.py" line="258"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="260"/>
+        <location filename="../../kbapp/gui/main_window.py" line="274"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="262"/>
+        <location filename="../../kbapp/gui/main_window.py" line="276"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="268"/>
+        <location filename="../../kbapp/gui/main_window.py" line="282"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="326"/>
+        <location filename="../../kbapp/gui/main_window.py" line="340"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="361"/>
+        <location filename="../../kbapp/gui/main_window.py" line="375"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="362"/>
+        <location filename="../../kbapp/gui/main_window.py" line="376"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="372"/>
+        <location filename="../../kbapp/gui/main_window.py" line="386"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/main_window.py" line="389"/>
+        <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
+        <translation>
+            <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="379"/>
+        <location filename="../../kbapp/gui/main_window.py" line="399"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="384"/>
+        <location filename="../../kbapp/gui/main_window.py" line="406"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="391"/>
+        <location filename="../../kbapp/gui/main_window.py" line="413"/>
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="391"/>
+        <location filename="../../kbapp/gui/main_window.py" line="413"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="394"/>
+        <location filename="../../kbapp/gui/main_window.py" line="416"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="395"/>
+        <location filename="../../kbapp/gui/main_window.py" line="417"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="401"/>
+        <location filename="../../kbapp/gui/main_window.py" line="423"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -640,47 +647,47 @@ Data home: %1</source>
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="208"/>
+        <location filename="../../kbapp/gui/records_page.py" line="216"/>
         <source>Record #%1: move to %2</source>
         <translation>记录 #%1：流转到 %2</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="211"/>
+        <location filename="../../kbapp/gui/records_page.py" line="219"/>
         <source>Choose the classification: technical, business or operation problem.</source>
         <translation>请选择问题分类：技术问题、业务问题或操作问题。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="212"/>
+        <location filename="../../kbapp/gui/records_page.py" line="220"/>
         <source>Enter the proposed fix.</source>
         <translation>请填写拟定的修复方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="213"/>
+        <location filename="../../kbapp/gui/records_page.py" line="221"/>
         <source>Enter the name of the supervisor who signed off the fix.</source>
         <translation>请填写签字确认修复方案的主管姓名。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="214"/>
+        <location filename="../../kbapp/gui/records_page.py" line="222"/>
         <source>Enter the solution sent back to the reporter.</source>
         <translation>请填写回复报告人的解决方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="215"/>
+        <location filename="../../kbapp/gui/records_page.py" line="223"/>
         <source>Enter how the problem was analysed.</source>
         <translation>请填写问题分析过程。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="216"/>
+        <location filename="../../kbapp/gui/records_page.py" line="224"/>
         <source>Enter the cause of the problem.</source>
         <translation>请填写问题原因。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="217"/>
+        <location filename="../../kbapp/gui/records_page.py" line="225"/>
         <source>Enter the answer given to the reporter.</source>
         <translation>请填写给报告人的答复。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="241"/>
+        <location filename="../../kbapp/gui/records_page.py" line="251"/>
         <source>An operation problem is explained to the reporter; the record then becomes a consultation.</source>
         <translation>操作问题向报告人解释说明后，该记录即转为咨询类记录。</translation>
     </message>
@@ -688,82 +695,83 @@ Data home: %1</source>
 <context>
     <name>NewIncidentDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="31"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="32"/>
         <source>New incident</source>
         <translation>新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="54"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="55"/>
         <source>When the customer notified us; the 30-minute response counts from it</source>
         <translation>客户通知我们的时间；30 分钟响应时限从此时起算</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="94"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="95"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="95"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="96"/>
         <source>Fault level:</source>
         <translation>故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="96"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="97"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="97"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="98"/>
         <source>Came in by:</source>
         <translation>受理渠道：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="98"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="99"/>
         <source>Customer called at:</source>
         <translation>客户来电时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="99"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="100"/>
         <source>Reported by:</source>
         <translation>报告人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="100"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="101"/>
         <source>Responsible:</source>
         <translation>责任人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="101"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="102"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="102"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="103"/>
         <source>Suggested playbooks:</source>
         <translation>推荐预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="103"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="104"/>
         <source>Or c&amp;hoose a playbook:</source>
         <translation>或手动选择预案(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="104"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="105"/>
         <source>Similar past incidents and reports:</source>
         <translation>类似的历史故障和报告：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="108"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="109"/>
         <source>No playbook matches “%1”.</source>
         <translation>没有与“%1”匹配的预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="173"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="176"/>
         <source>Nothing similar in the past.</source>
         <translation>以往没有类似情况。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="111"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="203"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -771,42 +779,42 @@ Data home: %1</source>
 <context>
     <name>NewRecordDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="165"/>
+        <location filename="../../kbapp/gui/records_page.py" line="166"/>
         <source>New problem record</source>
         <translation>新建问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="179"/>
+        <location filename="../../kbapp/gui/records_page.py" line="180"/>
         <source>From incident #%1</source>
         <translation>来自故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="180"/>
+        <location filename="../../kbapp/gui/records_page.py" line="181"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="180"/>
+        <location filename="../../kbapp/gui/records_page.py" line="181"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="181"/>
+        <location filename="../../kbapp/gui/records_page.py" line="182"/>
         <source>Raised by:</source>
         <translation>提出人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="181"/>
+        <location filename="../../kbapp/gui/records_page.py" line="182"/>
         <source>Place:</source>
         <translation>地点：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="182"/>
+        <location filename="../../kbapp/gui/records_page.py" line="183"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="194"/>
+        <location filename="../../kbapp/gui/records_page.py" line="191"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -852,37 +860,37 @@ Data home: %1</source>
 <context>
     <name>PackDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="174"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="187"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="178"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="191"/>
         <source>Include lessons learnt</source>
         <translation>包含经验教训</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="181"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="194"/>
         <source>培训资料 Training pack</source>
         <translation>培训资料 Training pack</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="184"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="197"/>
         <source>Playbooks in the pack:</source>
         <translation>培训资料包含的预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="188"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="201"/>
         <source>Cover title:</source>
         <translation>封面标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="189"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="202"/>
         <source>Trainer:</source>
         <translation>培训讲师：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="230"/>
         <source>Tick at least one playbook.</source>
         <translation>请至少勾选一个预案。</translation>
     </message>
@@ -890,22 +898,22 @@ Data home: %1</source>
 <context>
     <name>PickDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="233"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="244"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="234"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="245"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="238"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="249"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="259"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="269"/>
         <source>Nothing to report on yet.</source>
         <translation>暂无可生成报告的内容。</translation>
     </message>
@@ -1017,32 +1025,32 @@ Data home: %1</source>
 <context>
     <name>ProposeChangeDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="125"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="128"/>
         <source>Propose a change to %1</source>
         <translation>提出对 %1 的修改</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="135"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="138"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="136"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="139"/>
         <source>Diff</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="144"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="147"/>
         <source>&amp;Propose for review</source>
         <translation>提交审核(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="153"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="156"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="169"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="173"/>
         <source>No changes yet.</source>
         <translation>尚无改动。</translation>
     </message>
@@ -1050,32 +1058,32 @@ Data home: %1</source>
 <context>
     <name>RecordsModel</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="67"/>
+        <location filename="../../kbapp/gui/records_page.py" line="68"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="67"/>
+        <location filename="../../kbapp/gui/records_page.py" line="68"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="68"/>
+        <location filename="../../kbapp/gui/records_page.py" line="69"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="68"/>
+        <location filename="../../kbapp/gui/records_page.py" line="69"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="69"/>
+        <location filename="../../kbapp/gui/records_page.py" line="70"/>
         <source>Reporter</source>
         <translation>报告人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="69"/>
+        <location filename="../../kbapp/gui/records_page.py" line="70"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
@@ -1083,67 +1091,67 @@ Data home: %1</source>
 <context>
     <name>RecordsPage</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="307"/>
+        <location filename="../../kbapp/gui/records_page.py" line="320"/>
         <source>Filter records</source>
         <translation>筛选记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="309"/>
+        <location filename="../../kbapp/gui/records_page.py" line="322"/>
         <source>New record…</source>
         <translation>新建记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="330"/>
+        <location filename="../../kbapp/gui/records_page.py" line="343"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="350"/>
+        <location filename="../../kbapp/gui/records_page.py" line="363"/>
         <source>No problem records yet. A consultation (咨询类) or a defect (系统缺陷类) starts with “New record”, or from an incident (Incident menu).</source>
         <translation>还没有问题记录。咨询类或系统缺陷类记录可通过“新建记录”创建，也可从故障创建（“故障”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="388"/>
+        <location filename="../../kbapp/gui/records_page.py" line="401"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="388"/>
+        <location filename="../../kbapp/gui/records_page.py" line="401"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="389"/>
+        <location filename="../../kbapp/gui/records_page.py" line="402"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="390"/>
+        <location filename="../../kbapp/gui/records_page.py" line="403"/>
         <source>Incident</source>
         <translation>关联故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="391"/>
+        <location filename="../../kbapp/gui/records_page.py" line="404"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="393"/>
+        <location filename="../../kbapp/gui/records_page.py" line="406"/>
         <source>Converted</source>
         <translation>已转换</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="393"/>
+        <location filename="../../kbapp/gui/records_page.py" line="406"/>
         <source>From a defect record: an operation problem</source>
         <translation>由系统缺陷类记录转来：属操作问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="413"/>
+        <location filename="../../kbapp/gui/records_page.py" line="426"/>
         <source>Move to %1…</source>
         <translation>流转到 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="421"/>
+        <location filename="../../kbapp/gui/records_page.py" line="434"/>
         <source>Finished: no further steps.</source>
         <translation>已完结，无后续步骤。</translation>
     </message>
@@ -1151,82 +1159,82 @@ Data home: %1</source>
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="44"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="45"/>
         <source>Fault handling report — incident #%1</source>
         <translation>故障处理报告 — 故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="74"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="77"/>
         <source>Steps taken (from the log)</source>
         <translation>处理步骤（取自日志）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="78"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="81"/>
         <source>Timeline (from the log)</source>
         <translation>时间线（取自日志）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="82"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="85"/>
         <source>Loading the incident&apos;s log…</source>
         <translation>正在加载故障日志…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="85"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="88"/>
         <source>Redact passwords, tokens and keys in exports</source>
         <translation>导出时隐去密码、令牌和密钥</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="88"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="91"/>
         <source>&amp;Submit report</source>
         <translation>提交报告(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="90"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="93"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="93"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="96"/>
         <source>Add &amp;Lesson…</source>
         <translation>添加经验教训(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="118"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="121"/>
         <source>No steps were recorded.</source>
         <translation>未记录任何步骤。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="125"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="128"/>
         <source>Filled in from the incident and its log; complete the fields marked *.</source>
         <translation>已根据故障及其日志自动填写；请补全标有 * 的字段。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="149"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="156"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="159"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="166"/>
         <source>Report saved as %1; it is now searchable.</source>
         <translation>报告已保存为 %1，现在可以搜索到。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="174"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="180"/>
         <source>%1 field(s) need attention.</source>
         <translation>%1 个字段需要处理。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="179"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="185"/>
         <source>The report was not saved: %1</source>
         <translation>报告未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="185"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="191"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="197"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="203"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -1234,42 +1242,42 @@ Data home: %1</source>
 <context>
     <name>ReviewChangesDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="196"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="200"/>
         <source>Review playbook changes</source>
         <translation>审核预案修改</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="214"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="218"/>
         <source>&amp;Approve and apply</source>
         <translation>批准并应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="216"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="220"/>
         <source>&amp;Reject…</source>
         <translation>驳回(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="221"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="250"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="254"/>
         <source>No changes are waiting for review.</source>
         <translation>没有待审核的修改。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="261"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="265"/>
         <source>Proposed by %1 at %2, on version %3. Reason: %4</source>
         <translation>由 %1 于 %2 基于第 %3 版提出。原因：%4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="277"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="281"/>
         <source>Reject change</source>
         <translation>驳回修改</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="277"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="281"/>
         <source>Why is it rejected?</source>
         <translation>驳回原因：</translation>
     </message>
@@ -1368,67 +1376,72 @@ Data home: %1</source>
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="272"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="280"/>
         <source>Drill #%1 — score</source>
         <translation>演练 #%1 — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="283"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="291"/>
         <source>Save Report…</source>
         <translation>保存报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="287"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="295"/>
         <source>演练 DRILL — score</source>
         <translation>演练 DRILL — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="297"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="305"/>
         <source>Order</source>
         <translation>步骤顺序</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="298"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="306"/>
         <source>%1 of %2 expected steps in order</source>
         <translation>%2 个预期步骤中 %1 个顺序正确</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="300"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="308"/>
+        <source>; %1 step(s) off the path</source>
+        <translation>；预期路径以外 %1 步</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="309"/>
         <source>Decisions</source>
         <translation>分支判断</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="301"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="310"/>
         <source>%1 wrong turn(s)</source>
         <translation>%1 处判断错误</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="302"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="311"/>
         <source>Time</source>
         <translation>用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="303"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="312"/>
         <source>%1 of %2 timed steps within target</source>
         <translation>%2 个计时步骤中 %1 个在目标时间内完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="305"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="314"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="310"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="319"/>
         <source>Step %1: went to step %2, the expected path goes to step %3</source>
         <translation>第 %1 步：转到了第 %2 步，预期应转到第 %3 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="315"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="324"/>
         <source>Step %1 took %2 min; target %3 min</source>
         <translation>第 %1 步用时 %2 分钟，目标 %3 分钟</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="319"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="328"/>
         <source>Missed steps: %1</source>
         <translation>遗漏的步骤：%1</translation>
     </message>
@@ -1464,47 +1477,47 @@ Data home: %1</source>
 <context>
     <name>StartDrillDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="56"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="72"/>
         <source>Start drill</source>
         <translation>开始演练</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="63"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="79"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="67"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="83"/>
         <source>Who is being trained</source>
         <translation>受训人员姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="73"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="89"/>
         <source>Playbook:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="74"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="90"/>
         <source>Scenario card:</source>
         <translation>演练场景卡：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="75"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="91"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="105"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="122"/>
         <source>Scenario card</source>
         <translation>演练场景卡</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="125"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="142"/>
         <source>Choose a playbook and a scenario card for it.</source>
         <translation>请选择预案及其演练场景卡。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="127"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="144"/>
         <source>Enter the trainee&apos;s name.</source>
         <translation>请填写受训人姓名。</translation>
     </message>
@@ -1512,32 +1525,32 @@ Data home: %1</source>
 <context>
     <name>StartInspectionDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="136"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="152"/>
         <source>Start inspection</source>
         <translation>开始巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="142"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="158"/>
         <source>Optional, e.g. the customer or the site</source>
         <translation>可选，例如客户或现场名称</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="144"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="160"/>
         <source>Checklist:</source>
         <translation>巡检清单：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="145"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="161"/>
         <source>Inspector:</source>
         <translation>巡检人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="146"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="162"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="163"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="178"/>
         <source>There is no inspection checklist in the library.</source>
         <translation>知识库中没有巡检清单。</translation>
     </message>
@@ -1746,17 +1759,17 @@ Data home: %1</source>
 <context>
     <name>VersionsDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="295"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="299"/>
         <source>Versions of %1</source>
         <translation>%1 的历史版本</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="323"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="327"/>
         <source>v%1 (current)</source>
         <translation>v%1（当前）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="325"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="329"/>
         <source>v%1, replaced %2 (approved by %3)</source>
         <translation>v%1，%2 被替换（批准人 %3）</translation>
     </message>
