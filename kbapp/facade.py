@@ -32,6 +32,9 @@ class KnowledgeBase:
         self._lessons = None
         self._changes = None
         self._library_listeners: list[Callable[[], None]] = []
+        self.actor_override: str | None = None  # --actor / $KBAPP_ACTOR: set by the command line only
+        self._engineer = None
+        self._engineer_read = False
 
     @classmethod
     def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None, *,
@@ -104,6 +107,35 @@ class KnowledgeBase:
 
         result = import_paths(self, [Path(p) for p in paths], progress=progress)
         return result
+
+    # -- who is acting (kbapp.identity) -----------------------------------------
+    @property
+    def engineer(self):
+        """The data home's engineer (name and role), or None when nobody was named yet."""
+        from kbapp.identity import load_engineer
+
+        with self._lock:
+            if not self._engineer_read:
+                self._engineer, self._engineer_read = load_engineer(self.home.root), True
+            return self._engineer
+
+    def set_engineer(self, name: str, role: str = ""):
+        """Name the engineer of this data home; from now on their name is on every action."""
+        from kbapp.identity import save_engineer
+
+        engineer = save_engineer(self.home.root, name, role)
+        with self._lock:
+            self._engineer, self._engineer_read = engineer, True
+        return engineer
+
+    def actor_name(self) -> str:
+        """Who an action is logged as when its caller names nobody (kbapp.identity)."""
+        from kbapp.incidents.validate import default_actor
+
+        if self.actor_override:
+            return self.actor_override
+        engineer = self.engineer
+        return engineer.name if engineer is not None else default_actor()
 
     # -- search --------------------------------------------------------------
     @property

@@ -35,7 +35,9 @@ def register(subparsers) -> None:
     p = _add(sub, "start", _drill_start, "start a drill of PLAYBOOK with a scenario card")
     p.add_argument("playbook", metavar="PLAYBOOK")
     p.add_argument("--scenario", required=True, metavar="FILE", help="scenario card file, or its id in the library")
-    p.add_argument("--trainee", required=True, help="who is being trained")
+    p.add_argument("--trainee", required=True, help="who is being trained (the drill's steps are logged as theirs)")
+    p.add_argument("--trainer", default="", help="who runs the drill (default: --actor, $KBAPP_ACTOR or the "
+                                                 "data home's engineer, see kbapp engineer)")
     p = _add(sub, "step", _drill_step, "record a drill step: done, skipped or failed")
     p.add_argument("id", metavar="ID")
     p.add_argument("step_number", metavar="N")
@@ -68,7 +70,8 @@ def register(subparsers) -> None:
     sub = inspect.add_subparsers(dest="inspect_command", metavar="ACTION", required=True)
     p = _add(sub, "start", _inspect_start, "start an inspection round")
     p.add_argument("checklist", nargs="?", default="routine-inspection", metavar="CHECKLIST")
-    p.add_argument("--inspector", default="", help="who inspects (default: you)")
+    p.add_argument("--inspector", default="", help="who inspects (default: you: --actor, $KBAPP_ACTOR or the "
+                                                   "data home's engineer)")
     p.add_argument("--title", default="")
     p = _add(sub, "item", _inspect_item, "record an item: pass, fail or na")
     p.add_argument("id", metavar="ID")
@@ -139,7 +142,7 @@ def _score_lines(score) -> list[str]:
 
 def _drill_start(args, kb) -> int:
     drills = kb.training.drills
-    incident = drills.start(args.playbook, args.scenario, args.trainee)
+    incident = drills.start(args.playbook, args.scenario, args.trainee, trainer=args.trainer or None)
     drill = drills.get(incident.id)
     if args.json:
         _emit({"drill": incident.to_json(), "situation": drill.scenario.situation,
@@ -154,7 +157,9 @@ def _drill_start(args, kb) -> int:
 def _drill_step(args, kb) -> int:
     drills = kb.training.drills
     before = {(f.step, f.text) for f in drills.get(args.id).revealed()}
-    action = drills.step(args.id, args.step_number, args.result, note=args.note, goto=args.decision)
+    # The trainee's step, unless --actor / $KBAPP_ACTOR says who is at the keyboard.
+    action = drills.step(args.id, args.step_number, args.result, note=args.note, goto=args.decision,
+                         actor=kb.actor_override)
     drill = drills.get(action.incident_id)
     new = [f for f in drill.revealed() if (f.step, f.text) not in before]
     runner = drill.runner
@@ -194,7 +199,7 @@ def _drill_show(args, kb) -> int:
 
 
 def _drill_finish(args, kb) -> int:
-    score = kb.training.drills.finish(args.id)
+    score = kb.training.drills.finish(args.id, actor=kb.actor_override)  # else the drill's trainer
     if args.json:
         _emit({"drill_id": int(args.id), "score": score.to_json()})
     else:

@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.record_cmds",
     "kbapp.cli.drill_cmds",
     "kbapp.cli.watch_cmds",
+    "kbapp.cli.engineer_cmds",
 )
 
 # The top-level commands each module registers, so that running one imports its module
@@ -55,6 +56,9 @@ def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.Argument
     )
     parser.add_argument("--home", metavar="DIR", help="data home (default: $KBAPP_HOME or the user data folder)")
     parser.add_argument("--db", metavar="URL", help="database URL (default: $KBAPP_DB or SQLite in the home)")
+    parser.add_argument("--actor", metavar="NAME",
+                        help="who is acting, for the action log (default: $KBAPP_ACTOR, else the data home's "
+                             "engineer — see 'kbapp engineer' — else the login name)")
     parser.add_argument("--version", action="version", version="kbapp 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
@@ -102,6 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HomeError as exc:
         print(f"kbapp: {exc}", file=sys.stderr)
         return 2
+    import os
+
+    from kbapp.identity import ENV_ACTOR
+
+    kb.actor_override = (args.actor or os.environ.get(ENV_ACTOR) or "").strip() or None
     try:
         return int(args.func(args, kb) or 0)
     except HomeError as exc:
@@ -110,8 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into head and the like
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     finally:

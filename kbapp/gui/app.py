@@ -35,6 +35,28 @@ def apply_style(app) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
+def ask_engineer(kb, legacy=None) -> bool:
+    """On the first start of a data home, ask who is working here (kbapp.identity); the
+    name then goes on every action. Returns whether a name was given ("Later" keeps the
+    login name for this run and asks again next time)."""
+    from kbapp.gui.engineer_dialog import EngineerDialog
+    from kbapp.gui.i18n import LEGACY_ENGINEER
+    from kbapp.incidents.errors import IncidentError
+
+    if kb.engineer is not None:
+        return True
+    suggested = str(legacy.value(LEGACY_ENGINEER, "") or "").strip() if legacy is not None else ""
+    dialog = EngineerDialog(None, first_start=True, suggested_name=suggested)
+    while dialog.exec():
+        try:
+            kb.set_engineer(*dialog.values())
+            return True
+        except (IncidentError, OSError) as exc:  # a name too long, a home that went read-only
+            dialog.error.setText(str(exc))
+            dialog.error.show()
+    return False
+
+
 def run_gui(home: str | None = None, db: str | None = None) -> int:
     try:
         from PySide6.QtCore import QSettings
@@ -43,7 +65,7 @@ def run_gui(home: str | None = None, db: str | None = None) -> int:
         print(f"kbapp: PySide6 is not installed or cannot load ({exc}). Run the README's setup command.", file=sys.stderr)
         return 2
     from kbapp.facade import KnowledgeBase
-    from kbapp.gui.i18n import effective_language, install_translators
+    from kbapp.gui.i18n import effective_language, home_settings, install_translators
     from kbapp.gui.main_window import MainWindow
     from kbapp.home import HomeError
 
@@ -52,16 +74,19 @@ def run_gui(home: str | None = None, db: str | None = None) -> int:
     except Exception as exc:  # no display, or the xcb plugin's libraries are missing
         print(f"kbapp: {exc}\n{_missing_qt_libraries_hint()}", file=sys.stderr)
         return 2
-    settings = QSettings()  # created after the application, so it knows the app's name
-    language = effective_language(settings)
-    translators = install_translators(app, language)  # noqa: F841 - kept alive until exit
-    apply_style(app)
     try:
-        kb = KnowledgeBase.open(home=home, db_url=db)
+        kb = KnowledgeBase.open(home=home, db_url=db)  # cheap: finds (or makes) the data home only
     except HomeError as exc:
         QMessageBox.critical(None, "kbapp", str(exc))
         print(f"kbapp: {exc}", file=sys.stderr)
         return 2
+    legacy = QSettings()  # the per-user file of earlier versions, shared by every data home
+    # The data home's own settings, created after the application so it knows its name.
+    settings = home_settings(kb.home.root, legacy)
+    language = effective_language(settings)
+    translators = install_translators(app, language)  # noqa: F841 - kept alive until exit
+    apply_style(app)
+    ask_engineer(kb, legacy)
     window = MainWindow(kb, language=language, settings=settings)
     window.show()
     window.start()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFileDialog, QInputDialog, QLabel, QListView, QMenu, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from kbapp.gui.i18n import engineer_name
 from kbapp.gui.incident_dialogs import EscalationChainDialog, NewIncidentDialog
 from kbapp.gui.incident_edit_dialogs import LevelDialog, NotifiedAtDialog, PlanDialog
 from kbapp.gui.incident_models import IncidentListModel, pick
@@ -44,7 +43,7 @@ class IncidentsPage(QWidget):
         self.list_view.setResizeMode(QListView.ResizeMode.Adjust)
         self.list_view.setUniformItemSizes(False)
         self.list_view.selectionModel().currentChanged.connect(lambda current, _prev: self._select(current.row()))
-        self.view = IncidentView(kb, runner, lambda: self.clock(), lambda: engineer_name(self.settings), chinese, self,
+        self.view = IncidentView(kb, runner, lambda: self.clock(), self.kb.actor_name, chinese, self,
                                  settings=settings, state_key=self.LAST_SHOWN_KEY.split("/")[0])
         self.view.changed.connect(lambda _id: self.reload_list())
         self.view.failed.connect(self.message)
@@ -119,7 +118,7 @@ class IncidentsPage(QWidget):
         return dialog
 
     def start_incident(self, **values) -> None:
-        actor = engineer_name(self.settings)
+        actor = self.kb.actor_name()
 
         def started(incident) -> None:
             self.incident_started.emit(incident.id)
@@ -186,7 +185,7 @@ class IncidentsPage(QWidget):
         incident = self.view.incident
         if incident is None or incident.mode != rec.MODE_INCIDENT:
             return
-        actor, clock = engineer_name(self.settings), self.clock
+        actor, clock = self.kb.actor_name(), self.clock
         watcher = self.kb.watcher(clock=lambda: clock())
         self.runner.write(lambda: watcher.escalate_now(incident.id, actor=actor), self._escalated,
                           self._escalation_failed)

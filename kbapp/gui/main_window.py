@@ -20,6 +20,7 @@ from kbapp.gui.problems import ProblemsDialog
 from kbapp.gui.reader import ReaderView
 from kbapp.gui.result_delegate import ResultDelegate
 from kbapp.gui.search_controller import SearchController, SearchRequest
+from kbapp.gui.i18n import home_settings
 from kbapp.gui.settings_dialog import SettingsDialog
 
 
@@ -33,7 +34,8 @@ class MainWindow(QMainWindow):
         self.kb = kb
         self.language = language
         self.chinese = language.startswith("zh")
-        self.settings = settings if settings is not None else QSettings()
+        # Preferences and window state are the data home's (kbapp.gui.i18n.home_settings).
+        self.settings = settings if settings is not None else home_settings(kb.home.root)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("kbapp — Emergency knowledge base"))
         self.runner = OperationRunner(self)
@@ -184,10 +186,20 @@ class MainWindow(QMainWindow):
         self.problems_button.hide()
         self.home_label = QLabel(self.tr("Data: %1").replace("%1", str(self.kb.home.root)), self)
         self.home_label.setObjectName("homeLabel")
+        self.engineer_label = QLabel(self)  # who the actions are logged as
+        self.engineer_label.setObjectName("engineerLabel")
+        self.show_engineer(self.kb.engineer)
         bar.addWidget(self.index_label)
         bar.addWidget(self.progress)
         bar.addPermanentWidget(self.problems_button)
+        bar.addPermanentWidget(self.engineer_label)
         bar.addPermanentWidget(self.home_label)
+
+    def show_engineer(self, engineer) -> None:
+        if engineer is None:
+            self.engineer_label.setText(self.tr("Engineer: not named (File ▸ Preferences)"))
+        else:
+            self.engineer_label.setText(self.tr("Engineer: %1").replace("%1", engineer.label))
 
     def _restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -407,10 +419,20 @@ class MainWindow(QMainWindow):
         self.runner.write(lambda progress: self._load_and_sync(progress, force=True), self._index_synced,
                           self._index_failed, self._index_progress)
 
-    def show_preferences(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
-        if dialog.exec() and dialog.language_changed():
-            QMessageBox.information(self, self.tr("Preferences"), self.tr("The new language applies when kbapp is restarted."))
+    def show_preferences(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self, engineer=self.kb.engineer)
+        self.preferences_dialog = dialog
+
+        def accepted() -> None:
+            if dialog.engineer_changed():
+                name, role = dialog.engineer_values()
+                self.runner.write(lambda: self.kb.set_engineer(name, role), self.show_engineer, self._show_failure)
+            if dialog.language_changed():
+                self.statusBar().showMessage(self.tr("The new language applies when kbapp is restarted."), 10000)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About kbapp"), self.tr(

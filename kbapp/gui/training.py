@@ -21,7 +21,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QTextBrowser, QWidget
 
 from kbapp.fsutil import atomic_write_text, safe_filename
-from kbapp.gui.i18n import engineer_name
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.training_dialogs import PackDialog, PickDialog, ScoreDialog, StartDrillDialog, StartInspectionDialog
 from kbapp.incidents import lifecycle as lc
@@ -87,6 +86,7 @@ class TrainingPage(IncidentsPage):
         self._build_drill_box()
         self._build_inspection_bar()
         self.view.loaded.connect(self._loaded)
+        self.view.actor = self.actor_on_screen  # in a drill the trainee works the steps
         body = self.view.findChild(QSplitter, "incidentSplitter")
         if body is not None and settings.value(self.view.splitter_key) is None:
             body.setSizes([620, 380])  # the runner, with its item buttons, needs the room
@@ -172,6 +172,14 @@ class TrainingPage(IncidentsPage):
         self.situation.setHtml("\n".join(parts))
         self.finish_drill_button.setEnabled(lc.is_working(drill.incident.status))
 
+    def actor_on_screen(self) -> str:
+        """Who a step, note or copied command on screen is logged as: the trainee in a drill,
+        else this desk's engineer (the inspector in an inspection)."""
+        drill, incident = self.drill, self.view.incident
+        if drill is not None and incident is not None and incident.id == drill.id and drill.trainee:
+            return drill.trainee
+        return self.kb.actor_name()
+
     def revealed_steps(self) -> list[int]:
         return [f.step for f in self.drill.revealed()] if self.drill is not None else []
 
@@ -184,15 +192,16 @@ class TrainingPage(IncidentsPage):
             .replace("%2", str(counts[rec.FAIL])).replace("%3", str(counts[rec.NA])).replace("%4", str(todo)))
 
     # -- actions ---------------------------------------------------------------------------------
-    def start_drill(self, playbook_id: str, scenario: str, trainee: str) -> None:
-        """``scenario``: a scenario card's id in the library or a file path."""
-        actor = engineer_name(self.settings)
-        self.runner.write(lambda: self.kb.training.drills.start(playbook_id, scenario, trainee, actor=actor),
+    def start_drill(self, playbook_id: str, scenario: str, trainee: str, trainer: str = "") -> None:
+        """``scenario``: a scenario card's id in the library or a file path. The trainer
+        (default: this desk's engineer) starts and finishes it; the steps are the trainee's."""
+        trainer = trainer.strip() or self.kb.actor_name()
+        self.runner.write(lambda: self.kb.training.drills.start(playbook_id, scenario, trainee, trainer=trainer),
                           lambda incident: self.reload_list(select_id=incident.id),
                           lambda exc: self.message.emit(str(exc)))
 
     def start_inspection(self, checklist_id: str, inspector: str, title: str = "") -> None:
-        actor = engineer_name(self.settings)
+        actor = self.kb.actor_name()
         self.runner.write(lambda: self.kb.training.inspections.start(checklist_id, inspector=inspector or actor,
                                                                      title=title, actor=actor),
                           lambda incident: self.reload_list(select_id=incident.id),
@@ -202,7 +211,8 @@ class TrainingPage(IncidentsPage):
         incident = self.view.incident
         if incident is None or incident.mode != rec.MODE_DRILL:
             return
-        actor, trainee = engineer_name(self.settings), self.drill.trainee if self.drill else ""
+        trainee = self.drill.trainee if self.drill else ""
+        actor = (self.drill.trainer if self.drill else "") or self.kb.actor_name()
 
         def done(score) -> None:
             self.show_score(incident.id, trainee, score)
@@ -223,7 +233,7 @@ class TrainingPage(IncidentsPage):
         incident = self.view.incident
         if incident is None or incident.mode != rec.MODE_INSPECTION:
             return
-        actor = engineer_name(self.settings)
+        actor = self.kb.actor_name()
 
         def done(_action) -> None:
             self.message.emit(self.tr("Inspection #%1 finished; its report is in Training ▸ Inspection Report…")
@@ -243,7 +253,7 @@ class TrainingPage(IncidentsPage):
         self.open_incident(incident.id, step.number)
 
     def open_incident(self, inspection_id: int, item: int) -> None:
-        actor = engineer_name(self.settings)
+        actor = self.kb.actor_name()
 
         def done(new) -> None:
             self.message.emit(self.tr("Incident #%1 opened for item %2").replace("%1", str(new.id))
@@ -349,13 +359,14 @@ class TrainingController(QObject):
 
     # -- dialogs ---------------------------------------------------------------------------------
     def start_drill_dialog(self) -> StartDrillDialog:
-        dialog = StartDrillDialog(self.window.kb, self.window.runner, self.window)
+        dialog = StartDrillDialog(self.window.kb, self.window.runner, self.window,
+                                  trainer=self.window.kb.actor_name())
         dialog.accepted.connect(lambda: (self.show_page(), self.page.start_drill(**dialog.values())))
         return self._open(dialog)
 
     def start_inspection_dialog(self) -> StartInspectionDialog:
         dialog = StartInspectionDialog(self.window.kb, self.window.runner, self.window,
-                                       inspector=engineer_name(self.window.settings))
+                                       inspector=self.window.kb.actor_name())
         dialog.accepted.connect(lambda: (self.show_page(), self.page.start_inspection(**dialog.values())))
         return self._open(dialog)
 

@@ -66,7 +66,7 @@ class _Dialog(QDialog):
 class StartDrillDialog(_Dialog):
     """Playbook, scenario card (from the library, or a file) and the trainee's name."""
 
-    def __init__(self, kb, runner, parent=None, trainee: str = ""):
+    def __init__(self, kb, runner, parent=None, trainee: str = "", trainer: str = ""):
         super().__init__(parent)
         self.setObjectName("startDrillDialog")
         self.setWindowTitle(self.tr("Start drill"))
@@ -81,6 +81,9 @@ class StartDrillDialog(_Dialog):
         self.trainee = QLineEdit(trainee, self)
         self.trainee.setObjectName("drillTrainee")
         self.trainee.setPlaceholderText(self.tr("Who is being trained"))
+        self.trainer = QLineEdit(trainer, self)  # named apart from the trainee, who works the steps
+        self.trainer.setObjectName("drillTrainer")
+        self.trainer.setPlaceholderText(self.tr("Who runs the drill"))
         self._cards: dict[str, list[tuple[str, str]]] = {}  # playbook -> [(label, card id or path)]
         row = QHBoxLayout()
         row.addWidget(self.scenario, 1)
@@ -89,6 +92,7 @@ class StartDrillDialog(_Dialog):
         form.addRow(self.tr("Playbook:"), self.playbook)
         form.addRow(self.tr("Scenario card:"), row)
         form.addRow(self.tr("Trainee:"), self.trainee)
+        form.addRow(self.tr("Trainer:"), self.trainer)
         form.addRow(self.error)
         form.addRow(self.buttons)
         self.playbook.currentIndexChanged.connect(self._fill_scenarios)
@@ -134,7 +138,7 @@ class StartDrillDialog(_Dialog):
 
     def values(self) -> dict:
         return {"playbook_id": self.playbook.currentData(), "scenario": self.scenario.currentData(),
-                "trainee": self.trainee.text().strip()}
+                "trainee": self.trainee.text().strip(), "trainer": self.trainer.text().strip()}
 
     def problem(self) -> str:
         values = self.values()
@@ -192,7 +196,7 @@ class PackDialog(_Dialog):
         self.lessons.setObjectName("packLessons")
         self.title = QLineEdit(self)
         self.title.setPlaceholderText(self.tr("培训资料 Training pack"))
-        self.trainer = QLineEdit(self)
+        self.trainer = QLineEdit(kb.engineer.name if kb.engineer is not None else "", self)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Playbooks in the pack:"), self))
         layout.addWidget(self.list, 1)

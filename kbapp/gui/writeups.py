@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from kbapp.gui.i18n import engineer_name
 from kbapp.gui.lesson_dialogs import LessonDialog, ProposeChangeDialog, ReviewChangesDialog, VersionsDialog
 from kbapp.gui.records_page import RecordsPage
 from kbapp.gui.report_dialog import ReportDialog
@@ -47,7 +46,7 @@ class Writeups(QObject):
         self.dialog = None  # the last dialog opened, for tests and to keep it alive
 
     def actor(self) -> str:
-        return engineer_name(self.window.settings)
+        return self.window.kb.actor_name()  # the data home's engineer (kbapp.identity)
 
     def show_records(self) -> None:
         self.window.pages.setCurrentWidget(self.window.records)

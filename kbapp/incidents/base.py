@@ -17,7 +17,7 @@ class LoggedService:
         self.store = store
         self.kb = kb
         self.clock = clock or utc_now  # tests pass their own to move time
-        self.default_actor = actor  # the engineer's name from settings; None = the login name
+        self.default_actor = actor  # fixed by tests; None = the knowledge base's (kbapp.identity)
 
     def now(self) -> dt.datetime:
         value = self.clock()
@@ -26,4 +26,9 @@ class LoggedService:
         return value.astimezone(dt.UTC)
 
     def _actor(self, actor: str | None) -> str:
-        return check_line(actor or self.default_actor or default_actor(), "actor", required=True)
+        """The caller's name, else the --actor/$KBAPP_ACTOR override, else the data home's
+        engineer, else the login name (kbapp.identity)."""
+        if not actor and not self.default_actor:
+            named = getattr(self.kb, "actor_name", None)
+            actor = named() if named is not None else default_actor()
+        return check_line(actor or self.default_actor, "actor", required=True)

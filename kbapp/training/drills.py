@@ -35,6 +35,7 @@ class Drill:
     scenario: Scenario
     trainee: str
     runner: rec.RunnerState | None
+    trainer: str = ""  # who runs the drill (its start and finish are theirs); the trainee works the steps
 
     @property
     def id(self) -> int:
@@ -84,11 +85,15 @@ class DrillService:
 
     # -- running ---------------------------------------------------------------------------
     def start(self, playbook_id: str, scenario: Scenario | str | Path, trainee: str,
-              actor: str | None = None) -> rec.Incident:
-        """Start a drill of ``playbook_id`` with the trainee named; the scenario must be for it."""
+              actor: str | None = None, trainer: str | None = None) -> rec.Incident:
+        """Start a drill of ``playbook_id`` with the trainee named; the scenario must be for it.
+
+        The trainer (default: ``actor``, else the data home's engineer) starts and finishes
+        it; the steps are the trainee's (see :meth:`step`)."""
         if not isinstance(scenario, Scenario):
             scenario = self.load_scenario(scenario)
         trainee = check_line(trainee, "trainee", required=True, max_chars=200)
+        trainer = self.incidents._actor(check_line(trainer, "trainer", max_chars=200) or actor)
         doc = self.incidents._playbook(playbook_id)
         if scenario.playbook_id != doc.id:
             raise IncidentError(f"scenario: {scenario.id!r} is a drill of {scenario.playbook_id!r}, "
@@ -99,8 +104,8 @@ class DrillService:
         title = (DRILL_TITLE_PREFIX + name)[:200]
         return self.incidents.start(
             title, level, description=scenario.situation, category=doc.category, channel="phone",
-            responsible=trainee, playbook_ids=[doc.id], actor=actor, mode=rec.MODE_DRILL,
-            context={"scenario": scenario.to_json(), "trainee": trainee})
+            responsible=trainee, playbook_ids=[doc.id], actor=trainer, mode=rec.MODE_DRILL,
+            context={"scenario": scenario.to_json(), "trainee": trainee, "trainer": trainer})
 
     def get(self, drill_id: int) -> Drill:
         incident = self.incidents.get(drill_id)
@@ -113,16 +118,17 @@ class DrillService:
             raise IncidentError(f"drill_id: drill #{incident.id} has no scenario in its log", field="drill_id")
         runners = self.incidents.runner(incident.id)
         return Drill(incident, Scenario.from_json(context["scenario"]), str(context.get("trainee", "")),
-                     runners[0] if runners else None)
+                     runners[0] if runners else None, str(context.get("trainer") or incident.created_by))
 
     def list(self, open_only: bool = False) -> list[rec.Incident]:  # noqa: A003 - like IncidentService.list
         return self.incidents.list_incidents(open_only=open_only, mode=rec.MODE_DRILL)
 
     def step(self, drill_id: int, step: int, result: str, note: str = "", goto: int | None = None,
              actor: str | None = None) -> rec.Action:
-        """Record a step of the drill (a decision with ``goto``), exactly as in an incident."""
+        """Record a step of the drill (a decision with ``goto``), exactly as in an incident;
+        logged as the trainee's unless ``actor`` says otherwise."""
         drill = self.get(check_id(drill_id, "drill_id"))
-        return self.incidents.step(drill.id, step, result, note=note, goto=goto, actor=actor,
+        return self.incidents.step(drill.id, step, result, note=note, goto=goto, actor=actor or drill.trainee,
                                    playbook_id=drill.scenario.playbook_id)
 
     def score(self, drill_id: int) -> Score:
@@ -137,7 +143,8 @@ class DrillService:
         if drill.finished:
             raise IncidentError(f"status: drill #{drill.id} is already finished", field="status")
         score = self.score(drill.id)
-        self.incidents.resolve(drill.id, f"演练结束 Drill finished — 得分 score {score.total}/100", actor=actor)
+        self.incidents.resolve(drill.id, f"演练结束 Drill finished — 得分 score {score.total}/100",
+                               actor=actor or drill.trainer or None)
         return score
 
     # -- the report --------------------------------------------------------------------------
@@ -149,6 +156,7 @@ class DrillService:
         if redact:
             # Field by field, before the Markdown escaping that would hide "key=value" forms.
             drill = replace(drill, incident=redacted_incident(drill.incident), trainee=redact_text(drill.trainee),
+                            trainer=redact_text(drill.trainer),
                             scenario=Scenario.from_json(redact_value(drill.scenario.to_json())))
             actions = [redacted_action(a) for a in actions]
         return drill_report_markdown(drill, score, actions, tz)
@@ -172,7 +180,7 @@ def drill_report_markdown(drill: Drill, score: Score, actions: list[rec.Action],
              f"> **{DRILL_BANNER}**", ""]
     fields = [
         ("学员 Trainee", drill.trainee),
-        ("培训师 Trainer", incident.created_by),
+        ("培训师 Trainer", drill.trainer or incident.created_by),
         ("预案 Playbook", f"{scenario.playbook_id} {drill.runner.title if drill.runner else ''} "
                           f"{drill.runner.title_en if drill.runner else ''}".strip()),
         ("场景 Scenario", f"{scenario.id} ({Path(scenario.source).name})" if scenario.source else scenario.id),

@@ -93,7 +93,8 @@ class InspectionService:
         if doc.kind != KIND_CHECKLIST:
             raise IncidentError(f"checklist: {doc.id!r} is a {doc.kind}, not an inspection checklist",
                                 field="checklist")
-        inspector = check_line(inspector, "inspector", max_chars=200)
+        # The inspector is the data home's engineer unless someone else is named (kbapp.identity).
+        inspector = check_line(inspector, "inspector", max_chars=200) or self.incidents._actor(actor)
         today = self.incidents.now().astimezone().date().isoformat()
         title = check_line(title, "title", max_chars=180) or f"{doc.title} {today}"
         return self.incidents.start(

@@ -30,6 +30,44 @@
     </message>
 </context>
 <context>
+    <name>EngineerDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="34"/>
+        <source>Who is working here?</source>
+        <translation>请问您是哪位工程师？</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="37"/>
+        <source>Your name, e.g. 王工</source>
+        <translation>您的姓名，例如 王工</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="40"/>
+        <source>kbapp writes your name on everything you do here: incident steps and notes, drills (as the trainer), inspections, reports and lessons. It is kept in this data home; the command line uses it too.</source>
+        <translation>kbapp 会在您在这里的每一项操作上记下您的姓名：故障步骤和备注、演练（作为培训师）、巡检、报告和经验教训。姓名保存在此数据目录中，命令行也使用它。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="50"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="55"/>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="56"/>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="63"/>
+        <source>Enter your name: it goes on every action you log.</source>
+        <translation>请输入姓名：每一项记入日志的操作都会记下它。</translation>
+    </message>
+</context>
+<context>
     <name>EscalationChainDialog</name>
     <message>
         <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
@@ -258,42 +296,42 @@
 <context>
     <name>IncidentsPage</name>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="54"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="53"/>
         <source>No open incidents. Press Ctrl+N to log one.</source>
         <translation>没有未关闭的故障。按 Ctrl+N 登记新故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="132"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="131"/>
         <source>Set status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="148"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="147"/>
         <source>Resolve incident</source>
         <translation>解决故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="149"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="148"/>
         <source>How was it solved? (summary)</source>
         <translation>是如何解决的？（摘要）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="196"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="195"/>
         <source>Escalated to %1 (%2): call %3 now.</source>
         <translation>已升级到 %1（%2）：请立即致电 %3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="197"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="196"/>
         <source>them (no phone in the chain)</source>
         <translation>对方（升级链中没有电话）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="208"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="207"/>
         <source>Nobody to escalate to</source>
         <translation>没有可升级的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="209"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="208"/>
         <source>The escalation chain is empty, so nobody can be told.
 
 Set it up in Incident ▸ Escalation Chain…: add each person of the team with their phone (and e-mail), and whom they report to; the first person is the one on duty. Or write escalation.json in the data home (see the README).</source>
@@ -302,27 +340,27 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 请在“故障 ▸ 升级链…”中设置：添加团队中每个人的电话（和电子邮件）以及其上级；第一个人是值班人员。也可以在数据目录中编写 escalation.json（见 README）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="213"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="212"/>
         <source>Set Up the Escalation Chain…</source>
         <translation>设置升级链…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="216"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="215"/>
         <source>Escalate now</source>
         <translation>立即升级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="226"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="225"/>
         <source>Export timeline</source>
         <translation>导出时间线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="238"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="237"/>
         <source>Timeline exported to %1</source>
         <translation>时间线已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="248"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="247"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
@@ -416,230 +454,235 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="38"/>
+        <location filename="../../kbapp/gui/main_window.py" line="40"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="43"/>
+        <location filename="../../kbapp/gui/main_window.py" line="45"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="67"/>
+        <location filename="../../kbapp/gui/main_window.py" line="69"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="103"/>
+        <location filename="../../kbapp/gui/main_window.py" line="105"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="104"/>
+        <location filename="../../kbapp/gui/main_window.py" line="106"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="131"/>
+        <location filename="../../kbapp/gui/main_window.py" line="133"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="133"/>
+        <location filename="../../kbapp/gui/main_window.py" line="135"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="137"/>
+        <location filename="../../kbapp/gui/main_window.py" line="139"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="139"/>
+        <location filename="../../kbapp/gui/main_window.py" line="141"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="141"/>
+        <location filename="../../kbapp/gui/main_window.py" line="143"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="142"/>
+        <location filename="../../kbapp/gui/main_window.py" line="144"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="143"/>
+        <location filename="../../kbapp/gui/main_window.py" line="145"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="144"/>
+        <location filename="../../kbapp/gui/main_window.py" line="146"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="145"/>
+        <location filename="../../kbapp/gui/main_window.py" line="147"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="146"/>
+        <location filename="../../kbapp/gui/main_window.py" line="148"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="147"/>
+        <location filename="../../kbapp/gui/main_window.py" line="149"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="148"/>
+        <location filename="../../kbapp/gui/main_window.py" line="150"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="151"/>
+        <location filename="../../kbapp/gui/main_window.py" line="153"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="155"/>
+        <location filename="../../kbapp/gui/main_window.py" line="157"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="157"/>
+        <location filename="../../kbapp/gui/main_window.py" line="159"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="162"/>
+        <location filename="../../kbapp/gui/main_window.py" line="164"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="164"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <location filename="../../kbapp/gui/main_window.py" line="168"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="174"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="185"/>
+        <location filename="../../kbapp/gui/main_window.py" line="187"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="229"/>
+        <location filename="../../kbapp/gui/main_window.py" line="200"/>
+        <source>Engineer: not named (File ▸ Preferences)</source>
+        <translation>工程师：未填写（文件 ▸ 首选项）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="202"/>
+        <source>Engineer: %1</source>
+        <translation>工程师：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="241"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="240"/>
+        <location filename="../../kbapp/gui/main_window.py" line="252"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="254"/>
+        <location filename="../../kbapp/gui/main_window.py" line="266"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="258"/>
+        <location filename="../../kbapp/gui/main_window.py" line="270"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="274"/>
+        <location filename="../../kbapp/gui/main_window.py" line="286"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="276"/>
+        <location filename="../../kbapp/gui/main_window.py" line="288"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="282"/>
+        <location filename="../../kbapp/gui/main_window.py" line="294"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="340"/>
+        <location filename="../../kbapp/gui/main_window.py" line="352"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="375"/>
+        <location filename="../../kbapp/gui/main_window.py" line="387"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="376"/>
+        <location filename="../../kbapp/gui/main_window.py" line="388"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="386"/>
+        <location filename="../../kbapp/gui/main_window.py" line="398"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="389"/>
+        <location filename="../../kbapp/gui/main_window.py" line="401"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="399"/>
+        <location filename="../../kbapp/gui/main_window.py" line="411"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="406"/>
+        <location filename="../../kbapp/gui/main_window.py" line="418"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="413"/>
-        <source>Preferences</source>
-        <translation>首选项</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="413"/>
+        <location filename="../../kbapp/gui/main_window.py" line="431"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="416"/>
+        <location filename="../../kbapp/gui/main_window.py" line="438"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="417"/>
+        <location filename="../../kbapp/gui/main_window.py" line="439"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="423"/>
+        <location filename="../../kbapp/gui/main_window.py" line="445"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -860,37 +903,37 @@ Data home: %1</source>
 <context>
     <name>PackDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="187"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="191"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="191"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="195"/>
         <source>Include lessons learnt</source>
         <translation>包含经验教训</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="194"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="198"/>
         <source>培训资料 Training pack</source>
         <translation>培训资料 Training pack</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="197"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="201"/>
         <source>Playbooks in the pack:</source>
         <translation>培训资料包含的预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="201"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="205"/>
         <source>Cover title:</source>
         <translation>封面标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="202"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="206"/>
         <source>Trainer:</source>
         <translation>培训讲师：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="230"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="234"/>
         <source>Tick at least one playbook.</source>
         <translation>请至少勾选一个预案。</translation>
     </message>
@@ -898,22 +941,22 @@ Data home: %1</source>
 <context>
     <name>PickDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="244"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="248"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="245"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="249"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="249"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="253"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="269"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="273"/>
         <source>Nothing to report on yet.</source>
         <translation>暂无可生成报告的内容。</translation>
     </message>
@@ -1376,72 +1419,72 @@ Data home: %1</source>
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="280"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="284"/>
         <source>Drill #%1 — score</source>
         <translation>演练 #%1 — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="291"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="295"/>
         <source>Save Report…</source>
         <translation>保存报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="295"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="299"/>
         <source>演练 DRILL — score</source>
         <translation>演练 DRILL — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="305"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="309"/>
         <source>Order</source>
         <translation>步骤顺序</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="306"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="310"/>
         <source>%1 of %2 expected steps in order</source>
         <translation>%2 个预期步骤中 %1 个顺序正确</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="308"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="312"/>
         <source>; %1 step(s) off the path</source>
         <translation>；预期路径以外 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="309"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="313"/>
         <source>Decisions</source>
         <translation>分支判断</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="310"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="314"/>
         <source>%1 wrong turn(s)</source>
         <translation>%1 处判断错误</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="311"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="315"/>
         <source>Time</source>
         <translation>用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="312"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="316"/>
         <source>%1 of %2 timed steps within target</source>
         <translation>%2 个计时步骤中 %1 个在目标时间内完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="314"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="318"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="319"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="323"/>
         <source>Step %1: went to step %2, the expected path goes to step %3</source>
         <translation>第 %1 步：转到了第 %2 步，预期应转到第 %3 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="324"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="328"/>
         <source>Step %1 took %2 min; target %3 min</source>
         <translation>第 %1 步用时 %2 分钟，目标 %3 分钟</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="328"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="332"/>
         <source>Missed steps: %1</source>
         <translation>遗漏的步骤：%1</translation>
     </message>
@@ -1449,27 +1492,42 @@ Data home: %1</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kbapp/gui/settings_dialog.py" line="15"/>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="20"/>
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/settings_dialog.py" line="19"/>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="24"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/settings_dialog.py" line="26"/>
-        <source>A new language applies the next time kbapp starts.</source>
-        <translation>新的界面语言将在下次启动 kbapp 时生效。</translation>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="32"/>
+        <source>Your name, e.g. 王工</source>
+        <translation>您的姓名，例如 王工</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/settings_dialog.py" line="32"/>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="35"/>
+        <source>A new language applies the next time kbapp starts. Your name goes on every action you log; it is kept in this data home.</source>
+        <translation>新的界面语言将在下次启动 kbapp 时生效。您的姓名会记在每一项操作上，保存在此数据目录中。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="47"/>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="56"/>
+        <source>Enter your name: it goes on every action you log.</source>
+        <translation>请输入姓名：每一项记入日志的操作都会记下它。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="45"/>
         <source>Language:</source>
         <translation>界面语言：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/settings_dialog.py" line="33"/>
+        <location filename="../../kbapp/gui/settings_dialog.py" line="46"/>
         <source>Engineer name:</source>
         <translation>工程师姓名：</translation>
     </message>
@@ -1492,32 +1550,42 @@ Data home: %1</source>
         <translation>受训人员姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="89"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="86"/>
+        <source>Who runs the drill</source>
+        <translation>组织演练的人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="92"/>
         <source>Playbook:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="90"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="93"/>
         <source>Scenario card:</source>
         <translation>演练场景卡：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="91"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="94"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="122"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="95"/>
+        <source>Trainer:</source>
+        <translation>培训师：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="126"/>
         <source>Scenario card</source>
         <translation>演练场景卡</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="142"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="146"/>
         <source>Choose a playbook and a scenario card for it.</source>
         <translation>请选择预案及其演练场景卡。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="144"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="148"/>
         <source>Enter the trainee&apos;s name.</source>
         <translation>请填写受训人姓名。</translation>
     </message>
@@ -1525,32 +1593,32 @@ Data home: %1</source>
 <context>
     <name>StartInspectionDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="152"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="156"/>
         <source>Start inspection</source>
         <translation>开始巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="158"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="162"/>
         <source>Optional, e.g. the customer or the site</source>
         <translation>可选，例如客户或现场名称</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="160"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="164"/>
         <source>Checklist:</source>
         <translation>巡检清单：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="161"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="165"/>
         <source>Inspector:</source>
         <translation>巡检人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="162"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="166"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="178"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="182"/>
         <source>There is no inspection checklist in the library.</source>
         <translation>知识库中没有巡检清单。</translation>
     </message>
@@ -1613,77 +1681,77 @@ Data home: %1</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="284"/>
+        <location filename="../../kbapp/gui/training.py" line="294"/>
         <source>Drills &amp;&amp; Inspections</source>
         <translation>演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="292"/>
+        <location filename="../../kbapp/gui/training.py" line="302"/>
         <source>&amp;Training</source>
         <translation>培训(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="295"/>
+        <location filename="../../kbapp/gui/training.py" line="305"/>
         <source>Start &amp;Drill…</source>
         <translation>开始演练(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="296"/>
+        <location filename="../../kbapp/gui/training.py" line="306"/>
         <source>Start &amp;Inspection…</source>
         <translation>开始巡检(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="298"/>
+        <location filename="../../kbapp/gui/training.py" line="308"/>
         <source>Show Drills &amp;&amp; Inspections</source>
         <translation>显示演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="300"/>
+        <location filename="../../kbapp/gui/training.py" line="310"/>
         <source>Export Training &amp;Pack…</source>
         <translation>导出培训资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="302"/>
+        <location filename="../../kbapp/gui/training.py" line="312"/>
         <source>Drill &amp;Report…</source>
         <translation>演练报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="304"/>
+        <location filename="../../kbapp/gui/training.py" line="314"/>
         <source>Inspection R&amp;eport…</source>
         <translation>巡检报告(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="334"/>
+        <location filename="../../kbapp/gui/training.py" line="344"/>
         <source>演练模式 DRILL MODE</source>
         <translation>演练模式 DRILL MODE</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="339"/>
+        <location filename="../../kbapp/gui/training.py" line="349"/>
         <source>巡检 INSPECTION</source>
         <translation>巡检 INSPECTION</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="366"/>
+        <location filename="../../kbapp/gui/training.py" line="377"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="386"/>
+        <location filename="../../kbapp/gui/training.py" line="397"/>
         <source>Training pack saved to %1 (%2 pages)</source>
         <translation>培训资料已保存到 %1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="390"/>
+        <location filename="../../kbapp/gui/training.py" line="401"/>
         <source>Training pack</source>
         <translation>培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="395"/>
+        <location filename="../../kbapp/gui/training.py" line="406"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="395"/>
+        <location filename="../../kbapp/gui/training.py" line="406"/>
         <source>Inspection report</source>
         <translation>巡检报告</translation>
     </message>
@@ -1691,7 +1759,7 @@ Data home: %1</source>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="83"/>
+        <location filename="../../kbapp/gui/training.py" line="82"/>
         <source>No drill or inspection running. Start one from the Training menu.</source>
         <translation>当前没有进行中的演练或巡检。请从“培训”菜单开始。</translation>
     </message>
@@ -1731,27 +1799,27 @@ Data home: %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="183"/>
+        <location filename="../../kbapp/gui/training.py" line="191"/>
         <source>Pass %1 · Fail %2 · N/A %3 · To do %4</source>
         <translation>通过 %1 · 不通过 %2 · 不适用 %3 · 待检 %4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="229"/>
+        <location filename="../../kbapp/gui/training.py" line="239"/>
         <source>Inspection #%1 finished; its report is in Training ▸ Inspection Report…</source>
         <translation>巡检 #%1 已结束；报告见 培训 ▸ 巡检报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="249"/>
+        <location filename="../../kbapp/gui/training.py" line="259"/>
         <source>Incident #%1 opened for item %2</source>
         <translation>已为检查项 %2 新建故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="259"/>
+        <location filename="../../kbapp/gui/training.py" line="269"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="265"/>
+        <location filename="../../kbapp/gui/training.py" line="275"/>
         <source>Report saved to %1</source>
         <translation>报告已保存到 %1</translation>
     </message>
@@ -1777,59 +1845,59 @@ Data home: %1</source>
 <context>
     <name>Writeups</name>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="24"/>
+        <location filename="../../kbapp/gui/writeups.py" line="23"/>
         <source>Write Fault &amp;Report…</source>
         <translation>填写故障处理报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="26"/>
+        <location filename="../../kbapp/gui/writeups.py" line="25"/>
         <source>Add Lesso&amp;n…</source>
         <translation>添加经验教训(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="27"/>
+        <location filename="../../kbapp/gui/writeups.py" line="26"/>
         <source>Propose Playbook &amp;Change…</source>
         <translation>提出预案修改(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="29"/>
+        <location filename="../../kbapp/gui/writeups.py" line="28"/>
         <source>Re&amp;view Playbook Changes…</source>
         <translation>审核预案修改(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="31"/>
+        <location filename="../../kbapp/gui/writeups.py" line="30"/>
         <source>Playbook &amp;Versions…</source>
         <translation>预案历史版本(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="41"/>
+        <location filename="../../kbapp/gui/writeups.py" line="40"/>
         <source>Problem records</source>
         <translation>问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="42"/>
+        <location filename="../../kbapp/gui/writeups.py" line="41"/>
         <source>Show Problem &amp;Records</source>
         <translation>显示问题记录(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="44"/>
+        <location filename="../../kbapp/gui/writeups.py" line="43"/>
         <source>New Problem Record from Incident…</source>
         <translation>由故障新建问题记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="58"/>
-        <location filename="../../kbapp/gui/writeups.py" line="70"/>
+        <location filename="../../kbapp/gui/writeups.py" line="57"/>
+        <location filename="../../kbapp/gui/writeups.py" line="69"/>
         <source>Open an incident first (Ctrl+3).</source>
         <translation>请先打开一个故障（Ctrl+3）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="104"/>
-        <location filename="../../kbapp/gui/writeups.py" line="119"/>
+        <location filename="../../kbapp/gui/writeups.py" line="103"/>
+        <location filename="../../kbapp/gui/writeups.py" line="118"/>
         <source>Open a playbook in the reader first.</source>
         <translation>请先在阅读区打开一个预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="109"/>
+        <location filename="../../kbapp/gui/writeups.py" line="108"/>
         <source>Change #%1 proposed; it applies after review (Library ▸ Review Playbook Changes).</source>
         <translation>修改 #%1 已提出，审核通过后生效（知识库 ▸ 审核预案修改）。</translation>
     </message>
