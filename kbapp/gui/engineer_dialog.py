@@ -6,7 +6,14 @@ so the command line logs the same name.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+)
 
 from kbapp.gui.validation import recheck_on_edit, show_problem
 from kbapp.identity import ROLE_SUGGESTIONS, Engineer

@@ -20,6 +20,7 @@ from kbapp.gui.problems import ProblemsDialog
 from kbapp.gui.reader import ReaderView
 from kbapp.gui.result_delegate import ResultDelegate
 from kbapp.gui.search_controller import SearchController, SearchRequest
+from kbapp.gui.errors import localized
 from kbapp.gui.i18n import home_settings
 from kbapp.gui.settings_dialog import SettingsDialog
 
@@ -39,6 +40,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("kbapp — Emergency knowledge base"))
         self.runner = OperationRunner(self)
+        if self.chinese:
+            self.runner.localize = localized  # the core's error messages in Chinese
         self.runner.operation_failed.connect(self._show_failure)
         self.search = SearchController(kb, self.runner, parent=self)
         self.search.results_ready.connect(self._show_results)

@@ -58,6 +58,9 @@ class OperationRunner(QObject):
         self._callbacks: dict[int, tuple[Callable | None, Callable | None, Callable | None]] = {}
         self._ids = itertools.count(1)
         self._closed = False
+        # Set by the window in the Chinese UI (kbapp.gui.errors.localized): the core's English
+        # error messages are translated before any failure callback sees them.
+        self.localize: Callable[[BaseException], BaseException] | None = None
         queued = Qt.ConnectionType.QueuedConnection
         self._succeeded.connect(self._on_succeeded, queued)
         self._failed.connect(self._on_failed, queued)
@@ -79,6 +82,8 @@ class OperationRunner(QObject):
         _, on_failure, _ = self._callbacks.pop(job_id, (None, None, None))
         if self._closed:
             return  # the window is gone; nobody is left to tell
+        if self.localize is not None:
+            exc = self.localize(exc)
         if on_failure is not None:
             on_failure(exc)
         else:

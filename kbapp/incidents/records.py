@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import Milestones
 from kbapp.model import Decision, Document
 
@@ -60,6 +61,9 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     REPORTER: ("报告人", "Reporter"),
     CHANNEL: ("服务方式", "Channel"),
     NOTIFICATION: ("通知", "Notification"),
+    # Written by the report and lesson services (kbapp.reports): the same words in every timeline.
+    "report": ("故障处理报告", "Fault report"),
+    "lesson": ("经验教训", "Lesson"),
 }
 
 DONE = "done"
@@ -282,9 +286,11 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
     if kind == CREATED:
         text = f"{p.get('title', '')} (故障级别 level {p.get('level', '')})"
     elif kind == STATUS:
-        text = f"{p.get('from', '?')} → {p.get('to', '?')}"
+        # Statuses by their names (已解决 Resolved), never their ids (report_submitted).
+        text = f"{lc.label(p.get('from', '?'))} → {lc.label(p.get('to', '?'))}"
         if p.get("close_reason"):
-            text += f" ({p['close_reason']})"
+            zh, en = lc.CLOSE_REASONS.get(p["close_reason"], (p["close_reason"], ""))
+            text += f" ({zh} {en})".replace(" )", ")")
     elif kind == STEP:
         zh, en = RESULT_LABELS.get(p.get("result", ""), (p.get("result", ""), p.get("result", "")))
         text = f"{action.playbook_id} 第 {action.step} 步 step {action.step} {p.get('step_title', '')}: {zh} {en}"
@@ -320,7 +326,7 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
         if p.get("error"):
             text += f" ({p['error']})"
     elif kind == CORRECTION:
-        text = f"corrects #{action.corrects_id}"
+        text = f"更正 corrects #{action.corrects_id}"
     elif kind == FOLLOW_UP:
         text = f"第 {action.step} 项 item {action.step} → #{p.get('incident_id', '?')}"
     else:

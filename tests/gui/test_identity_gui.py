@@ -8,7 +8,12 @@ from PySide6.QtWidgets import QDialog
 
 from kbapp.gui.app import ask_engineer
 from kbapp.gui.engineer_dialog import EngineerDialog
-from kbapp.gui.i18n import LEGACY_ENGINEER, SETTING_LANGUAGE, SETTINGS_FILE, home_settings
+from kbapp.gui.i18n import (
+    LEGACY_ENGINEER,
+    SETTING_LANGUAGE,
+    SETTINGS_FILE,
+    home_settings,
+)
 from kbapp.incidents import records as rec
 
 

@@ -2,6 +2,436 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CoreErrors</name>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="26"/>
+        <source>the title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="27"/>
+        <source>the fault level</source>
+        <translation>故障级别</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="28"/>
+        <source>the note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="29"/>
+        <source>the text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="30"/>
+        <source>the reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="31"/>
+        <source>the status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="32"/>
+        <source>the category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="33"/>
+        <source>the channel</source>
+        <translation>服务方式</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="34"/>
+        <source>the reporter</source>
+        <translation>报告人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="35"/>
+        <source>the person responsible</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="36"/>
+        <source>the description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="37"/>
+        <source>the summary</source>
+        <translation>总结</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="38"/>
+        <source>the handling plan</source>
+        <translation>故障处理方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="39"/>
+        <source>the emergency plan</source>
+        <translation>应急方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="40"/>
+        <source>the engineer&apos;s name</source>
+        <translation>工程师姓名</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="41"/>
+        <source>the name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="42"/>
+        <source>the role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="43"/>
+        <source>the trainee</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="44"/>
+        <source>the trainer</source>
+        <translation>培训师</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="45"/>
+        <source>the inspector</source>
+        <translation>巡检人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="46"/>
+        <source>the measured value</source>
+        <translation>测量值</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="47"/>
+        <source>the result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="48"/>
+        <source>the step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="49"/>
+        <source>the decision</source>
+        <translation>决策</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="50"/>
+        <source>the item</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="51"/>
+        <source>the items</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="52"/>
+        <source>the playbook</source>
+        <translation>预案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="53"/>
+        <source>the playbooks</source>
+        <translation>预案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="54"/>
+        <source>the scenario card</source>
+        <translation>场景卡</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="55"/>
+        <source>the reason for closing</source>
+        <translation>关闭原因</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="56"/>
+        <source>the notification time</source>
+        <translation>通知时间</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="57"/>
+        <source>the escalation</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="58"/>
+        <source>the escalation chain</source>
+        <translation>升级链</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="59"/>
+        <source>the kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="60"/>
+        <source>the state</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="61"/>
+        <source>the classification</source>
+        <translation>问题分类</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="62"/>
+        <source>the incident</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="63"/>
+        <source>the problem record</source>
+        <translation>问题记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="64"/>
+        <source>the drill</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="65"/>
+        <source>the inspection</source>
+        <translation>巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="66"/>
+        <source>the logged action</source>
+        <translation>日志记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="67"/>
+        <source>the lesson</source>
+        <translation>经验教训</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="69"/>
+        <source>incident</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="69"/>
+        <source>drill</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="70"/>
+        <source>inspection</source>
+        <translation>巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="115"/>
+        <source>Enter %1.</source>
+        <translation>请填写%1。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="117"/>
+        <location filename="../../kbapp/gui/errors.py" line="202"/>
+        <source>%1 must be one line.</source>
+        <translation>%1只能是一行。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="119"/>
+        <source>%1 must be text.</source>
+        <translation>%1必须是文字。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="122"/>
+        <source>%1 contains a character that cannot be stored (NUL).</source>
+        <translation>%1含有无法保存的字符（NUL）。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="125"/>
+        <location filename="../../kbapp/gui/errors.py" line="200"/>
+        <source>%1 is longer than %2 characters.</source>
+        <translation>%1超过 %2 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="127"/>
+        <source>%1 is %2 bytes, over the limit of %3 KiB.</source>
+        <translation>%1有 %2 字节，超过 %3 KiB 的上限。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="130"/>
+        <source>The status cannot go from %1 to %2: the incident is closed.</source>
+        <translation>状态不能从“%1”改为“%2”：故障已关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="133"/>
+        <source>The status cannot go from %1 to %2; from %1 it can go to %3.</source>
+        <translation>状态不能从“%1”改为“%2”；“%1”之后只能改为：%3。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="136"/>
+        <source>The incident is already %1.</source>
+        <translation>故障已经是“%1”状态。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="138"/>
+        <source>%1 #%2 is closed.</source>
+        <translation>%1 #%2 已关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="140"/>
+        <source>Incident #%1 is %2; set it back to %3 first.</source>
+        <translation>故障 #%1 当前为“%2”；请先改回“%3”。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="143"/>
+        <source>%1 #%2 is already finished.</source>
+        <translation>%1 #%2 已经结束。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="145"/>
+        <source>“%1” is not a fault level; use I, II, III or IV.</source>
+        <translation>“%1”不是故障级别；请用 I、II、III 或 IV。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="147"/>
+        <source>Incident #%1 is already level %2.</source>
+        <translation>故障 #%1 已经是 %2 级。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="149"/>
+        <source>Only a level I incident has an emergency plan (应急方案).</source>
+        <translation>只有 I 级故障才需要应急方案。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="151"/>
+        <source>Say why the incident is closed without being solved.</source>
+        <translation>请说明故障未解决就关闭的原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="153"/>
+        <source>Incident #%1 was never solved: say whether it is a duplicate, withdrawn or not an incident.</source>
+        <translation>故障 #%1 尚未解决：请说明是重复报告、用户撤回还是非故障。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="156"/>
+        <source>There is no %1 #%2.</source>
+        <translation>没有%1 #%2。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="157"/>
+        <source>There is no report #%1.</source>
+        <translation>没有报告 #%1。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="160"/>
+        <source>Playbook %1 is not in the library.</source>
+        <translation>知识库中没有预案 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="162"/>
+        <source>Playbook %1 has no step %2.</source>
+        <translation>预案 %1 没有第 %2 步。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="164"/>
+        <source>Playbook %1 is already attached to incident #%2.</source>
+        <translation>预案 %1 已关联到故障 #%2。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="167"/>
+        <source>Items %1 have no result yet: mark each one pass, fail or n/a.</source>
+        <translation>检查项 %1 还没有结果：请逐项标记通过、不通过或不适用。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="170"/>
+        <source>Item %1 did not fail; only a failed item opens an incident.</source>
+        <translation>检查项 %1 未判定为不通过；只有不通过的检查项才能转故障处理。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="173"/>
+        <source>The checklist has no item %1.</source>
+        <translation>检查单中没有第 %1 项。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="175"/>
+        <source>Already escalated to the top of the chain: %1.</source>
+        <translation>已经升级到升级链的最高一级：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="177"/>
+        <source>Someone else escalated this incident just now; try again.</source>
+        <translation>刚刚有其他人升级了这个故障，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="179"/>
+        <source>Incident #%1 is not resolved yet; resolve it before writing its report.</source>
+        <translation>故障 #%1 尚未解决；请先解决再写故障处理报告。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="181"/>
+        <source>Write the lesson first.</source>
+        <translation>请先写下经验教训。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="183"/>
+        <source>The lesson is longer than %1 characters.</source>
+        <translation>经验教训超过 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="184"/>
+        <source>The proposal changes nothing.</source>
+        <translation>修改建议没有任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="186"/>
+        <source>Change #%1 has been decided already.</source>
+        <translation>修改建议 #%1 已经审核过了。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="188"/>
+        <source>Playbook %1 changed after change #%2 was proposed; propose the change again on the current version.</source>
+        <translation>修改建议 #%2 提出后预案 %1 又有了改动；请在当前版本上重新提出。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="191"/>
+        <source>The record is %1; it cannot move to %2.</source>
+        <translation>问题记录当前为“%1”，不能转到“%2”。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="194"/>
+        <source>“%2” is not a possible value of %1.</source>
+        <translation>“%2”不是%1的可选值。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="199"/>
+        <source>%1 is required.</source>
+        <translation>必须填写%1。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="203"/>
+        <source>“%2” is not a fault level (I, II, III or IV).</source>
+        <translation>“%2”不是故障级别（I、II、III 或 IV）。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="206"/>
+        <source>%1: “%2” is not a time like 2026-03-01 14:05 +08:00.</source>
+        <translation>%1：“%2”不是时间，格式如 2026-03-01 14:05 +08:00。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="207"/>
+        <source>%1 is before %2.</source>
+        <translation>%1早于%2。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="209"/>
+        <source>%1 is not a report field.</source>
+        <translation>%1不是报告字段。</translation>
+    </message>
+</context>
+<context>
     <name>DeadlineBanner</name>
     <message>
         <location filename="../../kbapp/gui/deadline_watch.py" line="156"/>
@@ -32,37 +462,37 @@
 <context>
     <name>EngineerDialog</name>
     <message>
-        <location filename="../../kbapp/gui/engineer_dialog.py" line="34"/>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="41"/>
         <source>Who is working here?</source>
         <translation>请问您是哪位工程师？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/engineer_dialog.py" line="37"/>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="44"/>
         <source>Your name, e.g. 王工</source>
         <translation>您的姓名，例如 王工</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/engineer_dialog.py" line="40"/>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="47"/>
         <source>kbapp writes your name on everything you do here: incident steps and notes, drills (as the trainer), inspections, reports and lessons. It is kept in this data home; the command line uses it too.</source>
         <translation>kbapp 会在您在这里的每一项操作上记下您的姓名：故障步骤和备注、演练（作为培训师）、巡检、报告和经验教训。姓名保存在此数据目录中，命令行也使用它。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/engineer_dialog.py" line="50"/>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="57"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/engineer_dialog.py" line="55"/>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="62"/>
         <source>Name:</source>
         <translation>姓名：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/engineer_dialog.py" line="56"/>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="63"/>
         <source>Role:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/engineer_dialog.py" line="63"/>
+        <location filename="../../kbapp/gui/engineer_dialog.py" line="70"/>
         <source>Enter your name: it goes on every action you log.</source>
         <translation>请输入姓名：每一项记入日志的操作都会记下它。</translation>
     </message>
@@ -454,235 +884,235 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="40"/>
+        <location filename="../../kbapp/gui/main_window.py" line="41"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="45"/>
+        <location filename="../../kbapp/gui/main_window.py" line="48"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="69"/>
+        <location filename="../../kbapp/gui/main_window.py" line="72"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="105"/>
+        <location filename="../../kbapp/gui/main_window.py" line="108"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="106"/>
+        <location filename="../../kbapp/gui/main_window.py" line="109"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="133"/>
+        <location filename="../../kbapp/gui/main_window.py" line="136"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="135"/>
+        <location filename="../../kbapp/gui/main_window.py" line="138"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="139"/>
+        <location filename="../../kbapp/gui/main_window.py" line="142"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="141"/>
+        <location filename="../../kbapp/gui/main_window.py" line="144"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="143"/>
+        <location filename="../../kbapp/gui/main_window.py" line="146"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="144"/>
+        <location filename="../../kbapp/gui/main_window.py" line="147"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="145"/>
+        <location filename="../../kbapp/gui/main_window.py" line="148"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="146"/>
+        <location filename="../../kbapp/gui/main_window.py" line="149"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="147"/>
+        <location filename="../../kbapp/gui/main_window.py" line="150"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="148"/>
+        <location filename="../../kbapp/gui/main_window.py" line="151"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="149"/>
+        <location filename="../../kbapp/gui/main_window.py" line="152"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="150"/>
+        <location filename="../../kbapp/gui/main_window.py" line="153"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="153"/>
+        <location filename="../../kbapp/gui/main_window.py" line="156"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="157"/>
+        <location filename="../../kbapp/gui/main_window.py" line="160"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="159"/>
+        <location filename="../../kbapp/gui/main_window.py" line="162"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="164"/>
+        <location filename="../../kbapp/gui/main_window.py" line="167"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <location filename="../../kbapp/gui/main_window.py" line="169"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="168"/>
+        <location filename="../../kbapp/gui/main_window.py" line="171"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <location filename="../../kbapp/gui/main_window.py" line="179"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="187"/>
+        <location filename="../../kbapp/gui/main_window.py" line="190"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="200"/>
+        <location filename="../../kbapp/gui/main_window.py" line="203"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="202"/>
+        <location filename="../../kbapp/gui/main_window.py" line="205"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="241"/>
+        <location filename="../../kbapp/gui/main_window.py" line="244"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="252"/>
+        <location filename="../../kbapp/gui/main_window.py" line="255"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="266"/>
+        <location filename="../../kbapp/gui/main_window.py" line="269"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="270"/>
+        <location filename="../../kbapp/gui/main_window.py" line="273"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="286"/>
+        <location filename="../../kbapp/gui/main_window.py" line="289"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="288"/>
+        <location filename="../../kbapp/gui/main_window.py" line="291"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="294"/>
+        <location filename="../../kbapp/gui/main_window.py" line="297"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="352"/>
+        <location filename="../../kbapp/gui/main_window.py" line="355"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="387"/>
+        <location filename="../../kbapp/gui/main_window.py" line="390"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="388"/>
+        <location filename="../../kbapp/gui/main_window.py" line="391"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="398"/>
+        <location filename="../../kbapp/gui/main_window.py" line="401"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="401"/>
+        <location filename="../../kbapp/gui/main_window.py" line="404"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="411"/>
+        <location filename="../../kbapp/gui/main_window.py" line="414"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="418"/>
+        <location filename="../../kbapp/gui/main_window.py" line="421"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="431"/>
+        <location filename="../../kbapp/gui/main_window.py" line="434"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="438"/>
+        <location filename="../../kbapp/gui/main_window.py" line="441"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="439"/>
+        <location filename="../../kbapp/gui/main_window.py" line="442"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="445"/>
+        <location filename="../../kbapp/gui/main_window.py" line="448"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
