@@ -40,7 +40,9 @@ def ask_engineer(kb, legacy=None) -> bool:
     name then goes on every action. Returns whether a name was given ("Later" keeps the
     login name for this run and asks again next time)."""
     from kbapp.gui.engineer_dialog import EngineerDialog
+    from kbapp.gui.errors import localized
     from kbapp.gui.i18n import LEGACY_ENGINEER
+    from kbapp.gui.validation import show_problem
     from kbapp.incidents.errors import IncidentError
 
     if kb.engineer is not None:
@@ -52,8 +54,7 @@ def ask_engineer(kb, legacy=None) -> bool:
             kb.set_engineer(*dialog.values())
             return True
         except (IncidentError, OSError) as exc:  # a name too long, a home that went read-only
-            dialog.error.setText(str(exc))
-            dialog.error.show()
+            show_problem(dialog.error, str(localized(exc)))
     return False
 
 
