@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbapp.fsutil import atomic_write_text
-from kbapp.incidents.validate import check_line
 
 ENV_ACTOR = "KBAPP_ACTOR"
 ENGINEER_FILE = "engineer.json"
@@ -54,6 +53,8 @@ def engineer_path(root: Path) -> Path:
 
 def check_engineer(name: str, role: str = "") -> Engineer:
     """The cleaned name and role; IncidentError (field "name" or "role") when unusable."""
+    from kbapp.incidents.validate import check_line  # not at import: the command line reads ENV_ACTOR
+
     return Engineer(check_line(name, "name", required=True, max_chars=MAX_NAME),
                     check_line(role, "role", max_chars=MAX_NAME))
 

@@ -31,6 +31,7 @@ _COMMANDS = {
     "record": "kbapp.cli.record_cmds",
     "drill": "kbapp.cli.drill_cmds", "pack": "kbapp.cli.drill_cmds", "inspect": "kbapp.cli.drill_cmds",
     "watch": "kbapp.cli.watch_cmds", "notify": "kbapp.cli.watch_cmds",
+    "engineer": "kbapp.cli.engineer_cmds",
 }
 
 
@@ -40,6 +41,7 @@ def _command_module(argv: Sequence[str]) -> str | None:
     quick = argparse.ArgumentParser(add_help=False)
     quick.add_argument("--home")
     quick.add_argument("--db")
+    quick.add_argument("--actor")
     try:
         _, rest = quick.parse_known_args(argv)
     except SystemExit:
