@@ -35,7 +35,10 @@ CORRECTION_WEIGHT = 0.8  # the spelling correction of a word the index does not 
 @cache
 def filler_words() -> frozenset[str]:
     """Query-only stop words (index/fillers.txt): how people ask, not what they ask."""
-    return frozenset(t for line in _read_lines("fillers.txt") for t in analyze_query_terms(line.lower()))
+    # A Chinese filler is one word as it stands (analysing it would load jieba's dictionary
+    # for every English query too); English ones are stemmed like the query.
+    return frozenset(t for line in _read_lines("fillers.txt")
+                     for t in ([line] if _CJK_RE.search(line) else analyze_query_terms(line.lower())))
 
 
 class TermOracle:
@@ -288,7 +291,13 @@ def _synonym_unit(typed: str, group: tuple[str, ...], oracle: TermOracle | None,
             continue
         # The other terms of the group count only as indexed words: expanding them (a
         # synonym split into its characters) matches half the library.
-        terms = analyze_query_terms(alt)
+        # A Chinese synonym of an English query is used only as a word the index holds
+        # whole: segmenting it would load jieba's dictionary (0.3 s of a command-line
+        # search) for what is, nearly always, a word of dict.txt that the index has or not.
+        if oracle is not None and _CJK_RUN_RE.fullmatch(alt) and not _CJK_RE.search(typed):
+            terms = [alt] if oracle.has_term(alt) else []
+        else:
+            terms = analyze_query_terms(alt)
         if terms and (oracle is None or all(oracle.has_term(t) for t in terms)):
             parts = [fields_query(t, SYNONYM_WEIGHT) for t in terms]
             unit.alternatives.append(parts[0] if len(parts) == 1 else wq.And(parts))
