@@ -12,7 +12,6 @@ from kbhelpers import open_kb, playbook_text, run_cli, write_library
 
 import kbapp.catalogue as catalogue_module
 import kbapp.parser as parser_module
-import kbapp.search.index as index_module
 from kbapp.catalogue import RACY_NS, Entry
 from kbapp.parser import parse_file
 
@@ -36,20 +35,6 @@ def parses(monkeypatch):
 
     monkeypatch.setattr(parser_module, "parse_bytes", counting)
     return parsed
-
-
-@pytest.fixture
-def indexed(monkeypatch):
-    """The documents the index writes."""
-    written: list[str] = []
-    original = index_module.index_fields
-
-    def counting(doc):
-        written.append(doc.id)
-        return original(doc)
-
-    monkeypatch.setattr(index_module, "index_fields", counting)
-    return written
 
 
 def age(folder, hours: float = 1) -> None:

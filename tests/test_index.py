@@ -36,59 +36,45 @@ def index_files(kb) -> dict[str, tuple[int, int]]:
             for p in sorted(kb.home.index.rglob("*")) if p.is_file() and not p.name.startswith("catalogue.")}
 
 
-@pytest.fixture
-def counted(monkeypatch):
-    """Counts the documents the index writes."""
-    written: list[str] = []
-    original = index_module.index_fields
-
-    def counting(doc):
-        written.append(doc.id)
-        return original(doc)
-
-    monkeypatch.setattr(index_module, "index_fields", counting)
-    return written
-
-
 # -- incremental sync -------------------------------------------------------------------
 
 
-def test_sync_is_incremental_by_content_hash(tmp_path, counted):
+def test_sync_is_incremental_by_content_hash(tmp_path, indexed):
     kb = open_kb(tmp_path, LIBRARY)
     try:
         first = kb.sync_index()
         assert first.rebuilt and first.added == 3
-        assert sorted(counted) == ["alpha", "beta", "gamma"]
+        assert sorted(indexed) == ["alpha", "beta", "gamma"]
         before = index_files(kb)
 
-        counted.clear()
+        indexed.clear()
         second = kb.sync_index()
         assert (second.added, second.updated, second.removed, second.rebuilt) == (0, 0, 0, False)
-        assert counted == []
+        assert indexed == []
         assert index_files(kb) == before  # nothing written, not even the manifest
 
         # Touching a file without changing it is not a change.
         shipped = tmp_path / "shipped"
         (shipped / "alpha.md").write_text(LIBRARY["alpha.md"], encoding="utf-8")
         kb.reload_library()
-        assert kb.sync_index().changed == 0 and counted == []
+        assert kb.sync_index().changed == 0 and indexed == []
 
         # Change one file: only that one is indexed again.
         (shipped / "beta.md").write_text(LIBRARY["beta.md"].replace("bobolink", "bushtit"), encoding="utf-8")
         kb.reload_library()
         report = kb.sync_index()
         assert (report.added, report.updated, report.removed, report.rebuilt) == (0, 1, 0, False)
-        assert counted == ["beta"]
+        assert indexed == ["beta"]
         assert found(kb, "bushtit") == ["beta"] and found(kb, "bobolink") == []
 
         # A new file and a deleted file.
-        counted.clear()
+        indexed.clear()
         write_library(shipped, {"delta.md": "# 德尔塔\n\n独有词 dugong。\n"})
         (shipped / "gamma.md").unlink()
         kb.reload_library()
         report = kb.sync_index()
         assert (report.added, report.updated, report.removed) == (1, 0, 1)
-        assert counted == ["delta"]
+        assert indexed == ["delta"]
         assert found(kb, "dugong") == ["delta"] and found(kb, "capybara") == []
         assert found(kb, "aardvark") == ["alpha"]
         assert kb.index.check(kb.documents()) == []
@@ -115,12 +101,12 @@ def test_status_reports_pending_changes(tmp_path):
 # -- one document without a rebuild ---------------------------------------------------------
 
 
-def test_added_document_is_searchable_at_once(tmp_path, monkeypatch, counted):
+def test_added_document_is_searchable_at_once(tmp_path, monkeypatch, indexed):
     kb = open_kb(tmp_path, LIBRARY)
     try:
         kb.sync_index()
         assert found(kb, "narwhal") == []  # an open searcher, which must see the new document
-        counted.clear()
+        indexed.clear()
 
         def no_rebuild(*args, **kwargs):
             raise AssertionError("a rebuild was started")
@@ -131,7 +117,7 @@ def test_added_document_is_searchable_at_once(tmp_path, monkeypatch, counted):
         doc, problems = parse_file(path)
         assert problems == []
         kb.add_document(doc)
-        assert counted == ["report-1"]
+        assert indexed == ["report-1"]
         assert found(kb, "narwhal") == ["report-1"]
         assert found(kb, "独角鲸") == ["report-1"]
         assert [h.id for h in kb.search("", kind="report").hits] == ["report-1"]
