@@ -95,6 +95,7 @@ def _rank(searcher, text: str, units: list[Unit], limit: int, filt) -> tuple[lis
     for r in exact_title(searcher, text, filt):
         ranked.append(r)
         seen.add(r.docnum)
+    titled = set(seen)
     complete, total = complete_matches(searcher, units, limit + len(seen), filt)
     for r in complete:
         if r.docnum not in seen:
@@ -105,6 +106,9 @@ def _rank(searcher, text: str, units: list[Unit], limit: int, filt) -> tuple[lis
         partial, more = partial_matches(searcher, units, limit - len(ranked), filt, seen)
         ranked += partial
         total += more
+    # Shown scores follow the order: an exact title's own score is that of a keyword field.
+    rest = max((r.score for r in ranked if r.docnum not in titled), default=0.0)
+    ranked = [Ranked(r.docnum, rest + r.score) if r.docnum in titled else r for r in ranked]
     return ranked[:limit], total
 
 
