@@ -26,6 +26,7 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._library = None
         self._index = None
+        self._index_notice: str | None = None
         self._store = None
         self._incidents = None
         self._reports = None
@@ -186,7 +187,20 @@ class KnowledgeBase:
 
     def search(self, query: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,
                level: str | None = None, tag: str | None = None):
-        return self.index.search(query, limit=limit, kind=kind, category=category, level=level, tag=tag)
+        """Search; an index found unreadable mid-search is rebuilt from the library and asked
+        again (``take_index_notice`` then says so, once)."""
+        results = self.index.search(query, limit=limit, kind=kind, category=category, level=level, tag=tag)
+        failure = self.index.take_read_failure()
+        if failure is not None:
+            report = self.sync_index()
+            self._index_notice = f"index rebuilt ({failure}): {report.added} documents"
+            results = self.index.search(query, limit=limit, kind=kind, category=category, level=level, tag=tag)
+        return results
+
+    def take_index_notice(self) -> str | None:
+        """What the last search did to the index the user should know (a rebuild), once."""
+        notice, self._index_notice = self._index_notice, None
+        return notice
 
     def add_document(self, doc: Document, *, build: bool = True) -> None:
         """Make one new or changed document searchable at once, without a rebuild.

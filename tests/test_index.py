@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from kbhelpers import cli_env, open_kb, playbook_text, write_library
+from kbhelpers import cli_env, open_kb, playbook_text, run_cli, write_library
 
 import kbapp.search.index as index_module
 from kbapp.parser import parse_file
@@ -341,3 +341,126 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path):
                 assert found(kb, f"{name}word{i}") == [f"{name}-{i}"]
     finally:
         kb.close()
+
+
+# -- any unreadable index is rebuilt (issue 18) --------------------------------------------------
+
+def _random_toc(index_root: Path) -> None:
+    import os
+
+    for toc in (index_root / "whoosh").glob("*.toc"):
+        toc.write_bytes(os.urandom(max(toc.stat().st_size, 16)))
+
+
+def _random_everything(index_root: Path) -> None:
+    import os
+
+    for path in (index_root / "whoosh").iterdir():
+        path.write_bytes(os.urandom(max(path.stat().st_size, 16)))
+
+
+def _truncate_everything(index_root: Path) -> None:
+    for path in (index_root / "whoosh").iterdir():
+        path.write_bytes(path.read_bytes()[:7])
+
+
+HOSTILE_DAMAGE = [_random_toc, _random_everything, _truncate_everything]
+
+
+@pytest.mark.parametrize("damage", HOSTILE_DAMAGE)
+def test_random_bytes_over_the_index_are_followed_by_a_rebuild(tmp_path, damage):
+    kb = open_kb(tmp_path, LIBRARY)
+    kb.sync_index()
+    kb.close()
+    damage(kb.home.index)
+
+    kb = open_kb(tmp_path, tmp_path / "shipped")
+    try:
+        assert kb.index.status().state == "damaged"
+        assert kb.search("aardvark").hits == []  # nothing, not an exception
+        report = kb.sync_index()
+        assert report.rebuilt and "cannot be opened" in report.reason
+        assert found(kb, "aardvark") == ["alpha"]
+        assert kb.index.check(kb.documents()) == []
+    finally:
+        kb.close()
+
+
+def test_a_segment_failing_on_the_first_search_is_rebuilt_and_searched_again(tmp_path, monkeypatch):
+    kb = open_kb(tmp_path, LIBRARY)
+    try:
+        kb.sync_index()
+        real = index_module.SearchIndex.searcher
+        calls = []
+
+        def failing_once(self):
+            if not calls:
+                calls.append(1)
+                self._ensure_open()
+                try:
+                    import struct
+
+                    struct.unpack("<i", b"\x00")
+                except struct.error as exc:
+                    self._mark_damaged(exc, "the index cannot be read", reading=True)
+                return None
+            return real(self)
+
+        monkeypatch.setattr(index_module.SearchIndex, "searcher", failing_once)
+        assert found(kb, "aardvark") == ["alpha"]  # rebuilt, then asked again
+        notice = kb.take_index_notice()
+        assert notice and "rebuilt" in notice and "unpack requires" in notice
+        assert kb.take_index_notice() is None  # shown once
+    finally:
+        kb.close()
+
+
+def test_a_search_that_fails_reading_marks_the_index_damaged(tmp_path, monkeypatch):
+    import kbapp.search.searching as searching
+
+    kb = open_kb(tmp_path, LIBRARY)
+    try:
+        kb.sync_index()
+
+        def broken(*args, **kwargs):
+            raise EOFError("damaged posting list")
+
+        monkeypatch.setattr(searching, "run_search", broken)
+        assert kb.index.search("aardvark").hits == []
+        assert kb.index.status().state == "damaged"
+        assert "EOFError" in kb.index.take_read_failure()
+        monkeypatch.undo()
+        assert kb.sync_index().rebuilt
+        assert found(kb, "aardvark") == ["alpha"]
+    finally:
+        kb.close()
+
+
+def test_debris_of_an_interrupted_rebuild_is_removed_on_open(tmp_path):
+    kb = open_kb(tmp_path, LIBRARY)
+    kb.sync_index()
+    kb.close()
+    for name in ("whoosh.new", "whoosh.old"):
+        (kb.home.index / name).mkdir()
+        (kb.home.index / name / "_MAIN_1.toc").write_bytes(b"half written")
+    kb = open_kb(tmp_path, tmp_path / "shipped")
+    try:
+        assert not kb.index.needs_rebuild()
+        assert not (kb.home.index / "whoosh.new").exists() and not (kb.home.index / "whoosh.old").exists()
+        assert found(kb, "aardvark") == ["alpha"]
+    finally:
+        kb.close()
+
+
+@pytest.mark.parametrize("damage", HOSTILE_DAMAGE)
+def test_cli_search_on_a_damaged_index_rebuilds_with_one_notice(tmp_path, damage):
+    home = tmp_path / "home"
+    first = run_cli("search", "数据丢失", home=home)
+    assert first.returncode == 0, first.stderr
+    damage(home / "index")
+    proc = run_cli("search", "数据丢失", home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    notices = [line for line in proc.stderr.splitlines() if "rebuilt" in line]
+    assert len(notices) == 1 and "cannot be opened" in notices[0], proc.stderr
+    assert proc.stdout.splitlines()[0] == first.stdout.splitlines()[0]

@@ -55,6 +55,9 @@ def cmd_search(args, kb) -> int:
     _sync(kb)
     results = kb.search(args.query, limit=args.limit, kind=args.kind, category=args.category, level=args.level,
                         tag=args.tag)
+    notice = kb.take_index_notice()
+    if notice:
+        print(f"kbapp: {notice}", file=sys.stderr)
     if results.corrected:
         print(f"kbapp: '{results.query}' has words the library does not know; showing results for '{results.suggestion}'", file=sys.stderr)
     elif results.suggestion:

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import logging
 import shutil
 import threading
 import warnings
@@ -29,6 +30,7 @@ from kbapp.search.schema import SCHEMA_VERSION, build_schema, index_fields
 from kbapp.search.scoring import FastBM25F
 from kbapp.search.types import SearchResults
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
 WRITE_LOCK_TIMEOUT_S = 120
 
@@ -96,6 +98,8 @@ class SearchIndex:
         self._manifest: dict = {}
         self._problem: tuple[str, str] | None = None  # (state, reason) when unusable
         self._cjk_cache: tuple[int, list[str]] | None = None
+        self._read_failure: str | None = None  # why the last read failed, until taken
+        self._read_damage: str | None = None  # why a read failed, until the next rebuild
 
     # -- opening and validation ----------------------------------------------
     def _read_manifest(self) -> dict | None:
@@ -113,7 +117,11 @@ class SearchIndex:
     def _open_unlocked(self) -> None:
         self._close_readers()
         self._problem = None
-        if not self.dir.is_dir() or not windex.exists_in(str(self.dir)):
+        self._remove_debris()
+        if self._read_damage is not None:
+            self._problem = ("damaged", self._read_damage)
+            return
+        if not self.dir.is_dir() or not any(self.dir.glob("*.toc")):
             self._problem = ("missing", "no index has been built yet")
             return
         manifest = self._read_manifest()
@@ -123,6 +131,7 @@ class SearchIndex:
         if manifest.get("format") != SCHEMA_VERSION or manifest.get("fingerprint") != config_fingerprint():
             self._problem = ("stale", "the index was built by another version or with another dictionary")
             return
+        ix = None
         try:
             if self._mmap:
                 ix = windex.open_dir(str(self.dir))
@@ -132,14 +141,60 @@ class SearchIndex:
                 ix = FileStorage(str(self.dir), supports_mmap=False).open_index()
             count = ix.doc_count()
         except Exception as exc:  # Whoosh raises many kinds on damaged files; all mean "rebuild"
-            self._problem = ("damaged", f"the index cannot be opened ({type(exc).__name__}: {exc})")
-            _release_quietly(exc)
+            # (random bytes in the TOC: IndexError "created on different architecture"; a
+            # short file: struct.error; a bad segment: OSError, EOFError, ValueError ...)
+            if ix is not None:
+                with contextlib.suppress(Exception):
+                    ix.close()
+            self._mark_damaged(exc, "the index cannot be opened")
             return
         if count != len(manifest["docs"]):
             ix.close()
             self._problem = ("damaged", f"the index holds {count} documents, its manifest {len(manifest['docs'])}")
             return
         self._ix, self._manifest = ix, manifest
+
+    def _mark_damaged(self, exc: BaseException, what: str, *, reading: bool = False) -> None:
+        """Any failure reading the index: close it, remember why; the next sync rebuilds it."""
+        reason = f"{what} ({type(exc).__name__}: {exc})"
+        log.info("search index damaged: %s", reason)
+        with self._read_lock:
+            searcher, ix = self._searcher, self._ix
+            self._searcher = self._ix = None
+            for thing in (searcher, ix):
+                if thing is not None:
+                    with contextlib.suppress(Exception):
+                        thing.close()
+            self._problem = ("damaged", reason)
+            if reading:  # the files may open again; only a rebuild clears this
+                self._read_failure = self._read_damage = reason
+        _release_quietly(exc)
+
+    def take_read_failure(self) -> str | None:
+        """Why the last search found the index unreadable (once), or None."""
+        with self._read_lock:
+            reason, self._read_failure = self._read_failure, None
+            return reason
+
+    def _remove_debris(self) -> None:
+        """Folders an interrupted rebuild left (a full disk, a kill): removed while no other
+        process holds the write lock (one that does may be rebuilding into them)."""
+        debris = [p for p in (self.root / "whoosh.new", self.root / "whoosh.old") if p.exists()]
+        if not debris:
+            return
+        from filelock import FileLock, Timeout
+
+        if self._file_lock is None:
+            self._file_lock = FileLock(str(self.root / ".write.lock"))
+        try:
+            self._file_lock.acquire(timeout=0)
+        except Timeout:
+            return  # another process is rebuilding: its folders, not debris
+        try:
+            for path in debris:
+                shutil.rmtree(path, ignore_errors=True)
+        finally:
+            self._file_lock.release()
 
     def _ensure_open(self) -> None:
         if self._ix is None and self._problem is None:
@@ -236,7 +291,16 @@ class SearchIndex:
                 return SyncReport(added=len(documents), rebuilt=True, reason=reason)
             changed, counts, removed = self._plan_hashes(wanted)
             if changed or removed:
-                self._write(load(changed), removed, progress)
+                try:
+                    self._write(load(changed), removed, progress)
+                except windex.LockError:
+                    raise
+                except Exception as exc:  # the segments it had to read are damaged
+                    self._mark_damaged(exc, "the index cannot be updated")
+                    reason = self._problem[1]
+                    documents = load(list(wanted))
+                    self._rebuild(documents, progress)
+                    return SyncReport(added=len(documents), rebuilt=True, reason=reason)
             return SyncReport(counts["added"], counts["updated"], counts["removed"])
 
     def update_documents(self, documents: Iterable[Document]) -> None:
@@ -293,6 +357,7 @@ class SearchIndex:
         fresh.rename(self.dir)
         shutil.rmtree(old, ignore_errors=True)
         self._save_manifest({d.id: d.content_hash for d in documents})
+        self._read_damage = None
         self._open()
 
     def _save_manifest(self, docs: dict[str, str]) -> None:
@@ -339,9 +404,10 @@ class SearchIndex:
             self._ensure_open()
             if self._ix is None:
                 return None
-            if self._searcher is None:
-                self._searcher = self._ix.searcher(weighting=FastBM25F())
-            else:
+            try:
+                if self._searcher is None:
+                    self._searcher = self._ix.searcher(weighting=FastBM25F())
+                    return self._searcher
                 try:
                     stale = not self._searcher.up_to_date()
                 except Exception:  # the files under it were replaced by a rebuild
@@ -349,7 +415,10 @@ class SearchIndex:
                     return self.searcher()
                 if stale:
                     self._refresh_searcher()
-            return self._searcher
+                return self._searcher
+            except Exception as exc:  # a damaged segment, met on the first read
+                self._mark_damaged(exc, "the index cannot be read", reading=True)
+                return None
 
     def cjk_terms(self, searcher) -> list[str]:
         from kbapp.search.searching import collect_cjk_terms
@@ -367,7 +436,11 @@ class SearchIndex:
             searcher = self.searcher()
             if searcher is None or not text.strip():
                 return SearchResults(query=text)
-            return run_similar(self, searcher, text, limit=limit, kinds=kinds, exclude=exclude)
+            try:
+                return run_similar(self, searcher, text, limit=limit, kinds=kinds, exclude=exclude)
+            except Exception as exc:
+                self._mark_damaged(exc, "the index cannot be read", reading=True)
+                return SearchResults(query=text)
 
     def search(self, text: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,
                level: str | None = None, tag: str | None = None) -> SearchResults:
@@ -377,4 +450,9 @@ class SearchIndex:
             searcher = self.searcher()
             if searcher is None:
                 return SearchResults(query=text)
-            return run_search(self, searcher, text, limit=limit, kind=kind, category=category, level=level, tag=tag)
+            try:
+                return run_search(self, searcher, text, limit=limit, kind=kind, category=category, level=level,
+                                  tag=tag)
+            except Exception as exc:  # a damaged posting list or stored field, met mid-search
+                self._mark_damaged(exc, "the index cannot be read", reading=True)
+                return SearchResults(query=text)
