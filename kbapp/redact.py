@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["MARKER", "redact", "redact_count", "has_secrets"]
+__all__ = ["MARKER", "redact", "redact_count", "redact_value", "has_secrets", "install_log_redaction"]
 
 MARKER = "[REDACTED]"
 
@@ -108,8 +108,8 @@ def _keep_value(value: str, after: str, key: str = "") -> bool:
         return True
     if body in {"{", "[", "(", "{}", "[]", "|", ">", "|-", ">-"}:
         return True  # JSON/YAML structure opening on the next line, not a value
-    if body.lower() in _NOT_SECRET:
-        return True
+    if body.lower() in _NOT_SECRET or body.rstrip(")]},.;。，）").lower() in _NOT_SECRET:
+        return True  # also MySQL's "(using password: YES)"
     if body.isdigit() and _QUANTITY_AFTER.match(after):
         return True  # 密码：8 位以上 / password: 8 characters minimum
     if key.lower() == "pwd" and _PATH.fullmatch(body):
@@ -228,6 +228,38 @@ _RULES: list[_Rule] = [
                 r"|0[ \t]+(?P<v2>\S+))"), lambda m: _any_group(m, ("v", "v2"))),
     # redis.conf: requirepass foobared / masterauth x
     (re.compile(r"^[ \t]*(?:requirepass|masterauth)[ \t]+(?P<v>\S+)", re.MULTILINE), _checked),
+    # PGPASSWORD=x, MYSQLPASSWORD=x, REDISCLI_AUTH=x: environment names without a separator
+    (re.compile(rf"(?<![A-Za-z0-9_])(?P<key>[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|_AUTH))="
+                rf"(?P<v>{_VALUE})"), _checked),
+    # jdbc:oracle:thin:scott/tiger@host, userid=scott/tiger, rman target sys/pw@prod
+    (re.compile(r"\bjdbc:oracle:[a-z0-9]+:@?[\w$#]+/(?P<v>[^\s@/\"']+)@"), _whole),
+    (re.compile(r"\b(?i:userid)=['\"]?[\w$#]+/(?P<v>[^\s@/\"']+)"), _whole),
+    (re.compile(r"\b(?i:rman)\b[^\n]*?\b(?i:target|auxiliary|catalog)[ \t]+[\w$#]+/(?P<v>[^\s@/\"']+)"), _whole),
+    # "password is X", "the password for admin: X", "口令 X", "账号 admin 密码 X": no key=value,
+    # so only a value that looks like a password (a digit or a symbol in it) is taken.
+    (re.compile(rf"\b(?i:password|passwd|passphrase)(?:[ \t]+(?i:for)[ \t]+[\w.@\-]+)?[ \t]*"
+                rf"(?:[:：]|[ \t](?i:is|was)[ \t])"
+                rf"{_SP}(?P<v>{_SQ}|{_DQ}|(?=[^\s]*[\d@#$%^&*!~?+])[^\s'\"，。,;]{{4,}})"), _checked),
+    (re.compile(rf"(?P<key>{_ZH_KEY})(?:[（(][^）)\n]{{0,12}}[）)])?{_SP}(?:[:=：]|为|是)?{_SP}"
+                rf"(?P<v>(?=[^\s{_CJK}]*[\d@#$%^&*!~?+])[^\s'\"{_CJK}]{{4,}})"), _checked),
+    # Redis: AUTH pw / AUTH user pw typed at the prompt (or a line of its own)
+    (re.compile(r"(?:^|>)[ \t]*(?i:auth)[ \t]+(?:[\w\-]+[ \t]+)?(?P<v>[^\s]+)[ \t]*$", re.MULTILINE), _checked),
+    # docker / podman / helm / nerdctl login -p pw
+    (re.compile(rf"\b(?:docker|podman|nerdctl|buildah|helm[ \t]+registry)\b[^\n]*?\blogin\b[^\n]*?[ \t]-p[ \t]*"
+                rf"(?P<v>{_SQ}|{_DQ}|[^\s'\"]+)"), _whole),
+    # echo pw | docker login --password-stdin / passwd --stdin / chpasswd
+    (re.compile(rf"\becho[ \t]+(?:-[ne]+[ \t]+)*(?P<v>{_SQ}|{_DQ}|[^\s'\"|]+)[ \t]*\|[ \t]*(?:sudo[ \t]+)?"
+                r"(?:\w+\b[^\n|]*--password-stdin|passwd\b[^\n|]*--stdin|chpasswd\b)"), _whole),
+    # htpasswd -b [file] user password (-n: no file)
+    (re.compile(rf"\bhtpasswd[ \t]+-(?P<flags>\w*b\w*)[ \t]+(?:-\w+[ \t]+)*"
+                rf"(?P<args>(?:(?:{_SQ}|{_DQ}|[^\s'\"]+)[ \t]+){{1,2}})"
+                rf"(?P<v>{_SQ}|{_DQ}|[^\s'\"]+)"), lambda m: _htpasswd(m)),
+    # ldapsearch / ldapadd / ldapmodify ... -w pw; ldappasswd -s newpw
+    (re.compile(rf"\bldap\w*\b[^\n]*?[ \t]-w[ \t]*(?P<v>{_SQ}|{_DQ}|[^\s'\"]+)"), _whole),
+    (re.compile(rf"\bldappasswd\b[^\n]*?[ \t]-s[ \t]*(?P<v>{_SQ}|{_DQ}|[^\s'\"]+)"), _whole),
+    # smbclient -U user%password, mount.cifs user=ops%pw
+    (re.compile(r"(?:(?<!\S)(?:-U|--user(?:name)?)[ \t=]+|\buser(?:name)?=)['\"]?[^\s%'\",]+%"
+                r"(?P<v>[^\s'\",]+)"), _whole),
     # A key, then a space, then a long hex/base64 string: "X-Auth-Token 6f1e...", "密钥 6f1e..."
     (re.compile(rf"(?:{_KEY_START}{_KEY}|{_ZH_KEY}){_SP}(?P<v>[A-Za-z0-9+/_\-]{{20,}}={{0,2}})(?![\w+/=-])"),
      _long_token),
@@ -237,6 +269,8 @@ _RULES: list[_Rule] = [
 _TOKENS = re.compile(
     r"(?<![A-Za-z0-9])(?:"
     r"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}"  # AWS access key id
+    r"|LTAI[A-Za-z0-9]{12,28}"  # Alibaba Cloud AccessKey ID
+    r"|AKID[A-Za-z0-9]{13,40}"  # Tencent Cloud SecretId
     r"|gh[pousr]_[A-Za-z0-9]{36,255}"  # GitHub tokens
     r"|github_pat_[A-Za-z0-9_]{22,255}"
     r"|glpat-[A-Za-z0-9_\-]{20,}"  # GitLab
@@ -247,6 +281,31 @@ _TOKENS = re.compile(
     r"|sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{32,}"  # OpenAI / Anthropic style API keys
     r")(?![A-Za-z0-9])"
 )
+_COOKIE_LINE = re.compile(r"(?im)^(?P<head>[ \t\"'>-]*(?:set-)?cookie[\"']?[ \t]*[:：=][ \t]*)(?P<rest>[^\n]*)")
+_COOKIE_PAIR = re.compile(r"(?P<name>[^\s=;,]+)=(?P<v>[^;\s,\"']*)")
+_COOKIE_ATTRS = {"path", "domain", "expires", "max-age", "samesite", "version", "comment", "priority"}
+
+
+def _cookie(match: re.Match[str]) -> str | None:
+    """``Cookie: a=1; b=2`` / ``Set-Cookie: SESSION=x; Path=/``: every value but the attributes."""
+
+    def pair(m: re.Match[str]) -> str:
+        if m.group("name").lower() in _COOKIE_ATTRS or not m.group("v") or _masked(m.group("v")):
+            return m.group(0)
+        return f"{m.group('name')}={MARKER}"
+
+    rest = _COOKIE_PAIR.sub(pair, match.group("rest"))
+    return None if rest == match.group("rest") else match.group("head") + rest
+
+
+def _htpasswd(match: re.Match[str]) -> str | None:
+    """``htpasswd -b file user pw`` has two words before the password, ``-nb user pw`` one."""
+    words = match.group("args").split()
+    if len(words) != (1 if "n" in match.group("flags") else 2):
+        return None
+    return _whole(match)
+
+
 _SLACK_HOOK = re.compile(r"(?P<keep>hooks\.slack\.com/services/)(?P<v>[A-Za-z0-9/]+)")
 
 
@@ -281,6 +340,7 @@ def redact_count(text: str) -> tuple[str, int]:
 
     for pattern, replace in _RULES:
         text = apply(pattern, replace, text)
+    text = apply(_COOKIE_LINE, _cookie, text)
     text = apply(_TOKENS, lambda m: MARKER, text)
     text = apply(_SLACK_HOOK, _whole, text)
     return text, count
@@ -294,3 +354,43 @@ def redact(text: str) -> str:
 def has_secrets(text: str) -> bool:
     """True if :func:`redact` would change something: lets an export warn before it writes."""
     return redact_count(text)[1] > 0
+
+
+_KEY_ONLY = re.compile(rf"(?:{_KEY}|{_ZH_KEY}|.*(?:{_ZH_KEY}).*)")
+
+
+def redact_value(value: object, key: str = "") -> object:
+    """Every string inside a JSON-like value redacted; a string under a secret-looking key
+    (``{"password": "x"}``, ``{"密码": "x"}``) hidden whole."""
+    if isinstance(value, str):
+        if key and _KEY_ONLY.fullmatch(key) and not _keep_value(value, ""):
+            return _hide(value)
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: redact_value(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_value(v) for v in value)
+    return value
+
+
+def install_log_redaction() -> None:
+    """Every log record made from now on carries its message redacted (the message with its
+    arguments, and an exception's text): logs are attached to tickets and mailed around.
+    Idempotent; called by the entry point (``kbapp.cli.main.main``, the window too)."""
+    import logging
+
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "_kbapp_redacting", False):
+        return
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: leave it to logging to report
+            return record
+        record.msg, record.args = redact(message), None
+        return record
+
+    factory._kbapp_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
