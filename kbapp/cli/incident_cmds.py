@@ -8,18 +8,31 @@ not be used. Errors are one ``kbapp: ...`` line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import builtins
 import sys
 from pathlib import Path
 
 from kbapp.cli.common import add as _add
-from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import emit
 from kbapp.cli.common import pad as _pad
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import worst_state
 from kbapp.incidents.export import FORMATS, deadline_phrase, export_timeline, format_time
 from kbapp.incidents.records import CHANNELS, RESULT_LABELS, describe_action
+from kbapp.incidents.redaction import redacted_actions, redacted_incident
 from kbapp.incidents.validate import parse_when
+from kbapp.redact import redact, redact_value
+
+
+def _emit(data) -> None:
+    """JSON out, every string redacted (notes carry customers' passwords; DOMAIN.md 4.2)."""
+    emit(redact_value(data))
+
+
+def print(*parts, **kwargs) -> None:  # noqa: A001 - every line this module prints is redacted
+    builtins.print(*(redact(str(p)) for p in parts), **kwargs)
+
 
 _STATE_MARK = {"ok": " ", "close": "!", "passed": "✗", "met": "✓"}
 _RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗"}
@@ -118,6 +131,8 @@ def register(subparsers) -> None:
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--no-redact", dest="redact", action="store_false",
+                   help="keep passwords, tokens and keys as written (redacted by default)")
 
 
 def _deadline_json(d) -> dict:
@@ -243,7 +258,9 @@ def _show(args, kb) -> int:
     incident = svc.get(args.id)
     deadlines = svc.deadlines(incident)
     runners = svc.runner(incident.id)
-    timeline = svc.timeline(incident.id)
+    # Field by field first (rules that read a whole line, "AUTH pw", a Cookie: header, see
+    # the note alone), then every printed line again.
+    incident, timeline = redacted_incident(incident), redacted_actions(svc.timeline(incident.id))
     if args.json:
         _emit({"incident": incident.to_json(), "deadlines": [_deadline_json(d) for d in deadlines],
                "runner": [r.to_json() for r in runners], "timeline": [a.to_json() for a in timeline]})
@@ -267,7 +284,7 @@ def _show(args, kb) -> int:
         print(f"\n预案 Playbook {runner.playbook_id}: {runner.title}{missing}")
         for s in runner.steps:
             mark = _RESULT_MARK.get(s.result or "", "▶" if s.number == runner.current else " ")
-            note = f"  — {s.note}" if s.note else ""
+            note = f"  — {redact(s.note)}" if s.note else ""
             print(f"  {mark} {s.number}. {s.title}{note}")
     print("\n时间线 Timeline")
     for a in timeline:
@@ -302,7 +319,8 @@ def _resolve(args, kb) -> int:
 def _export(args, kb) -> int:
     svc = kb.incidents
     incident = svc.get(args.id)
-    text = export_timeline(args.format, incident, svc.timeline(incident.id), svc.deadlines(incident))
+    text = export_timeline(args.format, incident, svc.timeline(incident.id), svc.deadlines(incident),
+                           redact=args.redact)
     if args.out:
         out = Path(args.out)
         # A BOM lets Excel on Chinese Windows read a UTF-8 CSV correctly.
@@ -316,7 +334,7 @@ def _export(args, kb) -> int:
             _emit({"incident_id": incident.id, "format": args.format, "path": str(out.absolute()), "bytes": len(data)})
         return 0
     if args.json:
-        _emit({"incident_id": incident.id, "format": args.format, "content": text})
+        emit({"incident_id": incident.id, "format": args.format, "content": text})  # redacted unless told
     else:
         sys.stdout.write(text)
     return 0

@@ -88,6 +88,9 @@ def _window_args(argv: Sequence[str] | None):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kbapp.redact import install_log_redaction
+
+    install_log_redaction()  # no customer secret in any log line, window or command
     window = _window_args(sys.argv[1:] if argv is None else argv)
     if window is not None:
         from kbapp.gui.app import run_gui

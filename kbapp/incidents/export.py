@@ -184,7 +184,13 @@ def to_html(incident: Incident, actions: list[Action], deadlines: list[Deadline]
 
 
 def export_timeline(fmt: str, incident: Incident, actions: list[Action], deadlines: list[Deadline] | None = None,
-                    tz: dt.tzinfo | None = None) -> str:
+                    tz: dt.tzinfo | None = None, *, redact: bool = True) -> str:
+    """The timeline as ``md``, ``csv`` or ``html``; customers' secrets masked unless
+    ``redact=False`` (an explicit ``--no-redact`` export): these files go to customers."""
+    if redact:
+        from kbapp.incidents.redaction import redacted_actions, redacted_incident
+
+        incident, actions = redacted_incident(incident), redacted_actions(actions)
     if fmt == "md":
         return to_markdown(incident, actions, deadlines, tz)
     if fmt == "csv":

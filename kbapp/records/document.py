@@ -88,7 +88,10 @@ def write_record_document(folder: Path, record: wf.ProblemRecord, history: list[
     folder = Path(folder)
     name = record.file_name or file_name(record.id, record.title)
     path = folder / name
-    atomic_write_text(path, record_markdown(record, history))
+    # In the library (searched, shared): customers' secrets masked (DOMAIN.md, ch. 4.2).
+    from kbapp.redact import redact
+
+    atomic_write_text(path, redact(record_markdown(record, history)))
     if folder.is_dir():
         for other in folder.glob(f"{file_prefix(record.id)}*"):
             if other.name != name and other.suffix == ".md" and other.is_file():

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import replace
-from typing import Any
 
-from kbapp.incidents import records as rec
 from kbapp.incidents.export import md_escape
+from kbapp.incidents.redaction import redacted_action, redacted_incident  # noqa: F401 (re-exported)
 from kbapp.redact import redact
+from kbapp.redact import redact_value as _redact_value
 from kbapp.render import sanitize_markdown
 
 # Added to kbapp.gui.pdf's print style (fonts come from there, so Chinese never boxes).
@@ -29,25 +28,8 @@ def redact_text(text: str) -> str:
     return redact(text)
 
 
-def redact_value(value: Any) -> Any:
-    """Every string inside a JSON-like value redacted (an action's payload)."""
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, dict):
-        return {k: redact_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [redact_value(v) for v in value]
-    return value
-
-
-def redacted_action(action: rec.Action) -> rec.Action:
-    # Field by field, before any Markdown escaping: the rules read "key=value" text.
-    return replace(action, details=redact_text(action.details), payload=redact_value(action.payload))
-
-
-def redacted_incident(incident: rec.Incident) -> rec.Incident:
-    return replace(incident, title=redact_text(incident.title), description=redact_text(incident.description),
-                   summary=redact_text(incident.summary))
+# One redaction everywhere: the same functions as the timeline exports and ``incident show``.
+redact_value = _redact_value
 
 
 def markdown_to_html(markdown_text: str, title: str) -> str:

@@ -214,6 +214,9 @@ def pack_for(kb, playbook_ids: list[str], *, include_lessons: bool = False, titl
     lessons = None
     if include_lessons:
         fetch = lessons_of or kb.lessons.for_playbook
-        lessons = {d.id: fetch(d.id) for d in docs}
+        # Lessons are engineers' notes from real incidents: redacted like every export.
+        from kbapp.redact import redact
+
+        lessons = {d.id: {step: [redact(t) for t in texts] for step, texts in fetch(d.id).items()} for d in docs}
     return build_pack(docs, lessons=lessons, title=title, trainer=trainer, today=today)
 
