@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbapp.fsutil import atomic_write_bytes
-from kbapp.library import MARKDOWN_SUFFIXES
+from kbapp.library import MARKDOWN_SUFFIXES, display_path, valid_name
 from kbapp.model import Document, Problem
 from kbapp.parser import parse_bytes
 
@@ -69,7 +69,7 @@ def import_paths(kb, paths: list[Path], progress: Callable[[str], None] | None =
                 except OSError as exc:
                     reason = f"cannot read: {exc.strerror or exc}"
             if reason is not None:
-                result.failed.append((source, reason))
+                result.failed.append((display_path(source), reason))
                 continue
             dest = _destination(root, rel, data)
             doc_id_hint = (Path("imported") / dest.relative_to(root)).with_suffix("").as_posix()
@@ -102,6 +102,8 @@ def import_paths(kb, paths: list[Path], progress: Callable[[str], None] | None =
 def _check_name(source: Path, inside: tuple[str, ...]) -> str | None:
     """Why ``source`` cannot be imported, or None; ``inside`` is its path below the folder
     given (a '.git/' inside it would land in a hidden folder the library never reads)."""
+    if not valid_name(source):
+        return f"file name is not valid UTF-8 (shown as {display_path(source).name}); rename it"
     if source.is_symlink() and not source.exists():
         return "broken symbolic link"
     if not source.is_file():

@@ -70,6 +70,22 @@ def walk_markdown(root: Path, skip_readme: bool = True) -> list[tuple[str, os.st
     return found
 
 
+def valid_name(path: Path | str) -> bool:
+    """False for a path whose bytes are not valid UTF-8 (held by Python as surrogates)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def display_path(path: Path | str) -> Path:
+    """``path`` printable anywhere: bytes that are not UTF-8 shown as ``\\xff``."""
+    if valid_name(path):
+        return Path(path)
+    return Path(os.fsencode(str(path)).decode("utf-8", "backslashreplace"))
+
+
 def resolve_ids(roots: Iterable[Iterable[tuple[Path | str, str | None, T, list[Problem]]]]) -> tuple[dict[str, T], list[Problem]]:
     """Which file provides each document id: ``roots`` in order (shipped, then the home),
     each a sequence of ``(path, doc id or None, value, the file's problems)`` in file order.
@@ -125,6 +141,9 @@ class Library:
 
         def parsed(root: Path, shipped: bool):
             for path in iter_markdown_files(root, skip_readme=shipped):
+                if not valid_name(path):
+                    yield display_path(path), None, None, [Problem(display_path(path), 0, "file name is not valid UTF-8; rename it")]
+                    continue
                 doc, file_problems = parse_file(path, doc_id_hint=id_hint(path, root), shipped=shipped)
                 yield path, doc.id if doc is not None else None, doc, file_problems
 
@@ -187,6 +206,9 @@ def lint_paths(paths: Iterable[Path]) -> list[Problem]:
         ids: dict[str, Path] = {}
         base = root if root.is_dir() else root.parent
         for path in iter_markdown_files(root):
+            if not valid_name(path):
+                problems.append(Problem(display_path(path), 0, "file name is not valid UTF-8; rename it"))
+                continue
             doc, file_problems = parse_file(path, doc_id_hint=id_hint(path, base))
             problems.extend(file_problems)
             if doc is not None and doc.id in ids:

@@ -25,8 +25,14 @@ from kbapp.model import (
 )
 from kbapp.steps import parse_steps
 
-PARSER_VERSION = 1  # bump when parsing changes what gets indexed
-MAX_FILE_BYTES = 5 * 1024 * 1024
+PARSER_VERSION = 2  # bump when parsing changes what gets indexed
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Markdown nesting (lists, quotes, brackets) past these is refused before anything renders
+# it: the Markdown library recurses on nested blocks and backtracks on nested brackets.
+MAX_BLOCK_DEPTH = 32
+MAX_BRACKET_DEPTH = 64
+MAX_VERSION = 10**9
+_TEXT_FIELDS = ("id", "kind", "title", "title_en", "category", "owner", "summary")
 
 SECTION_NAMES: dict[str, tuple[str, ...]] = {
     "symptoms": ("症状", "现象", "故障现象", "symptoms", "symptom"),
@@ -94,7 +100,9 @@ def parse_bytes(raw: bytes, path: Path, *, doc_id_hint: str | None = None, shipp
     if not text.strip():
         return None, [Problem(path, 1, "empty file")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    doc, problems = parse_text(text, path, doc_id_hint=doc_id_hint)
+    doc, problems = parse_checked(text, path, doc_id_hint=doc_id_hint)
+    if doc is None:
+        return None, problems
     doc.content_hash = content_hash(raw)
     doc.shipped = shipped
     return doc, problems
@@ -112,10 +120,16 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict | None, str, int, l
         return None, text, 1, [Problem(path, 1, "front matter starts with '---' but is never closed")]
     import yaml  # here, not at the top: a catalogue scan that parses nothing never loads it
 
+    from kbapp import frontmatter
+
     yaml_text = "\n".join(lines[1:i])
     body = "\n".join(lines[i + 1 :])
     try:
-        meta = yaml.safe_load(yaml_text) if yaml_text.strip() else {}
+        meta = frontmatter.load(yaml_text) if yaml_text.strip() else {}
+    except frontmatter.FrontMatterError as exc:
+        raise _Refused(Problem(path, exc.line + 2, f"front matter refused: {exc.reason}")) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a value PyYAML cannot construct
+        return None, body, i + 2, [Problem(path, 2, f"front matter is not valid YAML: {str(exc)[:200]}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -169,16 +183,107 @@ def _split_sections(body: str, first_line: int) -> tuple[dict[str, tuple[str, in
 
 
 def _as_list(value) -> list[str]:
+    """A list of short texts; nested lists and mappings inside are left out."""
     if value is None:
         return []
     if isinstance(value, str):
         return [part.strip() for part in re.split(r"[,，、]", value) if part.strip()]
     if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [str(value)]
+        return [str(v).strip() for v in value if _scalar(v) and str(v).strip()]
+    return [str(value)] if _scalar(value) else []
+
+
+def _scalar(value) -> bool:
+    return isinstance(value, (str, int, float, dt.date)) and not isinstance(value, bool)
+
+
+def _type_name(value) -> str:
+    return {list: "a list", tuple: "a list", dict: "a mapping", bool: "true/false", bytes: "binary data",
+            set: "a set"}.get(type(value), type(value).__name__)
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_list(meta: dict, name: str, bad) -> None:
+    value = meta.get(name)
+    if isinstance(value, dict):
+        bad(name, "expected a list, got a mapping; the value is ignored")
+        meta[name] = None
+    elif isinstance(value, (list, tuple)) and not all(_scalar(v) for v in value):
+        bad(name, "expected a list of words; nested lists or mappings inside are ignored")
+
+
+_BLOCK_PREFIX_RE = re.compile(r"(?:[ \t]|>[ \t]?|[-*+][ \t]|\d{1,9}[.)][ \t])")
+
+
+def markdown_nesting_problem(text: str, path: Path) -> Problem | None:
+    """A Problem if the Markdown nests lists/quotes or brackets deeper than the limits.
+
+    One linear pass over the text, so a hostile file is refused at once; a code fence
+    (where nothing nests) is skipped.
+    """
+    bracket_depth = 0
+    in_fence = False
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if not line.strip():
+            bracket_depth = 0  # a blank line ends the paragraph, and the Markdown library's search
+            continue
+        depth, pos, width = 0, 0, 0
+        while pos < len(line) and (m := _BLOCK_PREFIX_RE.match(line, pos)):
+            token = m.group()
+            if token in (" ", "\t"):
+                width += 4 if token == "\t" else 1
+            else:
+                depth += 1
+            pos = m.end()
+            if depth + width // 4 > MAX_BLOCK_DEPTH:
+                return Problem(path, lineno, f"Markdown nested more than {MAX_BLOCK_DEPTH} levels deep (lists or quotes)")
+        for ch in line:
+            if ch in "[(":
+                bracket_depth += 1
+                if bracket_depth > MAX_BRACKET_DEPTH:
+                    return Problem(path, lineno, f"brackets nested more than {MAX_BRACKET_DEPTH} deep")
+            elif ch in "])" and bracket_depth:
+                bracket_depth -= 1
+    return None
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def parse_checked(text: str, path: Path, *, doc_id_hint: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """``parse_text``, but None (and the reason) for a text over the limits: Markdown nested
+    too deeply, front matter with aliases, too deep or too large."""
+    too_deep = markdown_nesting_problem(text, path)
+    if too_deep is not None:
+        return None, [too_deep]
+    try:
+        return _parse_text(text, path, doc_id_hint=doc_id_hint)
+    except _Refused as refused:
+        return None, [refused.problem]
 
 
 def parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tuple[Document, list[Problem]]:
+    """The Document of ``text`` and its problems; a text over the limits gives an empty
+    plain document and the problem that refused it."""
+    doc, problems = parse_checked(text, path, doc_id_hint=doc_id_hint)
+    if doc is None:
+        doc = Document(id=doc_id_hint or path.stem, kind=KIND_DOCUMENT, title=path.stem, path=path, body="")
+    return doc, problems
+
+
+def _parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tuple[Document, list[Problem]]:
     meta, body, body_line, problems = _split_front_matter(text, path)
     fallback_title = _first_heading(body) or path.stem
     fallback_id = doc_id_hint or path.stem
@@ -189,12 +294,23 @@ def parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tupl
     def bad(field: str, message: str) -> None:
         problems.append(Problem(path, _field_line(text, field), f"{field}: {message}"))
 
+    for name in _TEXT_FIELDS:
+        value = meta.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, (bool, list, tuple, dict, bytes, set)):
+            bad(name, f"expected text, got {_type_name(value)}; the value is ignored")
+            meta[name] = None
+        else:  # a number: keep it as text, but say so
+            meta[name] = str(value)
     kind = str(meta.get("kind") or KIND_PLAYBOOK).strip().lower()
     if kind not in KINDS:
         bad("kind", f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
         kind = KIND_DOCUMENT
     structured = kind in (KIND_PLAYBOOK, KIND_CHECKLIST)
     required = REQUIRED_FIELDS if structured else ("id", "title")
+    for name in ("levels", "tags"):
+        _check_list(meta, name, bad)
     for name in required:
         if meta.get(name) in (None, "", []):
             problems.append(Problem(path, 1, f"front matter: required field '{name}' is missing"))
@@ -215,17 +331,26 @@ def parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tupl
         reviewed = reviewed.date()
     elif reviewed is not None and not isinstance(reviewed, dt.date):
         try:
-            reviewed = dt.date.fromisoformat(str(reviewed).strip())
-        except ValueError:
-            bad("reviewed", f"{reviewed!r} is not a date (YYYY-MM-DD)")
+            if not isinstance(reviewed, str):
+                raise TypeError
+            reviewed = dt.date.fromisoformat(reviewed.strip())
+        except (ValueError, TypeError):
+            bad("reviewed", f"{_short(reviewed)} is not a date (YYYY-MM-DD)")
             reviewed = None
     version = meta.get("version", 0)
+    if version is None:
+        version = 0
     if not isinstance(version, int) or isinstance(version, bool):
         try:
-            version = int(str(version).strip())
+            version = int(str(version).strip()[:20]) if isinstance(version, (str, int, float)) else None
         except ValueError:
-            bad("version", f"{version!r} is not a whole number")
+            version = None
+        if version is None:
+            bad("version", f"{_short(meta.get('version'))} is not a whole number")
             version = 0
+    if not 0 <= version <= MAX_VERSION:
+        bad("version", f"{_short(version)} is out of range (0 to {MAX_VERSION})")
+        version = 0
 
     sections, headings = _split_sections(body, body_line)
     doc = Document(

@@ -1,0 +1,111 @@
+"""Hostile and broken library files (issue 18): each is refused with file:line and the
+reason, or imported with problem lines; never a traceback, a hang or unbounded memory."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from hostile_corpus import write_hostile
+from kbhelpers import cli_env, run_cli
+
+from kbapp.parser import markdown_nesting_problem, parse_bytes, parse_file
+
+
+def test_every_hostile_file_is_refused_or_parsed_without_raising(tmp_path):
+    corpus = write_hostile(tmp_path / "corpus")
+    assert len(corpus) >= 40
+    for name, (path, refused) in corpus.items():
+        if "bad-name" in name:
+            continue  # a name problem: the importer and the library report it, the parser never sees it
+        doc, problems = parse_file(path)
+        assert (doc is None) == refused, (name, problems)
+        if refused:
+            assert problems and problems[0].message, name
+            assert problems[0].line >= 0
+
+
+def test_wrong_types_give_problem_lines(tmp_path):
+    corpus = write_hostile(tmp_path / "corpus")
+    expect = {
+        "bad-date.md": "reviewed:", "date-number.md": "reviewed:", "huge-version.md": "version:",
+        "big-version.md": "version:", "float-version.md": "version:", "list-title.md": "title: expected text",
+        "map-owner.md": "owner: expected text", "map-levels.md": "levels: expected a list",
+        "nested-tags.md": "tags: expected a list of words", "list-id.md": "id: expected text",
+    }
+    for name, needle in expect.items():
+        doc, problems = parse_file(corpus[name][0])
+        assert doc is not None, name
+        assert any(needle in p.message for p in problems), (name, [str(p) for p in problems])
+    doc, problems = parse_file(corpus["timestamp-title.md"][0])
+    assert doc.title == "2026-10-01 10:00:00" and doc.version == 1
+
+
+def test_front_matter_limits_name_the_line(tmp_path):
+    path = tmp_path / "a.md"
+    doc, problems = parse_bytes(b"---\nid: x\ntitle: ok\ntags: &t [a]\nother: *t\n---\n# x\n", path)
+    assert doc is None and problems[0].line == 4 and "anchors" in problems[0].message
+    doc, problems = parse_bytes(b"---\nid: x\ndeep:\n" + b"".join(b" " * i + b"- \n" for i in range(1, 20)) + b"---\n", path)
+    assert doc is None and "nested more than" in problems[0].message
+    doc, problems = parse_bytes(b"---\nid: x\nsummary: " + b"a" * 70_000 + b"\n---\n", path)
+    assert doc is None and "limit is 64 KiB" in problems[0].message
+
+
+def test_nesting_limits_at_the_boundary(tmp_path):
+    path = tmp_path / "a.md"
+    assert markdown_nesting_problem("> " * 32 + "x", path) is None
+    assert markdown_nesting_problem("> " * 33 + "x", path).line == 1
+    assert markdown_nesting_problem("[" * 64 + "x" + "]" * 64, path) is None
+    assert "brackets" in markdown_nesting_problem("para\n\n" + "[" * 65, path).message
+    # A blank line ends a paragraph: unmatched brackets in many paragraphs add up to nothing.
+    assert markdown_nesting_problem("\n\n".join(["(" * 60] * 10), path) is None
+    # Inside a code fence nothing nests.
+    assert markdown_nesting_problem("```\n" + "[" * 500 + "\n```\n", path) is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the memory cap uses POSIX resource limits")
+def test_import_of_the_hostile_folder_reports_each_bad_file_and_imports_the_rest(tmp_path):
+    corpus = write_hostile(tmp_path / "corpus")
+    # The whole folder in one import, with memory capped at 1.5 GB (an alias bomb took 3.9 GB).
+    env = cli_env(PYTHONWARNINGS="ignore")
+    code = ("import resource,runpy,sys; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20)); "
+            "sys.argv=['kbapp'] + sys.argv[1:]; runpy.run_module('kbapp', run_name='__main__')")
+
+    proc = subprocess.run([sys.executable, "-c", code, "--home", str(tmp_path / "home"), "import", str(tmp_path / "corpus")],
+                          capture_output=True, env=env, timeout=300, check=False)
+    out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in out, out[-3000:]
+    failed = [line for line in out.splitlines() if line.startswith("failed: ")]
+    refused = {name for name, (_, bad) in corpus.items() if bad}
+    for name in refused:
+        assert any(name in line for line in failed), (name, failed)
+    assert len(failed) == len(refused), failed
+    for line in failed:
+        assert re.match(r"failed: .+: \S", line)
+    assert f"imported {len(corpus) - len(refused)}, failed {len(refused)}" in out
+    # The library opens on the imported files, the search index included.
+    listing = run_cli("search", "测试", home=tmp_path / "home")
+    assert "Traceback" not in listing.stderr and listing.returncode == 0, listing.stderr
+    assert "hostile-ok" in listing.stdout or "测试预案" in listing.stdout
+
+
+def test_library_reports_a_file_name_that_is_not_utf8(tmp_path):
+    if sys.platform == "win32":
+        pytest.skip("Windows names are UTF-16")
+    from kbhelpers import open_kb, playbook_text
+
+    kb = open_kb(tmp_path, {"ok.md": playbook_text("ok")})
+    try:
+        bad = os.path.join(os.fsencode(kb.home.imported), b"bad-\xff.md")
+        os.makedirs(os.path.dirname(bad), exist_ok=True)
+        with open(bad, "wb") as fh:
+            fh.write(playbook_text("bad").encode())
+        kb.library.reload()
+        problems = [str(p) for p in kb.library.problems()]
+        assert any("bad-\\xff.md" in p and "not valid UTF-8" in p for p in problems), problems
+        assert kb.get("bad") is None and kb.get("ok") is not None
+    finally:
+        kb.close()
