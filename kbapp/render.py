@@ -21,8 +21,17 @@ _ALLOWED_TAGS = {
     "thead", "tr", "ul",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}, "ol": {"start"}}
-# Only in-page anchors and our own actions: nothing can reach the network.
-_URL_SCHEMES = {"kbapp"}
+# A document's own links keep only in-page anchors (``#step-2``): no scheme survives, not
+# even the app's own ``kbapp:`` (a document must not offer a "Copy command" that copies
+# something else), nor a protocol-relative ``//host/x``. The app's actions are links we
+# draw around the sanitised text, never inside it.
+_URL_SCHEMES: set[str] = set()
+
+
+def _local_links_only(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        return value if value.startswith("#") and "//" not in value else None
+    return value
 
 SECTION_LABELS = {
     "zh": {"symptoms": "症状", "prevention": "预防措施", "steps": "应急步骤", "verification": "验证",
@@ -62,7 +71,7 @@ pre { background: #f4f4f4; padding: 6px; font-family: monospace; white-space: pr
 def sanitize_markdown(text: str) -> str:
     rendered = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
     return nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, url_schemes=_URL_SCHEMES,
-                     link_rel=None)
+                     link_rel=None, attribute_filter=_local_links_only)
 
 
 def _e(value) -> str:

@@ -109,3 +109,27 @@ def test_library_reports_a_file_name_that_is_not_utf8(tmp_path):
         assert kb.get("bad") is None and kb.get("ok") is not None
     finally:
         kb.close()
+
+
+def test_rendered_hostile_corpus_keeps_only_the_apps_own_links(tmp_path):
+    from kbapp.render import render_document
+
+    corpus = write_hostile(tmp_path / "corpus")
+    for name, (path, refused) in corpus.items():
+        if refused:
+            continue
+        doc, _ = parse_file(path)
+        html = render_document(doc, lesson_links=True, lessons={1: ["[steal](kbapp:copy/2/0) [x](//evil.example/l)"]})
+        hrefs = re.findall(r'href="([^"]*)"', html)
+        own = {f"kbapp:copy/{s.number}/{i}" for s in doc.steps for i in range(len(s.commands))}
+        own |= {f"kbapp:lesson/{s.number}" for s in doc.steps}
+        for href in hrefs:
+            assert href.startswith("#") or href in own, (name, href)
+        assert "evil.example/" not in "".join(hrefs) and "file:" not in "".join(hrefs), name
+    doc, _ = parse_file(corpus["kbapp-links.md"][0])
+    html = render_document(doc)
+    # The document's own text has two copy links of its own; only the one the app drew for
+    # step 1's command and the one for step 2's remain.
+    assert re.findall(r'href="(kbapp:[^"]*)"', html) == ["kbapp:copy/1/0", "kbapp:copy/2/0"]
+    assert 'href="#step-1"' in html
+    assert "Copy command" in html  # the document's text stays, as inert text
