@@ -31,6 +31,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # it: the Markdown library recurses on nested blocks and backtracks on nested brackets.
 MAX_BLOCK_DEPTH = 32
 MAX_BRACKET_DEPTH = 64
+# '*' and '_' in one paragraph: the emphasis search is quadratic in them (100k took 36 s).
+MAX_EMPHASIS_MARKS = 2000
 MAX_VERSION = 10**9
 _TEXT_FIELDS = ("id", "kind", "title", "title_en", "category", "owner", "summary")
 
@@ -225,7 +227,7 @@ def markdown_nesting_problem(text: str, path: Path) -> Problem | None:
     One linear pass over the text, so a hostile file is refused at once; a code fence
     (where nothing nests) is skipped.
     """
-    bracket_depth = 0
+    bracket_depth = emphasis = 0
     in_fence = False
     for lineno, line in enumerate(text.split("\n"), start=1):
         if _FENCE_RE.match(line):
@@ -234,7 +236,7 @@ def markdown_nesting_problem(text: str, path: Path) -> Problem | None:
         if in_fence:
             continue
         if not line.strip():
-            bracket_depth = 0  # a blank line ends the paragraph, and the Markdown library's search
+            bracket_depth = emphasis = 0  # a blank line ends the paragraph, and the Markdown library's search
             continue
         depth, pos, width = 0, 0, 0
         while pos < len(line) and (m := _BLOCK_PREFIX_RE.match(line, pos)):
@@ -246,6 +248,9 @@ def markdown_nesting_problem(text: str, path: Path) -> Problem | None:
             pos = m.end()
             if depth + width // 4 > MAX_BLOCK_DEPTH:
                 return Problem(path, lineno, f"Markdown nested more than {MAX_BLOCK_DEPTH} levels deep (lists or quotes)")
+        emphasis += line.count("*") + line.count("_")
+        if emphasis > MAX_EMPHASIS_MARKS:
+            return Problem(path, lineno, f"more than {MAX_EMPHASIS_MARKS} '*' or '_' in one paragraph")
         for ch in line:
             if ch in "[(":
                 bracket_depth += 1

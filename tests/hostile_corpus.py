@@ -52,7 +52,7 @@ def hostile_files() -> dict[bytes, tuple[bytes, bool]]:
         b"brackets.md": (("# b\n\n" + "[" * 2_500_000 + "]" * 2_500_000 + "\n").encode(), True),
         b"brackets-small.md": (("# b\n\n" + "[" * 20000 + "x" + "](y)" * 20000 + "\n").encode(), True),
         b"parens.md": (("# b\n\n[x](" + "(" * 50000 + ")" * 50000 + "\n").encode(), True),
-        b"emphasis.md": (("# b\n\n" + "*_" * 50000 + "\n").encode(), False),
+        b"emphasis.md": (("# b\n\n" + "*_" * 50000 + "\n").encode(), True),
         b"html-nest.md": (("# b\n\n" + "<div>" * 20000 + "\n").encode(), False),
         b"huge.md": (b"# big\n\n" + b"word " * 1_300_000, True),
         b"binary.md": (os.urandom(4096) + b"\x00" + os.urandom(4096), True),

@@ -62,6 +62,8 @@ def test_nesting_limits_at_the_boundary(tmp_path):
     assert "brackets" in markdown_nesting_problem("para\n\n" + "[" * 65, path).message
     # A blank line ends a paragraph: unmatched brackets in many paragraphs add up to nothing.
     assert markdown_nesting_problem("\n\n".join(["(" * 60] * 10), path) is None
+    assert markdown_nesting_problem("*_" * 1000, path) is None
+    assert "'*' or '_'" in markdown_nesting_problem("a\n" + "*_" * 1000 + "*", path).message
     # Inside a code fence nothing nests.
     assert markdown_nesting_problem("```\n" + "[" * 500 + "\n```\n", path) is None
 
