@@ -35,17 +35,24 @@ _COMMANDS = {
 }
 
 
-def _command_module(argv: Sequence[str]) -> str | None:
-    """The module of the command ``argv`` asks for, when it is known; None for the rest
-    (``--help``, a typo, a command not in the table)."""
+def _global_options(argv: Sequence[str] | None):
+    """(the options before the command, what follows them), read without building the
+    full parser; None when they do not parse."""
     quick = argparse.ArgumentParser(add_help=False)
     quick.add_argument("--home")
     quick.add_argument("--db")
     quick.add_argument("--actor")
     try:
-        _, rest = quick.parse_known_args(argv)
+        return quick.parse_known_args(argv)
     except SystemExit:
         return None
+
+
+def _command_module(argv: Sequence[str]) -> str | None:
+    """The module of the command ``argv`` asks for, when it is known; None for the rest
+    (``--help``, a typo, a command not in the table)."""
+    parsed = _global_options(argv)
+    rest = parsed[1] if parsed else []
     return _COMMANDS.get(rest[0]) if rest else None
 
 
@@ -77,14 +84,8 @@ def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.Argument
 def _window_args(argv: Sequence[str] | None):
     """``--home``/``--db`` when nothing else is asked: the window opens without importing
     every command module (a third of a second of cold start)."""
-    quick = argparse.ArgumentParser(add_help=False)
-    quick.add_argument("--home")
-    quick.add_argument("--db")
-    try:
-        args, rest = quick.parse_known_args(argv)
-    except SystemExit:
-        return None
-    return None if rest else args
+    parsed = _global_options(argv)
+    return parsed[0] if parsed and not parsed[1] else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
