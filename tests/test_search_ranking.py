@@ -150,3 +150,27 @@ def test_a_fragment_across_two_words_finds_them_side_by_side(kb_of):
     kb = kb_of({"redis.md": "# Redis 缓存雪崩\n\n大量缓存同时过期导致雪崩。\n",
                 "store.md": "# 存储扩容\n\n存储空间不足。\n", "snow.md": "# 雪天巡检\n\n下雪天检查机房。\n"})
     assert ids(kb.search("存雪"))[0] == "redis"
+
+
+def test_a_code_counts_as_distinctive_though_its_synonym_is_made_of_common_words(kb_of):
+    # ORA-00257's synonym "archiver error" holds "error", which most of the library has;
+    # two documents match the code (itself or its synonym) and three "timeout": the code
+    # is the rarer thing asked for, whatever its broadest word.
+    files = {f"error{n}.md": f"# Error {n}\n\nAn error in the error log of service {n}.\n" for n in range(1, 6)}
+    files["archiver.md"] = "# Archiver\n\nThe archiver error shows in the error log.\n"
+    files["archive.md"] = "# ORA-00257 处理\n\n告警日志里出现 ORA-00257，归档目的地已经用完。\n"
+    for n, what in enumerate(("Gateway", "Client", "Read"), start=1):
+        files[f"timeout{n}.md"] = f"# {what} timeout\n\nThe {what.lower()} timeout fired.\n"
+    kb = kb_of(files)
+    assert set(ids(kb.search("ORA-00257 timeout"))[:2]) == {"archiver", "archive"}
+
+
+def test_a_character_typed_beside_a_word_finds_the_words_ending_with_it(kb_of):
+    # 归档满了: 满 is a word of its own, but the library also writes 空间满 (one word of the
+    # domain dictionary); only the words starting with 满 (满足) used to be tried.
+    kb = kb_of({
+        "full.md": "# 归档处理\n\n数据库的归档空间满，应用无法连接，需要清理已备份的归档日志并检查快速恢复区的配置。\n",
+        "conf.md": "# 归档配置\n\n归档日志的保留策略。\n",
+        "queue.md": "# 队列\n\n消息队列满了，消费者跟不上。\n",
+    })
+    assert ids(kb.search("归档满了"))[0] == "full"

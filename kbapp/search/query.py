@@ -216,7 +216,10 @@ def query_pieces(text: str, oracle: TermOracle | None, context: str | None = Non
             if b - a > SHORT_RUN:
                 how = "optional"
             elif before != after:
-                how = "start" if before else "end"
+                # beside a word: the start / end of a word typed across the boundary (级 of
+                # 升级失败), or, when the index has it alone, a word of its own that other
+                # words also end or begin with (满 of 归档满了: 空间满, 写满)
+                how = "in" if oracle.has_term(term) else "start" if before else "end"
             elif not oracle.has_term(term):
                 # alone but unknown: a fragment whose other half is a stop word (照过 of 快照过旧)
                 how = "end" if a == start else "start" if b == end else "in"

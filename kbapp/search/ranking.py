@@ -44,12 +44,10 @@ class Ranked:
     score: float
 
 
-def _unit_weight(searcher, unit: Unit, total_docs: int) -> float:
-    """idf of the unit: how distinctive matching it is (its broadest alternative decides)."""
-    df = 0
-    for term in unit.terms:
-        for field in ("title", "tags", "body"):
-            df = max(df, searcher.doc_frequency(field, term))
+def _unit_weight(df: int, total_docs: int) -> float:
+    """idf of the unit: how distinctive matching it is, from the documents that match it
+    through any of its alternatives. (Its broadest single term would make a code whose
+    synonym is a phrase of common words, ORA-00257 | "archiver error", look common.)"""
     df = min(df, total_docs)
     return math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5))
 
@@ -86,11 +84,12 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
     if not matchable:
         return [], 0
     total_docs = max(1, searcher.doc_count())
-    weights = [_unit_weight(searcher, u, total_docs) * (OPTIONAL_WEIGHT if u.optional else 1.0) for u in matchable]
+    docs = [_unit_docs(searcher, u.query) for u in matchable]
+    weights = [_unit_weight(len(d), total_docs) * (OPTIONAL_WEIGHT if u.optional else 1.0)
+               for u, d in zip(matchable, docs)]
     known = sum(weights) / len(weights)
     total_weight = sum(weights) + known * (len(units) - len(matchable))  # unmatchable units count too
     allowed = _allowed(searcher, filt)
-    docs = [_unit_docs(searcher, u.query) for u in matchable]
     candidates = _candidates(docs, limit)
     candidates -= exclude
     if allowed is not None:
