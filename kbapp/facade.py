@@ -278,6 +278,16 @@ class KnowledgeBase:
             return self._records
 
     @property
+    def change_requests(self):
+        """Change requests of the trial operation (kbapp.plan.changes)."""
+        from kbapp.plan.changes import ChangeRequestService
+
+        with self._lock:
+            if getattr(self, "_change_requests", None) is None:
+                self._change_requests = ChangeRequestService(self.store, self)
+            return self._change_requests
+
+    @property
     def training(self):
         """Drills, inspections and training packs (kbapp.training)."""
         from kbapp.training import Training

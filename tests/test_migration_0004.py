@@ -53,7 +53,7 @@ def test_a_data_home_at_0003_upgrades_and_keeps_its_deadlines(tmp_path):
     _seed_0003(url)
     kb = open_kb(tmp_path, {})
     try:
-        assert current_revision(kb.store) == head_revision() == "0004"
+        assert current_revision(kb.store) == head_revision()
         assert kb.store.backup_path is not None  # the 0003 file was copied first
         response = {d.key: d for d in kb.incidents.deadlines(1)}["response"]
         assert response.late_by == dt.timedelta(minutes=15) and response.state == "met"
@@ -118,7 +118,7 @@ def test_the_migrations_run_on_postgresql_from_0003(postgres):
     _seed_0003(postgres)
     store = Store.open(postgres)
     try:
-        assert current_revision(store) == "0004"
+        assert current_revision(store) == head_revision()
         tables = set(inspect(store.engine).get_table_names())
         assert {"escalations", "notifications", "incidents", "actions"} <= tables
     finally:

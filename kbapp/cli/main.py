@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.drill_cmds",
     "kbapp.cli.watch_cmds",
     "kbapp.cli.engineer_cmds",
+    "kbapp.cli.change_cmds",
 )
 
 # The top-level commands each module registers, so that running one imports its module
@@ -32,6 +33,7 @@ _COMMANDS = {
     "drill": "kbapp.cli.drill_cmds", "pack": "kbapp.cli.drill_cmds", "inspect": "kbapp.cli.drill_cmds",
     "watch": "kbapp.cli.watch_cmds", "notify": "kbapp.cli.watch_cmds",
     "engineer": "kbapp.cli.engineer_cmds",
+    "change": "kbapp.cli.change_cmds",
 }
 
 
