@@ -83,7 +83,9 @@ SEGMENTER = textwrap.dedent("""
 
 
 def env_for(checkout: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("KBAPP_HOME", "KBAPP_DB")}
+    # An installed kbapp runs from compiled bytecode (pip compiles it): a shell that sets
+    # PYTHONDONTWRITEBYTECODE would time compiling kbapp's sources on every run instead.
+    env = {k: v for k, v in os.environ.items() if k not in ("KBAPP_HOME", "KBAPP_DB", "PYTHONDONTWRITEBYTECODE")}
     env["PYTHONPATH"] = str(checkout)
     env["PYTHONIOENCODING"] = "utf-8"
     return env

@@ -175,7 +175,7 @@ class Corpus:
         tags = sorted({self.zh_word() for _ in range(2)} | {self.en_word() for _ in range(2)})
         lines = [
             "---", f"id: doc-{number:05d}", "kind: document", f"title: {title_zh} {title_en}",
-            f"category: {rng.choice(CATEGORIES)}", f"tags: [{', '.join(tags)}]",
+            f"category: {rng.choice(CATEGORIES)}", f"tags: [{', '.join(json.dumps(t, ensure_ascii=False) for t in tags)}]",  # "null" is a word too
             f"summary: 工单 INC-2026-{rng.randint(1000, 9999)}：{self.sentence()}", "---",
             f"# {title_zh} {title_en}", "", "## 现象 Symptoms",
         ]

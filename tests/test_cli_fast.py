@@ -118,3 +118,12 @@ def test_length_tables_are_read_in_one_piece_and_match_whoosh(tmp_path, monkeypa
         assert any(sum(table) for per_reader in expected for table in per_reader)
     finally:
         kb.close()
+
+
+def test_a_chinese_query_of_words_the_library_has_loads_no_segmenter(tmp_path):
+    home = str(tmp_path / "home")
+    assert imported_by("--home", home, "search", "数据库 备份")[0] == 0  # builds the index (with jieba)
+    code, modules = imported_by("--home", home, "search", "数据库备份失败了")
+    assert code == 0 and "rjieba" not in modules  # 数据库 备份失败 了: every word known
+    code, modules = imported_by("--home", home, "search", "据丢")
+    assert code == 0 and "rjieba" in modules  # a fragment is jieba's to cut

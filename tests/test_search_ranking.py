@@ -174,3 +174,21 @@ def test_a_character_typed_beside_a_word_finds_the_words_ending_with_it(kb_of):
         "queue.md": "# 队列\n\n消息队列满了，消费者跟不上。\n",
     })
     assert ids(kb.search("归档满了"))[0] == "full"
+
+
+def test_a_query_of_known_words_is_cut_as_jieba_cuts_it_without_jieba():
+    from kbapp.search.analysis import _cut_by_vocabulary, segment_cjk
+
+    known = {"数据库", "备份", "失败", "数据", "库存"}.__contains__
+    text = "数据库备份失败了"
+    assert [w for w, _, _ in _cut_by_vocabulary(text, known)] == ["数据库", "备份失败", "了"]  # a word of index/dict.txt
+    assert _cut_by_vocabulary(text, known) == segment_cjk(text, search_mode=False)
+
+
+def test_a_query_cut_is_left_to_jieba_when_the_words_are_unknown_lone_or_ambiguous():
+    from kbapp.search.analysis import _cut_by_vocabulary
+
+    assert _cut_by_vocabulary("一堆", {"一", "堆"}.__contains__) is None  # jieba knows 一堆
+    assert _cut_by_vocabulary("置丢", {"配置", "丢失"}.__contains__) is None
+    ambiguous = {"南京", "南京市", "市长", "长江", "江大桥", "大桥"}.__contains__
+    assert _cut_by_vocabulary("南京市长江大桥", ambiguous) is None  # 南京|市长|江大桥 or 南京市|长江|大桥

@@ -6,7 +6,7 @@ import re
 
 from whoosh import query as wq
 
-from kbapp.search.analysis import _CJK, analyze_query_terms
+from kbapp.search.analysis import _CJK, analyze_query_terms, query_vocabulary
 from kbapp.search.query import (
     TEXT_FIELDS, TermOracle, Unit, build_units, fields_query, filter_query, query_terms, spelling_candidates)
 from kbapp.search.ranking import Ranked, complete_matches, exact_title, partial_matches
@@ -125,8 +125,9 @@ def run_search(index, searcher, text: str, *, limit: int, kind=None, category=No
     if not text:
         return _everything(searcher, limit, filt)
     oracle = _oracle(index, searcher)
-    fixes = spelling_corrections(searcher, text)
-    units = build_units(text, default_synonyms(), oracle, fixes)
+    with query_vocabulary(oracle.has_term):
+        fixes = spelling_corrections(searcher, text)
+        units = build_units(text, default_synonyms(), oracle, fixes)
     ranked, total = _rank(searcher, text, units, limit, filt)
     suggestion = _corrected_text(text, fixes) if fixes else None
     if not ranked:
