@@ -288,6 +288,26 @@ class KnowledgeBase:
             return self._change_requests
 
     @property
+    def visits(self):
+        """Follow-up visits (定期回访, kbapp.plan.visits)."""
+        from kbapp.plan.visits import VisitService
+
+        with self._lock:
+            if getattr(self, "_visits", None) is None:
+                self._visits = VisitService(self.store, self)
+            return self._visits
+
+    @property
+    def inspection_plans(self):
+        """Scheduled inspections and backup checks (kbapp.plan.inspection_plans)."""
+        from kbapp.plan.inspection_plans import InspectionPlanService
+
+        with self._lock:
+            if getattr(self, "_inspection_plans", None) is None:
+                self._inspection_plans = InspectionPlanService(self.store, self)
+            return self._inspection_plans
+
+    @property
     def training(self):
         """Drills, inspections and training packs (kbapp.training)."""
         from kbapp.training import Training

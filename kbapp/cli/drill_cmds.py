@@ -73,6 +73,7 @@ def register(subparsers) -> None:
     p.add_argument("--inspector", default="", help="who inspects (default: you: --actor, $KBAPP_ACTOR or the "
                                                    "data home's engineer)")
     p.add_argument("--title", default="")
+    p.add_argument("--plan", metavar="PLAN", help="start the inspection a plan has due (kbapp inspect plans)")
     p = _add(sub, "item", _inspect_item, "record an item: pass, fail or na")
     p.add_argument("id", metavar="ID")
     p.add_argument("item", metavar="N")
@@ -92,6 +93,9 @@ def register(subparsers) -> None:
     _report_args(p)
     p = _add(sub, "list", _inspect_list, "list inspections, newest first")
     p.add_argument("--open", action="store_true", help="only inspections not finished")
+    from kbapp.cli.plan_cmds import register_inspect_plans
+
+    register_inspect_plans(sub)
 
 
 # -- output helpers -----------------------------------------------------------------------
@@ -274,7 +278,10 @@ def _pack_export(args, kb) -> int:
 # -- inspections ---------------------------------------------------------------------------
 
 def _inspect_start(args, kb) -> int:
-    incident = kb.training.inspections.start(args.checklist, inspector=args.inspector, title=args.title)
+    if args.plan:
+        incident = kb.inspection_plans.start(args.plan, inspector=args.inspector)
+    else:
+        incident = kb.training.inspections.start(args.checklist, inspector=args.inspector, title=args.title)
     if args.json:
         _emit({"inspection": incident.to_json()})
     else:

@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.watch_cmds",
     "kbapp.cli.engineer_cmds",
     "kbapp.cli.change_cmds",
+    "kbapp.cli.plan_cmds",
 )
 
 # The top-level commands each module registers, so that running one imports its module
@@ -34,6 +35,7 @@ _COMMANDS = {
     "watch": "kbapp.cli.watch_cmds", "notify": "kbapp.cli.watch_cmds",
     "engineer": "kbapp.cli.engineer_cmds",
     "change": "kbapp.cli.change_cmds",
+    "visit": "kbapp.cli.plan_cmds",
 }
 
 
