@@ -64,7 +64,7 @@ def test_watch_escalates_level_by_level_once_each_by_webhook_and_email(tmp_path,
         kb = make_kb(tmp_path, clock, f'[[webhook]]\nurl = "{hook.url()}"\nformat = "json"\nname = "值班群"\n'
                                       f'[smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\nfrom = "kbapp@example.com"\n')
         try:
-            inc = kb.incidents.start("数据库宕机", "I", responsible="王工")
+            inc = kb.incidents.start("数据库宕机", "I", responsible="王工")  # level I: 李经理 is told at once
             watcher = kb.watcher(clock)
             clock.now = T0 + 19 * M
             assert watcher.run_once().escalated == []  # more than 10 minutes left: nothing yet
@@ -77,7 +77,7 @@ def test_watch_escalates_level_by_level_once_each_by_webhook_and_email(tmp_path,
             second = watcher.run_once()
             assert [(e.step, e.person.name) for e in second.escalated] == [(1, "李经理")]
             assert {(d.channel, d.outcome) for d in second.deliveries} == {("webhook", "sent"), ("email", "sent")}
-            assert watcher.run_once().escalated == [] and len(hook.requests) == 2  # a second pass sends nothing
+            assert watcher.run_once().escalated == [] and len(hook.requests) == 3  # a second pass sends nothing
             kb.incidents.acknowledge(inc.id)  # late: escalation still goes on until it is solved
             clock.now = T0 + 60 * M + S
             third = watcher.run_once()
@@ -86,19 +86,22 @@ def test_watch_escalates_level_by_level_once_each_by_webhook_and_email(tmp_path,
             assert watcher.run_once().escalated == []  # the top of the chain is reached for the response
         finally:
             kb.close()
-    body = hook.bodies()[1]
+    assert [(b["event"], b["person"]) for b in hook.bodies()] == [
+        ("serious", "李经理"), ("escalation", "王工"), ("escalation", "李经理"), ("escalation", "赵总")]
+    body = hook.bodies()[2]
     assert (body["incident_id"], body["title"], body["level"], body["deadline"], body["person"]) == (
         inc.id, "数据库宕机", "I", "response", "李经理")
-    assert [rcpt for rcpt, _mail in smtp.messages] == [["li@example.com"], ["zhao@example.com"]]
-    mail = smtp.messages[0][1]
+    assert [rcpt for rcpt, _mail in smtp.messages] == [["li@example.com"], ["li@example.com"], ["zhao@example.com"]]
+    assert "重大问题" in smtp.messages[0][1]["Subject"]
+    mail = smtp.messages[1][1]
     assert "missed by 1 s" in mail["Subject"] and "李经理" in mail.get_content()
     kb = open_kb(tmp_path, tmp_path / "shipped")
     try:
         escalations = kinds(kb, inc.id, "escalation")
         assert [(a.payload["to"], a.payload["phone"]) for a in escalations] == [
-            ("王工", "138 0000 0001"), ("李经理", "138 0000 0002"), ("赵总", "138 0000 0003")]
+            ("李经理", "138 0000 0002"), ("王工", "138 0000 0001"), ("李经理", "138 0000 0002"), ("赵总", "138 0000 0003")]
         sent = kinds(kb, inc.id, "notification")
-        assert len(sent) == 5 and {a.payload["outcome"] for a in sent} == {"sent"}
+        assert len(sent) == 7 and {a.payload["outcome"] for a in sent} == {"sent"}
         assert all("127.0.0.1" not in str(a.payload) for a in sent)  # the webhook URL is never logged
     finally:
         kb.close()
@@ -146,12 +149,13 @@ def test_two_watchers_at_once_and_a_restart_send_each_step_once(tmp_path, clock)
         assert again.watcher(clock).run_once().escalated == []
         try:
             assert sum(len(r.escalated) for r in results) == 8
-            assert len(hook.requests) == 8
-            assert sorted((b["incident_id"], b["step"]) for b in hook.bodies()) == sorted(
+            assert len(hook.requests) == 12  # 8 escalations and each level II incident's report when logged
+            assert sorted((b["incident_id"], b["step"]) for b in hook.bodies() if b["event"] == "escalation") == sorted(
                 (i, s) for i in incidents for s in (1, 2))
+            assert sorted(b["incident_id"] for b in hook.bodies() if b["event"] == "serious") == sorted(incidents)
             for incident_id in incidents:
-                assert len(kinds(again, incident_id, "escalation")) == 2
-                assert len(kinds(again, incident_id, "notification")) == 2
+                assert len(kinds(again, incident_id, "escalation")) == 3
+                assert len(kinds(again, incident_id, "notification")) == 3
         finally:
             again.close()
 
@@ -160,7 +164,7 @@ def test_retried_with_back_off_while_the_network_is_down(tmp_path, clock):
     port = free_port()  # nothing listens there yet
     kb = make_kb(tmp_path, clock, f'[[webhook]]\nurl = "http://127.0.0.1:{port}/hook"\nname = "群"\n')
     try:
-        inc = kb.incidents.start("x", "II", responsible="王工")
+        inc = kb.incidents.start("x", "III", responsible="王工")  # III: no report when logged, one message
         clock.now = T0 + 31 * M
         down = kb.watcher(clock).run_once()
         assert [(d.outcome, d.attempts) for d in down.deliveries] == [("retrying", 1)]
@@ -294,7 +298,7 @@ def test_the_public_enqueue_api_sends_once(tmp_path, clock):
     with HookServer() as hook:
         kb = make_kb(tmp_path, clock, f'[[webhook]]\nurl = "{hook.url()}"\n')
         try:
-            inc = kb.incidents.start("x", "I")
+            inc = kb.incidents.start("x", "III")
             message = PublicMessage("I 级故障", "立即上报", {"incident_id": inc.id})
             assert len(kb.notifications.enqueue(inc.id, "level_report", [Recipient("李经理")], message)) == 1
             assert kb.notifications.enqueue(inc.id, "level_report", [Recipient("李经理")], message) == []

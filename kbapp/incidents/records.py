@@ -308,6 +308,8 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
         phone = f" ({p['phone']})" if p.get("phone") else ""
         why = f" [{p['deadline']}{': ' + p['state'] if p.get('state') else ''}]" if p.get("deadline") else ""
         how = "手动 manual" if p.get("manual") else ("提醒 reminder" if p.get("step") == 0 else f"第 {p['step']} 级 level {p['step']}")
+        if p.get("reason") == "serious":
+            how = "重大问题汇报 serious problem reported"
         text = f"{how} → {p.get('to', '?')}{phone}{why}"
     elif kind == ESCALATION:
         answer = "yes 是" if p.get("answer") == "yes" else "no 否"

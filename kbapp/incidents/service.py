@@ -22,6 +22,7 @@ from kbapp.incidents import deadlines as dl
 from kbapp.incidents import knowledge
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
+from kbapp.incidents import serious
 from kbapp.incidents.base import LoggedService
 from kbapp.incidents.edits import IncidentEdits
 from kbapp.incidents.errors import IncidentError
@@ -131,6 +132,8 @@ class IncidentService(IncidentEdits, LoggedService):
             docs.setdefault(doc.id, doc)
         now = self.now()
         notified_at = check_notified_at(notified_at, now)
+        channels = serious.load_channels(self) if mode == rec.MODE_INCIDENT and level in serious.SERIOUS_LEVELS \
+            else (None, None)
 
         def work(s: Session) -> int:
             row = IncidentRow(title=title, description=description, level=level, category=category,
@@ -148,6 +151,8 @@ class IncidentService(IncidentEdits, LoggedService):
             self._append(s, row, rec.CREATED, actor=actor, at=now, details=description, payload=payload)
             for position, doc in enumerate(docs.values()):
                 self._attach(s, row, doc, position, actor, now)
+            # Level I/II: the person in charge is told in this same transaction (kbapp.incidents.serious).
+            serious.report_in(self, s, row, now, actor=serious.ACTOR, chain=channels[0], config=channels[1])
             return row.id
 
         return self.get(self.store.write(work))
@@ -361,6 +366,7 @@ class IncidentService(IncidentEdits, LoggedService):
         still open now; a missed one stays missed (kbapp.incidents.deadlines)."""
         incident_id, level = check_id(incident_id), check_level(level)
         reason, actor = check_text(reason, "reason", required=True), self._actor(actor)
+        channels = serious.load_channels(self) if level in serious.SERIOUS_LEVELS else (None, None)
 
         def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             if row.status == lc.CLOSED:
@@ -368,8 +374,10 @@ class IncidentService(IncidentEdits, LoggedService):
             if row.level == level:
                 raise IncidentError(f"level: incident #{row.id} is already level {level}", field="level")
             old, row.level = row.level, level
-            return self._append(s, row, rec.LEVEL, actor=actor, at=now, details=reason,
-                                payload={"from": old, "to": level})
+            action = self._append(s, row, rec.LEVEL, actor=actor, at=now, details=reason,
+                                  payload={"from": old, "to": level})
+            serious.report_in(self, s, row, now, actor=serious.ACTOR, chain=channels[0], config=channels[1])
+            return action
 
         return self._write(incident_id, work)
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import records as rec
+from kbapp.incidents import serious
 from kbapp.incidents.base import utc_now
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.escalating import AMBER, DueEscalation, due_escalations
@@ -142,6 +143,8 @@ class Watcher:
                     empty_warned = True
                 continue
             claimed = self._claimed(incident.id)
+            if incident.level in serious.SERIOUS_LEVELS and path and not any(k == serious.SERIOUS for k, _ in claimed):
+                serious.catch_up(self.kb, incident.id, now, chain, config)  # logged before the chain was there
             fresh = [e for e in due if (e.deadline.key, e.step) not in claimed]
             if fresh and warning:
                 warnings.append(f"#{incident.id}: {warning}")

@@ -189,8 +189,11 @@ def test_the_watcher_watches_every_open_incident_and_sends_once_beside_kbapp_wat
         again = watch_pass(qtbot, window)
         steps = [(e.incident_id, e.step) for e in result.escalated + other.escalated + again.escalated]
         assert steps.count((behind.id, 1)) == 1
-        sent = [b for b in hook.bodies() if b.get("incident_id") == behind.id and b.get("step") == 1]
+        sent = [b for b in hook.bodies() if b.get("incident_id") == behind.id and b.get("step") == 1
+                and b.get("event") == "escalation"]
         assert len(sent) == 1 and sent[0]["person"] == "李经理"
+        # Level II: reported to the person in charge when it was logged, once, beside the escalation.
+        assert [b["person"] for b in hook.bodies() if b.get("event") == "serious"] == ["李经理"]
         assert any("missed" in title for title, _ in alerts)
         timeline = kb.incidents.timeline(behind.id)
         assert any(a.kind == "escalation" and a.payload.get("to") == "李经理" for a in timeline)
