@@ -242,6 +242,13 @@ class KnowledgeBase:
                 self._incidents.after_commit = self.incident_documents.after_commit
             return self._incidents
 
+    def metrics(self, start=None, end=None, *, customer: str | None = None, now=None, tz=None) -> dict:
+        """The service figures of the incidents notified in [start, end) (kbapp.reports.metrics)."""
+        from kbapp.reports.metrics import compute, load_facts
+
+        facts = self.store.read(lambda s: load_facts(s, start, end))
+        return compute(facts, now or self.incidents.now(), customer=customer, tz=tz)
+
     @property
     def incident_documents(self):
         """Solved incidents as redacted, searchable documents (kbapp.incidents.knowledge)."""

@@ -57,6 +57,7 @@ def register(subparsers) -> None:
     p.add_argument("--channel", default="phone", help="phone, remote, onsite or consultation (服务方式)")
     p.add_argument("--reporter", default="", help="who reported it (报告人)")
     p.add_argument("--responsible", default="", help="who answers for it (负责人); escalation goes to their superior")
+    p.add_argument("--customer", default="", help="the customer's organisation (客户单位), as the metrics group it")
 
     p = _add(sub, "ack", _ack, "acknowledge (响应) the incident: meets the 30-minute response")
     p.add_argument("id", metavar="ID", help="incident id")
@@ -161,7 +162,7 @@ def _start(args, kb) -> int:
     notified = parse_when(args.notified_at, svc.now()) if args.notified_at else None
     incident = svc.start(args.title, args.level, description=args.description, playbook_ids=args.playbook,
                          notified_at=notified, category=args.category, channel=args.channel,
-                         reporter=args.reporter, responsible=args.responsible)
+                         reporter=args.reporter, responsible=args.responsible, customer=args.customer)
     if args.json:
         deadlines = svc.deadlines(incident)
         _emit({"incident": incident.to_json(), "deadlines": [_deadline_json(d) for d in deadlines]})

@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.engineer_cmds",
     "kbapp.cli.change_cmds",
     "kbapp.cli.plan_cmds",
+    "kbapp.cli.metrics_cmds",
 )
 
 # The top-level commands each module registers, so that running one imports its module
@@ -36,6 +37,7 @@ _COMMANDS = {
     "engineer": "kbapp.cli.engineer_cmds",
     "change": "kbapp.cli.change_cmds",
     "visit": "kbapp.cli.plan_cmds",
+    "metrics": "kbapp.cli.metrics_cmds",
 }
 
 

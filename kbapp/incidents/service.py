@@ -109,7 +109,7 @@ class IncidentService(IncidentEdits, LoggedService):
     def start(self, title: str, level: str, description: str = "", category: str = "", channel: str = "phone",
               reporter: str = "", responsible: str = "", playbook_ids: Iterable[str] = (), actor: str | None = None,
               notified_at: dt.datetime | None = None, mode: str = rec.MODE_INCIDENT,
-              context: dict[str, Any] | None = None) -> rec.Incident:
+              context: dict[str, Any] | None = None, customer: str = "") -> rec.Incident:
         """Log a new incident, or with ``mode`` a drill or an inspection (same runner and log,
         never in incident lists or deadlines). ``context`` (JSON-able) is kept in the
         creation action, written in the same transaction: a drill's scenario, say."""
@@ -123,6 +123,7 @@ class IncidentService(IncidentEdits, LoggedService):
         category, channel = check_category(category), check_channel(channel)
         reporter = check_line(reporter, "reporter", max_chars=200)
         responsible = check_line(responsible, "responsible", max_chars=200)
+        customer = check_line(customer, "customer", max_chars=200)  # 客户单位: what the metrics group by
         actor = self._actor(actor)
         if isinstance(playbook_ids, str):
             playbook_ids = [playbook_ids]
@@ -144,6 +145,8 @@ class IncidentService(IncidentEdits, LoggedService):
             s.flush()
             payload = {"title": title, "level": level, "category": category, "channel": channel,
                        "reporter": reporter, "responsible": responsible, "notified_at": notified_at.isoformat()}
+            if customer:
+                payload["customer"] = customer
             if mode != rec.MODE_INCIDENT:
                 payload["mode"] = mode
             if context:

@@ -1,0 +1,95 @@
+"""``kbapp metrics``: whether the plan's promises were kept, per fault level (kbapp.reports.metrics).
+
+Dates are days of the local time zone; ``--to`` is included. Exit status 1 for a bad
+date, 2 when the database cannot be used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from kbapp.cli.common import add as _add
+from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import pad
+
+
+def register(subparsers) -> None:
+    p = _add(subparsers, "metrics", _metrics,
+             "service figures per fault level: responses, plans, resolutions and reports on time, MTTA/MTTR")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD), local time")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day, included (YYYY-MM-DD)")
+    p.add_argument("--month", metavar="YYYY-MM", help="one calendar month (instead of --from/--to)")
+    p.add_argument("--customer", metavar="NAME", help="one customer's incidents (客户单位)")
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time()).astimezone()  # the machine's zone, DST included
+
+
+def _day(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def period(args) -> tuple[dt.datetime | None, dt.datetime | None]:
+    if args.month:
+        try:
+            first = dt.datetime.strptime(args.month, "%Y-%m").date()
+        except ValueError:
+            raise ValueError(f"--month: {args.month!r} is not a month (YYYY-MM)") from None
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return _local_midnight(first), _local_midnight(following)
+    start = _local_midnight(_day(args.start, "--from")) if args.start else None
+    end = _local_midnight(_day(args.end, "--to") + dt.timedelta(days=1)) if args.end else None
+    return start, end
+
+
+def _percent(rate) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def _minutes(seconds) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+COLUMNS = (
+    ("incidents", "故障数 incidents", str),
+    ("response_on_time_rate", "30分钟响应 response", _percent),
+    ("plan_on_time_rate", "方案 plan", _percent),
+    ("resolution_on_time_rate", "解决 resolution", _percent),
+    ("report_on_time_rate", "报告 report", _percent),
+    ("mtta_median_s", "MTTA 中位", _minutes),
+    ("mttr_median_s", "MTTR 中位", _minutes),
+)
+
+
+def _metrics(args, kb) -> int:
+    try:
+        start, end = period(args)
+    except ValueError as exc:
+        print(f"kbapp: {exc}", file=sys.stderr)
+        return 1
+    figures = kb.metrics(start, end, customer=args.customer)
+    figures["from"] = start.isoformat() if start else None
+    figures["to"] = end.isoformat() if end else None  # exclusive
+    if args.json:
+        _emit(figures)
+        return 0
+    widths = [10] + [max(12, len(title) + 2) for _, title, _ in COLUMNS]
+    print(pad("级别 level", widths[0]) + "".join(pad(title, w) for (_, title, _), w in zip(COLUMNS, widths[1:])))
+    rows = [(level, figures["levels"][level]) for level in figures["levels"]] + [("all 合计", figures["overall"])]
+    for name, bucket in rows:
+        print(pad(name, widths[0]) + "".join(pad(fmt(bucket[key]), w)
+                                             for (key, _, fmt), w in zip(COLUMNS, widths[1:])))
+    missed = figures["overall"]["missed"]
+    for key, ids in missed.items():
+        if ids:
+            print(f"missed {key}: " + ", ".join(f"#{i}" for i in ids))
+    return 0
