@@ -5,12 +5,7 @@ PostgreSQL (a throw-away server, when its binaries are on the machine)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
@@ -64,56 +59,8 @@ def test_a_data_home_at_0003_upgrades_and_keeps_its_deadlines(tmp_path):
         kb.close()
 
 
-def _pg_bin() -> Path | None:
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "initdb").exists():
-            return candidate
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
-
-
-@pytest.fixture
-def postgres():
-    import tempfile
-
-    pytest.importorskip("psycopg")
-    bin_dir = _pg_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries are not installed")
-    # Not under pytest's tmp_path: its folders are private to root, and the server runs as postgres.
-    top = Path(tempfile.mkdtemp(prefix="kbapp-pg-"))
-    data = top / "pg"
-    data.mkdir()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root without runuser")
-        shutil.chown(data, "postgres")
-        os.chmod(top, 0o755)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "kbapp", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True, cwd="/")
-    subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "log"), "-o",
-                    f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True,
-                   cwd="/")
-    try:
-        yield f"postgresql+psycopg://kbapp@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True, cwd="/")
-        shutil.rmtree(top, ignore_errors=True)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_the_migrations_run_on_postgresql_from_0003(postgres):
+def test_the_migrations_run_on_postgresql_from_0003(pg_url):
+    postgres = pg_url
     _upgrade_to(postgres, "0003")
     _seed_0003(postgres)
     store = Store.open(postgres)
