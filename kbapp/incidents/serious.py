@@ -100,7 +100,7 @@ def catch_up(kb, incident_id: int, now: dt.datetime, chain: EscalationChain, con
     """The watcher's pass: report a serious incident that could not be reported when it
     was logged (no chain or no readable notify.toml then)."""
     def work(s: Session) -> rec.Action | None:
-        row = s.get(IncidentRow, incident_id)
+        row = s.get(IncidentRow, incident_id, with_for_update=True)
         if row is None:
             return None
         return report_in(kb.incidents, s, row, now, actor=ACTOR, chain=chain, config=config)

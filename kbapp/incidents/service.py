@@ -58,8 +58,11 @@ class IncidentService(IncidentEdits, LoggedService):
             return None
 
     @staticmethod
-    def _row(s: Session, incident_id: int) -> IncidentRow:
-        row = s.get(IncidentRow, incident_id)
+    def _row(s: Session, incident_id: int, *, lock: bool = False) -> IncidentRow:
+        """The incident's row; ``lock`` takes its row lock (SELECT … FOR UPDATE) on a server, so
+        two desks moving one incident take turns and each checks the status the other left.
+        SQLite needs none: its write transactions hold the database's write lock from BEGIN."""
+        row = s.get(IncidentRow, incident_id, with_for_update=True if lock else None)
         if row is None:
             raise IncidentError(f"incident_id: no incident #{incident_id}", field="incident_id")
         return row
@@ -83,7 +86,7 @@ class IncidentService(IncidentEdits, LoggedService):
         solved = []
 
         def run(s: Session) -> Any:
-            row = self._row(s, incident_id)
+            row = self._row(s, incident_id, lock=True)
             result = work(s, row, self.now())
             solved[:] = [knowledge.is_solved(row.mode, row.status, row.resolved_at)]
             return result
@@ -395,7 +398,7 @@ class IncidentService(IncidentEdits, LoggedService):
             original = s.get(ActionRow, action_id)
             if original is None:
                 raise IncidentError(f"action_id: no action #{action_id}", field="action_id")
-            row = self._row(s, original.incident_id)
+            row = self._row(s, original.incident_id, lock=True)
             solved[:] = [knowledge.is_solved(row.mode, row.status, row.resolved_at)]
             return self._append(s, row, rec.CORRECTION, actor=actor, at=self.now(), step=original.step,
                                 playbook_id=original.playbook_id, details=text, corrects_id=original.id,

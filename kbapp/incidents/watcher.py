@@ -176,7 +176,7 @@ class Watcher:
             payload["manual"] = True
 
         def work(s: Session):
-            row = s.get(IncidentRow, incident.id)
+            row = s.get(IncidentRow, incident.id, with_for_update=True)
             if row is None or row.status == "closed":
                 return None
             claim = EscalationRow(incident_id=incident.id, deadline_key=key, step=step, person=person.name, at=now)

@@ -69,8 +69,9 @@ class RecordService(LoggedService):
         return Path(self.kb.home.records)
 
     @staticmethod
-    def _row(s: Session, record_id: int) -> ProblemRecordRow:
-        row = s.get(ProblemRecordRow, record_id)
+    def _row(s: Session, record_id: int, *, lock: bool = False) -> ProblemRecordRow:
+        # ``lock``: the row lock on a server, so two desks moving one record take turns.
+        row = s.get(ProblemRecordRow, record_id, with_for_update=True if lock else None)
         if row is None:
             raise RecordError(f"record_id: no problem record #{record_id}", field="record_id")
         return row
@@ -163,7 +164,7 @@ class RecordService(LoggedService):
         wf.check_state(to_state)  # an unknown state is refused before the database is opened
 
         def work(s: Session) -> wf.ProblemRecord:
-            row = self._row(s, record_id)
+            row = self._row(s, record_id, lock=True)
             move = wf.plan_move(row.kind, row.state, to_state, fields)
             now = self.now()
             for name, value in move.fields.items():

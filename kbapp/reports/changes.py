@@ -184,7 +184,7 @@ class PlaybookChangeService:
         target = self._home_copy(doc)
 
         def work(s) -> Change:
-            row = s.get(PlaybookChangeRow, change_id)
+            row = s.get(PlaybookChangeRow, change_id, with_for_update=True)
             if row.status != PROPOSED:  # decided by someone else meanwhile
                 raise ReportError(f"change #{change_id} is already {row.status}", field="status")
             row.status, row.decided_by, row.decided_at, row.decision_note, row.new_version = (
@@ -203,7 +203,7 @@ class PlaybookChangeService:
         change_id, actor, now, note = self._decide(change_id, actor, note)
 
         def work(s) -> Change:
-            row = s.get(PlaybookChangeRow, change_id)
+            row = s.get(PlaybookChangeRow, change_id, with_for_update=True)
             if row is None:
                 raise ReportError(f"no proposed change #{change_id}", field="change_id")
             if row.status != PROPOSED:

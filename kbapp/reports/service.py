@@ -186,7 +186,7 @@ class ReportService:
 
         def work(s) -> Report:
             row = s.scalar(select(ReportRow).where(ReportRow.incident_id == draft.incident_id))
-            incident_row = s.get(IncidentRow, draft.incident_id)
+            incident_row = s.get(IncidentRow, draft.incident_id, with_for_update=True)
             old_path = Path(row.path) if row is not None and row.path else None
             if row is None:
                 row = ReportRow(incident_id=draft.incident_id, doc_id=doc_id, title=draft.title, fields=stored,
