@@ -39,7 +39,7 @@ class KnowledgeBase:
 
     @classmethod
     def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None, *,
-             index_mmap: bool = True) -> "KnowledgeBase":
+             index_mmap: bool = True) -> KnowledgeBase:
         return cls(resolve_home(home), db_url=db_url, shipped_dir=shipped_dir, index_mmap=index_mmap)
 
     # -- library -------------------------------------------------------------

@@ -51,7 +51,8 @@ def parse_steps(text: str, first_line: int, path: Path) -> tuple[list[Step], lis
     for step in steps:
         for decision in step.decisions:
             if decision.target not in numbers:
-                problems.append(Problem(path, decision.line, f"decision in step {step.number} points to step {decision.target}, which does not exist"))
+                problems.append(Problem(path, decision.line,
+                                        f"decision in step {step.number} points to step {decision.target}, which does not exist"))
             elif decision.target == step.number:
                 problems.append(Problem(path, decision.line, f"decision in step {step.number} points to itself"))
     return steps, problems
@@ -66,7 +67,7 @@ def _build_step(number: int, lineno: int, title: str, body: list[tuple[int, str]
     step = Step(number=number, title=title, line=lineno)
     kept: list[str] = []
     fence: list[str] | None = None
-    for (line_no, _), line in zip(body, dedented):
+    for (line_no, _), line in zip(body, dedented, strict=True):
         if _FENCE_RE.match(line):
             if fence is None:
                 fence = []

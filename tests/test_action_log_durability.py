@@ -138,7 +138,7 @@ def test_two_processes_log_at_once_on_a_fresh_database(tmp_path):
     count = 150
     procs = [_child(tmp_path, 0, tag, count) for tag in ("alpha", "beta")]  # both migrate the new file
     results = [p.communicate(timeout=120) for p in procs]
-    for proc, (out, err) in zip(procs, results, strict=True):
+    for proc, (_out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err
         assert "locked" not in err.lower() and "Traceback" not in err, err
     ids = [_complete_ids(out) for out, _ in results]

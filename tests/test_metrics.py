@@ -77,7 +77,7 @@ def history(tmp_path: Path):
     svc.set_status(dup, "closed", note="同 A", close_reason="duplicate")
     # F, level IV: nobody responded; its 5-day plan is still running at NOW.
     at(T0 + 1 * D)
-    f = ids["F"] = svc.start("F 咨询打印", "IV", notified_at=T0 + 1 * D, customer="甲医院").id
+    ids["F"] = svc.start("F 咨询打印", "IV", notified_at=T0 + 1 * D, customer="甲医院").id
     at(NOW)
     yield kb, ids
     kb.close()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from alembic import command
+from kbhelpers import open_kb
 from sqlalchemy import create_engine, inspect, text
 
 from kbapp.store.db import Store, _alembic_config, current_revision, head_revision
-from kbhelpers import open_kb
 
 T0 = dt.datetime(2026, 3, 2, 2, 40)
 

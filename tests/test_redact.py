@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from kbapp.redact import MARKER, has_secrets, redact, redact_count

@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from kbhelpers import open_kb
 
 from kbapp.incidents import lifecycle as lc
 from kbapp.parser import parse_file
 from kbapp.reports.errors import ReportError
 from kbapp.reports.fields import check_fields, parse_time
-from kbhelpers import open_kb
 
 SECRET = "Hunter2-Secret"
 FILLED = {"fault_type": "配置丢失", "cause": "运维误删 /etc/app/app.conf", "loss": "业务中断 40 分钟",

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from kbhelpers import run_cli
 
 SECRET = "pa55-Wordy-9"
@@ -36,8 +35,8 @@ def test_report_new_reports_each_missing_field(resolved):
     result = run_cli("report", "new", str(incident), "--type", "配置丢失", home=home)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines == ["kbapp: place: 地点 Place is required", "kbapp: reporter: 报告人 Reporter is required", "kbapp: cause: 故障原因 Cause is required",
-                     "kbapp: loss: 故障损失 Loss caused is required"]
+    assert lines == ["kbapp: place: 地点 Place is required", "kbapp: reporter: 报告人 Reporter is required",
+                     "kbapp: cause: 故障原因 Cause is required", "kbapp: loss: 故障损失 Loss caused is required"]
 
 
 def test_report_lesson_and_search_round_trip(resolved, tmp_path):

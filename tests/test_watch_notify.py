@@ -13,14 +13,14 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from kbhelpers import open_kb
+from notifyhelpers import HookServer, SmtpServer, free_port
 
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.escalation import EscalationChain, Person
 from kbapp.notify.channels import Message, webhook_request
 from kbapp.notify.config import NotifyConfigError, WebhookConfig, load_config
 from kbapp.notify.outbox import retry_after
-from kbhelpers import open_kb
-from notifyhelpers import HookServer, SmtpServer, free_port
 
 T0 = dt.datetime(2026, 3, 2, 2, 40, tzinfo=dt.UTC)
 M, S = dt.timedelta(minutes=1), dt.timedelta(seconds=1)

@@ -83,11 +83,11 @@ def _metrics(args, kb) -> int:
         _emit(figures)
         return 0
     widths = [10] + [max(12, len(title) + 2) for _, title, _ in COLUMNS]
-    print(pad("级别 level", widths[0]) + "".join(pad(title, w) for (_, title, _), w in zip(COLUMNS, widths[1:])))
+    print(pad("级别 level", widths[0]) + "".join(pad(title, w) for (_, title, _), w in zip(COLUMNS, widths[1:], strict=True)))
     rows = [(level, figures["levels"][level]) for level in figures["levels"]] + [("all 合计", figures["overall"])]
     for name, bucket in rows:
         print(pad(name, widths[0]) + "".join(pad(fmt(bucket[key]), w)
-                                             for (key, _, fmt), w in zip(COLUMNS, widths[1:])))
+                                             for (key, _, fmt), w in zip(COLUMNS, widths[1:], strict=True)))
     missed = figures["overall"]["missed"]
     for key, ids in missed.items():
         if ids:

@@ -7,7 +7,6 @@ Errors are one ``kbapp: ...`` line on stderr, never a traceback.
 
 from __future__ import annotations
 
-
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
 from kbapp.cli.common import pad as _pad

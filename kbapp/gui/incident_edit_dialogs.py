@@ -8,8 +8,17 @@ import datetime as dt
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QRadioButton, QVBoxLayout,
+    QButtonGroup,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
 )
 
 from kbapp.gui.incident_view import level_choices

@@ -143,7 +143,7 @@ class IncidentView(QWidget):
                 self.tabs.addTab(panel, f"{state.title} {state.title_en}".strip())
                 panels.append(panel)
         incident = self.incident
-        for panel, state in zip(panels, runners):
+        for panel, state in zip(panels, runners, strict=True):
             panel.set_inspection(incident is not None and incident.mode == rec.MODE_INSPECTION)
             panel.set_emergency_plan_offered(incident is not None and incident.mode == rec.MODE_INCIDENT
                                              and incident.level == "I" and incident.emergency_plan_at is None)

@@ -7,7 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QListView, QMenu, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kbapp.gui.incident_dialogs import EscalationChainDialog, NewIncidentDialog
@@ -21,7 +30,7 @@ from kbapp.incidents.lifecycle import RESOLVED, STATUS_LABELS, TRANSITIONS
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class IncidentsPage(QWidget):

@@ -5,24 +5,35 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QLabel, QLineEdit, QListView, QMainWindow, QMessageBox, QProgressBar,
-    QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
+from kbapp.gui.errors import localized
 from kbapp.gui.filter_bar import FilterBar
+from kbapp.gui.i18n import home_settings
 from kbapp.gui.incident_actions import IncidentActions
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
-from kbapp.gui.training import install_training
-from kbapp.gui.writeups import install_writeups
 from kbapp.gui.problems import ProblemsDialog
 from kbapp.gui.reader import ReaderView
 from kbapp.gui.result_delegate import ResultDelegate
 from kbapp.gui.search_controller import SearchController, SearchRequest
-from kbapp.gui.errors import localized
-from kbapp.gui.i18n import home_settings
 from kbapp.gui.settings_dialog import SettingsDialog
+from kbapp.gui.training import install_training
+from kbapp.gui.writeups import install_writeups
 
 
 class MainWindow(QMainWindow):
@@ -147,7 +158,8 @@ class MainWindow(QMainWindow):
         self.problems_action = self._action(self.tr("Library &Problems"), self.show_problems, ("Ctrl+Shift+P",), "problemsAction")
         self.rebuild_action = self._action(self.tr("&Rebuild Index"), self.rebuild_index, (), "rebuildAction")
         self.zoom_in_action = self._action(self.tr("Zoom &In"), lambda: self.reader.zoomIn(1), (QKeySequence.StandardKey.ZoomIn,), "zoomInAction")
-        self.zoom_out_action = self._action(self.tr("Zoom &Out"), lambda: self.reader.zoomOut(1), (QKeySequence.StandardKey.ZoomOut,), "zoomOutAction")
+        self.zoom_out_action = self._action(self.tr("Zoom &Out"), lambda: self.reader.zoomOut(1),
+                                            (QKeySequence.StandardKey.ZoomOut,), "zoomOutAction")
         self.focus_results_action = self._action(self.tr("Go to &Results"), self.results_view.setFocus, ("Ctrl+1",), "focusResultsAction")
         self.focus_reader_action = self._action(self.tr("Go to &Reader"), self.reader.setFocus, ("Ctrl+2",), "focusReaderAction")
         self.about_action = self._action(self.tr("&About kbapp"), self.show_about, (), "aboutAction")

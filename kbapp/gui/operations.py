@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 
 class _Job(QRunnable):
-    def __init__(self, runner: "OperationRunner", job_id: int, fn: Callable[..., Any], with_progress: bool):
+    def __init__(self, runner: OperationRunner, job_id: int, fn: Callable[..., Any], with_progress: bool):
         super().__init__()
         self.setAutoDelete(True)
         self._runner, self._id, self._fn, self._with_progress = runner, job_id, fn, with_progress

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from kbapp.gui.incident_models import BodyRole, HeadRole, RESULT_COLOURS, format_duration, local_time, pick
+from kbapp.gui.incident_models import RESULT_COLOURS, BodyRole, HeadRole, format_duration, local_time, pick
 from kbapp.incidents import records as rec
 
 Index = QModelIndex | QPersistentModelIndex

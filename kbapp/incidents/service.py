@@ -17,22 +17,27 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kbapp.incidents import deadline_log
+from kbapp.incidents import deadline_log, knowledge, serious
 from kbapp.incidents import deadlines as dl
-from kbapp.incidents import knowledge
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
-from kbapp.incidents import serious
 from kbapp.incidents.base import LoggedService
 from kbapp.incidents.edits import IncidentEdits
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.escalation import EscalationChain, chain_path, load_chain, save_chain
 from kbapp.incidents.validate import (
-    MAX_TITLE_CHARS, check_category, check_channel, check_id, check_level, check_line,
-    check_notified_at, check_result, check_text)
+    MAX_TITLE_CHARS,
+    check_category,
+    check_channel,
+    check_id,
+    check_level,
+    check_line,
+    check_notified_at,
+    check_result,
+    check_text,
+)
 from kbapp.model import Document
 from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
-
 
 # The kinds of action the deadline replay reads (kbapp.incidents.deadline_log).
 DEADLINE_KINDS = (rec.CREATED, rec.NOTIFIED, rec.STATUS, rec.LEVEL, *deadline_log.RESPONDING_KINDS)

@@ -100,7 +100,7 @@ def check_fields(values: dict[str, str], *, tz: dt.tzinfo | None = None) -> list
                 problems.append(FieldProblem(spec.key, f"{spec.label}: {exc}"))
     order = ("occurred_at", "notified_at", "responded_at", "resolved_at")
     known = [(k, times[k]) for k in order if k in times]
-    for (first, t1), (second, t2) in zip(known, known[1:]):
+    for (first, t1), (second, t2) in zip(known, known[1:], strict=False):
         if t2 < t1:
             problems.append(FieldProblem(second, f"{SPECS[second].label} is before {SPECS[first].label}"))
     return problems

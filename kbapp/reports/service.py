@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 
 from kbapp.fsutil import atomic_write_text, safe_filename
+from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
-from kbapp.incidents import deadlines as dl
 from kbapp.incidents.export import deadline_phrase, format_time
 from kbapp.incidents.validate import check_id
 from kbapp.reports import document as rdoc

@@ -187,7 +187,7 @@ def _camel_parts(word: str, offset: int) -> list[tuple[str, int, int]]:
     if not cuts:
         return []
     bounds = [0, *cuts, len(word)]
-    return [(word[a:b], offset + a, offset + b) for a, b in zip(bounds, bounds[1:]) if b - a > 1]
+    return [(word[a:b], offset + a, offset + b) for a, b in zip(bounds, bounds[1:], strict=False) if b - a > 1]
 
 
 def token_parts(whole: str) -> list[tuple[str, int, int]]:

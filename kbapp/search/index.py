@@ -364,7 +364,7 @@ class SearchIndex:
         self._manifest = {
             "format": SCHEMA_VERSION,
             "fingerprint": config_fingerprint(),
-            "updated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "docs": docs,
         }
         atomic_write_text(self.manifest_path, json.dumps(self._manifest, ensure_ascii=False, indent=0))

@@ -86,7 +86,7 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
     total_docs = max(1, searcher.doc_count())
     docs = [_unit_docs(searcher, u.query) for u in matchable]
     weights = [_unit_weight(len(d), total_docs) * (OPTIONAL_WEIGHT if u.optional else 1.0)
-               for u, d in zip(matchable, docs)]
+               for u, d in zip(matchable, docs, strict=True)]
     known = sum(weights) / len(weights)
     total_weight = sum(weights) + known * (len(units) - len(matchable))  # unmatchable units count too
     allowed = _allowed(searcher, filt)
@@ -96,7 +96,7 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
         candidates &= allowed
     scores = dict.fromkeys(candidates, 0.0)
     covered = dict.fromkeys(candidates, 0.0)
-    for unit, weight, unit_docs in zip(matchable, weights, docs):
+    for unit, weight, unit_docs in zip(matchable, weights, docs, strict=True):
         for doc, score in _scores(searcher, unit.query.normalize(), sorted(candidates & unit_docs)).items():
             scores[doc] += score
             covered[doc] += weight

@@ -8,7 +8,15 @@ from whoosh import query as wq
 
 from kbapp.search.analysis import _CJK, analyze_query_terms, query_vocabulary
 from kbapp.search.query import (
-    TEXT_FIELDS, TermOracle, Unit, build_units, fields_query, filter_query, query_terms, spelling_candidates)
+    TEXT_FIELDS,
+    TermOracle,
+    Unit,
+    build_units,
+    fields_query,
+    filter_query,
+    query_terms,
+    spelling_candidates,
+)
 from kbapp.search.ranking import Ranked, complete_matches, exact_title, partial_matches
 from kbapp.search.snippets import make_snippet
 from kbapp.search.synonyms import default_synonyms

@@ -45,7 +45,7 @@ class SynonymTable:
                 self._by_stem.setdefault(_stem_key(term.split()), self._by_term[term])
 
     @classmethod
-    def parse(cls, lines: list[str]) -> "SynonymTable":
+    def parse(cls, lines: list[str]) -> SynonymTable:
         groups = []
         for line in lines:
             terms = tuple(dict.fromkeys(t.strip().lower() for t in line.split("|") if t.strip()))
@@ -95,7 +95,7 @@ class SynonymTable:
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
                 run = words[i:i + n]
                 # consecutive words separated by blanks only
-                if any(lowered[a.end():b.start()].strip() for a, b in zip(run, run[1:])):
+                if any(lowered[a.end():b.start()].strip() for a, b in zip(run, run[1:], strict=False)):
                     continue
                 index = self._by_stem.get(_stem_key([w.group() for w in run]))
                 if index is not None:

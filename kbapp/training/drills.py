@@ -19,7 +19,15 @@ from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_line
 from kbapp.model import KIND_SCENARIO, Document
 from kbapp.training.common import (
-    format_minutes, format_seconds, local_time, md_table, redact_text, redacted_action, redacted_incident, redact_value)
+    format_minutes,
+    format_seconds,
+    local_time,
+    md_table,
+    redact_text,
+    redact_value,
+    redacted_action,
+    redacted_incident,
+)
 from kbapp.training.scenario import Fact, Scenario, ScenarioError, load_scenario
 from kbapp.training.score import DECISION_POINTS, ORDER_POINTS, TIME_POINTS, Score, score_drill
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, KIND_SCENARIO, LEVELS, Document, Problem
-from kbapp.parser import _FENCE_RE, _H2_RE, _heading_text, _field_line, parse_bytes
+from kbapp.parser import _FENCE_RE, _H2_RE, _field_line, _heading_text, parse_bytes
 
 SCENARIO_SECTIONS: dict[str, tuple[str, ...]] = {
     "situation": ("情景", "场景", "背景", "situation", "scenario"),
@@ -93,7 +93,7 @@ class Scenario:
                 "debrief": self.debrief}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Scenario":
+    def from_json(cls, data: dict[str, Any]) -> Scenario:
         """The copy kept in a drill's log, so a later edit of the card never changes a score."""
         return cls(id=str(data["id"]), title=str(data.get("title", "")), playbook_id=str(data["playbook"]),
                    path=tuple(int(n) for n in data.get("path", ())),
@@ -284,7 +284,7 @@ def _check_against_playbook(path: Path, text: str, playbook_id: str, get_playboo
         if number not in numbers:
             problems.append(Problem(path, lineno, f"target time for step {number}: playbook {playbook_id!r} has no such step"))
     # The runner only goes back through a decision: a backward move must be one.
-    for (a, _), (b, lineno) in zip(path_steps, path_steps[1:]):
+    for (a, _), (b, lineno) in zip(path_steps, path_steps[1:], strict=False):
         step = doc.step(a)
         if b <= a and step is not None and b in numbers and all(d.target != b for d in step.decisions):
             problems.append(Problem(path, lineno, f"expected path goes from step {a} back to step {b}, "

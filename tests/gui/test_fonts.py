@@ -1,6 +1,6 @@
 """Chinese must render: a font with Simplified Chinese glyphs has to be installed."""
 
-from PySide6.QtGui import QFontDatabase, QFontMetrics, QFont
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 
 
 def test_a_font_covers_chinese(qapp):

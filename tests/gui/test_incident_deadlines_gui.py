@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from notifyhelpers import HookServer
 from PySide6.QtCore import Qt
 
 from kbapp.gui.incident_edit_dialogs import to_qdatetime
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents.escalation import EscalationChain, Person
-from notifyhelpers import HookServer
 
 M = dt.timedelta(minutes=1)
 CHAIN = EscalationChain((

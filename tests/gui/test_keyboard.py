@@ -40,7 +40,7 @@ def ambiguous_shortcuts(top_levels) -> list[str]:
                 continue
             text = key.toString(QKeySequence.SequenceFormat.PortableText)
             if context == Qt.ShortcutContext.WidgetShortcut:
-                owners = {id(w) for w in getattr(obj, "associatedObjects", lambda: [obj.parent()])()}
+                owners = {id(w) for w in getattr(obj, "associatedObjects", lambda: [obj.parent()])()}  # noqa: B023
             else:
                 owners = _windows_of(obj)
             for owner in owners:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
-from kbapp.gui.i18n import SETTING_LANGUAGE, effective_language, install_translators, remove_translators, translations_dir
+from kbapp.gui.i18n import (
+    SETTING_LANGUAGE,
+    effective_language,
+    install_translators,
+    remove_translators,
+    translations_dir,
+)
 
 
 def test_language_follows_the_system_locale_unless_chosen(settings):

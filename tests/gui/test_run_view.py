@@ -8,7 +8,17 @@ import datetime as dt
 
 from kbapp.gui.incident_models import TimelineModel
 from kbapp.gui.run_models import (
-    ALL, BYPASSED, CURRENT, DEADLINES, ESCALATIONS, NOTES, STEPS, BodyRole, HeadRole, StateRole, StepListModel,
+    ALL,
+    BYPASSED,
+    CURRENT,
+    DEADLINES,
+    ESCALATIONS,
+    NOTES,
+    STEPS,
+    BodyRole,
+    HeadRole,
+    StateRole,
+    StepListModel,
     TimelineFilter,
 )
 from kbapp.gui.step_view import WARNING_STYLE
@@ -157,7 +167,10 @@ def test_a_long_title_never_widens_the_window_and_the_layout_survives_a_restart(
         qtbot.waitUntil(lambda: view.body.sizes() == run_sizes, timeout=5_000)
     except Exception:
         from PySide6.QtWidgets import QWidget
-        wide = sorted(((w.minimumSizeHint().width(), w.minimumWidth(), type(w).__name__, w.objectName()) for w in again.findChildren(QWidget) if w.isVisible() and max(w.minimumSizeHint().width(), w.minimumWidth()) > 500), reverse=True)[:15]
+        wide = sorted(((w.minimumSizeHint().width(), w.minimumWidth(), type(w).__name__, w.objectName())
+                       for w in again.findChildren(QWidget)
+                       if w.isVisible() and max(w.minimumSizeHint().width(), w.minimumWidth()) > 500),
+                      reverse=True)[:15]
         raise AssertionError((view.body.sizes(), run_sizes, again.size(), size, wide)) from None
     assert view.current_panel().splitter.sizes() == step_sizes
 
