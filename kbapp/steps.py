@@ -67,7 +67,7 @@ def _build_step(number: int, lineno: int, title: str, body: list[tuple[int, str]
     step = Step(number=number, title=title, line=lineno)
     kept: list[str] = []
     fence: list[str] | None = None
-    for (line_no, _), line in zip(body, dedented, strict=True):
+    for (line_no, _), line in zip(body, dedented, strict=False):
         if _FENCE_RE.match(line):
             if fence is None:
                 fence = []
