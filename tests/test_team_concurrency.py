@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from kbhelpers import playbook_text, write_library
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -14,7 +15,6 @@ from kbapp.facade import KnowledgeBase
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.service import IncidentService
 from kbapp.store.db import Store, StoreError
-from kbhelpers import playbook_text, write_library
 
 
 def _desk(tmp_path, name: str, url: str, shipped) -> KnowledgeBase:
