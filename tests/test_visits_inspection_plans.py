@@ -104,11 +104,12 @@ def test_a_monthly_visit_is_overdue_the_day_after_it_was_due(visits, clock):
 
 
 def test_a_complaint_becomes_a_problem_record_in_one_step(visits, kb, clock):
-    plan = visits.new_plan("水利局", "monthly", "2026-11-20", contact="李科长")
+    plan = visits.new_plan("水利局", "monthly", "2026-11-20", contact="李科长", system="水质监测")
     visit = visits.record(plan.id, satisfaction="fair", issues=["月报导出超时，影响月底汇总"])
     record = visits.to_record(visit.issues[0].id)
     assert (record.kind, record.state, record.title) == ("defect", "submitted", "月报导出超时，影响月底汇总")
     assert (record.reporter, record.place) == ("李科长", "水利局") and f"#{visit.id}" in record.description
+    assert (record.customer, record.system, record.raised_at) == ("水利局", "水质监测", visit.at)
     assert visits.get(visit.id).issues[0].record_id == record.id
     assert visits.to_record(visit.issues[0].id).id == record.id  # asked twice: the same record
     assert len(kb.records.list()) == 1

@@ -15,11 +15,18 @@ from kbapp.records import workflow as wf
 
 # The move options and the record fields they fill.
 _MOVE_OPTIONS = (("--class", "classification", "technical, business or operation (技术/业务/操作问题)"),
-                 ("--fix", "fix", "the proposed fix (处理建议和措施)"),
-                 ("--supervisor", "supervisor", "name of the supervisor who signed off the fix (主管领导签字)"),
-                 ("--solution", "solution", "the solution sent back to the reporter (解决方案)"),
-                 ("--analysis", "analysis", "how it was analysed (分析过程)"),
-                 ("--cause", "cause", "why it happened (问题原因)"),
+                 ("--assignee", "assignee", "analysed: who of the technical or business staff takes it (处理人)"),
+                 ("--fix", "fix", "proposed: the proposed fix (处理建议和措施)"),
+                 ("--supervisor", "supervisor", "signed_off: the supervisor signing off the fix (主管领导签字); "
+                                                "default: the acting engineer"),
+                 ("--role", "supervisor_role", "signed_off: the supervisor's role (default: the one kbapp knows "
+                                               "from the engineer or the escalation chain)"),
+                 ("--cause", "cause", "resolved: why it happened (问题原因)"),
+                 ("--prevention", "prevention", "resolved: how it is kept from happening again (预防措施)"),
+                 ("--tips", "tips", "resolved: the tips given to the user (给用户的提示)"),
+                 ("--solution", "solution", "replied: the solution sent back to the reporter (解决方案)"),
+                 ("--analysis", "analysis", "replied: how it was analysed (分析过程)"),
+                 ("--change-record", "change_record", "replied: what changed in the system (变更记录)"),
                  ("--answer", "answer", "the answer that closes a consultation (解答)"),
                  ("--note", "note", "a remark logged with the move"))
 
@@ -28,7 +35,8 @@ def register(subparsers) -> None:
     record = subparsers.add_parser(
         "record", help="problem records (问题记录): consultations and defects; new, move, show, list",
         description="Consultation (咨询类) and defect (系统缺陷类) records. A defect moves "
-                    "submitted → analysed → resolved → reported → replied; a consultation submitted → closed.",
+                    "submitted → analysed → proposed → signed_off (by a supervisor, not the proposer) → resolved "
+                    "→ reported → replied; a consultation submitted → closed.",
     )
     sub = record.add_subparsers(dest="record_command", metavar="ACTION", required=True)
 
@@ -38,13 +46,18 @@ def register(subparsers) -> None:
     p.add_argument("--description", default="", help="what the reporter described")
     p.add_argument("--reporter", default="", help="who raised it (提出人)")
     p.add_argument("--place", default="", help="where (地点)")
+    p.add_argument("--at", dest="raised_at", default=None, metavar="TIME",
+                   help="when it was raised (ISO 8601, or HH:MM today); default: now")
+    p.add_argument("--customer", default=None, help="the customer (客户单位)")
+    p.add_argument("--system", default=None, help="the customer's system (系统)")
     p.add_argument("--incident", metavar="ID", help="the incident this record comes from")
 
     p = _add(sub, "move", _move, "move a record to its next state (with that move's fields)")
     p.add_argument("id", metavar="ID", help="record id")
     p.add_argument("state", metavar="STATE", help=f"the new state: {', '.join(wf.STATES)}")
     for option, dest, help_text in _MOVE_OPTIONS:
-        metavar = {"classification": "CLASS", "supervisor": "NAME"}.get(dest, "TEXT")
+        metavar = {"classification": "CLASS", "supervisor": "NAME", "assignee": "NAME",
+                   "supervisor_role": "ROLE"}.get(dest, "TEXT")
         p.add_argument(option, dest=dest, default=None, metavar=metavar, help=help_text)
 
     p = _add(sub, "show", _show, "show a record with its history and the moves it allows")
@@ -54,9 +67,15 @@ def register(subparsers) -> None:
     p.add_argument("--kind", help="only consultation or defect records")
     p.add_argument("--state", help="only records in this state")
     p.add_argument("--incident", metavar="ID", help="only records from this incident")
+    p.add_argument("--staff", dest="assigned_role", metavar="ROLE",
+                   help="only records gone to the technical or the business staff")
+    p.add_argument("--customer", default=None, help="only this customer's records")
 
 
 
+
+
+_OPTION_OF = {dest: option for option, dest, _ in _MOVE_OPTIONS}
 
 
 def _next_hint(record: wf.ProblemRecord) -> str:
@@ -64,8 +83,8 @@ def _next_hint(record: wf.ProblemRecord) -> str:
         return "已完结 finished"
     parts = []
     for state in record.next_states:
-        needs = " ".join(f"--{'class' if f == 'classification' else f}"
-                         for f in wf.required_fields(record.kind, state))
+        needs = " ".join(_OPTION_OF[f] for f in wf.required_fields(record.kind, state)
+                         if state != wf.SIGNED_OFF)  # the sign-off defaults to the engineer
         parts.append(f"{state}{' ' + needs if needs else ''}")
     return "下一步 next: " + "; ".join(parts)
 
@@ -74,7 +93,8 @@ def _next_hint(record: wf.ProblemRecord) -> str:
 
 def _new(args, kb) -> int:
     record = kb.records.new(args.kind, args.title, description=args.description, reporter=args.reporter,
-                            place=args.place, incident_id=args.incident)
+                            place=args.place, incident_id=args.incident, raised_at=args.raised_at,
+                            customer=args.customer, system=args.system)
     if args.json:
         _emit({"record": record.to_json(), "history": [t.to_json() for t in kb.records.history(record.id)]})
     else:
@@ -102,14 +122,25 @@ def _show(args, kb) -> int:
         return 0
     print(f"#{record.id} {record.title}")
     print(f"  类型 kind: {wf.label(wf.KIND_LABELS, record.kind)}    状态 state: {wf.label(wf.STATE_LABELS, record.state)}")
-    rows = [("提出人 reporter", record.reporter), ("地点 place", record.place),
+    staff = wf.label(wf.ASSIGNED_LABELS, record.assigned_role) if record.assigned_role else ""
+    supervisor = record.supervisor
+    if supervisor and record.supervisor_role:
+        supervisor += f" ({record.supervisor_role})"
+    if supervisor and record.signed_off_at:
+        supervisor += f", {format_time(record.signed_off_at)}"
+    rows = [("提出时间 raised", format_time(record.raised)), ("提出人 reporter", record.reporter),
+            ("地点 place", record.place), ("客户单位 customer", record.customer or ""),
+            ("系统 system", record.system or ""),
             ("关联故障 incident", f"#{record.incident_id}" if record.incident_id else ""),
             ("问题类型 class", wf.label(wf.CLASSIFICATION_LABELS, record.classification) if record.classification else ""),
+            ("交办 assigned to", f"{staff} {record.assignee}".strip()),
             ("转换 converted", "系统缺陷类 → 咨询类 defect → consultation" if record.converted_from else ""),
             ("描述 description", record.description), ("处理建议 fix", record.fix),
-            ("主管签字 supervisor", record.supervisor), ("解答 answer", record.answer),
-            ("解决方案 solution", record.solution), ("分析过程 analysis", record.analysis),
-            ("问题原因 cause", record.cause), ("文档 document", record.file_name)]
+            ("建议提出人 proposed by", record.proposed_by), ("主管签字 supervisor", supervisor),
+            ("解答 answer", record.answer), ("问题原因 cause", record.cause), ("预防措施 prevention", record.prevention),
+            ("用户提示 tips", record.tips), ("解决方案 solution", record.solution),
+            ("分析过程 analysis", record.analysis), ("变更记录 change record", record.change_record),
+            ("文档 document", record.file_name)]
     for name, value in rows:
         if value:
             print(f"  {_pad(name, 22)} {value}")
@@ -121,7 +152,8 @@ def _show(args, kb) -> int:
 
 
 def _list(args, kb) -> int:
-    records = kb.records.list(kind=args.kind, state=args.state, incident_id=args.incident)
+    records = kb.records.list(kind=args.kind, state=args.state, incident_id=args.incident,
+                              assigned_role=args.assigned_role, customer=args.customer)
     if args.json:
         _emit([r.to_json() for r in records])
         return 0

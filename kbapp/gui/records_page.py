@@ -193,6 +193,9 @@ class NewRecordDialog(QDialog):
         self.title = QLineEdit(title, self)
         self.reporter = QLineEdit(self)
         self.place = QLineEdit(self)
+        self.raised_at = QLineEdit(self)  # the on-site record's time (ch. 4.3); blank: now
+        self.raised_at.setObjectName("recordRaisedAt")
+        self.raised_at.setPlaceholderText(self.tr("now, or HH:MM, or 2026-03-01 14:05"))
         self.description = QPlainTextEdit(description, self)
         self.description.setTabChangesFocus(True)
         self.error = _error_label(self, "newRecordError")
@@ -201,7 +204,7 @@ class NewRecordDialog(QDialog):
             form.addRow(QLabel(self.tr("From incident #%1").replace("%1", str(incident_id)), self))
         for text, widget in ((self.tr("Kind:"), self.kind), (self.tr("Title:"), self.title),
                              (self.tr("Raised by:"), self.reporter), (self.tr("Place:"), self.place),
-                             (self.tr("Description:"), self.description)):
+                             (self.tr("Raised at:"), self.raised_at), (self.tr("Description:"), self.description)):
             form.addRow(text, widget)
         form.addRow(self.error)
         form.addRow(_buttons(self))
@@ -215,7 +218,8 @@ class NewRecordDialog(QDialog):
     def values(self) -> dict:
         return {"kind": self.kind.currentData(), "title": self.title.text().strip(),
                 "reporter": self.reporter.text().strip(), "place": self.place.text().strip(),
-                "description": self.description.toPlainText().strip(), "incident_id": self.incident_id}
+                "description": self.description.toPlainText().strip(), "incident_id": self.incident_id,
+                "raised_at": self.raised_at.text().strip() or None}
 
     def accept(self) -> None:
         problem = self.problem()
@@ -229,27 +233,38 @@ class NewRecordDialog(QDialog):
 class MoveDialog(QDialog):
     """Asks for the fields one move needs, with a message under each one still missing."""
 
-    def __init__(self, record: wf.ProblemRecord, to_state: str, chinese: bool, parent=None):
+    def __init__(self, record: wf.ProblemRecord, to_state: str, chinese: bool, parent=None,
+                 defaults: dict[str, str] | None = None):
         super().__init__(parent)
         self.setObjectName("moveRecordDialog")
         self.record, self.to_state = record, to_state
         state = pick(wf.STATE_LABELS[to_state], chinese)
         self.setWindowTitle(self.tr("Record #%1: move to %2").replace("%1", str(record.id)).replace("%2", state))
         self.required = wf.required_fields(record.kind, to_state)
+        optional = wf.optional_fields(record.kind, to_state)
         messages = {
             "classification": self.tr("Choose the classification: technical, business or operation problem."),
             "fix": self.tr("Enter the proposed fix."),
             "supervisor": self.tr("Enter the name of the supervisor who signed off the fix."),
+            "supervisor_role": self.tr("Enter the supervisor's role (a supervisor, manager or lead signs off)."),
             "solution": self.tr("Enter the solution sent back to the reporter."),
             "analysis": self.tr("Enter how the problem was analysed."),
             "cause": self.tr("Enter the cause of the problem."),
+            "prevention": self.tr("Enter how it is kept from happening again."),
+            "tips": self.tr("Enter the tips given to the user."),
+            "change_record": self.tr("Enter what changed in the system."),
             "answer": self.tr("Enter the answer given to the reporter."),
         }
         self.messages = messages
         form = QFormLayout(self)
+        if to_state == wf.SIGNED_OFF:
+            who = QLabel(self.tr("Fix proposed by %1; another person, a supervisor, signs it off.")
+                         .replace("%1", record.proposed_by or "—"), self)
+            who.setWordWrap(True)
+            form.addRow(who)
         self.inputs: dict[str, QComboBox | QLineEdit | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
-        for name in self.required:
+        for name in self.required + optional:
             if name == "classification":
                 widget: QComboBox | QLineEdit | QPlainTextEdit = QComboBox(self)
                 widget.addItem("—", "")
@@ -262,6 +277,9 @@ class MoveDialog(QDialog):
                 widget.setTabChangesFocus(True)
             widget.setObjectName(f"recordField_{name}")
             self.inputs[name] = widget
+            if name in optional:
+                form.addRow(pick(wf.FIELD_LABELS[name], chinese) + ":", widget)
+                continue
             error = _error_label(self, f"recordError_{name}", messages.get(name, name))
             error.hide()
             self.errors[name] = error
@@ -276,6 +294,9 @@ class MoveDialog(QDialog):
         self.note = QLineEdit(self)
         form.addRow(pick(wf.FIELD_LABELS[wf.NOTE], chinese) + ":", self.note)
         form.addRow(_buttons(self))
+        for name, value in (defaults or {}).items():
+            if name in self.inputs and value:
+                self.set_value(name, value)
 
     def set_value(self, name: str, value: str) -> None:
         widget = self.inputs[name]
@@ -293,6 +314,7 @@ class MoveDialog(QDialog):
                 out[name] = widget.currentData() or ""
             else:
                 out[name] = (widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()).strip()
+        out = {k: v for k, v in out.items() if v or k in self.required}
         if self.note.text().strip():
             out[wf.NOTE] = self.note.text().strip()
         return out
@@ -322,6 +344,7 @@ class RecordsPage(QWidget):
         super().__init__(parent)
         self.kb, self.runner, self.chinese = kb, runner, chinese
         self.actor: Callable[[], str | None] = lambda: None  # the window sets the engineer's name
+        self.engineer: Callable[[], object | None] = lambda: None  # and the engineer (name, role)
         self.current: wf.ProblemRecord | None = None
         self._wanted: int | None = None
         self._filling = False
@@ -419,7 +442,9 @@ class RecordsPage(QWidget):
         self.shown.emit(record.id)
 
     def _fields_html(self, record: wf.ProblemRecord) -> str:
-        rows = [(self.tr("Raised by"), record.reporter), (self.tr("Place"), record.place),
+        rows = [(self.tr("Raised at"), local_time(record.raised, with_date=True)),
+                (self.tr("Raised by"), record.reporter), (self.tr("Place"), record.place),
+                (self.tr("Customer"), record.customer or ""), (self.tr("System"), record.system or ""),
                 (self.tr("Created"), f"{local_time(record.created_at, with_date=True)} · {record.created_by}"),
                 (self.tr("Incident"), f"#{record.incident_id}" if record.incident_id else ""),
                 (self.tr("Description"), record.description)]
@@ -428,8 +453,17 @@ class RecordsPage(QWidget):
         if record.classification:
             rows.append((pick(wf.FIELD_LABELS["classification"], self.chinese),
                          pick(wf.CLASSIFICATION_LABELS[record.classification], self.chinese)))
-        for name in ("fix", "supervisor", "answer", "solution", "analysis", "cause"):
-            rows.append((pick(wf.FIELD_LABELS[name], self.chinese), getattr(record, name)))
+        if record.assigned_role:
+            rows.append((self.tr("Assigned to"), " ".join(x for x in (
+                pick(wf.ASSIGNED_LABELS[record.assigned_role], self.chinese), record.assignee) if x)))
+        rows.append((self.tr("Fix proposed by"), record.proposed_by))
+        for name in ("fix", "supervisor", "answer", "cause", "prevention", "tips", "solution", "analysis",
+                     "change_record"):
+            value = getattr(record, name)
+            if name == "supervisor" and value:
+                value = " · ".join(x for x in (value, record.supervisor_role, local_time(
+                    record.signed_off_at, with_date=True) if record.signed_off_at else "") if x)
+            rows.append((pick(wf.FIELD_LABELS[name], self.chinese), value))
         cells = "".join(f'<tr><th align="left" valign="top">{html.escape(k)}</th>'
                         f'<td>{html.escape(v).replace(chr(10), "<br>")}</td></tr>' for k, v in rows if v)
         return f'<table cellpadding="3">{cells}</table>'
@@ -471,7 +505,11 @@ class RecordsPage(QWidget):
         record = self.current
         if record is None or to_state not in record.next_states:
             return None
-        dialog = MoveDialog(record, to_state, self.chinese, self)
+        defaults = {}
+        engineer = self.engineer()
+        if to_state == wf.SIGNED_OFF and engineer is not None:  # the engineer at the desk signs, by default
+            defaults = {"supervisor": engineer.name, "supervisor_role": engineer.role}
+        dialog = MoveDialog(record, to_state, self.chinese, self, defaults=defaults)
         dialog.accepted.connect(lambda: self.move_record(record.id, to_state, dialog.values()))
         dialog.open()
         return dialog

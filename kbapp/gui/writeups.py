@@ -36,6 +36,7 @@ class Writeups(QObject):
         # Problem records (问题记录, ch. 4.4): their own tab, and from the incident on screen.
         w.records = RecordsPage(w.kb, w.runner, w.chinese, w)
         w.records.actor = self.actor
+        w.records.engineer = lambda: w.kb.engineer  # read once and kept by the facade
         w.records.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
         w.pages.addTab(w.records, self.tr("Problem records"))
         self.show_records_action = w._action(self.tr("Show Problem &Records"), self.show_records, ("Ctrl+4",),

@@ -326,8 +326,11 @@ class VisitService(LoggedService):
         title = issue.text.strip().splitlines()[0][:200]
         description = (f"{issue.text.strip()}\n\n回访 Follow-up visit #{visit.id} "
                        f"({visit.customer}, {visit.at.astimezone(self.tz).strftime('%Y-%m-%d')}, {visit.visitor})")
+        system = (self.store.read(lambda s: self._plan_row(s, visit.plan_id).system)
+                  if visit.plan_id is not None else "")
         record = self.kb.records.new(kind, title, description=description, reporter=contact or visit.customer,
-                                     place=visit.customer, actor=actor)
+                                     place=visit.customer, actor=actor, raised_at=visit.at,
+                                     customer=visit.customer, system=system or None)
         self.store.write(lambda s: self._link(s, issue.id, record_id=record.id))
         return record
 

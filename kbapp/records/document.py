@@ -18,9 +18,8 @@ from kbapp.model import KIND_RECORD
 from kbapp.records import workflow as wf
 
 # Multi-line fields get a section each, in the order the plan's steps fill them in.
-_SECTIONS = (("description", ("问题描述", "Description")), ("fix", wf.FIELD_LABELS["fix"]),
-             ("answer", wf.FIELD_LABELS["answer"]), ("solution", wf.FIELD_LABELS["solution"]),
-             ("analysis", wf.FIELD_LABELS["analysis"]), ("cause", wf.FIELD_LABELS["cause"]))
+_SECTIONS = tuple((name, wf.FIELD_LABELS.get(name, ("问题描述", "Description"))) for name in (
+    "description", "fix", "answer", "cause", "prevention", "tips", "solution", "analysis", "change_record"))
 
 
 def file_prefix(record_id: int) -> str:
@@ -46,6 +45,8 @@ def record_markdown(record: wf.ProblemRecord, history: list[wf.Transition]) -> s
         "record": record.id, "record_kind": record.kind, "state": record.state,
         "classification": record.classification or None, "converted_from": record.converted_from or None,
         "reporter": record.reporter or None, "place": record.place or None, "incident": record.incident_id,
+        "customer": record.customer or None, "system": record.system or None,
+        "assigned_role": record.assigned_role or None,
         "created_by": record.created_by,
         "created_at": record.created_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
         "updated_at": record.updated_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
@@ -55,8 +56,11 @@ def record_markdown(record: wf.ProblemRecord, history: list[wf.Transition]) -> s
     out = [f"---\n{front}---", f"# {md_escape(record.title)}", "",
            f"问题记录 Problem record #{record.id} · {wf.label(wf.KIND_LABELS, record.kind)} · "
            f"{wf.label(wf.STATE_LABELS, record.state)}", ""]
-    out.append(_line(("提出时间", "Raised"), format_time(record.created_at)))
-    for key, label in (("reporter", ("提出人", "Reporter")), ("place", ("地点", "Place"))):
+    out.append(_line(("提出时间", "Raised"), format_time(record.raised)))
+    if record.raised_at is not None and record.raised_at != record.created_at:
+        out.append(_line(("登记时间", "Logged"), format_time(record.created_at)))
+    for key, label in (("reporter", ("提出人", "Reporter")), ("place", ("地点", "Place")),
+                       ("customer", ("客户单位", "Customer")), ("system", ("系统", "System"))):
         if getattr(record, key):
             out.append(_line(label, getattr(record, key)))
     if record.incident_id is not None:
@@ -66,8 +70,16 @@ def record_markdown(record: wf.ProblemRecord, history: list[wf.Transition]) -> s
                          wf.label(wf.CLASSIFICATION_LABELS, record.classification)))
     if record.converted_from:
         out.append("- 由系统缺陷类转为咨询类 Converted from a defect record (an operation problem)")
+    if record.assigned_role:
+        staff = wf.label(wf.ASSIGNED_LABELS, record.assigned_role)
+        out.append(_line(("交办", "Assigned to"), f"{staff} {record.assignee}".strip()))
+    if record.proposed_by:
+        out.append(_line(("处理建议提出人", "Fix proposed by"), record.proposed_by))
     if record.supervisor:
-        out.append(_line(wf.FIELD_LABELS["supervisor"], record.supervisor))
+        who = f"{record.supervisor} ({record.supervisor_role})" if record.supervisor_role else record.supervisor
+        if record.signed_off_at is not None:
+            who += f", {format_time(record.signed_off_at)}"
+        out.append(_line(wf.FIELD_LABELS["supervisor"], who))
     for key, (zh, en) in _SECTIONS:
         text = getattr(record, key).strip()
         if text:

@@ -6,9 +6,13 @@ CLI, the GUI (which offers only the legal next states) and the tests all share.
 
 A consultation (咨询类) is answered on the spot: submitted → closed, with the answer.
 A defect (系统缺陷类) goes submitted → analysed (classified as a technical, business or
-operation problem) → resolved (the fix, signed off by the supervisor before it is
-carried out) → reported (to the service centre) → replied (solution, analysis and
-cause sent back to the reporter). An operation problem is explained to the reporter
+operation problem; a technical problem goes to the technical staff, a business problem
+to the business staff) → proposed (the fix, by whoever proposes it) → signed off (by a
+supervisor, a person whose role allows it and never the one who proposed the fix: the
+service checks both) → resolved (the fix carried out: the on-site record of ch. 4.3
+with the cause, the prevention and the tips given to the user) → reported (to the
+service centre) → replied (solution and analysis sent back to the reporter, with the
+change record: what changed in the system). An operation problem is explained to the reporter
 instead: moving a defect to "analysed" as an operation problem turns it into a
 consultation record (still "analysed"), which then closes with the answer given.
 """
@@ -49,20 +53,26 @@ _KIND_ALIASES = {"咨询": CONSULTATION, "咨询类": CONSULTATION, "咨询类�
 # -- states -----------------------------------------------------------------------------------------
 SUBMITTED = "submitted"
 ANALYSED = "analysed"
+PROPOSED = "proposed"
+SIGNED_OFF = "signed_off"
 RESOLVED = "resolved"
 REPORTED = "reported"
 REPLIED = "replied"
 CLOSED = "closed"
-STATES = (SUBMITTED, ANALYSED, RESOLVED, REPORTED, REPLIED, CLOSED)
+STATES = (SUBMITTED, ANALYSED, PROPOSED, SIGNED_OFF, RESOLVED, REPORTED, REPLIED, CLOSED)
 STATE_LABELS: dict[str, tuple[str, str]] = {
     SUBMITTED: ("已提交", "Submitted"),
     ANALYSED: ("已分析", "Analysed"),
+    PROPOSED: ("已提出处理建议", "Fix proposed"),
+    SIGNED_OFF: ("主管已签字", "Signed off"),
     RESOLVED: ("已确认解决", "Confirmed and resolved"),
     REPORTED: ("已上报", "Reported"),
     REPLIED: ("已回复", "Replied"),
     CLOSED: ("已解答关闭", "Answered and closed"),
 }
-_STATE_ALIASES = {"analyzed": ANALYSED, "confirmed": RESOLVED, "answered": CLOSED,
+_STATE_ALIASES = {"analyzed": ANALYSED, "propose": PROPOSED, "signed-off": SIGNED_OFF, "signoff": SIGNED_OFF,
+                  "sign-off": SIGNED_OFF, "sign_off": SIGNED_OFF, "处理建议": PROPOSED, "提出处理建议": PROPOSED,
+                  "签字": SIGNED_OFF, "主管签字": SIGNED_OFF, "主管领导签字": SIGNED_OFF, "confirmed": RESOLVED, "answered": CLOSED,
                   "提交": SUBMITTED, "问题提交": SUBMITTED, "分析": ANALYSED, "问题分析": ANALYSED,
                   "确认": RESOLVED, "解决": RESOLVED, "问题确认、解决": RESOLVED, "上报": REPORTED,
                   "问题上报": REPORTED, "回复": REPLIED, "问题回复": REPLIED, "解答": CLOSED, "关闭": CLOSED}
@@ -71,8 +81,8 @@ for _state, (_zh, _en) in STATE_LABELS.items():
 
 # Allowed moves per kind; a state missing from its kind's table cannot be reached by it.
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    DEFECT: {SUBMITTED: (ANALYSED,), ANALYSED: (RESOLVED,), RESOLVED: (REPORTED,), REPORTED: (REPLIED,),
-             REPLIED: ()},
+    DEFECT: {SUBMITTED: (ANALYSED,), ANALYSED: (PROPOSED,), PROPOSED: (SIGNED_OFF,), SIGNED_OFF: (RESOLVED,),
+             RESOLVED: (REPORTED,), REPORTED: (REPLIED,), REPLIED: ()},
     # ANALYSED: a defect that analysis found to be an operation problem (converted).
     CONSULTATION: {SUBMITTED: (CLOSED,), ANALYSED: (CLOSED,), CLOSED: ()},
 }
@@ -90,13 +100,45 @@ CLASSIFICATION_LABELS: dict[str, tuple[str, str]] = {
 _CLASS_ALIASES = {"tech": TECHNICAL, "技术": TECHNICAL, "技术问题": TECHNICAL, "业务": BUSINESS,
                   "业务问题": BUSINESS, "operational": OPERATION, "操作": OPERATION, "操作问题": OPERATION}
 
+# Who a classified problem goes to (an assignee by role): technical → technical staff, business →
+# business staff; an operation problem is explained to the reporter instead.
+ASSIGNED_ROLES = {TECHNICAL: TECHNICAL, BUSINESS: BUSINESS}
+ASSIGNED_LABELS: dict[str, tuple[str, str]] = {
+    TECHNICAL: ("技术人员", "Technical staff"),
+    BUSINESS: ("业务人员", "Business staff"),
+}
+
+# -- the supervisor's sign-off (主管领导签字) ------------------------------------------------------
+# A role allows the sign-off when it names a supervisor, a lead or a head, in either language
+# (identity.ROLE_SUGGESTIONS offers 主管 Supervisor; the escalation chain has 技术主管 support lead).
+SIGN_OFF_ROLE_WORDS = ("主管", "领导", "经理", "负责人", "组长", "supervisor", "manager", "lead", "head", "director")
+
+
+def can_sign_off(role: str) -> bool:
+    text = str(role or "").casefold()
+    return any(word in text for word in SIGN_OFF_ROLE_WORDS)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Names compared as people type them: case and spaces do not make another person."""
+    def norm(name: str) -> str:
+        return "".join(str(name or "").split()).casefold()
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
 # -- the fields each move asks for --------------------------------------------------------------------
 NOTE = "note"  # optional on every move
-MOVE_FIELDS = ("classification", "fix", "supervisor", "solution", "analysis", "cause", "answer")
+MOVE_FIELDS = ("classification", "assignee", "fix", "supervisor", "supervisor_role", "cause", "prevention", "tips",
+               "solution", "analysis", "change_record", "answer")
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "classification": ("问题类型", "Classification"),
+    "assignee": ("处理人", "Assignee"),
     "fix": ("处理建议和措施", "Fix"),
     "supervisor": ("主管领导签字", "Supervisor sign-off"),
+    "supervisor_role": ("签字人职务", "Supervisor's role"),
+    "prevention": ("预防措施", "Prevention"),
+    "tips": ("给用户的提示", "Tips for the user"),
+    "change_record": ("变更记录", "Change record"),
     "solution": ("解决方案", "Solution"),
     "analysis": ("分析过程", "Analysis"),
     "cause": ("问题原因", "Cause"),
@@ -105,8 +147,13 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
 }
 FIELD_HELP: dict[str, str] = {
     "classification": "technical, business or operation",
+    "assignee": "who of the technical or business staff takes it (处理人)",
     "fix": "the proposed fix (处理建议和措施)",
     "supervisor": "the name of the supervisor who signed off the fix (主管领导签字)",
+    "supervisor_role": "the supervisor's role, one that allows the sign-off (e.g. 主管 Supervisor)",
+    "prevention": "how it is kept from happening again (预防措施)",
+    "tips": "the tips given to the user (给用户的提示)",
+    "change_record": "what changed in the system (变更记录)",
     "solution": "the solution sent back to the reporter (解决方案)",
     "analysis": "how the problem was analysed (分析过程)",
     "cause": "why the problem happened (问题原因)",
@@ -114,12 +161,20 @@ FIELD_HELP: dict[str, str] = {
 }
 REQUIRED: dict[tuple[str, str], tuple[str, ...]] = {
     (DEFECT, ANALYSED): ("classification",),
-    (DEFECT, RESOLVED): ("fix", "supervisor"),
+    (DEFECT, PROPOSED): ("fix",),
+    (DEFECT, SIGNED_OFF): ("supervisor", "supervisor_role"),
+    (DEFECT, RESOLVED): ("cause", "prevention", "tips"),
     (DEFECT, REPORTED): (),
-    (DEFECT, REPLIED): ("solution", "analysis", "cause"),
+    (DEFECT, REPLIED): ("solution", "analysis", "change_record"),
     (CONSULTATION, CLOSED): ("answer",),
 }
-SINGLE_LINE = frozenset({"classification", "supervisor"})
+# Taken when given, never required: the assignee of an analysed problem; the cause, put
+# right in the reply when the carried-out fix showed a different one.
+OPTIONAL: dict[tuple[str, str], tuple[str, ...]] = {
+    (DEFECT, ANALYSED): ("assignee",),
+    (DEFECT, REPLIED): ("cause",),
+}
+SINGLE_LINE = frozenset({"classification", "supervisor", "supervisor_role", "assignee"})
 
 
 def label(labels: Mapping[str, tuple[str, str]], key: str, chinese: bool | None = None) -> str:
@@ -168,6 +223,10 @@ def required_fields(kind: str, to_state: str) -> tuple[str, ...]:
     return REQUIRED.get((kind, to_state), ())
 
 
+def optional_fields(kind: str, to_state: str) -> tuple[str, ...]:
+    return OPTIONAL.get((kind, to_state), ())
+
+
 def missing_fields(kind: str, to_state: str, fields: Mapping[str, Any]) -> list[str]:
     """Required fields of the move that are absent or blank, in the order they are asked for."""
     return [name for name in required_fields(kind, to_state) if not str(fields.get(name) or "").strip()]
@@ -206,7 +265,7 @@ def plan_move(kind: str, state: str, to_state: Any, fields: Mapping[str, Any] | 
     unknown = sorted(set(given) - set(MOVE_FIELDS) - {NOTE})
     if unknown:
         raise RecordError(f"{unknown[0]}: not a field of a problem record", field=unknown[0])
-    wanted = required_fields(kind, target)
+    wanted = required_fields(kind, target) + optional_fields(kind, target)
     extra = [name for name in MOVE_FIELDS if name in given and name not in wanted]
     if extra:
         takes = ", ".join(wanted) if wanted else "only a note"
@@ -217,9 +276,14 @@ def plan_move(kind: str, state: str, to_state: Any, fields: Mapping[str, Any] | 
         also = f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""
         raise RecordError(f"{missing[0]}: required to move to {target}: {FIELD_HELP[missing[0]]}{also}",
                           field=missing[0])
-    cleaned = {name: str(given[name]).strip() for name in wanted}
+    cleaned = {name: str(given[name]).strip() for name in wanted if name in given}
     if "classification" in cleaned:
         cleaned["classification"] = check_classification(cleaned["classification"])
+        if cleaned["classification"] in ASSIGNED_ROLES:
+            cleaned["assigned_role"] = ASSIGNED_ROLES[cleaned["classification"]]
+        elif cleaned.get("assignee"):
+            raise RecordError("assignee: an operation problem is explained to the reporter, not assigned",
+                              field="assignee")
     for name in SINGLE_LINE & set(cleaned):
         if "\n" in cleaned[name] or "\r" in cleaned[name]:
             raise RecordError(f"{name}: must be a single line", field=name)
@@ -258,6 +322,21 @@ class ProblemRecord:
     answer: str = ""
     converted_from: str = ""  # "defect" when analysis found an operation problem
     file_name: str = ""
+    raised_at: dt.datetime | None = None  # when it was raised (on site); None: when it was logged
+    customer: str | None = None
+    system: str | None = None
+    assigned_role: str = ""  # technical or business: the staff it went to
+    assignee: str = ""
+    proposed_by: str = ""  # who proposed the fix; never its supervisor
+    supervisor_role: str = ""
+    signed_off_at: dt.datetime | None = None
+    prevention: str = ""
+    tips: str = ""
+    change_record: str = ""
+
+    @property
+    def raised(self) -> dt.datetime:
+        return self.raised_at or self.created_at
 
     @property
     def doc_id(self) -> str:
@@ -309,8 +388,15 @@ class Transition:
             text += f" ({label(CLASSIFICATION_LABELS, self.fields['classification'])})"
         if self.converted:
             text += f"; 转为{KIND_LABELS[self.to_kind][0]} converted to a {self.to_kind} record"
+        if self.fields.get("assigned_role"):
+            text += f"; 交{ASSIGNED_LABELS[self.fields['assigned_role']][0]} to the " \
+                    f"{ASSIGNED_LABELS[self.fields['assigned_role']][1].lower()}"
+            if self.fields.get("assignee"):
+                text += f" ({self.fields['assignee']})"
         if self.fields.get("supervisor"):
             text += f"; 主管领导签字 signed off by {self.fields['supervisor']}"
+            if self.fields.get("supervisor_role"):
+                text += f" ({self.fields['supervisor_role']})"
         if self.note:
             text += f" — {self.note}"
         return text

@@ -39,6 +39,18 @@ class ProblemRecordRow(Base):
     answer: Mapped[str] = mapped_column(Text, default="")
     converted_from: Mapped[str] = mapped_column(String(20), default="")
     file_name: Mapped[str] = mapped_column(String(200), default="")  # in the data home's library/records
+    # Added by migration 0009 (the on-site record, ch. 4.3; the sign-off; the assignee; customer and system).
+    raised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    customer: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    system: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    assigned_role: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    assignee: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    proposed_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    supervisor_role: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    signed_off_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    prevention: Mapped[str] = mapped_column(Text, default="", server_default="")
+    tips: Mapped[str] = mapped_column(Text, default="", server_default="")
+    change_record: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -7,8 +7,11 @@ import threading
 
 import pytest
 
+from PySide6.QtWidgets import QLabel
+
 from kbapp.gui.operations import OperationRunner
 from kbapp.gui.records_page import HistoryModel, MoveDialog, NewRecordDialog, RecordRole, RecordsModel, RecordsPage
+from kbapp.identity import Engineer
 from kbapp.records import workflow as wf
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -48,20 +51,35 @@ def test_history_model_passes_the_model_tester(qtmodeltester):
 
 
 def test_the_move_dialog_names_each_missing_field(qtbot):
-    dialog = MoveDialog(_record(4, state=wf.ANALYSED), wf.RESOLVED, chinese=False)
+    dialog = MoveDialog(_record(4, state=wf.SIGNED_OFF, proposed_by="赵工"), wf.RESOLVED, chinese=False)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.accept()
     assert dialog.isVisible() and dialog.result() == 0
-    assert dialog.errors["fix"].isVisible() and dialog.errors["supervisor"].isVisible()
-    assert "supervisor" in dialog.errors["supervisor"].text()
-    dialog.set_value("fix", "更换硒鼓")
+    assert all(dialog.errors[name].isVisible() for name in ("cause", "prevention", "tips"))
+    assert "tips given to the user" in dialog.errors["tips"].text()
+    dialog.set_value("cause", "硒鼓老化")
+    dialog.set_value("prevention", "每季度检查硒鼓")
     dialog.accept()
-    assert not dialog.errors["fix"].isVisible() and dialog.errors["supervisor"].isVisible()
-    dialog.set_value("supervisor", "王主管")
+    assert not dialog.errors["cause"].isVisible() and dialog.errors["tips"].isVisible()
+    dialog.set_value("tips", "卡纸时先关机再取纸")
     dialog.accept()
     assert dialog.result() == 1
-    assert dialog.values() == {"fix": "更换硒鼓", "supervisor": "王主管"}
+    assert dialog.values() == {"cause": "硒鼓老化", "prevention": "每季度检查硒鼓", "tips": "卡纸时先关机再取纸"}
+
+
+def test_the_sign_off_dialog_names_the_proposer_and_starts_from_the_engineer(qtbot):
+    dialog = MoveDialog(_record(4, state=wf.PROPOSED, proposed_by="赵工", fix="更换硒鼓"), wf.SIGNED_OFF,
+                        chinese=False, defaults={"supervisor": "王主管", "supervisor_role": "主管 Supervisor"})
+    qtbot.addWidget(dialog)
+    assert "Fix proposed by 赵工" in " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert dialog.values() == {"supervisor": "王主管", "supervisor_role": "主管 Supervisor"}
+    analysed = MoveDialog(_record(5), wf.ANALYSED, chinese=False)
+    qtbot.addWidget(analysed)
+    analysed.set_value("classification", wf.BUSINESS)
+    assert analysed.values() == {"classification": wf.BUSINESS}  # the assignee is optional
+    analysed.set_value("assignee", "孙工")
+    assert analysed.values() == {"classification": wf.BUSINESS, "assignee": "孙工"}
 
 
 @pytest.fixture
@@ -117,19 +135,41 @@ def test_create_a_record_and_move_it_through_the_page(qtbot, page, kb, monkeypat
     move.accept()
     qtbot.waitUntil(lambda: page.current.state == wf.ANALYSED and page.history_model.rowCount() == 2,
                     timeout=TIMEOUT)
-    assert set(page.move_actions) == {wf.RESOLVED}
+    assert set(page.move_actions) == {wf.PROPOSED}
     assert "交技术人员" in page.history_model.data(page.history_model.index(1, 2))
     assert "Technical problem" in page.fields_view.toPlainText()
+    assert "Technical staff" in page.fields_view.toPlainText()
 
-    page.move_actions[wf.RESOLVED].trigger()
+    page.move_actions[wf.PROPOSED].trigger()
     move = _dialogs(page, MoveDialog)
     move.set_value("fix", "更换硒鼓")
-    move.set_value("supervisor", "王主管")
+    move.accept()
+    qtbot.waitUntil(lambda: page.current.state == wf.PROPOSED, timeout=TIMEOUT)
+    assert set(page.move_actions) == {wf.SIGNED_OFF}  # the sign-off is its own step
+
+    # The proposer cannot sign off their own fix: refused, with the reason on the page.
+    page.engineer = lambda: Engineer("张工", "主管 Supervisor")
+    page.move_actions[wf.SIGNED_OFF].trigger()
+    move = _dialogs(page, MoveDialog)
+    assert move.values() == {"supervisor": "张工", "supervisor_role": "主管 Supervisor"}
+    with qtbot.waitSignal(page.message, timeout=TIMEOUT) as refused:
+        move.accept()
+    assert "张工 proposed the fix and may not sign it off" in refused.args[0]
+    assert page.error_label.isVisible() and page.current.state == wf.PROPOSED
+
+    page.move_record(record.id, wf.SIGNED_OFF, {"supervisor": "王主管", "supervisor_role": "主管 Supervisor"})
+    qtbot.waitUntil(lambda: page.current.state == wf.SIGNED_OFF, timeout=TIMEOUT)
+    page.move_actions[wf.RESOLVED].trigger()
+    move = _dialogs(page, MoveDialog)
+    for name, value in (("cause", "硒鼓老化"), ("prevention", "每季度检查"), ("tips", "卡纸时先关机")):
+        move.set_value(name, value)
     move.accept()
     qtbot.waitUntil(lambda: page.current.state == wf.RESOLVED, timeout=TIMEOUT)
     assert threads and threading.main_thread() not in threads  # nothing ran on the UI thread
     assert kb.records.get(record.id).supervisor == "王主管"
-    assert [t.actor for t in kb.records.history(record.id)] == ["张工"] * 3
+    assert [t.actor for t in kb.records.history(record.id)] == ["张工"] * 5
+    shown = page.fields_view.toPlainText()
+    assert "王主管 · 主管 Supervisor" in shown and "卡纸时先关机" in shown and "Fix proposed by" in shown
 
 
 def test_a_refused_move_shows_the_message(qtbot, page, kb):

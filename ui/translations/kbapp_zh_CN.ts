@@ -214,219 +214,314 @@
         <translation>经验教训</translation>
     </message>
     <message>
+        <location filename="../../kbapp/gui/errors.py" line="68"/>
+        <source>the proposed fix</source>
+        <translation>处理建议和措施</translation>
+    </message>
+    <message>
         <location filename="../../kbapp/gui/errors.py" line="69"/>
+        <source>the supervisor</source>
+        <translation>签字主管</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="70"/>
+        <source>the supervisor&apos;s role</source>
+        <translation>签字人职务</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="71"/>
+        <source>the assignee</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="72"/>
+        <source>the cause</source>
+        <translation>问题原因</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="73"/>
+        <source>the prevention</source>
+        <translation>预防措施</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="74"/>
+        <source>the tips for the user</source>
+        <translation>给用户的提示</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="75"/>
+        <source>the solution</source>
+        <translation>解决方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="76"/>
+        <source>the analysis</source>
+        <translation>分析过程</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="77"/>
+        <source>the change record</source>
+        <translation>变更记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="78"/>
+        <source>the answer</source>
+        <translation>解答</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="79"/>
+        <source>the time it was raised</source>
+        <translation>提出时间</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="80"/>
+        <source>the customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="81"/>
+        <source>the system</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="83"/>
         <source>incident</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="69"/>
+        <location filename="../../kbapp/gui/errors.py" line="83"/>
         <source>drill</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="70"/>
+        <location filename="../../kbapp/gui/errors.py" line="84"/>
         <source>inspection</source>
         <translation>巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="115"/>
+        <location filename="../../kbapp/gui/errors.py" line="129"/>
         <source>Enter %1.</source>
         <translation>请填写%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="117"/>
-        <location filename="../../kbapp/gui/errors.py" line="202"/>
+        <location filename="../../kbapp/gui/errors.py" line="131"/>
+        <location filename="../../kbapp/gui/errors.py" line="230"/>
         <source>%1 must be one line.</source>
         <translation>%1只能是一行。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="119"/>
+        <location filename="../../kbapp/gui/errors.py" line="133"/>
         <source>%1 must be text.</source>
         <translation>%1必须是文字。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="122"/>
+        <location filename="../../kbapp/gui/errors.py" line="136"/>
         <source>%1 contains a character that cannot be stored (NUL).</source>
         <translation>%1含有无法保存的字符（NUL）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="125"/>
-        <location filename="../../kbapp/gui/errors.py" line="200"/>
+        <location filename="../../kbapp/gui/errors.py" line="139"/>
+        <location filename="../../kbapp/gui/errors.py" line="228"/>
         <source>%1 is longer than %2 characters.</source>
         <translation>%1超过 %2 个字符。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="127"/>
+        <location filename="../../kbapp/gui/errors.py" line="141"/>
         <source>%1 is %2 bytes, over the limit of %3 KiB.</source>
         <translation>%1有 %2 字节，超过 %3 KiB 的上限。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="130"/>
+        <location filename="../../kbapp/gui/errors.py" line="144"/>
         <source>The status cannot go from %1 to %2: the incident is closed.</source>
         <translation>状态不能从“%1”改为“%2”：故障已关闭。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="133"/>
+        <location filename="../../kbapp/gui/errors.py" line="147"/>
         <source>The status cannot go from %1 to %2; from %1 it can go to %3.</source>
         <translation>状态不能从“%1”改为“%2”；“%1”之后只能改为：%3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="136"/>
+        <location filename="../../kbapp/gui/errors.py" line="150"/>
         <source>The incident is already %1.</source>
         <translation>故障已经是“%1”状态。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="138"/>
+        <location filename="../../kbapp/gui/errors.py" line="152"/>
         <source>%1 #%2 is closed.</source>
         <translation>%1 #%2 已关闭。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="140"/>
+        <location filename="../../kbapp/gui/errors.py" line="154"/>
         <source>Incident #%1 is %2; set it back to %3 first.</source>
         <translation>故障 #%1 当前为“%2”；请先改回“%3”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="143"/>
+        <location filename="../../kbapp/gui/errors.py" line="157"/>
         <source>%1 #%2 is already finished.</source>
         <translation>%1 #%2 已经结束。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="145"/>
+        <location filename="../../kbapp/gui/errors.py" line="159"/>
         <source>“%1” is not a fault level; use I, II, III or IV.</source>
         <translation>“%1”不是故障级别；请用 I、II、III 或 IV。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="147"/>
+        <location filename="../../kbapp/gui/errors.py" line="161"/>
         <source>Incident #%1 is already level %2.</source>
         <translation>故障 #%1 已经是 %2 级。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="149"/>
+        <location filename="../../kbapp/gui/errors.py" line="163"/>
         <source>Only a level I incident has an emergency plan (应急方案).</source>
         <translation>只有 I 级故障才需要应急方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="151"/>
+        <location filename="../../kbapp/gui/errors.py" line="165"/>
         <source>Say why the incident is closed without being solved.</source>
         <translation>请说明故障未解决就关闭的原因。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="153"/>
+        <location filename="../../kbapp/gui/errors.py" line="167"/>
         <source>Incident #%1 was never solved: say whether it is a duplicate, withdrawn or not an incident.</source>
         <translation>故障 #%1 尚未解决：请说明是重复报告、用户撤回还是非故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="156"/>
+        <location filename="../../kbapp/gui/errors.py" line="170"/>
         <source>There is no %1 #%2.</source>
         <translation>没有%1 #%2。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="157"/>
+        <location filename="../../kbapp/gui/errors.py" line="171"/>
         <source>There is no report #%1.</source>
         <translation>没有报告 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="160"/>
+        <location filename="../../kbapp/gui/errors.py" line="174"/>
         <source>Playbook %1 is not in the library.</source>
         <translation>知识库中没有预案 %1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="162"/>
+        <location filename="../../kbapp/gui/errors.py" line="176"/>
         <source>Playbook %1 has no step %2.</source>
         <translation>预案 %1 没有第 %2 步。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="164"/>
+        <location filename="../../kbapp/gui/errors.py" line="178"/>
         <source>Playbook %1 is already attached to incident #%2.</source>
         <translation>预案 %1 已关联到故障 #%2。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="167"/>
+        <location filename="../../kbapp/gui/errors.py" line="181"/>
         <source>Items %1 have no result yet: mark each one pass, fail or n/a.</source>
         <translation>检查项 %1 还没有结果：请逐项标记通过、不通过或不适用。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="170"/>
+        <location filename="../../kbapp/gui/errors.py" line="184"/>
         <source>Item %1 did not fail; only a failed item opens an incident.</source>
         <translation>检查项 %1 未判定为不通过；只有不通过的检查项才能转故障处理。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="173"/>
+        <location filename="../../kbapp/gui/errors.py" line="187"/>
         <source>The checklist has no item %1.</source>
         <translation>检查单中没有第 %1 项。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="175"/>
+        <location filename="../../kbapp/gui/errors.py" line="189"/>
         <source>Already escalated to the top of the chain: %1.</source>
         <translation>已经升级到升级链的最高一级：%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="177"/>
+        <location filename="../../kbapp/gui/errors.py" line="191"/>
         <source>Someone else escalated this incident just now; try again.</source>
         <translation>刚刚有其他人升级了这个故障，请重试。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="179"/>
+        <location filename="../../kbapp/gui/errors.py" line="193"/>
         <source>Incident #%1 is not resolved yet; resolve it before writing its report.</source>
         <translation>故障 #%1 尚未解决；请先解决再写故障处理报告。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="181"/>
+        <location filename="../../kbapp/gui/errors.py" line="195"/>
         <source>Write the lesson first.</source>
         <translation>请先写下经验教训。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="183"/>
+        <location filename="../../kbapp/gui/errors.py" line="197"/>
         <source>The lesson is longer than %1 characters.</source>
         <translation>经验教训超过 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="184"/>
+        <location filename="../../kbapp/gui/errors.py" line="198"/>
         <source>The proposal changes nothing.</source>
         <translation>修改建议没有任何改动。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="186"/>
+        <location filename="../../kbapp/gui/errors.py" line="200"/>
         <source>Change #%1 has been decided already.</source>
         <translation>修改建议 #%1 已经审核过了。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="188"/>
+        <location filename="../../kbapp/gui/errors.py" line="202"/>
         <source>Playbook %1 changed after change #%2 was proposed; propose the change again on the current version.</source>
         <translation>修改建议 #%2 提出后预案 %1 又有了改动；请在当前版本上重新提出。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="191"/>
+        <location filename="../../kbapp/gui/errors.py" line="205"/>
         <source>The record is %1; it cannot move to %2.</source>
         <translation>问题记录当前为“%1”，不能转到“%2”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="194"/>
+        <location filename="../../kbapp/gui/errors.py" line="208"/>
+        <source>Enter %1 to move the record to %2.</source>
+        <translation>请填写%1，才能将记录改为“%2”。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="211"/>
+        <source>%1 (%2) may not sign off a fix: the sign-off (主管领导签字) needs a supervisor&apos;s role, such as 主管, 经理 or 负责人.</source>
+        <translation>%1（%2）无权签字：主管领导签字须由主管、经理或负责人等职务的人员进行。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="215"/>
+        <source>%1 proposed the fix and may not sign it off; another person, a supervisor, signs it off.</source>
+        <translation>%1 提出了处理建议，不能自己签字；须由另一位主管领导签字。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="218"/>
+        <source>%1: “%2” is not a time; use 2026-03-02 02:40 or HH:MM for today.</source>
+        <translation>%1：“%2”不是时间；请写成 2026-03-02 02:40，或只写时刻（如 02:40）表示今天。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="220"/>
+        <source>The time it was raised is in the future.</source>
+        <translation>提出时间晚于现在。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="222"/>
         <source>“%2” is not a possible value of %1.</source>
         <translation>“%2”不是%1的可选值。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="199"/>
+        <location filename="../../kbapp/gui/errors.py" line="227"/>
         <source>%1 is required.</source>
         <translation>必须填写%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="203"/>
+        <location filename="../../kbapp/gui/errors.py" line="231"/>
         <source>“%2” is not a fault level (I, II, III or IV).</source>
         <translation>“%2”不是故障级别（I、II、III 或 IV）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="206"/>
+        <location filename="../../kbapp/gui/errors.py" line="234"/>
         <source>%1: “%2” is not a time like 2026-03-01 14:05 +08:00.</source>
         <translation>%1：“%2”不是时间，格式如 2026-03-01 14:05 +08:00。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="207"/>
+        <location filename="../../kbapp/gui/errors.py" line="235"/>
         <source>%1 is before %2.</source>
         <translation>%1早于%2。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="209"/>
+        <location filename="../../kbapp/gui/errors.py" line="237"/>
         <source>%1 is not a report field.</source>
         <translation>%1不是报告字段。</translation>
     </message>
@@ -1120,47 +1215,72 @@ Data home: %1</source>
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="216"/>
+        <location filename="../../kbapp/gui/records_page.py" line="221"/>
         <source>Record #%1: move to %2</source>
         <translation>记录 #%1：流转到 %2</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="219"/>
+        <location filename="../../kbapp/gui/records_page.py" line="225"/>
         <source>Choose the classification: technical, business or operation problem.</source>
         <translation>请选择问题分类：技术问题、业务问题或操作问题。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="220"/>
+        <location filename="../../kbapp/gui/records_page.py" line="226"/>
         <source>Enter the proposed fix.</source>
         <translation>请填写拟定的修复方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="221"/>
+        <location filename="../../kbapp/gui/records_page.py" line="227"/>
         <source>Enter the name of the supervisor who signed off the fix.</source>
         <translation>请填写签字确认修复方案的主管姓名。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="222"/>
+        <location filename="../../kbapp/gui/records_page.py" line="228"/>
+        <source>Enter the supervisor&apos;s role (a supervisor, manager or lead signs off).</source>
+        <translation>请填写签字人职务（由主管、经理或负责人签字）。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="229"/>
         <source>Enter the solution sent back to the reporter.</source>
         <translation>请填写回复报告人的解决方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="223"/>
+        <location filename="../../kbapp/gui/records_page.py" line="230"/>
         <source>Enter how the problem was analysed.</source>
         <translation>请填写问题分析过程。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="224"/>
+        <location filename="../../kbapp/gui/records_page.py" line="231"/>
         <source>Enter the cause of the problem.</source>
         <translation>请填写问题原因。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="225"/>
+        <location filename="../../kbapp/gui/records_page.py" line="232"/>
+        <source>Enter how it is kept from happening again.</source>
+        <translation>请填写预防措施。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="233"/>
+        <source>Enter the tips given to the user.</source>
+        <translation>请填写给用户的提示。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="234"/>
+        <source>Enter what changed in the system.</source>
+        <translation>请填写变更记录（系统中改了什么）。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="235"/>
         <source>Enter the answer given to the reporter.</source>
         <translation>请填写给报告人的答复。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="251"/>
+        <location filename="../../kbapp/gui/records_page.py" line="240"/>
+        <source>Fix proposed by %1; another person, a supervisor, signs it off.</source>
+        <translation>处理建议由 %1 提出；须由另一位主管领导签字。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="269"/>
         <source>An operation problem is explained to the reporter; the record then becomes a consultation.</source>
         <translation>操作问题向报告人解释说明后，该记录即转为咨询类记录。</translation>
     </message>
@@ -1257,37 +1377,47 @@ Data home: %1</source>
         <translation>新建问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="180"/>
+        <location filename="../../kbapp/gui/records_page.py" line="177"/>
+        <source>now, or HH:MM, or 2026-03-01 14:05</source>
+        <translation>留空为现在，或填 14:05、2026-03-01 14:05</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="183"/>
         <source>From incident #%1</source>
         <translation>来自故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="181"/>
+        <location filename="../../kbapp/gui/records_page.py" line="184"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="181"/>
+        <location filename="../../kbapp/gui/records_page.py" line="184"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="182"/>
+        <location filename="../../kbapp/gui/records_page.py" line="185"/>
         <source>Raised by:</source>
         <translation>提出人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="182"/>
+        <location filename="../../kbapp/gui/records_page.py" line="185"/>
         <source>Place:</source>
         <translation>地点：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="183"/>
+        <location filename="../../kbapp/gui/records_page.py" line="186"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="191"/>
+        <location filename="../../kbapp/gui/records_page.py" line="186"/>
+        <source>Raised at:</source>
+        <translation>提出时间：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="194"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -1564,67 +1694,92 @@ Data home: %1</source>
 <context>
     <name>RecordsPage</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="320"/>
+        <location filename="../../kbapp/gui/records_page.py" line="343"/>
         <source>Filter records</source>
         <translation>筛选记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="322"/>
+        <location filename="../../kbapp/gui/records_page.py" line="345"/>
         <source>New record…</source>
         <translation>新建记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="343"/>
+        <location filename="../../kbapp/gui/records_page.py" line="366"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="363"/>
+        <location filename="../../kbapp/gui/records_page.py" line="386"/>
         <source>No problem records yet. A consultation (咨询类) or a defect (系统缺陷类) starts with “New record”, or from an incident (Incident menu).</source>
         <translation>还没有问题记录。咨询类或系统缺陷类记录可通过“新建记录”创建，也可从故障创建（“故障”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="401"/>
+        <location filename="../../kbapp/gui/records_page.py" line="424"/>
+        <source>Raised at</source>
+        <translation>提出时间</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="425"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="401"/>
+        <location filename="../../kbapp/gui/records_page.py" line="425"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="402"/>
+        <location filename="../../kbapp/gui/records_page.py" line="426"/>
+        <source>Customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="426"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="427"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="403"/>
+        <location filename="../../kbapp/gui/records_page.py" line="428"/>
         <source>Incident</source>
         <translation>关联故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="404"/>
+        <location filename="../../kbapp/gui/records_page.py" line="429"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="406"/>
+        <location filename="../../kbapp/gui/records_page.py" line="431"/>
         <source>Converted</source>
         <translation>已转换</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="406"/>
+        <location filename="../../kbapp/gui/records_page.py" line="431"/>
         <source>From a defect record: an operation problem</source>
         <translation>由系统缺陷类记录转来：属操作问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="426"/>
+        <location filename="../../kbapp/gui/records_page.py" line="436"/>
+        <source>Assigned to</source>
+        <translation>交办</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="438"/>
+        <source>Fix proposed by</source>
+        <translation>处理建议提出人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="460"/>
         <source>Move to %1…</source>
         <translation>流转到 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="434"/>
+        <location filename="../../kbapp/gui/records_page.py" line="468"/>
         <source>Finished: no further steps.</source>
         <translation>已完结，无后续步骤。</translation>
     </message>
@@ -2300,34 +2455,34 @@ Data home: %1</source>
         <translation>预案历史版本(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="40"/>
+        <location filename="../../kbapp/gui/writeups.py" line="41"/>
         <source>Problem records</source>
         <translation>问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="41"/>
+        <location filename="../../kbapp/gui/writeups.py" line="42"/>
         <source>Show Problem &amp;Records</source>
         <translation>显示问题记录(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="43"/>
+        <location filename="../../kbapp/gui/writeups.py" line="44"/>
         <source>New Problem Record from Incident…</source>
         <translation>由故障新建问题记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="57"/>
-        <location filename="../../kbapp/gui/writeups.py" line="69"/>
+        <location filename="../../kbapp/gui/writeups.py" line="58"/>
+        <location filename="../../kbapp/gui/writeups.py" line="70"/>
         <source>Open an incident first (Ctrl+3).</source>
         <translation>请先打开一个故障（Ctrl+3）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="103"/>
-        <location filename="../../kbapp/gui/writeups.py" line="118"/>
+        <location filename="../../kbapp/gui/writeups.py" line="104"/>
+        <location filename="../../kbapp/gui/writeups.py" line="119"/>
         <source>Open a playbook in the reader first.</source>
         <translation>请先在阅读区打开一个预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/writeups.py" line="108"/>
+        <location filename="../../kbapp/gui/writeups.py" line="109"/>
         <source>Change #%1 proposed; it applies after review (Library ▸ Review Playbook Changes).</source>
         <translation>修改 #%1 已提出，审核通过后生效（知识库 ▸ 审核预案修改）。</translation>
     </message>
