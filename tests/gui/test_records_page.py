@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 
 import pytest
-
 from PySide6.QtWidgets import QLabel
 
 from kbapp.gui.operations import OperationRunner
