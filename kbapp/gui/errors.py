@@ -106,6 +106,16 @@ def _record_state(value: str) -> str:
     return wf.STATE_LABELS.get(value, (value, value))[0]
 
 
+MADE = {"problem record": QT_TRANSLATE_NOOP("CoreErrors", "problem record"),
+        "change request": QT_TRANSLATE_NOOP("CoreErrors", "change request")}
+
+
+def _change_state(value: str) -> str:
+    from kbapp.plan import changes as ch
+
+    return ch.STATE_LABELS.get(value, (value, value))[0]
+
+
 def _mode(value: str) -> str:
     return _t(MODES.get(value, value))
 
@@ -218,6 +228,33 @@ _RULES: list[_Rule] = [
           QT_TRANSLATE_NOOP("CoreErrors", "%1: “%2” is not a time; use 2026-03-02 02:40 or HH:MM for today."),
           lambda m: (field_name(m["f"]), m["v"])),
     _rule(r"^raised_at: is in the future$", QT_TRANSLATE_NOOP("CoreErrors", "The time it was raised is in the future.")),
+    # change requests (kbapp.plan.changes); the approvers' labels start with their Chinese name
+    _rule(r"^approval: change #(?P<n>\d+) \(.+?\) needs the approval of the (?P<who>\S+) .*? before work starts.*$",
+          QT_TRANSLATE_NOOP("CoreErrors", "Change request #%1 needs the approval of the %2 before work starts."),
+          lambda m: (m["n"], m["who"])),
+    _rule(r"^approval: change #(?P<n>\d+) was refused by (?P<by>.+?) \(.*\); work may not start$",
+          QT_TRANSLATE_NOOP("CoreErrors", "Change request #%1 was refused by %2: work may not start."),
+          lambda m: (m["n"], m["by"])),
+    _rule(r"^as: change #(?P<n>\d+) is a new requirement of (?P<d>\d+) working days .*only the (?P<who>\S+) .*$",
+          QT_TRANSLATE_NOOP("CoreErrors", "Change request #%1 is a new requirement of %2 working days: only the %3 "
+                                          "can approve it."), lambda m: (m["n"], m["d"], m["who"])),
+    _rule(r"^state: change #(?P<n>\d+) is (?P<s>\w+), not awaiting approval$",
+          QT_TRANSLATE_NOOP("CoreErrors", "Change request #%1 is %2, not awaiting approval."),
+          lambda m: (m["n"], _change_state(m["s"]))),
+    _rule(r"^state: change #(?P<n>\d+) is (?P<s>\w+); only a started change can be done.*$",
+          QT_TRANSLATE_NOOP("CoreErrors", "Change request #%1 is %2; only a started change can be done."),
+          lambda m: (m["n"], _change_state(m["s"]))),
+    _rule(r"^state: change #(?P<n>\d+) has started already.*$",
+          QT_TRANSLATE_NOOP("CoreErrors", "Change request #%1 has started already."), lambda m: (m["n"],)),
+    _rule(r"^days: a new requirement needs its estimate in working days.*$",
+          QT_TRANSLATE_NOOP("CoreErrors", "A new requirement needs its estimate in working days.")),
+    _rule(r"^customer: name the customer, or the follow-up plan.*$",
+          QT_TRANSLATE_NOOP("CoreErrors", "Name the customer, or choose the follow-up schedule.")),
+    _rule(r"^issue_id: issue #(?P<n>\d+) became (?P<w>problem record|change request) #(?P<m>\d+) already$",
+          QT_TRANSLATE_NOOP("CoreErrors", "The issue has been made %1 #%2 already."),
+          lambda m: (_t(MADE.get(m["w"], m["w"])), m["m"])),
+    _rule(r"^checklist: '(?P<c>.*)' is (?:no such document|a \w+, not a checklist)$",
+          QT_TRANSLATE_NOOP("CoreErrors", "“%1” is not a checklist of the library."), lambda m: (m["c"],)),
     _rule(r"^(?P<f>\w+): '(?P<v>.*)' is not one of (?P<o>.+)$",
           QT_TRANSLATE_NOOP("CoreErrors", "“%2” is not a possible value of %1."), lambda m: (field_name(m["f"]), m["v"])),
 ]

@@ -27,6 +27,7 @@ from kbapp.gui.incident_actions import IncidentActions
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
+from kbapp.gui.plan_pages import install_plan_pages
 from kbapp.gui.problems import ProblemsDialog
 from kbapp.gui.reader import ReaderView
 from kbapp.gui.result_delegate import ResultDelegate
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.writeups = install_writeups(self)
         self.reader.lesson_requested.connect(lambda doc_id, step: self.writeups.add_lesson(doc_id, step))
         install_training(self)
+        install_plan_pages(self)  # change requests, visits and inspections, and what is due
         self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
         self._restore_state()
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
         self.incidents.reload_list()
         self.watch.start()  # every open incident's deadlines, from now on
         self.records.reload()
+        self.plan_pages.store_ready()
 
     def _load_and_sync(self, progress, force: bool):
         """Runs on the write lane: parse the library, then index what changed."""

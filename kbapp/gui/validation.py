@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -53,6 +54,8 @@ def _edited(widget: QWidget):
         return widget.itemChanged
     if isinstance(widget, QAbstractButton):
         return widget.toggled
+    if isinstance(widget, QAbstractSpinBox) and hasattr(widget, "valueChanged"):
+        return widget.valueChanged
     raise TypeError(f"no edit signal known for {type(widget).__name__}")
 
 

@@ -122,6 +122,21 @@ def test_no_english_is_left_in_the_chinese_windows_and_dialogs(qtbot, make_windo
     window.records.reload(select_id=record.id)
     qtbot.waitUntil(lambda: window.records.current is not None, timeout=10_000)
     check(window.records, "problem records")
+    change = kb.change_requests.new("requirement", "增加水质月报", days=12, customer="水利局")
+    kb.visits.new_plan("水利局", "monthly", "2026-01-01", contact="李科长")
+    kb.visits.record(customer="水利局", satisfaction="dissatisfied", issues=["月报导出超时"])
+    kb.inspection_plans.new_plan("水利局", "数据库", "daily")
+    window.plan_pages.show_changes()
+    with qtbot.waitSignal(window.changes.shown, timeout=10_000):
+        window.changes.reload(select_id=change.id)
+    check(window.changes, "change requests")
+    window.plan_pages.show_visits()
+    with qtbot.waitSignal(window.visits.loaded, timeout=10_000):
+        window.visits.reload()
+    window.visits.visits_table.setCurrentIndex(window.visits.visits_table.model().index(0, 0))
+    window.visits.due_table.setCurrentIndex(window.visits.due_table.model().index(0, 0))
+    check(window.visits, "visits and inspections")
+    check(window.due_banner, "due banner")
 
     dialogs = [
         ("new incident", window.incidents.new_incident, None),
@@ -136,6 +151,12 @@ def test_no_english_is_left_in_the_chinese_windows_and_dialogs(qtbot, make_windo
         ("new record", window.records.new_record, None),
         ("move record", lambda: window.records.open_move(min(window.records.current.next_states)), None),
         ("score", lambda: page.show_score(drill.id, "小王", kb.training.drills.score(drill.id)), None),
+        ("new change request", window.changes.new_change, None),
+        ("approve change", lambda: window.changes.open_decide(True), None),
+        ("follow-up schedule", window.visits.new_plan, None),
+        ("record visit", window.visits.record_visit, None),
+        ("issue to change", window.visits.issue_to_change, None),
+        ("inspection plan", window.visits.new_inspection_plan, None),
     ]
     for label, open_dialog, ready in dialogs:
         dialog = open_dialog()
@@ -150,6 +171,12 @@ def test_no_english_is_left_in_the_chinese_windows_and_dialogs(qtbot, make_windo
     qtbot.addWidget(first_start)
     check(first_start, "first start")
     assert found == []
+
+
+def _proposed(kb) -> int:
+    record = kb.records.new(kind="defect", title="导出失败")
+    kb.records.move(record.id, "analysed", classification="technical")
+    return kb.records.move(record.id, "proposed", fix="扩内存", actor="赵工").id
 
 
 def _core_errors(kb):
@@ -167,6 +194,14 @@ def _core_errors(kb):
         lambda: kb.training.inspections.finish(kb.training.inspections.start().id),
         lambda: kb.records.move(kb.records.new(kind="defect", title="乱码").id, "replied"),
         lambda: kb.incidents.set_status(kb.incidents.start("已关", "IV").id, "closed"),
+        lambda: kb.change_requests.start(kb.change_requests.new("requirement", "水质月报", days=12).id),
+        lambda: kb.change_requests.approve(kb.change_requests.new("requirement", "年报", days=11).id, "王部长",
+                                           "department-head"),
+        lambda: kb.change_requests.done(kb.change_requests.new("defect", "乱码").id, "已改"),
+        lambda: kb.change_requests.new("requirement", "未估算"),
+        lambda: kb.records.move(_proposed(kb), "signed_off", supervisor="赵工", supervisor_role="值班工程师"),
+        lambda: kb.records.move(_proposed(kb), "signed_off", supervisor="赵工", supervisor_role="主管"),
+        lambda: kb.visits.record(),
     ]
     errors = []
     for attempt in attempts:

@@ -2,6 +2,167 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ChangesModel</name>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="65"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="65"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="66"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="66"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="67"/>
+        <source>Approval by</source>
+        <translation>审批</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="67"/>
+        <source>Working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="68"/>
+        <source>Customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="68"/>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesPage</name>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="206"/>
+        <source>Filter change requests</source>
+        <translation>筛选变更申请</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="208"/>
+        <source>New change request…</source>
+        <translation>新建变更申请…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="210"/>
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="212"/>
+        <source>Refuse…</source>
+        <translation>不批准…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="214"/>
+        <source>Start work</source>
+        <translation>开始实施</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="216"/>
+        <source>Done…</source>
+        <translation>完成…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="262"/>
+        <source>No change requests yet. A defect, an unclear function of the technical agreement or a new requirement starts with “New change request”.</source>
+        <translation>还没有变更申请。缺陷处理、技术协议中的模糊功能或新增需求，请点“新建变更申请”。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="293"/>
+        <source>Refused by %1: work may not start.</source>
+        <translation>%1 未批准：不得开始实施。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="295"/>
+        <source>Work cannot start yet: it needs the approval of the %1.</source>
+        <translation>尚不能开始实施：须经%1批准。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="312"/>
+        <source>Maintenance</source>
+        <translation>维护类别</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="313"/>
+        <source>Estimate</source>
+        <translation>预计工作量</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="313"/>
+        <source>%1 working day(s)</source>
+        <translation>%1 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="314"/>
+        <source>Approval by</source>
+        <translation>审批</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="315"/>
+        <source>Customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="315"/>
+        <source>Raised by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="316"/>
+        <source>Problem record</source>
+        <translation>关联问题记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="317"/>
+        <source>Logged</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="318"/>
+        <source>Decided</source>
+        <translation>审批</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="321"/>
+        <source>Started</source>
+        <translation>开始实施</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="323"/>
+        <source>Planned finish</source>
+        <translation>计划完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="324"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="325"/>
+        <source>What changed</source>
+        <translation>变更内容</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="325"/>
+        <source>What is asked</source>
+        <translation>修改要求</translation>
+    </message>
+</context>
+<context>
     <name>CoreErrors</name>
     <message>
         <location filename="../../kbapp/gui/errors.py" line="26"/>
@@ -299,229 +460,289 @@
         <translation>巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="129"/>
+        <location filename="../../kbapp/gui/errors.py" line="109"/>
+        <source>problem record</source>
+        <translation>问题记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="110"/>
+        <source>change request</source>
+        <translation>变更申请</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="139"/>
         <source>Enter %1.</source>
         <translation>请填写%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="131"/>
-        <location filename="../../kbapp/gui/errors.py" line="230"/>
+        <location filename="../../kbapp/gui/errors.py" line="141"/>
+        <location filename="../../kbapp/gui/errors.py" line="267"/>
         <source>%1 must be one line.</source>
         <translation>%1只能是一行。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="133"/>
+        <location filename="../../kbapp/gui/errors.py" line="143"/>
         <source>%1 must be text.</source>
         <translation>%1必须是文字。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="136"/>
+        <location filename="../../kbapp/gui/errors.py" line="146"/>
         <source>%1 contains a character that cannot be stored (NUL).</source>
         <translation>%1含有无法保存的字符（NUL）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="139"/>
-        <location filename="../../kbapp/gui/errors.py" line="228"/>
+        <location filename="../../kbapp/gui/errors.py" line="149"/>
+        <location filename="../../kbapp/gui/errors.py" line="265"/>
         <source>%1 is longer than %2 characters.</source>
         <translation>%1超过 %2 个字符。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="141"/>
+        <location filename="../../kbapp/gui/errors.py" line="151"/>
         <source>%1 is %2 bytes, over the limit of %3 KiB.</source>
         <translation>%1有 %2 字节，超过 %3 KiB 的上限。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="144"/>
+        <location filename="../../kbapp/gui/errors.py" line="154"/>
         <source>The status cannot go from %1 to %2: the incident is closed.</source>
         <translation>状态不能从“%1”改为“%2”：故障已关闭。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="147"/>
+        <location filename="../../kbapp/gui/errors.py" line="157"/>
         <source>The status cannot go from %1 to %2; from %1 it can go to %3.</source>
         <translation>状态不能从“%1”改为“%2”；“%1”之后只能改为：%3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="150"/>
+        <location filename="../../kbapp/gui/errors.py" line="160"/>
         <source>The incident is already %1.</source>
         <translation>故障已经是“%1”状态。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="152"/>
+        <location filename="../../kbapp/gui/errors.py" line="162"/>
         <source>%1 #%2 is closed.</source>
         <translation>%1 #%2 已关闭。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="154"/>
+        <location filename="../../kbapp/gui/errors.py" line="164"/>
         <source>Incident #%1 is %2; set it back to %3 first.</source>
         <translation>故障 #%1 当前为“%2”；请先改回“%3”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="157"/>
+        <location filename="../../kbapp/gui/errors.py" line="167"/>
         <source>%1 #%2 is already finished.</source>
         <translation>%1 #%2 已经结束。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="159"/>
+        <location filename="../../kbapp/gui/errors.py" line="169"/>
         <source>“%1” is not a fault level; use I, II, III or IV.</source>
         <translation>“%1”不是故障级别；请用 I、II、III 或 IV。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="161"/>
+        <location filename="../../kbapp/gui/errors.py" line="171"/>
         <source>Incident #%1 is already level %2.</source>
         <translation>故障 #%1 已经是 %2 级。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="163"/>
+        <location filename="../../kbapp/gui/errors.py" line="173"/>
         <source>Only a level I incident has an emergency plan (应急方案).</source>
         <translation>只有 I 级故障才需要应急方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="165"/>
+        <location filename="../../kbapp/gui/errors.py" line="175"/>
         <source>Say why the incident is closed without being solved.</source>
         <translation>请说明故障未解决就关闭的原因。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="167"/>
+        <location filename="../../kbapp/gui/errors.py" line="177"/>
         <source>Incident #%1 was never solved: say whether it is a duplicate, withdrawn or not an incident.</source>
         <translation>故障 #%1 尚未解决：请说明是重复报告、用户撤回还是非故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="170"/>
+        <location filename="../../kbapp/gui/errors.py" line="180"/>
         <source>There is no %1 #%2.</source>
         <translation>没有%1 #%2。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="171"/>
+        <location filename="../../kbapp/gui/errors.py" line="181"/>
         <source>There is no report #%1.</source>
         <translation>没有报告 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="174"/>
+        <location filename="../../kbapp/gui/errors.py" line="184"/>
         <source>Playbook %1 is not in the library.</source>
         <translation>知识库中没有预案 %1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="176"/>
+        <location filename="../../kbapp/gui/errors.py" line="186"/>
         <source>Playbook %1 has no step %2.</source>
         <translation>预案 %1 没有第 %2 步。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="178"/>
+        <location filename="../../kbapp/gui/errors.py" line="188"/>
         <source>Playbook %1 is already attached to incident #%2.</source>
         <translation>预案 %1 已关联到故障 #%2。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="181"/>
+        <location filename="../../kbapp/gui/errors.py" line="191"/>
         <source>Items %1 have no result yet: mark each one pass, fail or n/a.</source>
         <translation>检查项 %1 还没有结果：请逐项标记通过、不通过或不适用。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="184"/>
+        <location filename="../../kbapp/gui/errors.py" line="194"/>
         <source>Item %1 did not fail; only a failed item opens an incident.</source>
         <translation>检查项 %1 未判定为不通过；只有不通过的检查项才能转故障处理。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="187"/>
+        <location filename="../../kbapp/gui/errors.py" line="197"/>
         <source>The checklist has no item %1.</source>
         <translation>检查单中没有第 %1 项。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="189"/>
+        <location filename="../../kbapp/gui/errors.py" line="199"/>
         <source>Already escalated to the top of the chain: %1.</source>
         <translation>已经升级到升级链的最高一级：%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="191"/>
+        <location filename="../../kbapp/gui/errors.py" line="201"/>
         <source>Someone else escalated this incident just now; try again.</source>
         <translation>刚刚有其他人升级了这个故障，请重试。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="193"/>
+        <location filename="../../kbapp/gui/errors.py" line="203"/>
         <source>Incident #%1 is not resolved yet; resolve it before writing its report.</source>
         <translation>故障 #%1 尚未解决；请先解决再写故障处理报告。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="195"/>
+        <location filename="../../kbapp/gui/errors.py" line="205"/>
         <source>Write the lesson first.</source>
         <translation>请先写下经验教训。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="197"/>
+        <location filename="../../kbapp/gui/errors.py" line="207"/>
         <source>The lesson is longer than %1 characters.</source>
         <translation>经验教训超过 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="198"/>
+        <location filename="../../kbapp/gui/errors.py" line="208"/>
         <source>The proposal changes nothing.</source>
         <translation>修改建议没有任何改动。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="200"/>
+        <location filename="../../kbapp/gui/errors.py" line="210"/>
         <source>Change #%1 has been decided already.</source>
         <translation>修改建议 #%1 已经审核过了。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="202"/>
+        <location filename="../../kbapp/gui/errors.py" line="212"/>
         <source>Playbook %1 changed after change #%2 was proposed; propose the change again on the current version.</source>
         <translation>修改建议 #%2 提出后预案 %1 又有了改动；请在当前版本上重新提出。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="205"/>
+        <location filename="../../kbapp/gui/errors.py" line="215"/>
         <source>The record is %1; it cannot move to %2.</source>
         <translation>问题记录当前为“%1”，不能转到“%2”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="208"/>
+        <location filename="../../kbapp/gui/errors.py" line="218"/>
         <source>Enter %1 to move the record to %2.</source>
         <translation>请填写%1，才能将记录改为“%2”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="211"/>
+        <location filename="../../kbapp/gui/errors.py" line="221"/>
         <source>%1 (%2) may not sign off a fix: the sign-off (主管领导签字) needs a supervisor&apos;s role, such as 主管, 经理 or 负责人.</source>
         <translation>%1（%2）无权签字：主管领导签字须由主管、经理或负责人等职务的人员进行。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="215"/>
+        <location filename="../../kbapp/gui/errors.py" line="225"/>
         <source>%1 proposed the fix and may not sign it off; another person, a supervisor, signs it off.</source>
         <translation>%1 提出了处理建议，不能自己签字；须由另一位主管领导签字。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="218"/>
+        <location filename="../../kbapp/gui/errors.py" line="228"/>
         <source>%1: “%2” is not a time; use 2026-03-02 02:40 or HH:MM for today.</source>
         <translation>%1：“%2”不是时间；请写成 2026-03-02 02:40，或只写时刻（如 02:40）表示今天。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="220"/>
+        <location filename="../../kbapp/gui/errors.py" line="230"/>
         <source>The time it was raised is in the future.</source>
         <translation>提出时间晚于现在。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="222"/>
+        <location filename="../../kbapp/gui/errors.py" line="233"/>
+        <source>Change request #%1 needs the approval of the %2 before work starts.</source>
+        <translation>变更申请 #%1 须经%2批准后才能开始实施。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="236"/>
+        <source>Change request #%1 was refused by %2: work may not start.</source>
+        <translation>变更申请 #%1 未获 %2 批准：不得开始实施。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="239"/>
+        <source>Change request #%1 is a new requirement of %2 working days: only the %3 can approve it.</source>
+        <translation>变更申请 #%1 是 %2 个工作日的新增需求：只能由%3审批。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="242"/>
+        <source>Change request #%1 is %2, not awaiting approval.</source>
+        <translation>变更申请 #%1 的状态是“%2”，不在待审批中。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="245"/>
+        <source>Change request #%1 is %2; only a started change can be done.</source>
+        <translation>变更申请 #%1 的状态是“%2”；只有实施中的变更才能完成。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="248"/>
+        <source>Change request #%1 has started already.</source>
+        <translation>变更申请 #%1 已开始实施。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="250"/>
+        <source>A new requirement needs its estimate in working days.</source>
+        <translation>新增需求须按工作日估算工作量。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="252"/>
+        <source>Name the customer, or choose the follow-up schedule.</source>
+        <translation>请填写客户单位，或选择回访计划。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="254"/>
+        <source>The issue has been made %1 #%2 already.</source>
+        <translation>该问题已转为%1 #%2。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="257"/>
+        <source>“%1” is not a checklist of the library.</source>
+        <translation>“%1”不是知识库中的检查单。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/errors.py" line="259"/>
         <source>“%2” is not a possible value of %1.</source>
         <translation>“%2”不是%1的可选值。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="227"/>
+        <location filename="../../kbapp/gui/errors.py" line="264"/>
         <source>%1 is required.</source>
         <translation>必须填写%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="231"/>
+        <location filename="../../kbapp/gui/errors.py" line="268"/>
         <source>“%2” is not a fault level (I, II, III or IV).</source>
         <translation>“%2”不是故障级别（I、II、III 或 IV）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="234"/>
+        <location filename="../../kbapp/gui/errors.py" line="271"/>
         <source>%1: “%2” is not a time like 2026-03-01 14:05 +08:00.</source>
         <translation>%1：“%2”不是时间，格式如 2026-03-01 14:05 +08:00。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="235"/>
+        <location filename="../../kbapp/gui/errors.py" line="272"/>
         <source>%1 is before %2.</source>
         <translation>%1早于%2。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/errors.py" line="237"/>
+        <location filename="../../kbapp/gui/errors.py" line="274"/>
         <source>%1 is not a report field.</source>
         <translation>%1不是报告字段。</translation>
     </message>
@@ -552,6 +773,156 @@
         <location filename="../../kbapp/gui/deadline_watch.py" line="121"/>
         <source>Deadline close: %1</source>
         <translation>时限临近：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DecideDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="124"/>
+        <source>Approve change #%1</source>
+        <translation>批准变更申请 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="124"/>
+        <source>Refuse change #%1</source>
+        <translation>不批准变更申请 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="135"/>
+        <source>Decided by:</source>
+        <translation>审批人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="136"/>
+        <source>As:</source>
+        <translation>身份：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="137"/>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="143"/>
+        <source>Name who decides.</source>
+        <translation>请填写审批人。</translation>
+    </message>
+</context>
+<context>
+    <name>DoneDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="162"/>
+        <source>Change #%1 done</source>
+        <translation>变更申请 #%1 完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="167"/>
+        <source>What changed in the system:</source>
+        <translation>系统中改了什么：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="173"/>
+        <source>Say what changed in the system.</source>
+        <translation>请填写系统中改了什么。</translation>
+    </message>
+</context>
+<context>
+    <name>DueBanner</name>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="34"/>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="49"/>
+        <source>%1 follow-up visit(s) overdue</source>
+        <translation>%1 次回访已逾期</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="50"/>
+        <source>%1 follow-up visit(s) due</source>
+        <translation>%1 次回访到期</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="51"/>
+        <source>%1 inspection(s) overdue</source>
+        <translation>%1 次巡检已逾期</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="51"/>
+        <source>%1 inspection(s) due</source>
+        <translation>%1 次巡检到期</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="52"/>
+        <source>%1 missed backup(s)</source>
+        <translation>%1 项备份未做</translation>
+    </message>
+</context>
+<context>
+    <name>DueInspectionsModel</name>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="165"/>
+        <source>Customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="166"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="167"/>
+        <source>Every</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="168"/>
+        <source>Next inspection</source>
+        <translation>下次巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="169"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="170"/>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+</context>
+<context>
+    <name>DueVisitsModel</name>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="99"/>
+        <source>Customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="99"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="100"/>
+        <source>Every</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="100"/>
+        <source>Next visit</source>
+        <translation>下次回访</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="101"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="101"/>
+        <source>Last visit</source>
+        <translation>上次回访</translation>
     </message>
 </context>
 <context>
@@ -595,43 +966,43 @@
 <context>
     <name>EscalationChainDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="217"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="262"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="230"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="275"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
         <source>Role</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="220"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
         <source>Reports to</source>
         <translation>上级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="224"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="237"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="226"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="239"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="232"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="245"/>
         <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
         <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
     </message>
@@ -672,17 +1043,17 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="107"/>
+        <location filename="../../kbapp/gui/records_page.py" line="128"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="107"/>
+        <location filename="../../kbapp/gui/records_page.py" line="128"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="108"/>
+        <location filename="../../kbapp/gui/records_page.py" line="129"/>
         <source>Move</source>
         <translation>流转</translation>
     </message>
@@ -821,42 +1192,42 @@
 <context>
     <name>IncidentsPage</name>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="53"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="62"/>
         <source>No open incidents. Press Ctrl+N to log one.</source>
         <translation>没有未关闭的故障。按 Ctrl+N 登记新故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="131"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="140"/>
         <source>Set status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="147"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="156"/>
         <source>Resolve incident</source>
         <translation>解决故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="148"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="157"/>
         <source>How was it solved? (summary)</source>
         <translation>是如何解决的？（摘要）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="195"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="204"/>
         <source>Escalated to %1 (%2): call %3 now.</source>
         <translation>已升级到 %1（%2）：请立即致电 %3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="196"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="205"/>
         <source>them (no phone in the chain)</source>
         <translation>对方（升级链中没有电话）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="207"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="216"/>
         <source>Nobody to escalate to</source>
         <translation>没有可升级的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="208"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="217"/>
         <source>The escalation chain is empty, so nobody can be told.
 
 Set it up in Incident ▸ Escalation Chain…: add each person of the team with their phone (and e-mail), and whom they report to; the first person is the one on duty. Or write escalation.json in the data home (see the README).</source>
@@ -865,75 +1236,156 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 请在“故障 ▸ 升级链…”中设置：添加团队中每个人的电话（和电子邮件）以及其上级；第一个人是值班人员。也可以在数据目录中编写 escalation.json（见 README）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="212"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="221"/>
         <source>Set Up the Escalation Chain…</source>
         <translation>设置升级链…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="215"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="224"/>
         <source>Escalate now</source>
         <translation>立即升级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="225"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="234"/>
         <source>Export timeline</source>
         <translation>导出时间线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="237"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="246"/>
         <source>Timeline exported to %1</source>
         <translation>时间线已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="247"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="256"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
 </context>
 <context>
+    <name>InspectionPlanDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="176"/>
+        <source>New inspection plan</source>
+        <translation>新建巡检计划</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="184"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="184"/>
+        <source>System:</source>
+        <translation>系统：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="185"/>
+        <source>Every:</source>
+        <translation>周期：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="185"/>
+        <source>First inspection:</source>
+        <translation>首次巡检：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="186"/>
+        <source>Checklist:</source>
+        <translation>检查单：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="186"/>
+        <source>Inspector:</source>
+        <translation>巡检员：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="187"/>
+        <source>Full backup at least every (days):</source>
+        <translation>全备份至少每隔（天）：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="193"/>
+        <source>Name the customer.</source>
+        <translation>请填写客户单位。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="194"/>
+        <source>Name the checklist to use.</source>
+        <translation>请填写要用的检查单。</translation>
+    </message>
+</context>
+<context>
+    <name>IssueToChangeDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="152"/>
+        <source>Make a change request</source>
+        <translation>转为变更申请</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="158"/>
+        <source>not estimated</source>
+        <translation>未估算</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="159"/>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="160"/>
+        <source>Working days:</source>
+        <translation>工作日：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="165"/>
+        <source>Estimate the new requirement in working days.</source>
+        <translation>请按工作日估算新增需求的工作量。</translation>
+    </message>
+</context>
+<context>
     <name>LessonDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="48"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="62"/>
         <source>Add a lesson</source>
         <translation>添加经验教训</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="62"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="76"/>
         <source>What should the next engineer know? e.g. step 4 was missing a check</source>
         <translation>下一位工程师需要知道什么？例如：第 4 步缺少一项检查</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="73"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="87"/>
         <source>&amp;Save lesson</source>
         <translation>保存经验教训(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="75"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="89"/>
         <source>Save and &amp;propose a playbook change…</source>
         <translation>保存并提出预案修改(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="82"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="96"/>
         <source>Playbook:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="83"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="97"/>
         <source>Step:</source>
         <translation>步骤：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="84"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="98"/>
         <source>Lesson:</source>
         <translation>经验教训：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="86"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="100"/>
         <source>From incident #%1</source>
         <translation>来自故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="94"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="108"/>
         <source>The whole playbook</source>
         <translation>整个预案</translation>
     </message>
@@ -941,37 +1393,37 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>LevelDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="63"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="72"/>
         <source>Change fault level</source>
         <translation>更改故障级别</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="72"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="81"/>
         <source>Why? e.g. the customer&apos;s whole business has stopped</source>
         <translation>原因？例如：客户的业务已全部停止</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="74"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="83"/>
         <source>A missed deadline stays missed; only the deadlines still open are re-planned.</source>
         <translation>已超时的时限仍记为超时；只重新计算仍在进行中的时限。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="76"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="85"/>
         <source>New fault level:</source>
         <translation>新的故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="77"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="86"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="87"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="96"/>
         <source>Choose a level other than the current one.</source>
         <translation>请选择与当前不同的级别。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="89"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="98"/>
         <source>Say why the level changes: it goes in the log.</source>
         <translation>请说明更改级别的原因：它会记入日志。</translation>
     </message>
@@ -979,235 +1431,235 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="41"/>
+        <location filename="../../kbapp/gui/main_window.py" line="53"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="48"/>
+        <location filename="../../kbapp/gui/main_window.py" line="60"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="72"/>
+        <location filename="../../kbapp/gui/main_window.py" line="85"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="108"/>
+        <location filename="../../kbapp/gui/main_window.py" line="121"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="109"/>
+        <location filename="../../kbapp/gui/main_window.py" line="122"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="136"/>
+        <location filename="../../kbapp/gui/main_window.py" line="149"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="138"/>
+        <location filename="../../kbapp/gui/main_window.py" line="151"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="142"/>
+        <location filename="../../kbapp/gui/main_window.py" line="155"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="144"/>
+        <location filename="../../kbapp/gui/main_window.py" line="157"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="146"/>
+        <location filename="../../kbapp/gui/main_window.py" line="159"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="147"/>
+        <location filename="../../kbapp/gui/main_window.py" line="160"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="148"/>
+        <location filename="../../kbapp/gui/main_window.py" line="161"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="149"/>
+        <location filename="../../kbapp/gui/main_window.py" line="162"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="150"/>
+        <location filename="../../kbapp/gui/main_window.py" line="163"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="151"/>
+        <location filename="../../kbapp/gui/main_window.py" line="165"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="152"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="153"/>
+        <location filename="../../kbapp/gui/main_window.py" line="167"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="156"/>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="160"/>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="162"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="167"/>
+        <location filename="../../kbapp/gui/main_window.py" line="181"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="169"/>
+        <location filename="../../kbapp/gui/main_window.py" line="183"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="171"/>
+        <location filename="../../kbapp/gui/main_window.py" line="185"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="179"/>
+        <location filename="../../kbapp/gui/main_window.py" line="193"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="190"/>
+        <location filename="../../kbapp/gui/main_window.py" line="204"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="203"/>
+        <location filename="../../kbapp/gui/main_window.py" line="217"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="205"/>
+        <location filename="../../kbapp/gui/main_window.py" line="219"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="244"/>
+        <location filename="../../kbapp/gui/main_window.py" line="259"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="255"/>
+        <location filename="../../kbapp/gui/main_window.py" line="270"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="269"/>
+        <location filename="../../kbapp/gui/main_window.py" line="284"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="273"/>
+        <location filename="../../kbapp/gui/main_window.py" line="288"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="289"/>
+        <location filename="../../kbapp/gui/main_window.py" line="304"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="291"/>
+        <location filename="../../kbapp/gui/main_window.py" line="306"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="297"/>
+        <location filename="../../kbapp/gui/main_window.py" line="312"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="355"/>
+        <location filename="../../kbapp/gui/main_window.py" line="370"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="390"/>
+        <location filename="../../kbapp/gui/main_window.py" line="405"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="391"/>
+        <location filename="../../kbapp/gui/main_window.py" line="406"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="401"/>
+        <location filename="../../kbapp/gui/main_window.py" line="416"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="404"/>
+        <location filename="../../kbapp/gui/main_window.py" line="419"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="414"/>
+        <location filename="../../kbapp/gui/main_window.py" line="429"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="421"/>
+        <location filename="../../kbapp/gui/main_window.py" line="436"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="434"/>
+        <location filename="../../kbapp/gui/main_window.py" line="449"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="441"/>
+        <location filename="../../kbapp/gui/main_window.py" line="456"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="442"/>
+        <location filename="../../kbapp/gui/main_window.py" line="457"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="448"/>
+        <location filename="../../kbapp/gui/main_window.py" line="463"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -1215,156 +1667,239 @@ Data home: %1</source>
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="221"/>
+        <location filename="../../kbapp/gui/records_page.py" line="242"/>
         <source>Record #%1: move to %2</source>
         <translation>记录 #%1：流转到 %2</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="225"/>
+        <location filename="../../kbapp/gui/records_page.py" line="246"/>
         <source>Choose the classification: technical, business or operation problem.</source>
         <translation>请选择问题分类：技术问题、业务问题或操作问题。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="226"/>
+        <location filename="../../kbapp/gui/records_page.py" line="247"/>
         <source>Enter the proposed fix.</source>
         <translation>请填写拟定的修复方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="227"/>
+        <location filename="../../kbapp/gui/records_page.py" line="248"/>
         <source>Enter the name of the supervisor who signed off the fix.</source>
         <translation>请填写签字确认修复方案的主管姓名。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="228"/>
+        <location filename="../../kbapp/gui/records_page.py" line="249"/>
         <source>Enter the supervisor&apos;s role (a supervisor, manager or lead signs off).</source>
         <translation>请填写签字人职务（由主管、经理或负责人签字）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="229"/>
+        <location filename="../../kbapp/gui/records_page.py" line="250"/>
         <source>Enter the solution sent back to the reporter.</source>
         <translation>请填写回复报告人的解决方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="230"/>
+        <location filename="../../kbapp/gui/records_page.py" line="251"/>
         <source>Enter how the problem was analysed.</source>
         <translation>请填写问题分析过程。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="231"/>
+        <location filename="../../kbapp/gui/records_page.py" line="252"/>
         <source>Enter the cause of the problem.</source>
         <translation>请填写问题原因。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="232"/>
+        <location filename="../../kbapp/gui/records_page.py" line="253"/>
         <source>Enter how it is kept from happening again.</source>
         <translation>请填写预防措施。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="233"/>
+        <location filename="../../kbapp/gui/records_page.py" line="254"/>
         <source>Enter the tips given to the user.</source>
         <translation>请填写给用户的提示。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="234"/>
+        <location filename="../../kbapp/gui/records_page.py" line="255"/>
         <source>Enter what changed in the system.</source>
         <translation>请填写变更记录（系统中改了什么）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="235"/>
+        <location filename="../../kbapp/gui/records_page.py" line="256"/>
         <source>Enter the answer given to the reporter.</source>
         <translation>请填写给报告人的答复。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="240"/>
+        <location filename="../../kbapp/gui/records_page.py" line="261"/>
         <source>Fix proposed by %1; another person, a supervisor, signs it off.</source>
         <translation>处理建议由 %1 提出；须由另一位主管领导签字。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="269"/>
+        <location filename="../../kbapp/gui/records_page.py" line="290"/>
         <source>An operation problem is explained to the reporter; the record then becomes a consultation.</source>
         <translation>操作问题向报告人解释说明后，该记录即转为咨询类记录。</translation>
     </message>
 </context>
 <context>
-    <name>NewIncidentDialog</name>
+    <name>NewChangeDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="32"/>
-        <source>New incident</source>
-        <translation>新建故障</translation>
+        <location filename="../../kbapp/gui/changes_page.py" line="46"/>
+        <source>New change request</source>
+        <translation>新建变更申请</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="55"/>
-        <source>When the customer notified us; the 30-minute response counts from it</source>
-        <translation>客户通知我们的时间；30 分钟响应时限从此时起算</translation>
+        <location filename="../../kbapp/gui/changes_page.py" line="54"/>
+        <source>not estimated</source>
+        <translation>未估算</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="95"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="55"/>
+        <source> working day(s)</source>
+        <translation> 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="57"/>
+        <source>as its kind suggests</source>
+        <translation>按类型默认</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="69"/>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="69"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="96"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="70"/>
+        <source>Estimate:</source>
+        <translation>预计工作量：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="70"/>
+        <source>Maintenance:</source>
+        <translation>维护类别：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="71"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="71"/>
+        <source>Raised by:</source>
+        <translation>提出人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="72"/>
+        <source>What is asked:</source>
+        <translation>修改要求：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="86"/>
+        <source>A new requirement needs its estimate in working days: up to 10 the department head approves it, more the company leadership.</source>
+        <translation>新增需求须按工作日估算：10 个工作日以内由部门领导审批，超过的由公司领导审批。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="91"/>
+        <source>A defect is fixed on the spot once logged: no approval.</source>
+        <translation>缺陷登记备案后即时处理，无需审批。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="93"/>
+        <source>Work starts after the approval of the %1.</source>
+        <translation>经%1批准后开始实施。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="98"/>
+        <source>The title is required.</source>
+        <translation>标题必填。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="100"/>
+        <source>Estimate the new requirement in working days.</source>
+        <translation>请按工作日估算新增需求的工作量。</translation>
+    </message>
+</context>
+<context>
+    <name>NewIncidentDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="45"/>
+        <source>New incident</source>
+        <translation>新建故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="68"/>
+        <source>When the customer notified us; the 30-minute response counts from it</source>
+        <translation>客户通知我们的时间；30 分钟响应时限从此时起算</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="108"/>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="109"/>
         <source>Fault level:</source>
         <translation>故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="97"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="110"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="98"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="111"/>
         <source>Came in by:</source>
         <translation>受理渠道：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="99"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="112"/>
         <source>Customer called at:</source>
         <translation>客户来电时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="100"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="113"/>
         <source>Reported by:</source>
         <translation>报告人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="101"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="114"/>
         <source>Responsible:</source>
         <translation>责任人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="102"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="115"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="103"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="116"/>
         <source>Suggested playbooks:</source>
         <translation>推荐预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="104"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="117"/>
         <source>Or c&amp;hoose a playbook:</source>
         <translation>或手动选择预案(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="105"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="118"/>
         <source>Similar past incidents and reports:</source>
         <translation>类似的历史故障和报告：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="109"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="122"/>
         <source>No playbook matches “%1”.</source>
         <translation>没有与“%1”匹配的预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="176"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="189"/>
         <source>Nothing similar in the past.</source>
         <translation>以往没有类似情况。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="111"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="203"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="124"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="216"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -1372,52 +1907,52 @@ Data home: %1</source>
 <context>
     <name>NewRecordDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="166"/>
+        <location filename="../../kbapp/gui/records_page.py" line="187"/>
         <source>New problem record</source>
         <translation>新建问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="177"/>
+        <location filename="../../kbapp/gui/records_page.py" line="198"/>
         <source>now, or HH:MM, or 2026-03-01 14:05</source>
         <translation>留空为现在，或填 14:05、2026-03-01 14:05</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="183"/>
+        <location filename="../../kbapp/gui/records_page.py" line="204"/>
         <source>From incident #%1</source>
         <translation>来自故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="184"/>
+        <location filename="../../kbapp/gui/records_page.py" line="205"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="184"/>
+        <location filename="../../kbapp/gui/records_page.py" line="205"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="185"/>
+        <location filename="../../kbapp/gui/records_page.py" line="206"/>
         <source>Raised by:</source>
         <translation>提出人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="185"/>
+        <location filename="../../kbapp/gui/records_page.py" line="206"/>
         <source>Place:</source>
         <translation>地点：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="186"/>
+        <location filename="../../kbapp/gui/records_page.py" line="207"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="186"/>
+        <location filename="../../kbapp/gui/records_page.py" line="207"/>
         <source>Raised at:</source>
         <translation>提出时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="194"/>
+        <location filename="../../kbapp/gui/records_page.py" line="215"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -1425,37 +1960,37 @@ Data home: %1</source>
 <context>
     <name>NotifiedAtDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="138"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="147"/>
         <source>Correct the notification time</source>
         <translation>更正通知时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="144"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="153"/>
         <source>Why? e.g. the customer called at 02:40, logged at 02:55</source>
         <translation>原因？例如：客户 02:40 来电，02:55 才登记</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="146"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="155"/>
         <source>Every deadline counts from the time the customer notified us.</source>
         <translation>所有时限都从客户通知我们的时间起算。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="149"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="158"/>
         <source>Customer called at:</source>
         <translation>客户来电时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="150"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="159"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="158"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="167"/>
         <source>Change the time first.</source>
         <translation>请先修改时间。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="160"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="169"/>
         <source>Say why the time is corrected: it goes in the log.</source>
         <translation>请说明更正时间的原因：它会记入日志。</translation>
     </message>
@@ -1463,37 +1998,37 @@ Data home: %1</source>
 <context>
     <name>PackDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="191"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="203"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="195"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="207"/>
         <source>Include lessons learnt</source>
         <translation>包含经验教训</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="198"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="210"/>
         <source>培训资料 Training pack</source>
         <translation>培训资料 Training pack</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="201"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="213"/>
         <source>Playbooks in the pack:</source>
         <translation>培训资料包含的预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="205"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="217"/>
         <source>Cover title:</source>
         <translation>封面标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="206"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="218"/>
         <source>Trainer:</source>
         <translation>培训讲师：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="234"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="246"/>
         <source>Tick at least one playbook.</source>
         <translation>请至少勾选一个预案。</translation>
     </message>
@@ -1501,22 +2036,22 @@ Data home: %1</source>
 <context>
     <name>PickDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="248"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="260"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="249"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="261"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="253"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="265"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="273"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="285"/>
         <source>Nothing to report on yet.</source>
         <translation>暂无可生成报告的内容。</translation>
     </message>
@@ -1524,39 +2059,90 @@ Data home: %1</source>
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="99"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="108"/>
         <source>Record a plan</source>
         <translation>记录方案</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="101"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="110"/>
         <source>Handling plan (故障处理方案)</source>
         <translation>故障处理方案</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="103"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="112"/>
         <source>Emergency plan (应急方案), level I: due 16 h after the call</source>
         <translation>应急方案（I 级）：来电后 16 小时内提出</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="107"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="116"/>
         <source>Only a level I incident has an emergency plan</source>
         <translation>只有 I 级故障需要应急方案</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="115"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="124"/>
         <source>What will be done, by whom, and when</source>
         <translation>做什么、由谁做、何时完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="119"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="128"/>
         <source>Plan:</source>
         <translation>方案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="128"/>
+        <location filename="../../kbapp/gui/incident_edit_dialogs.py" line="137"/>
         <source>Write the plan first.</source>
         <translation>请先填写方案。</translation>
+    </message>
+</context>
+<context>
+    <name>PlanModels</name>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="32"/>
+        <source>Overdue by %1 day(s)</source>
+        <translation>已逾期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="32"/>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="33"/>
+        <source>Missed: %1</source>
+        <translation>未做：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="33"/>
+        <source>incremental</source>
+        <translation>增量备份</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="34"/>
+        <source>full</source>
+        <translation>全备份</translation>
+    </message>
+</context>
+<context>
+    <name>PlanPages</name>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="79"/>
+        <source>Change requests</source>
+        <translation>变更申请</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="80"/>
+        <source>Visits &amp;&amp; inspections</source>
+        <translation>回访和巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="81"/>
+        <source>Show &amp;Change Requests</source>
+        <translation>显示变更申请(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_pages.py" line="83"/>
+        <source>Show &amp;Visits and Inspections</source>
+        <translation>显示回访和巡检(&amp;V)</translation>
     </message>
 </context>
 <context>
@@ -1605,22 +2191,22 @@ Data home: %1</source>
 <context>
     <name>ProblemsModel</name>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="76"/>
+        <location filename="../../kbapp/gui/models.py" line="82"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="76"/>
+        <location filename="../../kbapp/gui/models.py" line="82"/>
         <source>Line</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="77"/>
+        <location filename="../../kbapp/gui/models.py" line="83"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/models.py" line="77"/>
+        <location filename="../../kbapp/gui/models.py" line="83"/>
         <source>Message</source>
         <translation>说明</translation>
     </message>
@@ -1628,32 +2214,32 @@ Data home: %1</source>
 <context>
     <name>ProposeChangeDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="128"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="142"/>
         <source>Propose a change to %1</source>
         <translation>提出对 %1 的修改</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="138"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="152"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="139"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="153"/>
         <source>Diff</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="147"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="161"/>
         <source>&amp;Propose for review</source>
         <translation>提交审核(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="156"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="170"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="173"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="187"/>
         <source>No changes yet.</source>
         <translation>尚无改动。</translation>
     </message>
@@ -1661,32 +2247,32 @@ Data home: %1</source>
 <context>
     <name>RecordsModel</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="68"/>
+        <location filename="../../kbapp/gui/records_page.py" line="89"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="68"/>
+        <location filename="../../kbapp/gui/records_page.py" line="89"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="69"/>
+        <location filename="../../kbapp/gui/records_page.py" line="90"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="69"/>
+        <location filename="../../kbapp/gui/records_page.py" line="90"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="70"/>
+        <location filename="../../kbapp/gui/records_page.py" line="91"/>
         <source>Reporter</source>
         <translation>报告人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="70"/>
+        <location filename="../../kbapp/gui/records_page.py" line="91"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
@@ -1694,92 +2280,92 @@ Data home: %1</source>
 <context>
     <name>RecordsPage</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="343"/>
+        <location filename="../../kbapp/gui/records_page.py" line="364"/>
         <source>Filter records</source>
         <translation>筛选记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="345"/>
+        <location filename="../../kbapp/gui/records_page.py" line="366"/>
         <source>New record…</source>
         <translation>新建记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="366"/>
+        <location filename="../../kbapp/gui/records_page.py" line="387"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="386"/>
+        <location filename="../../kbapp/gui/records_page.py" line="407"/>
         <source>No problem records yet. A consultation (咨询类) or a defect (系统缺陷类) starts with “New record”, or from an incident (Incident menu).</source>
         <translation>还没有问题记录。咨询类或系统缺陷类记录可通过“新建记录”创建，也可从故障创建（“故障”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="424"/>
+        <location filename="../../kbapp/gui/records_page.py" line="445"/>
         <source>Raised at</source>
         <translation>提出时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="425"/>
+        <location filename="../../kbapp/gui/records_page.py" line="446"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="425"/>
+        <location filename="../../kbapp/gui/records_page.py" line="446"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="426"/>
+        <location filename="../../kbapp/gui/records_page.py" line="447"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="426"/>
+        <location filename="../../kbapp/gui/records_page.py" line="447"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="427"/>
+        <location filename="../../kbapp/gui/records_page.py" line="448"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="428"/>
+        <location filename="../../kbapp/gui/records_page.py" line="449"/>
         <source>Incident</source>
         <translation>关联故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="429"/>
+        <location filename="../../kbapp/gui/records_page.py" line="450"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="431"/>
+        <location filename="../../kbapp/gui/records_page.py" line="452"/>
         <source>Converted</source>
         <translation>已转换</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="431"/>
+        <location filename="../../kbapp/gui/records_page.py" line="452"/>
         <source>From a defect record: an operation problem</source>
         <translation>由系统缺陷类记录转来：属操作问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="436"/>
+        <location filename="../../kbapp/gui/records_page.py" line="457"/>
         <source>Assigned to</source>
         <translation>交办</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="438"/>
+        <location filename="../../kbapp/gui/records_page.py" line="459"/>
         <source>Fix proposed by</source>
         <translation>处理建议提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="460"/>
+        <location filename="../../kbapp/gui/records_page.py" line="481"/>
         <source>Move to %1…</source>
         <translation>流转到 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="468"/>
+        <location filename="../../kbapp/gui/records_page.py" line="489"/>
         <source>Finished: no further steps.</source>
         <translation>已完结，无后续步骤。</translation>
     </message>
@@ -1787,82 +2373,82 @@ Data home: %1</source>
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="45"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="55"/>
         <source>Fault handling report — incident #%1</source>
         <translation>故障处理报告 — 故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="77"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="87"/>
         <source>Steps taken (from the log)</source>
         <translation>处理步骤（取自日志）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="81"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="91"/>
         <source>Timeline (from the log)</source>
         <translation>时间线（取自日志）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="85"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="95"/>
         <source>Loading the incident&apos;s log…</source>
         <translation>正在加载故障日志…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="88"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="98"/>
         <source>Redact passwords, tokens and keys in exports</source>
         <translation>导出时隐去密码、令牌和密钥</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="91"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="101"/>
         <source>&amp;Submit report</source>
         <translation>提交报告(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="93"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="103"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="96"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="106"/>
         <source>Add &amp;Lesson…</source>
         <translation>添加经验教训(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="121"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="131"/>
         <source>No steps were recorded.</source>
         <translation>未记录任何步骤。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="128"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="138"/>
         <source>Filled in from the incident and its log; complete the fields marked *.</source>
         <translation>已根据故障及其日志自动填写；请补全标有 * 的字段。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="156"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="166"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="166"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="176"/>
         <source>Report saved as %1; it is now searchable.</source>
         <translation>报告已保存为 %1，现在可以搜索到。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="180"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="190"/>
         <source>%1 field(s) need attention.</source>
         <translation>%1 个字段需要处理。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="185"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="195"/>
         <source>The report was not saved: %1</source>
         <translation>报告未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="191"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="201"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="203"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="213"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -1870,42 +2456,42 @@ Data home: %1</source>
 <context>
     <name>ReviewChangesDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="200"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="214"/>
         <source>Review playbook changes</source>
         <translation>审核预案修改</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="218"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="232"/>
         <source>&amp;Approve and apply</source>
         <translation>批准并应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="220"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="234"/>
         <source>&amp;Reject…</source>
         <translation>驳回(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="221"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="235"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="254"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="268"/>
         <source>No changes are waiting for review.</source>
         <translation>没有待审核的修改。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="265"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="279"/>
         <source>Proposed by %1 at %2, on version %3. Reason: %4</source>
         <translation>由 %1 于 %2 基于第 %3 版提出。原因：%4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="281"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="295"/>
         <source>Reject change</source>
         <translation>驳回修改</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="281"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="295"/>
         <source>Why is it rejected?</source>
         <translation>驳回原因：</translation>
     </message>
@@ -1951,52 +2537,52 @@ Data home: %1</source>
 <context>
     <name>RunnerPanel</name>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="56"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="63"/>
         <source>Note for this step (optional); Enter marks it done</source>
         <translation>本步骤备注（可选）；按 Enter 标记完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="58"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="65"/>
         <source>Done (Ctrl+Enter)</source>
         <translation>完成（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="59"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="66"/>
         <source>Skip (Ctrl+Alt+S)</source>
         <translation>跳过（Ctrl+Alt+S）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="60"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="67"/>
         <source>Failed (Ctrl+Alt+F)</source>
         <translation>失败（Ctrl+Alt+F）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="68"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="75"/>
         <source>This step is the emergency plan (应急方案)</source>
         <translation>本步骤即应急方案</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="75"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="82"/>
         <source>Measured value (optional)</source>
         <translation>实测值（可选）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="77"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="84"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="78"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="85"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="79"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="86"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="131"/>
+        <location filename="../../kbapp/gui/runner_panel.py" line="138"/>
         <source>All steps are through.</source>
         <translation>所有步骤均已完成。</translation>
     </message>
@@ -2004,72 +2590,72 @@ Data home: %1</source>
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="284"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="296"/>
         <source>Drill #%1 — score</source>
         <translation>演练 #%1 — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="295"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="307"/>
         <source>Save Report…</source>
         <translation>保存报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="299"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="311"/>
         <source>演练 DRILL — score</source>
         <translation>演练 DRILL — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="309"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="321"/>
         <source>Order</source>
         <translation>步骤顺序</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="310"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="322"/>
         <source>%1 of %2 expected steps in order</source>
         <translation>%2 个预期步骤中 %1 个顺序正确</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="312"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="324"/>
         <source>; %1 step(s) off the path</source>
         <translation>；预期路径以外 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="313"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="325"/>
         <source>Decisions</source>
         <translation>分支判断</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="314"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="326"/>
         <source>%1 wrong turn(s)</source>
         <translation>%1 处判断错误</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="315"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="327"/>
         <source>Time</source>
         <translation>用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="316"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="328"/>
         <source>%1 of %2 timed steps within target</source>
         <translation>%2 个计时步骤中 %1 个在目标时间内完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="318"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="330"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="323"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="335"/>
         <source>Step %1: went to step %2, the expected path goes to step %3</source>
         <translation>第 %1 步：转到了第 %2 步，预期应转到第 %3 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="328"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="340"/>
         <source>Step %1 took %2 min; target %3 min</source>
         <translation>第 %1 步用时 %2 分钟，目标 %3 分钟</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="332"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="344"/>
         <source>Missed steps: %1</source>
         <translation>遗漏的步骤：%1</translation>
     </message>
@@ -2120,57 +2706,57 @@ Data home: %1</source>
 <context>
     <name>StartDrillDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="72"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="84"/>
         <source>Start drill</source>
         <translation>开始演练</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="79"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="91"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="83"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="95"/>
         <source>Who is being trained</source>
         <translation>受训人员姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="86"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="98"/>
         <source>Who runs the drill</source>
         <translation>组织演练的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="92"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="104"/>
         <source>Playbook:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="93"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="105"/>
         <source>Scenario card:</source>
         <translation>演练场景卡：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="94"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="106"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="95"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="107"/>
         <source>Trainer:</source>
         <translation>培训师：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="126"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="138"/>
         <source>Scenario card</source>
         <translation>演练场景卡</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="146"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="158"/>
         <source>Choose a playbook and a scenario card for it.</source>
         <translation>请选择预案及其演练场景卡。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="148"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="160"/>
         <source>Enter the trainee&apos;s name.</source>
         <translation>请填写受训人姓名。</translation>
     </message>
@@ -2178,32 +2764,32 @@ Data home: %1</source>
 <context>
     <name>StartInspectionDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="156"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="168"/>
         <source>Start inspection</source>
         <translation>开始巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="162"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="174"/>
         <source>Optional, e.g. the customer or the site</source>
         <translation>可选，例如客户或现场名称</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="164"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="176"/>
         <source>Checklist:</source>
         <translation>巡检清单：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="165"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="177"/>
         <source>Inspector:</source>
         <translation>巡检人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="166"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="178"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="182"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="194"/>
         <source>There is no inspection checklist in the library.</source>
         <translation>知识库中没有巡检清单。</translation>
     </message>
@@ -2211,23 +2797,23 @@ Data home: %1</source>
 <context>
     <name>StepView</name>
     <message>
-        <location filename="../../kbapp/gui/step_view.py" line="150"/>
-        <location filename="../../kbapp/gui/step_view.py" line="152"/>
+        <location filename="../../kbapp/gui/step_view.py" line="158"/>
+        <location filename="../../kbapp/gui/step_view.py" line="160"/>
         <source>Copy (Ctrl+Shift+C)</source>
         <translation>复制（Ctrl+Shift+C）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/step_view.py" line="150"/>
+        <location filename="../../kbapp/gui/step_view.py" line="158"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/step_view.py" line="153"/>
+        <location filename="../../kbapp/gui/step_view.py" line="161"/>
         <source>Copy the command to the clipboard; the copy is logged</source>
         <translation>把命令复制到剪贴板；复制会记入日志</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/step_view.py" line="166"/>
+        <location filename="../../kbapp/gui/step_view.py" line="174"/>
         <source>Mark this step done and go to the step this decision leads to (Alt+%1)</source>
         <translation>标记本步骤完成，并转到该判断指向的步骤（Alt+%1）</translation>
     </message>
@@ -2235,22 +2821,22 @@ Data home: %1</source>
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="92"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="97"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="92"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="97"/>
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="93"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="98"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="93"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="98"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -2266,77 +2852,77 @@ Data home: %1</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="294"/>
+        <location filename="../../kbapp/gui/training.py" line="303"/>
         <source>Drills &amp;&amp; Inspections</source>
         <translation>演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="302"/>
+        <location filename="../../kbapp/gui/training.py" line="311"/>
         <source>&amp;Training</source>
         <translation>培训(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="305"/>
+        <location filename="../../kbapp/gui/training.py" line="314"/>
         <source>Start &amp;Drill…</source>
         <translation>开始演练(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="306"/>
+        <location filename="../../kbapp/gui/training.py" line="315"/>
         <source>Start &amp;Inspection…</source>
         <translation>开始巡检(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="308"/>
+        <location filename="../../kbapp/gui/training.py" line="317"/>
         <source>Show Drills &amp;&amp; Inspections</source>
         <translation>显示演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="310"/>
+        <location filename="../../kbapp/gui/training.py" line="319"/>
         <source>Export Training &amp;Pack…</source>
         <translation>导出培训资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="312"/>
+        <location filename="../../kbapp/gui/training.py" line="321"/>
         <source>Drill &amp;Report…</source>
         <translation>演练报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="314"/>
+        <location filename="../../kbapp/gui/training.py" line="323"/>
         <source>Inspection R&amp;eport…</source>
         <translation>巡检报告(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="344"/>
+        <location filename="../../kbapp/gui/training.py" line="353"/>
         <source>演练模式 DRILL MODE</source>
         <translation>演练模式 DRILL MODE</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="349"/>
+        <location filename="../../kbapp/gui/training.py" line="358"/>
         <source>巡检 INSPECTION</source>
         <translation>巡检 INSPECTION</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="377"/>
+        <location filename="../../kbapp/gui/training.py" line="386"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="397"/>
+        <location filename="../../kbapp/gui/training.py" line="406"/>
         <source>Training pack saved to %1 (%2 pages)</source>
         <translation>培训资料已保存到 %1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="401"/>
+        <location filename="../../kbapp/gui/training.py" line="410"/>
         <source>Training pack</source>
         <translation>培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="406"/>
+        <location filename="../../kbapp/gui/training.py" line="415"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="406"/>
+        <location filename="../../kbapp/gui/training.py" line="415"/>
         <source>Inspection report</source>
         <translation>巡检报告</translation>
     </message>
@@ -2344,67 +2930,67 @@ Data home: %1</source>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="82"/>
+        <location filename="../../kbapp/gui/training.py" line="91"/>
         <source>No drill or inspection running. Start one from the Training menu.</source>
         <translation>当前没有进行中的演练或巡检。请从“培训”菜单开始。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="100"/>
+        <location filename="../../kbapp/gui/training.py" line="109"/>
         <source>Finish Drill and Score</source>
         <translation>结束演练并评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="113"/>
+        <location filename="../../kbapp/gui/training.py" line="122"/>
         <source>Open Incident for Failed Item</source>
         <translation>为不通过项新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="116"/>
+        <location filename="../../kbapp/gui/training.py" line="125"/>
         <source>Finish Inspection</source>
         <translation>结束巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="163"/>
+        <location filename="../../kbapp/gui/training.py" line="172"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="163"/>
+        <location filename="../../kbapp/gui/training.py" line="172"/>
         <source>Facts so far</source>
         <translation>已揭示的情况</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="163"/>
+        <location filename="../../kbapp/gui/training.py" line="172"/>
         <source>Situation</source>
         <translation>情景</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="169"/>
+        <location filename="../../kbapp/gui/training.py" line="178"/>
         <source>Step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="191"/>
+        <location filename="../../kbapp/gui/training.py" line="200"/>
         <source>Pass %1 · Fail %2 · N/A %3 · To do %4</source>
         <translation>通过 %1 · 不通过 %2 · 不适用 %3 · 待检 %4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="239"/>
+        <location filename="../../kbapp/gui/training.py" line="248"/>
         <source>Inspection #%1 finished; its report is in Training ▸ Inspection Report…</source>
         <translation>巡检 #%1 已结束；报告见 培训 ▸ 巡检报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="259"/>
+        <location filename="../../kbapp/gui/training.py" line="268"/>
         <source>Incident #%1 opened for item %2</source>
         <translation>已为检查项 %2 新建故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="269"/>
+        <location filename="../../kbapp/gui/training.py" line="278"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="275"/>
+        <location filename="../../kbapp/gui/training.py" line="284"/>
         <source>Report saved to %1</source>
         <translation>报告已保存到 %1</translation>
     </message>
@@ -2412,19 +2998,226 @@ Data home: %1</source>
 <context>
     <name>VersionsDialog</name>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="299"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="313"/>
         <source>Versions of %1</source>
         <translation>%1 的历史版本</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="327"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="341"/>
         <source>v%1 (current)</source>
         <translation>v%1（当前）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/lesson_dialogs.py" line="329"/>
+        <location filename="../../kbapp/gui/lesson_dialogs.py" line="343"/>
         <source>v%1, replaced %2 (approved by %3)</source>
         <translation>v%1，%2 被替换（批准人 %3）</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="117"/>
+        <source>Record a visit to %1</source>
+        <translation>记录对%1的回访</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="117"/>
+        <source>Record a visit</source>
+        <translation>记录回访</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="130"/>
+        <source>One issue a line</source>
+        <translation>每行一个问题</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="131"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="131"/>
+        <source>Visitor:</source>
+        <translation>回访人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="132"/>
+        <source>How:</source>
+        <translation>方式：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="132"/>
+        <source>Satisfaction:</source>
+        <translation>满意度：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="133"/>
+        <source>Remarks:</source>
+        <translation>意见：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="133"/>
+        <source>Issues raised:</source>
+        <translation>提出的问题：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="138"/>
+        <source>Name the customer.</source>
+        <translation>请填写客户单位。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPlanDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="93"/>
+        <source>New follow-up schedule</source>
+        <translation>新建回访计划</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="98"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="98"/>
+        <source>System:</source>
+        <translation>系统：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="99"/>
+        <source>Every:</source>
+        <translation>周期：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="99"/>
+        <source>First visit:</source>
+        <translation>首次回访：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="100"/>
+        <source>Contact:</source>
+        <translation>联系人：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="105"/>
+        <source>Name the customer.</source>
+        <translation>请填写客户单位。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsModel</name>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="132"/>
+        <source>Visited</source>
+        <translation>回访时间</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="132"/>
+        <source>Customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="133"/>
+        <source>Visitor</source>
+        <translation>回访人</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="133"/>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="134"/>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/plan_models.py" line="134"/>
+        <source>Issues</source>
+        <translation>问题数</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="238"/>
+        <source>New follow-up schedule…</source>
+        <translation>新建回访计划…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="239"/>
+        <source>Record a visit…</source>
+        <translation>记录回访…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="240"/>
+        <source>Make a problem record</source>
+        <translation>转为问题记录</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="241"/>
+        <source>Make a change request…</source>
+        <translation>转为变更申请…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="242"/>
+        <source>New inspection plan…</source>
+        <translation>新建巡检计划…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="243"/>
+        <source>Start the inspection</source>
+        <translation>开始巡检</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="254"/>
+        <source>Issues raised in the visit</source>
+        <translation>回访中提出的问题</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="260"/>
+        <source>Follow-up visits (定期回访)</source>
+        <translation>定期回访</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="262"/>
+        <source>Visits made</source>
+        <translation>已做的回访</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="263"/>
+        <source>Scheduled inspections (巡检计划)</source>
+        <translation>巡检计划</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="313"/>
+        <source>problem record #%1</source>
+        <translation>问题记录 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="315"/>
+        <source>change request #%1</source>
+        <translation>变更申请 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="368"/>
+        <source>Problem record #%1 made from the issue.</source>
+        <translation>已由该问题生成问题记录 #%1。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="385"/>
+        <source>Change request #%1 made from the issue.</source>
+        <translation>已由该问题生成变更申请 #%1。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="402"/>
+        <source>Select an inspection plan first.</source>
+        <translation>请先选择一个巡检计划。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/visits_page.py" line="407"/>
+        <source>Inspection #%1 started: it is on the Drills &amp; Inspections tab.</source>
+        <translation>巡检 #%1 已开始：在“演练与巡检”页。</translation>
     </message>
 </context>
 <context>
