@@ -217,6 +217,8 @@ def test_cli_visits_and_inspections_due(tmp_path):
     pid = cli("visit", "plan", "--customer", "水利局", "--every", "monthly", "--first", yesterday).strip()
     due = json.loads(cli("visit", "due", "--json"))
     assert [(d["plan"]["id"], d["state"]) for d in due] == [(int(pid), "overdue")]
+    assert cli("incident", "list").splitlines() == [  # the line on start of the day's list
+        "到期提醒 due: 1 次回访已逾期 1 follow-up visit(s) overdue (kbapp visit due, kbapp inspect due)"]
     done = json.loads(cli("visit", "done", pid, "--method", "现场", "--satisfaction", "满意",
                           "--issue", "希望增加短信提醒", "--json"))
     raised = json.loads(cli("visit", "raise", str(done["issues"][0]["id"]), "--as", "record", "--json"))
@@ -227,8 +229,25 @@ def test_cli_visits_and_inspections_due(tmp_path):
     cli("inspect", "plan", "--customer", "水利局", "--system", "监控平台", "--first", tomorrow)
     listed = json.loads(cli("inspect", "due", "--json"))
     assert [(d["customer"], d["due_date"], d["state"]) for d in listed] == [("水利局", tomorrow, "due")]
+    assert "1 次巡检到期 1 inspection(s) due" in cli("incident", "list")
     assert listed[0]["missed_backups"] == ["incremental", "full"]
     cli("inspect", "backup", "1", "--incremental", today.isoformat(), "--full", today.isoformat())
     assert json.loads(cli("inspect", "due", "--json"))[0]["missed_backups"] == []
     bad = run_cli("inspect", "plan", "--customer", "x", "--every", "hourly", home=home)
     assert bad.returncode == 1 and "frequency" in bad.stderr
+
+
+def test_the_due_line_counts_at_the_boundary(visits, plans, clock):
+    visits.new_plan("水利局", "monthly", "2026-12-01")
+    plans.new_plan("水利局", "监控平台", "daily", "2026-12-01")
+    clock.now = at("2026-11-29", "23:59:59")
+    assert sch.due_line(visits.due(), plans.due()) == ""
+    clock.now = at("2026-11-30", "00:00:00")  # the day before
+    assert sch.due_line(visits.due(), plans.due()) == (
+        "到期提醒 due: 1 次回访到期 1 follow-up visit(s) due; 1 次巡检到期 1 inspection(s) due "
+        "(kbapp visit due, kbapp inspect due)")
+    clock.now = at("2026-12-02", "00:00:00")  # the end of the due day: still due
+    assert "1 follow-up visit(s) due" in sch.due_line(visits.due(), [])
+    clock.now = at("2026-12-02", "00:00:01")  # the day after its due day ended
+    assert sch.due_line(visits.due(), plans.due()).startswith(
+        "到期提醒 due: 1 次回访已逾期 1 follow-up visit(s) overdue; 1 次巡检已逾期 1 inspection(s) overdue")

@@ -303,7 +303,17 @@ def _list(args, kb) -> int:
         return 0
     for i, state in rows:
         print(f"{i.id:>5}  {i.level:<3} {i.status:<16} {_STATE_MARK.get(state, ' ')} {i.title}")
+    _print_due(kb)
     return 0
+
+
+def _print_due(kb) -> None:
+    """The follow-up visits and inspections overdue or due, as the window's banner says."""
+    from kbapp.plan.schedule import due_line
+
+    line = due_line(kb.visits.due(), kb.inspection_plans.due())
+    if line:
+        print(line)
 
 
 def _resolve(args, kb) -> int:

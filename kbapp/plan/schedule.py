@@ -102,3 +102,18 @@ def standing(due_date: dt.date, now: dt.datetime, tz: dt.tzinfo | None,
     if due_date <= local_date(now, tz) + dt.timedelta(days=horizon):
         return Standing(due_date, DUE)
     return Standing(due_date, SCHEDULED)
+
+
+def due_line(visits, inspections) -> str:
+    """One bilingual line for the command line: how many follow-up visits and inspections
+    (anything with ``.standing``) are overdue and due, and where to see them; '' when none."""
+    parts = []
+    for items, zh, en in ((visits, "次回访", "follow-up visit(s)"), (inspections, "次巡检", "inspection(s)")):
+        states = [item.standing.state for item in items]
+        for state, zh_state in ((OVERDUE, "已逾期"), (DUE, "到期")):
+            if states.count(state):
+                n = states.count(state)
+                parts.append(f"{n} {zh}{zh_state} {n} {en} {state}")
+    if not parts:
+        return ""
+    return "到期提醒 due: " + "; ".join(parts) + " (kbapp visit due, kbapp inspect due)"
