@@ -107,6 +107,10 @@ class KnowledgeBase:
         from kbapp.importer import import_paths
 
         result = import_paths(self, [Path(p) for p in paths], progress=progress)
+        if result.imported:
+            from kbapp.sync import share_files
+
+            share_files(self, result.imported)  # the other desks copy them (kbapp.sync)
         return result
 
     # -- who is acting (kbapp.identity) -----------------------------------------
@@ -350,6 +354,23 @@ class KnowledgeBase:
             if self._changes is None:
                 self._changes = PlaybookChangeService(self.store, self)
             return self._changes
+
+    @property
+    def team(self):
+        """This desk's copy of what every desk wrote to the shared database (kbapp.sync)."""
+        from kbapp.sync import DeskSync
+
+        with self._lock:
+            if getattr(self, "_team", None) is None:
+                self._team = DeskSync(self)
+            return self._team
+
+    @property
+    def shares_database(self) -> bool:
+        """True when the database is a server other desks use too (team mode)."""
+        from kbapp.sync import is_team_url
+
+        return is_team_url(self.db_url)
 
     def similar(self, text: str, *, limit: int = 5, exclude_incident: int | None = None):
         """Past incidents and reports/lessons/records like ``text`` (more-like-this)."""

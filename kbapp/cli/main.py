@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.change_cmds",
     "kbapp.cli.plan_cmds",
     "kbapp.cli.metrics_cmds",
+    "kbapp.cli.sync_cmds",
 )
 
 # The top-level commands each module registers, so that running one imports its module
@@ -38,6 +39,7 @@ _COMMANDS = {
     "change": "kbapp.cli.change_cmds",
     "visit": "kbapp.cli.plan_cmds",
     "metrics": "kbapp.cli.metrics_cmds",
+    "sync": "kbapp.cli.sync_cmds",
 }
 
 
@@ -87,6 +89,12 @@ def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.Argument
     return parser
 
 
+def _sync_before() -> frozenset[str]:
+    from kbapp.cli.sync_cmds import SYNC_BEFORE
+
+    return SYNC_BEFORE
+
+
 def _window_args(argv: Sequence[str] | None):
     """``--home``/``--db`` when nothing else is asked: the window opens without importing
     every command module (a third of a second of cold start)."""
@@ -124,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     kb.actor_override = (args.actor or os.environ.get(ENV_ACTOR) or "").strip() or None
     try:
+        if kb.shares_database and args.command in _sync_before():
+            from kbapp.cli.sync_cmds import pull_before_reading
+
+            pull_before_reading(kb)  # team mode: what the other desks wrote, when the server answers
         return int(args.func(args, kb) or 0)
     except HomeError as exc:
         print(f"kbapp: {exc}", file=sys.stderr)

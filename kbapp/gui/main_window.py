@@ -33,6 +33,7 @@ from kbapp.gui.reader import ReaderView
 from kbapp.gui.result_delegate import ResultDelegate
 from kbapp.gui.search_controller import SearchController, SearchRequest
 from kbapp.gui.settings_dialog import SettingsDialog
+from kbapp.gui.team_sync import TeamPoller
 from kbapp.gui.training import install_training
 from kbapp.gui.writeups import install_writeups
 
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         install_plan_pages(self)  # change requests, visits and inspections, and what is due
         self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
+        self.team = TeamPoller(self, self)
+        self.team.synced.connect(lambda result: self.incidents.reload_list() if result.changes else None)
         self._restore_state()
         # The document count in the status bar follows every import, report, lesson and change.
         self.library_changed.connect(self._show_document_count)
@@ -246,6 +249,7 @@ class MainWindow(QMainWindow):
         self.watch.start()  # every open incident's deadlines, from now on
         self.records.reload()
         self.plan_pages.store_ready()
+        self.team.start()  # team mode: the other desks' writes, in the background
 
     def _load_and_sync(self, progress, force: bool):
         """Runs on the write lane: parse the library, then index what changed."""
@@ -472,6 +476,7 @@ class MainWindow(QMainWindow):
                 page.view.save_layout()
         self.settings.sync()
         self.watch.stop()
+        self.team.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from kbapp.fsutil import atomic_write_text
 from kbapp.incidents.validate import check_id
@@ -24,6 +25,7 @@ from kbapp.model import Document
 from kbapp.parser import parse_text
 from kbapp.reports.errors import ReportError
 from kbapp.store.models import PlaybookChangeRow
+from kbapp.store.team_models import PlaybookVersionRow
 
 PROPOSED, APPROVED, REJECTED = "proposed", "approved", "rejected"
 _FRONT_RE = re.compile(r"\A---\r?\n(.*?\r?\n)---\r?\n", re.S)
@@ -182,6 +184,10 @@ class PlaybookChangeService:
         new_text = set_front_matter(pending.new_text, {"version": str(version), "reviewed": today,
                                                        "approved_by": _yaml_text(actor)})
         target = self._home_copy(doc)
+        try:
+            rel_path = target.relative_to(self.kb.home.library).as_posix()
+        except ValueError:
+            rel_path = f"playbooks/{target.name}"
 
         def work(s) -> Change:
             row = s.get(PlaybookChangeRow, change_id, with_for_update=True)
@@ -189,7 +195,16 @@ class PlaybookChangeService:
                 raise ReportError(f"change #{change_id} is already {row.status}", field="status")
             row.status, row.decided_by, row.decided_at, row.decision_note, row.new_version = (
                 APPROVED, actor, now, note, version)
+            # The version every desk copies (kbapp.sync); unique on (playbook, version), so of two
+            # approvals racing on other desks one commits and the other is refused.
             s.flush()
+            try:
+                with s.begin_nested():
+                    s.add(PlaybookVersionRow(playbook_id=row.playbook_id, version=version, rel_path=rel_path,
+                                             text=new_text, change_id=row.id, approved_by=actor, approved_at=now))
+            except IntegrityError:
+                raise ReportError(f"playbook {row.playbook_id!r} version {version} was approved meanwhile; "
+                                  "propose the change again on the current version", field="status") from None
             atomic_write_text(target, new_text)  # inside the transaction: a failed write commits nothing
             return _change(row)
 

@@ -36,6 +36,7 @@ T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds SQLite waits for another writer
+CONNECT_TIMEOUT = 5  # seconds to reach a database server
 LOCKED_RETRIES = 6  # on top of the busy timeout, for the cases SQLite does not wait for
 _BEGIN_OPTION = "kbapp_sqlite_begin"
 
@@ -46,7 +47,8 @@ class StoreError(RuntimeError):
 
 def is_locked_error(exc: BaseException) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+    return ("database is locked" in text or "database is busy" in text or "database table is locked" in text
+            or "deadlock detected" in text)  # PostgreSQL aborted one of two waiting desks: run it again
 
 
 class Store:
@@ -60,6 +62,10 @@ class Store:
         write_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}) if self.is_sqlite else engine
         self._write_sessions = sessionmaker(bind=write_bind, expire_on_commit=False)
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        from kbapp.store import changelog
+
+        changelog.install(self._write_sessions)  # what other desks copy (kbapp.sync)
+        changelog.install(self._read_sessions)
 
     # -- opening -------------------------------------------------------------
     @classmethod
@@ -128,6 +134,9 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
     except ArgumentError:
         raise StoreError(f"invalid database URL {url!r}; expected e.g. sqlite:///path/to/kbapp.sqlite3") from None
     try:
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            # A desk whose server is unreachable says so in seconds, not after TCP's minutes.
+            return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
         if parsed.get_backend_name() != "sqlite":
             return create_engine(parsed, pool_pre_ping=True)
         in_memory = parsed.database in (None, "", ":memory:")

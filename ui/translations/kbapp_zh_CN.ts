@@ -1431,235 +1431,235 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="53"/>
+        <location filename="../../kbapp/gui/main_window.py" line="54"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="60"/>
+        <location filename="../../kbapp/gui/main_window.py" line="61"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="85"/>
+        <location filename="../../kbapp/gui/main_window.py" line="88"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="121"/>
+        <location filename="../../kbapp/gui/main_window.py" line="124"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="122"/>
+        <location filename="../../kbapp/gui/main_window.py" line="125"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="149"/>
+        <location filename="../../kbapp/gui/main_window.py" line="152"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="151"/>
+        <location filename="../../kbapp/gui/main_window.py" line="154"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="155"/>
+        <location filename="../../kbapp/gui/main_window.py" line="158"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="157"/>
+        <location filename="../../kbapp/gui/main_window.py" line="160"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="159"/>
+        <location filename="../../kbapp/gui/main_window.py" line="162"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="160"/>
+        <location filename="../../kbapp/gui/main_window.py" line="163"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="161"/>
+        <location filename="../../kbapp/gui/main_window.py" line="164"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="162"/>
+        <location filename="../../kbapp/gui/main_window.py" line="165"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="163"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="165"/>
+        <location filename="../../kbapp/gui/main_window.py" line="168"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <location filename="../../kbapp/gui/main_window.py" line="169"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="167"/>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <location filename="../../kbapp/gui/main_window.py" line="173"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="174"/>
+        <location filename="../../kbapp/gui/main_window.py" line="177"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <location filename="../../kbapp/gui/main_window.py" line="179"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="181"/>
+        <location filename="../../kbapp/gui/main_window.py" line="184"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="183"/>
+        <location filename="../../kbapp/gui/main_window.py" line="186"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="185"/>
+        <location filename="../../kbapp/gui/main_window.py" line="188"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="193"/>
+        <location filename="../../kbapp/gui/main_window.py" line="196"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="204"/>
+        <location filename="../../kbapp/gui/main_window.py" line="207"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="217"/>
+        <location filename="../../kbapp/gui/main_window.py" line="220"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="219"/>
+        <location filename="../../kbapp/gui/main_window.py" line="222"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="259"/>
+        <location filename="../../kbapp/gui/main_window.py" line="263"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="270"/>
+        <location filename="../../kbapp/gui/main_window.py" line="274"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="284"/>
+        <location filename="../../kbapp/gui/main_window.py" line="288"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="288"/>
+        <location filename="../../kbapp/gui/main_window.py" line="292"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="304"/>
+        <location filename="../../kbapp/gui/main_window.py" line="308"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="306"/>
+        <location filename="../../kbapp/gui/main_window.py" line="310"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="312"/>
+        <location filename="../../kbapp/gui/main_window.py" line="316"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="370"/>
+        <location filename="../../kbapp/gui/main_window.py" line="374"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="405"/>
+        <location filename="../../kbapp/gui/main_window.py" line="409"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="406"/>
+        <location filename="../../kbapp/gui/main_window.py" line="410"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="416"/>
+        <location filename="../../kbapp/gui/main_window.py" line="420"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="419"/>
+        <location filename="../../kbapp/gui/main_window.py" line="423"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="429"/>
+        <location filename="../../kbapp/gui/main_window.py" line="433"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="436"/>
+        <location filename="../../kbapp/gui/main_window.py" line="440"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="449"/>
+        <location filename="../../kbapp/gui/main_window.py" line="453"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="456"/>
+        <location filename="../../kbapp/gui/main_window.py" line="460"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="457"/>
+        <location filename="../../kbapp/gui/main_window.py" line="461"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="463"/>
+        <location filename="../../kbapp/gui/main_window.py" line="467"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -2816,6 +2816,31 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/step_view.py" line="174"/>
         <source>Mark this step done and go to the step this decision leads to (Alt+%1)</source>
         <translation>标记本步骤完成，并转到该判断指向的步骤（Alt+%1）</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPoller</name>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/team_sync.py" line="70"/>
+        <source>%n document(s) from the other desks</source>
+        <translation>
+            <numerusform>来自其他工位的 %n 份文档</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/team_sync.py" line="80"/>
+        <source>Team: online</source>
+        <translation>团队：在线</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/team_sync.py" line="82"/>
+        <source>Team: syncing…</source>
+        <translation>团队：同步中…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/team_sync.py" line="84"/>
+        <source>Team: offline, showing this desk&apos;s copy</source>
+        <translation>团队：离线，显示本机副本</translation>
     </message>
 </context>
 <context>

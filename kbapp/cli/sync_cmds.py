@@ -1,0 +1,46 @@
+"""``kbapp sync``: copy what every desk wrote to the shared database into this data home's
+library and index (kbapp.sync). Exit 0 when this desk is up to date, 2 when the database
+cannot be reached (the desk keeps working on its local copy)."""
+
+from __future__ import annotations
+
+import sys
+
+from kbapp.cli.common import add as _add
+from kbapp.cli.common import emit as _emit
+
+# Commands that read the library or the index: in team mode they pull first when the
+# server is reachable (kbapp.cli.main).
+SYNC_BEFORE = frozenset({"search", "show", "playbook", "pack"})
+
+
+def register(subparsers) -> None:
+    _add(subparsers, "sync", _sync, "copy what the other desks wrote (reports, lessons, records, approved "
+                                    "playbooks, imports, solved incidents) into this desk's library and index")
+
+
+def _sync(args, kb) -> int:
+    from kbapp.sync import SyncError
+
+    try:
+        result = kb.team.pull()
+    except SyncError as exc:
+        print(f"kbapp: offline: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _emit(result.to_json())
+    else:
+        print(result.summary())
+    return 0
+
+
+def pull_before_reading(kb) -> None:
+    """Pull what changed when the server answers; said once on stderr when it does not."""
+    from kbapp.sync import SyncError
+
+    try:
+        kb.team.pull()
+    except SyncError as exc:
+        print(f"kbapp: offline ({exc}); showing this desk's local copy", file=sys.stderr)
+    except OSError as exc:
+        print(f"kbapp: not synced ({exc.strerror or exc}); showing this desk's local copy", file=sys.stderr)
