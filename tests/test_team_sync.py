@@ -9,11 +9,11 @@ import json
 import threading
 
 import pytest
+from kbhelpers import cli_env, playbook_text, run_cli, write_library
 
 from kbapp.facade import KnowledgeBase
 from kbapp.reports.errors import ReportError
 from kbapp.sync import SyncError
-from kbhelpers import cli_env, playbook_text, run_cli, write_library
 
 FILLED = {"fault_type": "配置丢失", "cause": "运维误删 /etc/app/app.conf", "loss": "业务中断 40 分钟",
           "place": "客户机房 3F"}

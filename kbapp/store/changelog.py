@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from kbapp.store.models import IncidentRow, LessonRow, ReportRow
