@@ -62,7 +62,8 @@ def _open_every_dialog(qtbot, window):
                writeups.propose_change("data-loss"), writeups.show_versions("data-loss"), writeups.review_changes(),
                window.records.new_record(incident_id=view.incident_id, title="记录"),
                EscalationChainDialog(EscalationChain(), window), SettingsDialog(window.settings, window),
-               ProblemsDialog(window.problems_model, window)]
+               ProblemsDialog(window.problems_model, window), window.changes.new_change(),
+               window.visits.new_plan(), window.visits.record_visit(), window.visits.new_inspection_plan()]
     return [d for d in dialogs if d is not None]
 
 
@@ -70,7 +71,7 @@ def test_no_key_sequence_is_ambiguous_in_any_window_or_dialog(qtbot, make_window
     window = make_window()
     assert ambiguous_shortcuts([window]) == []
     dialogs = _open_every_dialog(qtbot, window)
-    assert len(dialogs) >= 14
+    assert len(dialogs) >= 18
     for dialog in dialogs:
         assert ambiguous_shortcuts([dialog]) == [], type(dialog).__name__
     # And the walk finds a real ambiguity: a second Ctrl+N in the window.
@@ -102,6 +103,15 @@ def test_ctrl_n_opens_a_new_incident_and_ctrl_q_quits(qtbot, make_window):
     _activate(qtbot, window)
     qtbot.keyClick(window.search_box, Qt.Key.Key_Q, CTRL)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
+
+
+def test_ctrl_5_and_ctrl_6_show_the_change_requests_and_the_visits(qtbot, make_window):
+    window = make_window()
+    _activate(qtbot, window)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_5, CTRL)
+    assert window.pages.currentWidget() is window.changes
+    qtbot.keyClick(window.changes.filter, Qt.Key.Key_6, CTRL)
+    assert window.pages.currentWidget() is window.visits
 
 
 def _start_data_loss(qtbot, window, level="I"):
