@@ -255,6 +255,7 @@ class ChangesPage(QWidget):
         wanted = self._wanted or (self.current.id if self.current else None)
         self._wanted = None
         self.model.set_rows(changes)
+        self.table.resizeColumnsToContents()
         row = self.model.row_of(wanted)
         if row < 0 and changes:
             row = 0
@@ -328,8 +329,8 @@ class ChangesPage(QWidget):
         history = "".join(f"<li>{html.escape(local_time(e.at, with_date=True))} · {html.escape(e.actor)}: "
                           f"{html.escape(pick(ch.STATE_LABELS.get(e.to_state, (e.to_state, e.to_state)), self.chinese))}"
                           f"{' — ' + html.escape(e.note) if e.note else ''}</li>" for e in events)
-        self.details.setHtml(f'<table cellpadding="3">{cells}</table><h3>{html.escape(self.tr("History"))}</h3>'
-                             f"<ul>{history}</ul>")
+        heading = html.escape(self.tr("History"))
+        self.details.setHtml(f'<table cellpadding="3">{cells}</table><h3>{heading}</h3><ul>{history}</ul>')
         self.shown.emit(change.id)
 
     # -- changes ----------------------------------------------------------------------------------

@@ -219,9 +219,9 @@ class VisitsPage(QWidget):
         self.actor: Callable[[], str | None] = lambda: None  # the window sets the engineer's name
         self.due_model, self.visits_model = DueVisitsModel(chinese, self), VisitsModel(chinese, self)
         self.inspections_model = DueInspectionsModel(chinese, self)
-        self.due_table = _table(self, "dueVisitsTable", _proxy(self, self.due_model), 0)
+        self.due_table = _table(self, "dueVisitsTable", _proxy(self, self.due_model), 5)
         self.visits_table = _table(self, "visitsTable", _proxy(self, self.visits_model), 1)
-        self.inspections_table = _table(self, "dueInspectionsTable", _proxy(self, self.inspections_model), 0)
+        self.inspections_table = _table(self, "dueInspectionsTable", _proxy(self, self.inspections_model), 5)
         for table in (self.due_table, self.visits_table, self.inspections_table):
             table.setSortingEnabled(True)
         self.due_table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
@@ -280,7 +280,11 @@ class VisitsPage(QWidget):
         self.due_model.set_rows(due)
         self.visits_model.set_rows(visits)
         self.inspections_model.set_rows(inspections)
+        for table in (self.due_table, self.visits_table, self.inspections_table):
+            table.resizeColumnsToContents()
         row = self.visits_model.row_of(current.id if current else None)
+        if row < 0 and visits:
+            row = 0  # the newest visit's issues are in sight
         if row >= 0:
             proxy = self.visits_table.model()
             self.visits_table.setCurrentIndex(proxy.mapFromSource(self.visits_model.index(row, 0)))

@@ -77,89 +77,94 @@
         <translation>完成…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="262"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="263"/>
         <source>No change requests yet. A defect, an unclear function of the technical agreement or a new requirement starts with “New change request”.</source>
         <translation>还没有变更申请。缺陷处理、技术协议中的模糊功能或新增需求，请点“新建变更申请”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="293"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
         <source>Refused by %1: work may not start.</source>
         <translation>%1 未批准：不得开始实施。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="295"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="296"/>
         <source>Work cannot start yet: it needs the approval of the %1.</source>
         <translation>尚不能开始实施：须经%1批准。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="312"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="313"/>
         <source>Maintenance</source>
         <translation>维护类别</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="313"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="314"/>
         <source>Estimate</source>
         <translation>预计工作量</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="313"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="314"/>
         <source>%1 working day(s)</source>
         <translation>%1 个工作日</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="314"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="315"/>
         <source>Approval by</source>
         <translation>审批</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="315"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="316"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="315"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="316"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="316"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="317"/>
         <source>Problem record</source>
         <translation>关联问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="317"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="318"/>
         <source>Logged</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="318"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="319"/>
         <source>Decided</source>
         <translation>审批</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="321"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="322"/>
         <source>Started</source>
         <translation>开始实施</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="323"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="324"/>
         <source>Planned finish</source>
         <translation>计划完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="324"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="325"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="325"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="326"/>
         <source>What changed</source>
         <translation>变更内容</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="325"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="326"/>
         <source>What is asked</source>
         <translation>修改要求</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/changes_page.py" line="332"/>
+        <source>History</source>
+        <translation>处理历史</translation>
     </message>
 </context>
 <context>
@@ -3215,32 +3220,32 @@ Data home: %1</source>
         <translation>巡检计划</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="313"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="317"/>
         <source>problem record #%1</source>
         <translation>问题记录 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="315"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="319"/>
         <source>change request #%1</source>
         <translation>变更申请 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="368"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="372"/>
         <source>Problem record #%1 made from the issue.</source>
         <translation>已由该问题生成问题记录 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="385"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="389"/>
         <source>Change request #%1 made from the issue.</source>
         <translation>已由该问题生成变更申请 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="402"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="406"/>
         <source>Select an inspection plan first.</source>
         <translation>请先选择一个巡检计划。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="407"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="411"/>
         <source>Inspection #%1 started: it is on the Drills &amp; Inspections tab.</source>
         <translation>巡检 #%1 已开始：在“演练与巡检”页。</translation>
     </message>
