@@ -88,7 +88,8 @@ class RecordsModel(_RowsModel):
 
     HEADERS = (QT_TRANSLATE_NOOP("RecordsModel", "ID"), QT_TRANSLATE_NOOP("RecordsModel", "Kind"),
                QT_TRANSLATE_NOOP("RecordsModel", "State"), QT_TRANSLATE_NOOP("RecordsModel", "Title"),
-               QT_TRANSLATE_NOOP("RecordsModel", "Reporter"), QT_TRANSLATE_NOOP("RecordsModel", "Updated"))
+               QT_TRANSLATE_NOOP("RecordsModel", "Reporter"), QT_TRANSLATE_NOOP("RecordsModel", "Updated"),
+               QT_TRANSLATE_NOOP("RecordsModel", "Assigned to"))
 
     def __init__(self, chinese: bool = False, parent=None):
         super().__init__(parent)
@@ -109,12 +110,14 @@ class RecordsModel(_RowsModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            staff = pick(wf.ASSIGNED_LABELS[record.assigned_role], self.chinese) if record.assigned_role else ""
             return (record.id, pick(wf.KIND_LABELS[record.kind], self.chinese),
                     pick(wf.STATE_LABELS[record.state], self.chinese), record.title, record.reporter,
-                    local_time(record.updated_at, with_date=True))[column]
+                    local_time(record.updated_at, with_date=True),
+                    " ".join(x for x in (staff, record.assignee) if x))[column]
         if role == SortRole:  # numbers and times sort as such, not as text
             return (record.id, record.kind, wf.STATES.index(record.state), record.title, record.reporter,
-                    record.updated_at.timestamp())[column]
+                    record.updated_at.timestamp(), f"{record.assigned_role} {record.assignee}")[column]
         if role == RecordRole:
             return record
         if role == Qt.ItemDataRole.ToolTipRole:

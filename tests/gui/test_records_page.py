@@ -26,10 +26,12 @@ def _record(record_id: int, kind: str = wf.DEFECT, state: str = wf.SUBMITTED, **
 
 def test_records_model_passes_the_model_tester(qtmodeltester):
     model = RecordsModel(chinese=True)
-    model.set_records([_record(3, state=wf.ANALYSED, classification="technical"),
+    model.set_records([_record(3, state=wf.ANALYSED, classification="technical", assigned_role="technical",
+                               assignee="孙工"),
                        _record(1, wf.CONSULTATION, wf.CLOSED, answer="已解答")])
     qtmodeltester.check(model)
-    assert model.rowCount() == 2 and model.columnCount() == 6
+    assert model.rowCount() == 2 and model.columnCount() == 7
+    assert model.data(model.index(0, 6)) == "技术人员 孙工" and model.data(model.index(1, 6)) == ""
     assert model.data(model.index(0, 2)) == "已分析" and model.data(model.index(1, 1)) == "咨询类"
     assert model.data(model.index(1, 0), RecordRole).id == 1
     assert model.row_of(3) == 0 and model.row_of(9) == -1

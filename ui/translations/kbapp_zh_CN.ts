@@ -1048,17 +1048,17 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="128"/>
+        <location filename="../../kbapp/gui/records_page.py" line="131"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="128"/>
+        <location filename="../../kbapp/gui/records_page.py" line="131"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="129"/>
+        <location filename="../../kbapp/gui/records_page.py" line="132"/>
         <source>Move</source>
         <translation>流转</translation>
     </message>
@@ -1672,72 +1672,72 @@ Data home: %1</source>
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="242"/>
+        <location filename="../../kbapp/gui/records_page.py" line="245"/>
         <source>Record #%1: move to %2</source>
         <translation>记录 #%1：流转到 %2</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="246"/>
+        <location filename="../../kbapp/gui/records_page.py" line="249"/>
         <source>Choose the classification: technical, business or operation problem.</source>
         <translation>请选择问题分类：技术问题、业务问题或操作问题。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="247"/>
+        <location filename="../../kbapp/gui/records_page.py" line="250"/>
         <source>Enter the proposed fix.</source>
         <translation>请填写拟定的修复方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="248"/>
+        <location filename="../../kbapp/gui/records_page.py" line="251"/>
         <source>Enter the name of the supervisor who signed off the fix.</source>
         <translation>请填写签字确认修复方案的主管姓名。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="249"/>
+        <location filename="../../kbapp/gui/records_page.py" line="252"/>
         <source>Enter the supervisor&apos;s role (a supervisor, manager or lead signs off).</source>
         <translation>请填写签字人职务（由主管、经理或负责人签字）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="250"/>
+        <location filename="../../kbapp/gui/records_page.py" line="253"/>
         <source>Enter the solution sent back to the reporter.</source>
         <translation>请填写回复报告人的解决方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="251"/>
+        <location filename="../../kbapp/gui/records_page.py" line="254"/>
         <source>Enter how the problem was analysed.</source>
         <translation>请填写问题分析过程。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="252"/>
+        <location filename="../../kbapp/gui/records_page.py" line="255"/>
         <source>Enter the cause of the problem.</source>
         <translation>请填写问题原因。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="253"/>
+        <location filename="../../kbapp/gui/records_page.py" line="256"/>
         <source>Enter how it is kept from happening again.</source>
         <translation>请填写预防措施。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="254"/>
+        <location filename="../../kbapp/gui/records_page.py" line="257"/>
         <source>Enter the tips given to the user.</source>
         <translation>请填写给用户的提示。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="255"/>
+        <location filename="../../kbapp/gui/records_page.py" line="258"/>
         <source>Enter what changed in the system.</source>
         <translation>请填写变更记录（系统中改了什么）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="256"/>
+        <location filename="../../kbapp/gui/records_page.py" line="259"/>
         <source>Enter the answer given to the reporter.</source>
         <translation>请填写给报告人的答复。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="261"/>
+        <location filename="../../kbapp/gui/records_page.py" line="264"/>
         <source>Fix proposed by %1; another person, a supervisor, signs it off.</source>
         <translation>处理建议由 %1 提出；须由另一位主管领导签字。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="290"/>
+        <location filename="../../kbapp/gui/records_page.py" line="293"/>
         <source>An operation problem is explained to the reporter; the record then becomes a consultation.</source>
         <translation>操作问题向报告人解释说明后，该记录即转为咨询类记录。</translation>
     </message>
@@ -1912,52 +1912,52 @@ Data home: %1</source>
 <context>
     <name>NewRecordDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="187"/>
+        <location filename="../../kbapp/gui/records_page.py" line="190"/>
         <source>New problem record</source>
         <translation>新建问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="198"/>
+        <location filename="../../kbapp/gui/records_page.py" line="201"/>
         <source>now, or HH:MM, or 2026-03-01 14:05</source>
         <translation>留空为现在，或填 14:05、2026-03-01 14:05</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="204"/>
+        <location filename="../../kbapp/gui/records_page.py" line="207"/>
         <source>From incident #%1</source>
         <translation>来自故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="205"/>
+        <location filename="../../kbapp/gui/records_page.py" line="208"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="205"/>
+        <location filename="../../kbapp/gui/records_page.py" line="208"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="206"/>
+        <location filename="../../kbapp/gui/records_page.py" line="209"/>
         <source>Raised by:</source>
         <translation>提出人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="206"/>
+        <location filename="../../kbapp/gui/records_page.py" line="209"/>
         <source>Place:</source>
         <translation>地点：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="207"/>
+        <location filename="../../kbapp/gui/records_page.py" line="210"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="207"/>
+        <location filename="../../kbapp/gui/records_page.py" line="210"/>
         <source>Raised at:</source>
         <translation>提出时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="215"/>
+        <location filename="../../kbapp/gui/records_page.py" line="218"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -2281,96 +2281,101 @@ Data home: %1</source>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="92"/>
+        <source>Assigned to</source>
+        <translation>交办</translation>
+    </message>
 </context>
 <context>
     <name>RecordsPage</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="364"/>
+        <location filename="../../kbapp/gui/records_page.py" line="367"/>
         <source>Filter records</source>
         <translation>筛选记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="366"/>
+        <location filename="../../kbapp/gui/records_page.py" line="369"/>
         <source>New record…</source>
         <translation>新建记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="387"/>
+        <location filename="../../kbapp/gui/records_page.py" line="390"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="407"/>
+        <location filename="../../kbapp/gui/records_page.py" line="410"/>
         <source>No problem records yet. A consultation (咨询类) or a defect (系统缺陷类) starts with “New record”, or from an incident (Incident menu).</source>
         <translation>还没有问题记录。咨询类或系统缺陷类记录可通过“新建记录”创建，也可从故障创建（“故障”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="445"/>
+        <location filename="../../kbapp/gui/records_page.py" line="448"/>
         <source>Raised at</source>
         <translation>提出时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="446"/>
+        <location filename="../../kbapp/gui/records_page.py" line="449"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="446"/>
+        <location filename="../../kbapp/gui/records_page.py" line="449"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="447"/>
+        <location filename="../../kbapp/gui/records_page.py" line="450"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="447"/>
+        <location filename="../../kbapp/gui/records_page.py" line="450"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="448"/>
+        <location filename="../../kbapp/gui/records_page.py" line="451"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="449"/>
+        <location filename="../../kbapp/gui/records_page.py" line="452"/>
         <source>Incident</source>
         <translation>关联故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="450"/>
+        <location filename="../../kbapp/gui/records_page.py" line="453"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="452"/>
+        <location filename="../../kbapp/gui/records_page.py" line="455"/>
         <source>Converted</source>
         <translation>已转换</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="452"/>
+        <location filename="../../kbapp/gui/records_page.py" line="455"/>
         <source>From a defect record: an operation problem</source>
         <translation>由系统缺陷类记录转来：属操作问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="457"/>
+        <location filename="../../kbapp/gui/records_page.py" line="460"/>
         <source>Assigned to</source>
         <translation>交办</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="459"/>
+        <location filename="../../kbapp/gui/records_page.py" line="462"/>
         <source>Fix proposed by</source>
         <translation>处理建议提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="481"/>
+        <location filename="../../kbapp/gui/records_page.py" line="484"/>
         <source>Move to %1…</source>
         <translation>流转到 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="489"/>
+        <location filename="../../kbapp/gui/records_page.py" line="492"/>
         <source>Finished: no further steps.</source>
         <translation>已完结，无后续步骤。</translation>
     </message>
