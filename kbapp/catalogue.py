@@ -28,9 +28,14 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.library import id_hint, resolve_ids, walk_markdown
 from kbapp.model import Document, Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
 
 CATALOGUE_FORMAT = 1
 RACY_NS = 2_000_000_000  # FAT's mtime granularity is 2 s; ext4, NTFS and APFS are finer
@@ -210,20 +215,21 @@ class Catalogue:
         parsed: dict[tuple[str, bool], Document] = {}
         counts = {"files": 0, "hashed": 0}
 
-        def files_of(root: Path, shipped: bool):
+        def files_of(root: Path, shipped: bool) -> Iterator[Any]:
             known_here = known[shipped]
             for path, st in walk_markdown(root, skip_readme=shipped):
                 counts["files"] += 1
                 entry = known_here.pop(path, None)  # what is left at the end is gone
                 if (entry is None or entry.size != st.st_size or entry.mtime_ns != st.st_mtime_ns
                         or entry.checked_ns < entry.mtime_ns + RACY_NS):
-                    old, entry = entry, self._read(path, root, shipped, st, now, entry, parsed, counts)
-                    if not isinstance(entry, Entry):  # unreadable: reported, not catalogued
-                        yield entry
+                    old, read = entry, self._read(path, root, shipped, st, now, entry, parsed, counts)
+                    if not isinstance(read, Entry):  # unreadable: reported, not catalogued
+                        yield read
                         continue
+                    entry = read
                     if entry.meta is not None:
                         parsed_entries.append(entry)
-                    elif (entry.size, entry.mtime_ns) != (old.size, old.mtime_ns) or not entry.racy():
+                    elif old is None or (entry.size, entry.mtime_ns) != (old.size, old.mtime_ns) or not entry.racy():
                         checked.append(entry)  # (checked again and still racy: nothing to record)
                 entry.root = root
                 yield path, entry.doc_id, entry, entry.problems
@@ -241,7 +247,7 @@ class Catalogue:
         return scan
 
     def _read(self, path: str, root: Path, shipped: bool, st: os.stat_result, now: int, old: Entry | None,
-              parsed: dict, counts: dict):
+              parsed: dict, counts: dict) -> Entry | tuple[str, None, None, list[Problem]]:
         """The entry of a new, changed or racy file: hashed, and parsed if the hash is new
         (then its ``meta`` is set). An unreadable file gives its ``resolve_ids`` item."""
         from kbapp import parser

@@ -6,35 +6,68 @@ opened on first search, so the GUI can show its window before either is ready.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kbapp.home import DataHome, resolve_home
 from kbapp.model import Document, Problem
+
+if TYPE_CHECKING:
+    from kbapp.catalogue import Scan
+    from kbapp.identity import Engineer
+    from kbapp.importer import ImportResult
+    from kbapp.incidents.knowledge import IncidentKnowledge
+    from kbapp.incidents.service import IncidentService
+    from kbapp.incidents.watcher import Watcher
+    from kbapp.library import Library
+    from kbapp.notify.outbox import NotificationService
+    from kbapp.plan.changes import ChangeRequestService
+    from kbapp.plan.inspection_plans import InspectionPlanService
+    from kbapp.plan.visits import VisitService
+    from kbapp.records.service import RecordService
+    from kbapp.reports.changes import PlaybookChangeService
+    from kbapp.reports.lessons import LessonService
+    from kbapp.reports.service import ReportService
+    from kbapp.reports.similar import SimilarIncident
+    from kbapp.search.index import SearchIndex, SyncReport
+    from kbapp.search.types import SearchHit, SearchResults
+    from kbapp.store.db import Store
+    from kbapp.sync import DeskSync
+    from kbapp.training import Training
 
 ProgressFn = Callable[[int, int], None]
 
 
 class KnowledgeBase:
     def __init__(self, home: DataHome, db_url: str | None = None, shipped_dir: Path | None = None, *,
-                 index_mmap: bool = True):
+                 index_mmap: bool = True) -> None:
         self.home = home
         self._index_mmap = index_mmap  # False for a command that asks one query (kbapp.search.index)
         self.db_url = db_url or home.database_url()
         self._shipped_dir = shipped_dir
         self._lock = threading.RLock()
-        self._library = None
-        self._index = None
+        self._library: Library | None = None
+        self._index: SearchIndex | None = None
         self._index_notice: str | None = None
-        self._store = None
-        self._incidents = None
-        self._reports = None
-        self._lessons = None
-        self._changes = None
+        self._store: Store | None = None
+        self._incidents: IncidentService | None = None
+        self._reports: ReportService | None = None
+        self._lessons: LessonService | None = None
+        self._changes: PlaybookChangeService | None = None
+        self._incident_documents: IncidentKnowledge | None = None
+        self._notifications: NotificationService | None = None
+        self._records: RecordService | None = None
+        self._change_requests: ChangeRequestService | None = None
+        self._visits: VisitService | None = None
+        self._inspection_plans: InspectionPlanService | None = None
+        self._training: Training | None = None
+        self._team: DeskSync | None = None
         self._library_listeners: list[Callable[[], None]] = []
         self.actor_override: str | None = None  # --actor / $KBAPP_ACTOR: set by the command line only
-        self._engineer = None
+        self._engineer: Engineer | None = None
         self._engineer_read = False
 
     @classmethod
@@ -44,7 +77,7 @@ class KnowledgeBase:
 
     # -- library -------------------------------------------------------------
     @property
-    def library(self):
+    def library(self) -> Library:
         from kbapp.library import Library
 
         with self._lock:
@@ -52,8 +85,9 @@ class KnowledgeBase:
                 (shipped, _), (writable, _) = self._library_roots()
                 if not self.home.incidents.exists():  # once per home; a stat after that
                     self.incident_documents.backfill_if_missing()
-                self._library = Library(shipped=shipped, writable=writable, on_change=self._library_changed)
-                self._library.reload()
+                library = Library(shipped=shipped, writable=writable, on_change=self._library_changed)
+                library.reload()
+                self._library = library
             return self._library
 
     def on_library_changed(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -95,7 +129,7 @@ class KnowledgeBase:
             return self.library.problems()
         return lint_paths(paths)
 
-    def render_html(self, doc_id: str, **options) -> str:
+    def render_html(self, doc_id: str, **options: Any) -> str:
         from kbapp.render import render_document
 
         doc = self.get(doc_id)
@@ -103,7 +137,7 @@ class KnowledgeBase:
             raise KeyError(doc_id)
         return render_document(doc, **options)
 
-    def import_paths(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None):
+    def import_paths(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> ImportResult:
         from kbapp.importer import import_paths
 
         result = import_paths(self, [Path(p) for p in paths], progress=progress)
@@ -115,7 +149,7 @@ class KnowledgeBase:
 
     # -- who is acting (kbapp.identity) -----------------------------------------
     @property
-    def engineer(self):
+    def engineer(self) -> Engineer | None:
         """The data home's engineer (name and role), or None when nobody was named yet."""
         from kbapp.identity import load_engineer
 
@@ -124,7 +158,7 @@ class KnowledgeBase:
                 self._engineer, self._engineer_read = load_engineer(self.home.root), True
             return self._engineer
 
-    def set_engineer(self, name: str, role: str = ""):
+    def set_engineer(self, name: str, role: str = "") -> Engineer:
         """Name the engineer of this data home; from now on their name is on every action."""
         from kbapp.identity import save_engineer
 
@@ -144,12 +178,13 @@ class KnowledgeBase:
 
     # -- search --------------------------------------------------------------
     @property
-    def index(self):
+    def index(self) -> SearchIndex:
         from kbapp.search.index import SearchIndex
 
         with self._lock:
             if self._index is None:
-                self._index = SearchIndex(self.home.index, mmap=self._index_mmap)
+                index = self._index = SearchIndex(self.home.index, mmap=self._index_mmap)
+                return index
             return self._index
 
     def _library_roots(self) -> tuple[tuple[Path, bool], ...]:
@@ -158,14 +193,14 @@ class KnowledgeBase:
         shipped = self._shipped_dir if self._shipped_dir is not None else playbooks_dir()
         return (Path(shipped), True), (self.home.library, False)
 
-    def scan_library(self):
+    def scan_library(self) -> Scan:
         """The library as the catalogue sees it (kbapp.catalogue): every file stat'ed, only
         new and changed ones read. Cheap when nothing changed; the library stays unparsed."""
         from kbapp.catalogue import Catalogue
 
         return Catalogue(self.home.index / "catalogue.sqlite3", self._library_roots()).scan()
 
-    def sync_index(self, progress: ProgressFn | None = None, force: bool = False):
+    def sync_index(self, progress: ProgressFn | None = None, force: bool = False) -> SyncReport:
         """Bring the index up to date with the library (incremental by content hash).
         ``force`` rebuilds it, after writing the past incidents' documents again.
 
@@ -190,7 +225,7 @@ class KnowledgeBase:
         return report
 
     def search(self, query: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,
-               level: str | None = None, tag: str | None = None):
+               level: str | None = None, tag: str | None = None) -> SearchResults:
         """Search; an index found unreadable mid-search is rebuilt from the library and asked
         again (``take_index_notice`` then says so, once)."""
         results = self.index.search(query, limit=limit, kind=kind, category=category, level=level, tag=tag)
@@ -228,25 +263,29 @@ class KnowledgeBase:
 
     # -- store and incidents ------------------------------------------------
     @property
-    def store(self):
+    def store(self) -> Store:
         from kbapp.store.db import Store
 
         with self._lock:
             if self._store is None:
-                self._store = Store.open(self.db_url, backup_dir=self.home.backups)
+                store = self._store = Store.open(self.db_url, backup_dir=self.home.backups)
+                return store
             return self._store
 
     @property
-    def incidents(self):
+    def incidents(self) -> IncidentService:
         from kbapp.incidents.service import IncidentService
 
         with self._lock:
             if self._incidents is None:
-                self._incidents = IncidentService(self.store, self)
-                self._incidents.after_commit = self.incident_documents.after_commit
+                incidents = self._incidents = IncidentService(self.store, self)
+                incidents.after_commit = self.incident_documents.after_commit
+                return incidents
             return self._incidents
 
-    def metrics(self, start=None, end=None, *, customer: str | None = None, now=None, tz=None) -> dict:
+    def metrics(self, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
+                customer: str | None = None, now: dt.datetime | None = None,
+                tz: dt.tzinfo | None = None) -> dict[str, Any]:
         """The service figures of the incidents notified in [start, end) (kbapp.reports.metrics)."""
         from kbapp.reports.metrics import compute, load_facts
 
@@ -254,82 +293,82 @@ class KnowledgeBase:
         return compute(facts, now or self.incidents.now(), customer=customer, tz=tz)
 
     @property
-    def incident_documents(self):
+    def incident_documents(self) -> IncidentKnowledge:
         """Solved incidents as redacted, searchable documents (kbapp.incidents.knowledge)."""
         from kbapp.incidents.knowledge import IncidentKnowledge
 
         with self._lock:
-            if getattr(self, "_incident_documents", None) is None:
+            if self._incident_documents is None:
                 self._incident_documents = IncidentKnowledge(self)
             return self._incident_documents
 
     @property
-    def notifications(self):
+    def notifications(self) -> NotificationService:
         """The notification outbox (kbapp.notify): e-mail and webhooks, each sent once."""
         from kbapp.notify.outbox import NotificationService
 
         with self._lock:
-            if getattr(self, "_notifications", None) is None:
+            if self._notifications is None:
                 self._notifications = NotificationService(self.store, self)
             return self._notifications
 
-    def watcher(self, clock=None):
+    def watcher(self, clock: Callable[[], dt.datetime] | None = None) -> Watcher:
         """A deadline watcher (kbapp.incidents.watcher) on this knowledge base."""
         from kbapp.incidents.watcher import Watcher
 
         return Watcher(self, clock=clock)
 
     @property
-    def records(self):
+    def records(self) -> RecordService:
         from kbapp.records.service import RecordService
 
         with self._lock:
-            if getattr(self, "_records", None) is None:
+            if self._records is None:
                 self._records = RecordService(self.store, self)
             return self._records
 
     @property
-    def change_requests(self):
+    def change_requests(self) -> ChangeRequestService:
         """Change requests of the trial operation (kbapp.plan.changes)."""
         from kbapp.plan.changes import ChangeRequestService
 
         with self._lock:
-            if getattr(self, "_change_requests", None) is None:
+            if self._change_requests is None:
                 self._change_requests = ChangeRequestService(self.store, self)
             return self._change_requests
 
     @property
-    def visits(self):
+    def visits(self) -> VisitService:
         """Follow-up visits (定期回访, kbapp.plan.visits)."""
         from kbapp.plan.visits import VisitService
 
         with self._lock:
-            if getattr(self, "_visits", None) is None:
+            if self._visits is None:
                 self._visits = VisitService(self.store, self)
             return self._visits
 
     @property
-    def inspection_plans(self):
+    def inspection_plans(self) -> InspectionPlanService:
         """Scheduled inspections and backup checks (kbapp.plan.inspection_plans)."""
         from kbapp.plan.inspection_plans import InspectionPlanService
 
         with self._lock:
-            if getattr(self, "_inspection_plans", None) is None:
+            if self._inspection_plans is None:
                 self._inspection_plans = InspectionPlanService(self.store, self)
             return self._inspection_plans
 
     @property
-    def training(self):
+    def training(self) -> Training:
         """Drills, inspections and training packs (kbapp.training)."""
         from kbapp.training import Training
 
         with self._lock:
-            if getattr(self, "_training", None) is None:
+            if self._training is None:
                 self._training = Training(self)
             return self._training
 
     @property
-    def reports(self):
+    def reports(self) -> ReportService:
         from kbapp.reports.service import ReportService
 
         with self._lock:
@@ -338,7 +377,7 @@ class KnowledgeBase:
             return self._reports
 
     @property
-    def lessons(self):
+    def lessons(self) -> LessonService:
         from kbapp.reports.lessons import LessonService
 
         with self._lock:
@@ -347,7 +386,7 @@ class KnowledgeBase:
             return self._lessons
 
     @property
-    def changes(self):
+    def changes(self) -> PlaybookChangeService:
         from kbapp.reports.changes import PlaybookChangeService
 
         with self._lock:
@@ -356,12 +395,12 @@ class KnowledgeBase:
             return self._changes
 
     @property
-    def team(self):
+    def team(self) -> DeskSync:
         """This desk's copy of what every desk wrote to the shared database (kbapp.sync)."""
         from kbapp.sync import DeskSync
 
         with self._lock:
-            if getattr(self, "_team", None) is None:
+            if self._team is None:
                 self._team = DeskSync(self)
             return self._team
 
@@ -372,7 +411,8 @@ class KnowledgeBase:
 
         return is_team_url(self.db_url)
 
-    def similar(self, text: str, *, limit: int = 5, exclude_incident: int | None = None):
+    def similar(self, text: str, *, limit: int = 5,
+                exclude_incident: int | None = None) -> tuple[list[SimilarIncident], list[SearchHit]]:
         """Past incidents and reports/lessons/records like ``text`` (more-like-this)."""
         from kbapp.reports.similar import SIMILAR_DOC_KINDS, similar_incidents
 
@@ -380,7 +420,7 @@ class KnowledgeBase:
         docs = self.index.similar(text, limit=limit, kinds=SIMILAR_DOC_KINDS).hits
         return incidents, docs
 
-    def render_with_history(self, doc_id: str, **options) -> str:
+    def render_with_history(self, doc_id: str, **options: Any) -> str:
         """A playbook rendered with its lessons under each step and past skip/fail counts."""
         doc = self.get(doc_id)
         if doc is None:

@@ -7,8 +7,15 @@ is refused with the line and the reason, before the work grows with the input.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import yaml
 from yaml.events import AliasEvent, CollectionStartEvent
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from yaml.nodes import Node, ScalarNode
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_DEPTH = 8  # the format needs 2 (a mapping of lists)
@@ -27,33 +34,34 @@ class BoundedLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases and anchors, deep nesting and too many nodes, and
     leaves dates as text (the parser checks them itself)."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
         self._nodes = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()
+        line = event.start_mark.line if event.start_mark is not None else 0
         if isinstance(event, AliasEvent):
-            raise FrontMatterError(event.start_mark.line, "aliases ('*name') are not allowed in front matter")
+            raise FrontMatterError(line, "aliases ('*name') are not allowed in front matter")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise FrontMatterError(event.start_mark.line, "anchors ('&name') are not allowed in front matter")
+            raise FrontMatterError(line, "anchors ('&name') are not allowed in front matter")
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise FrontMatterError(event.start_mark.line, f"more than {MAX_NODES} values in front matter")
+            raise FrontMatterError(line, f"more than {MAX_NODES} values in front matter")
         nested = isinstance(event, CollectionStartEvent)
         if nested:
             self._depth += 1
             if self._depth > MAX_DEPTH:
-                raise FrontMatterError(event.start_mark.line, f"nested more than {MAX_DEPTH} levels deep")
+                raise FrontMatterError(line, f"nested more than {MAX_DEPTH} levels deep")
         try:
             return super().compose_node(parent, index)
         finally:
             if nested:
                 self._depth -= 1
 
-    def construct_yaml_int(self, node):
+    def construct_yaml_int(self, node: ScalarNode) -> int | str:  # type: ignore[override]  # text when too long
         digits = sum(ch.isdigit() for ch in str(node.value))
         if digits > MAX_INT_DIGITS:  # kept as text: the parser says the field is out of range
             return str(node.value)[:MAX_INT_DIGITS + 2]
@@ -69,7 +77,7 @@ BoundedLoader.yaml_implicit_resolvers = {
 }
 
 
-def load(text: str):
+def load(text: str) -> Any:
     """The front matter's value; raises FrontMatterError or yaml.YAMLError."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FRONT_MATTER_BYTES:

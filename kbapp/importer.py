@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.library import MARKDOWN_SUFFIXES, display_path, valid_name
 from kbapp.model import Document, Problem
 from kbapp.parser import parse_bytes
+
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
 
 
 @dataclass
@@ -53,7 +57,7 @@ def _destination(root: Path, rel: Path, data: bytes) -> Path:
     return dest
 
 
-def import_paths(kb, paths: list[Path], progress: Callable[[str], None] | None = None) -> ImportResult:
+def import_paths(kb: KnowledgeBase, paths: list[Path], progress: Callable[[str], None] | None = None) -> ImportResult:
     result = ImportResult()
     root = kb.home.imported
     new_docs: list[Document] = []

@@ -12,9 +12,12 @@ import stat
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kbapp.model import Document, Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # kbapp.parser (and PyYAML) is imported where a file is parsed: the catalogue walks the
 # library with this module without parsing anything when nothing changed.
@@ -139,7 +142,7 @@ class Library:
     def reload(self) -> None:
         from kbapp.parser import parse_file
 
-        def parsed(root: Path, shipped: bool):
+        def parsed(root: Path, shipped: bool) -> Iterator[tuple[Path | str, str | None, Document | None, list[Problem]]]:
             for path in iter_markdown_files(root, skip_readme=shipped):
                 if not valid_name(path):
                     yield display_path(path), None, None, [Problem(display_path(path), 0, "file name is not valid UTF-8; rename it")]
@@ -149,7 +152,7 @@ class Library:
 
         docs, problems = resolve_ids(parsed(root, shipped) for root, shipped in self.roots)
         with self._lock:
-            self._docs = docs
+            self._docs = {doc_id: doc for doc_id, doc in docs.items() if doc is not None}
             self._problems = problems
         self._changed()
 

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.model import (
     CATEGORIES,
@@ -22,6 +23,9 @@ from kbapp.model import (
     Problem,
 )
 from kbapp.steps import parse_steps
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 PARSER_VERSION = 2  # bump when parsing changes what gets indexed
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -182,7 +186,7 @@ def _split_sections(body: str, first_line: int) -> tuple[dict[str, tuple[str, in
     return {k: ("\n".join(v[0]).strip("\n"), v[1]) for k, v in sections.items()}, headings
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value: object) -> list[str]:
     """A list of short texts; nested lists and mappings inside are left out."""
     if value is None:
         return []
@@ -193,21 +197,21 @@ def _as_list(value) -> list[str]:
     return [str(value)] if _scalar(value) else []
 
 
-def _scalar(value) -> bool:
+def _scalar(value: object) -> bool:
     return isinstance(value, (str, int, float, dt.date)) and not isinstance(value, bool)
 
 
-def _type_name(value) -> str:
+def _type_name(value: object) -> str:
     return {list: "a list", tuple: "a list", dict: "a mapping", bool: "true/false", bytes: "binary data",
             set: "a set"}.get(type(value), type(value).__name__)
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _check_list(meta: dict, name: str, bad) -> None:
+def _check_list(meta: dict, name: str, bad: Callable[..., None]) -> None:
     value = meta.get(name)
     if isinstance(value, dict):
         bad(name, "expected a list, got a mapping; the value is ignored")

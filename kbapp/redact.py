@@ -23,6 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MARKER", "redact", "redact_count", "redact_value", "has_secrets", "install_log_redaction"]
 
@@ -383,7 +387,7 @@ def install_log_redaction() -> None:
     if getattr(previous, "_kbapp_redacting", False):
         return
 
-    def factory(*args, **kwargs) -> logging.LogRecord:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         try:
             message = record.getMessage()

@@ -74,7 +74,7 @@ def sanitize_markdown(text: str) -> str:
                      link_rel=None, attribute_filter=_local_links_only)
 
 
-def _e(value) -> str:
+def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
@@ -97,7 +97,7 @@ def _header(doc: Document, labels: dict, today: dt.date) -> list[str]:
     if meta:
         out.append('<p class="meta">' + " &nbsp;|&nbsp; ".join(meta) + "</p>")
     if doc.is_stale(today):
-        out.append(f'<p class="stale">⚠ {_e(labels["stale"].format(date=doc.reviewed.isoformat()))}</p>')
+        out.append(f'<p class="stale">⚠ {_e(labels["stale"].format(date=doc.reviewed.isoformat() if doc.reviewed else ""))}</p>')
     return out
 
 

@@ -21,6 +21,14 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sqlalchemy.orm import Session
+
+    from kbapp.facade import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +92,7 @@ def _plain_name(path: str) -> str | None:
 
 
 class DeskSync:
-    def __init__(self, kb):
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
     # -- the cursor ------------------------------------------------------------------
@@ -141,7 +149,7 @@ class DeskSync:
         from kbapp.store.db import StoreError
         from kbapp.store.team_models import ChangeLogRow
 
-        def work(s):
+        def work(s: Session) -> Any:
             rows = s.execute(select(ChangeLogRow.id, ChangeLogRow.kind, ChangeLogRow.ref)
                              .where(ChangeLogRow.id > cursor).order_by(ChangeLogRow.id).limit(BATCH)).all()
             latest = dict.fromkeys((kind, ref) for _, kind, ref in rows)  # each row once, in first-seen order
@@ -161,7 +169,7 @@ class DeskSync:
         except (StoreError, DBAPIError) as exc:
             raise SyncError(str(exc).splitlines()[0]) from None
 
-    def _render(self, s, kind: str, ref: str) -> _Doc | None:
+    def _render(self, s: Session, kind: str, ref: str) -> _Doc | None:
         renderer = getattr(self, f"_render_{kind}", None)
         if renderer is None:
             log.info("change of an unknown kind %r (a newer kbapp wrote it); skipped", kind)
@@ -172,7 +180,7 @@ class DeskSync:
             log.warning("cannot copy %s %s from the database: %s", kind, ref, exc)
             return None
 
-    def _render_report(self, s, ref: str) -> _Doc | None:
+    def _render_report(self, s: Session, ref: str) -> _Doc | None:
         from kbapp.reports import document as rdoc
         from kbapp.reports.service import _report_from_row
         from kbapp.store.models import ReportRow
@@ -188,7 +196,7 @@ class DeskSync:
             submitted_at=r.submitted_at, redact=True, deadlines=r.deadlines)
         return _Doc(f"reports/{name}", text, replaces_prefix=f"reports/{r.doc_id}-")
 
-    def _render_lesson(self, s, ref: str) -> _Doc | None:
+    def _render_lesson(self, s: Session, ref: str) -> _Doc | None:
         from kbapp.reports import document as rdoc
         from kbapp.store.models import LessonRow, ReportRow
 
@@ -209,7 +217,7 @@ class DeskSync:
             created_at=row.created_at)
         return _Doc(f"lessons/{name}", text)
 
-    def _render_record(self, s, ref: str) -> _Doc | None:
+    def _render_record(self, s: Session, ref: str) -> _Doc | None:
         from sqlalchemy import select
 
         from kbapp.records import document
@@ -226,7 +234,7 @@ class DeskSync:
         text = redact(document.record_markdown(record_from_row(row), history))
         return _Doc(f"records/{name}", text, replaces_prefix=f"records/{document.file_prefix(row.id)}")
 
-    def _render_playbook(self, s, ref: str) -> _Doc | None:
+    def _render_playbook(self, s: Session, ref: str) -> _Doc | None:
         from sqlalchemy import select
 
         from kbapp.store.team_models import PlaybookVersionRow
@@ -236,7 +244,7 @@ class DeskSync:
         rel = safe_rel_path(row.rel_path) if row is not None else None
         return _Doc(rel, row.text) if rel else None
 
-    def _render_document(self, s, ref: str) -> _Doc | None:
+    def _render_document(self, s: Session, ref: str) -> _Doc | None:
         from kbapp.store.team_models import SharedDocumentRow
 
         row = s.get(SharedDocumentRow, int(ref))
@@ -307,7 +315,7 @@ def is_team_url(url: str) -> bool:
     return not url.startswith("sqlite")
 
 
-def share_files(kb, paths: list[Path]) -> int:
+def share_files(kb: KnowledgeBase, paths: list[Path]) -> int:
     """Put imported library files into the shared database (other desks copy them on their
     next pull); returns how many were new or changed."""
     import datetime as dt
@@ -330,7 +338,7 @@ def share_files(kb, paths: list[Path]) -> int:
         return 0
     actor, now = kb.actor_name(), dt.datetime.now(dt.UTC)
 
-    def work(s) -> int:
+    def work(s: Session) -> int:
         changed = 0
         for rel, text, digest in items:
             row = s.scalar(select(SharedDocumentRow).where(SharedDocumentRow.rel_path == rel))

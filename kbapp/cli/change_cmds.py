@@ -7,8 +7,10 @@ the database or a file could not be used.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
@@ -17,8 +19,12 @@ from kbapp.incidents.export import format_time
 from kbapp.plan import changes as ch
 from kbapp.plan import workdays
 
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
 
-def register(subparsers) -> None:
+
+def register(subparsers: Subparsers) -> None:
     change = subparsers.add_parser(
         "change", help="change requests (程序功能调整): defect, unclear function, new requirement",
         description="A defect is fixed on the spot once logged; an unclear function needs the department "
@@ -63,7 +69,7 @@ def register(subparsers) -> None:
     p.add_argument("--output", "-o", metavar="FILE", help="write it to FILE instead")
 
 
-def _days(args, kb):
+def _days(args: argparse.Namespace, kb: KnowledgeBase) -> int | None:
     if args.until and args.days:
         raise ch.ChangeError("days: give --days or --until, not both", field="days")
     if not args.until:
@@ -85,7 +91,7 @@ def _line(c: ch.ChangeRequest) -> str:
             f"{c.title}")
 
 
-def _print(c: ch.ChangeRequest, json_out: bool, events=None) -> None:
+def _print(c: ch.ChangeRequest, json_out: bool, events: list[ch.ChangeEvent] | None = None) -> None:
     if json_out:
         data = c.to_json()
         if events is not None:
@@ -117,7 +123,7 @@ def _print(c: ch.ChangeRequest, json_out: bool, events=None) -> None:
             print(f"  {format_time(e.at)} {e.actor}: {e.action} → {e.to_state}{extra}")
 
 
-def _new(args, kb) -> int:
+def _new(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     c = kb.change_requests.new(args.kind, args.title, days=_days(args, kb), description=args.description,
                                maintenance=args.maintenance, customer=args.customer, raised_by=args.raised_by,
                                record_id=args.record)
@@ -128,33 +134,33 @@ def _new(args, kb) -> int:
     return 0
 
 
-def _approve(args, kb) -> int:
+def _approve(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     _print(kb.change_requests.approve(args.id, args.by, args.as_role, args.note), args.json)
     return 0
 
 
-def _refuse(args, kb) -> int:
+def _refuse(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     _print(kb.change_requests.refuse(args.id, args.by, args.as_role, args.note), args.json)
     return 0
 
 
-def _start(args, kb) -> int:
+def _start(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     _print(kb.change_requests.start(args.id), args.json)
     return 0
 
 
-def _done(args, kb) -> int:
+def _done(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     _print(kb.change_requests.done(args.id, args.result), args.json)
     return 0
 
 
-def _show(args, kb) -> int:
+def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     c = kb.change_requests.get(args.id)
     _print(c, args.json, kb.change_requests.history(c.id))
     return 0
 
 
-def _list(args, kb) -> int:
+def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     found = kb.change_requests.list(state=args.state, kind=args.kind)
     if args.json:
         _emit([c.to_json() for c in found])
@@ -164,7 +170,7 @@ def _list(args, kb) -> int:
     return 0
 
 
-def _submission(args, kb) -> int:
+def _submission(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     c = kb.change_requests.get(args.id)
     if not c.submission:
         raise ch.ChangeError(f"change_id: change #{c.id} is a defect: it has no written submission",

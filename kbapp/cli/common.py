@@ -10,13 +10,24 @@ import argparse
 import json
 import sys
 import unicodedata
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kbapp.incidents.errors import IncidentError
 from kbapp.reports.errors import ReportError
 from kbapp.store.db import StoreError
 
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
 
-def add(sub, name: str, handler, help_text: str, json_flag: bool = True) -> argparse.ArgumentParser:
+
+# What ``register(subparsers)`` of a command module receives.
+Subparsers = argparse._SubParsersAction
+# A command: ``func(args, kb) -> exit status``.
+Handler = Callable[[argparse.Namespace, "KnowledgeBase"], int]
+
+
+def add(sub: Subparsers, name: str, handler: Handler, help_text: str, json_flag: bool = True) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print JSON")
@@ -24,15 +35,15 @@ def add(sub, name: str, handler, help_text: str, json_flag: bool = True) -> argp
     return parser
 
 
-def guarded(handler):
-    def run(args, kb) -> int:
+def guarded(handler: Handler) -> Handler:
+    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         try:
             return handler(args, kb)
         except IncidentError as exc:  # problem-record errors included
             print(f"kbapp: {exc}", file=sys.stderr)
             return 1
         except ReportError as exc:
-            for problem in exc.problems or [exc]:  # each missing report field on its own line
+            for problem in list[object](exc.problems) or [exc]:  # each missing report field on its own line
                 print(f"kbapp: {problem}", file=sys.stderr)
             return 1
         except StoreError as exc:
@@ -46,7 +57,7 @@ def guarded(handler):
     return run
 
 
-def emit(data) -> None:
+def emit(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

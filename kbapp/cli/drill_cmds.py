@@ -9,8 +9,10 @@ Qt is imported only for PDF output.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
@@ -18,17 +20,23 @@ from kbapp.fsutil import atomic_write_bytes, safe_filename
 from kbapp.incidents import records as rec
 from kbapp.training.scenario import check_scenario
 
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
+    from kbapp.training.scenario import Fact
+    from kbapp.training.score import Score
+
 _RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗", "pass": "✓", "fail": "✗", "na": "-"}
 
 
-def _report_args(p) -> None:
+def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", metavar="ID")
     p.add_argument("--format", required=True, choices=("md", "pdf"))
     p.add_argument("--out", metavar="FILE", help="write to FILE (Markdown: default stdout; PDF: default ./NAME.pdf)")
     p.add_argument("--no-redact", dest="redact", action="store_false", help="keep passwords, tokens and keys")
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     drill = subparsers.add_parser("drill", help="drills (演练): run a playbook against a scenario card and score it",
                                   description="Run any playbook as a drill: never counted as an incident.")
     sub = drill.add_subparsers(dest="drill_command", metavar="ACTION", required=True)
@@ -100,7 +108,7 @@ def register(subparsers) -> None:
 
 # -- output helpers -----------------------------------------------------------------------
 
-def _write_report(args, kb, markdown: str, title: str, default_name: str, key: str, ident: int) -> int:
+def _write_report(args: argparse.Namespace, kb: KnowledgeBase, markdown: str, title: str, default_name: str, key: str, ident: int) -> int:
     if args.format == "pdf":
         from kbapp.gui.training import write_report_pdf
 
@@ -126,12 +134,12 @@ def _write_report(args, kb, markdown: str, title: str, default_name: str, key: s
     return 0
 
 
-def _print_facts(facts, heading: str) -> None:
+def _print_facts(facts: list[Fact], heading: str) -> None:
     for fact in facts:
         print(f"{heading} (第 {fact.step} 步 step {fact.step}): {fact.text}")
 
 
-def _score_lines(score) -> list[str]:
+def _score_lines(score: Score) -> list[str]:
     lines = [f"得分 Score: {score.total}/100",
              (f"  顺序 Order      {score.order_points:>3}/40  ({score.in_order}/{len(score.expected_path)} expected steps"
               f" in order{f', {len(score.extra)} off the path' if score.extra else ''})"),
@@ -144,7 +152,7 @@ def _score_lines(score) -> list[str]:
 
 # -- drills -------------------------------------------------------------------------------
 
-def _drill_start(args, kb) -> int:
+def _drill_start(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     drills = kb.training.drills
     incident = drills.start(args.playbook, args.scenario, args.trainee, trainer=args.trainer or None)
     drill = drills.get(incident.id)
@@ -158,7 +166,7 @@ def _drill_start(args, kb) -> int:
     return 0
 
 
-def _drill_step(args, kb) -> int:
+def _drill_step(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     drills = kb.training.drills
     before = {(f.step, f.text) for f in drills.get(args.id).revealed()}
     # The trainee's step, unless --actor / $KBAPP_ACTOR says who is at the keyboard.
@@ -182,7 +190,7 @@ def _drill_step(args, kb) -> int:
     return 0
 
 
-def _drill_show(args, kb) -> int:
+def _drill_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     drill = kb.training.drills.get(args.id)
     if args.json:
         _emit({"drill": drill.incident.to_json(), "trainee": drill.trainee, "situation": drill.scenario.situation,
@@ -202,7 +210,7 @@ def _drill_show(args, kb) -> int:
     return 0
 
 
-def _drill_finish(args, kb) -> int:
+def _drill_finish(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     score = kb.training.drills.finish(args.id, actor=kb.actor_override)  # else the drill's trainer
     if args.json:
         _emit({"drill_id": int(args.id), "score": score.to_json()})
@@ -211,7 +219,7 @@ def _drill_finish(args, kb) -> int:
     return 0
 
 
-def _drill_report(args, kb) -> int:
+def _drill_report(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     drills = kb.training.drills
     drill = drills.get(args.id)
     markdown = drills.report_markdown(drill.id, redact=args.redact)
@@ -219,7 +227,7 @@ def _drill_report(args, kb) -> int:
     return _write_report(args, kb, markdown, title, f"drill-{drill.id}-{drill.trainee}", "drill_id", drill.id)
 
 
-def _drill_list(args, kb) -> int:
+def _drill_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     drills = kb.training.drills.list(open_only=args.open)
     if args.json:
         _emit([d.to_json() for d in drills])
@@ -229,7 +237,7 @@ def _drill_list(args, kb) -> int:
     return 0
 
 
-def _drill_scenarios(args, kb) -> int:
+def _drill_scenarios(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     docs = kb.training.drills.scenarios(args.playbook)
     if args.json:
         _emit([{"id": d.id, "title": d.title, "title_en": d.title_en, "playbook": d.meta.get("playbook"),
@@ -240,7 +248,7 @@ def _drill_scenarios(args, kb) -> int:
     return 0
 
 
-def _drill_check(args, kb) -> int:
+def _drill_check(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     results = []
     for name in args.files:
         scenario, problems = check_scenario(Path(name), kb.get)
@@ -260,7 +268,7 @@ def _drill_check(args, kb) -> int:
 
 # -- packs ---------------------------------------------------------------------------------
 
-def _pack_export(args, kb) -> int:
+def _pack_export(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     from kbapp.gui.training import write_pack_pdf
     from kbapp.training.packs import PACK_TITLE
 
@@ -277,7 +285,7 @@ def _pack_export(args, kb) -> int:
 
 # -- inspections ---------------------------------------------------------------------------
 
-def _inspect_start(args, kb) -> int:
+def _inspect_start(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.plan:
         incident = kb.inspection_plans.start(args.plan, inspector=args.inspector)
     else:
@@ -289,7 +297,7 @@ def _inspect_start(args, kb) -> int:
     return 0
 
 
-def _inspect_item(args, kb) -> int:
+def _inspect_item(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.training.inspections.record(args.id, args.item, args.result, value=args.value, note=args.note)
     if args.json:
         _emit({"action": action.to_json()})
@@ -300,7 +308,7 @@ def _inspect_item(args, kb) -> int:
     return 0
 
 
-def _inspect_show(args, kb) -> int:
+def _inspect_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     service = kb.training.inspections
     inspection = service.get(args.id)
     items = service.items(inspection.id)
@@ -316,7 +324,7 @@ def _inspect_show(args, kb) -> int:
     return 0
 
 
-def _inspect_finish(args, kb) -> int:
+def _inspect_finish(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.training.inspections.finish(args.id, summary=args.summary)
     if args.json:
         _emit({"action": action.to_json()})
@@ -325,7 +333,7 @@ def _inspect_finish(args, kb) -> int:
     return 0
 
 
-def _inspect_open_incident(args, kb) -> int:
+def _inspect_open_incident(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     incident = kb.training.inspections.open_incident(args.id, args.item, level=args.level)
     if args.json:
         _emit({"incident": incident.to_json()})
@@ -334,7 +342,7 @@ def _inspect_open_incident(args, kb) -> int:
     return 0
 
 
-def _inspect_report(args, kb) -> int:
+def _inspect_report(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     from kbapp.training.inspections import REPORT_TITLE
 
     service = kb.training.inspections
@@ -344,7 +352,7 @@ def _inspect_report(args, kb) -> int:
                          "inspection_id", inspection.id)
 
 
-def _inspect_list(args, kb) -> int:
+def _inspect_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     inspections = kb.training.inspections.list(open_only=args.open)
     if args.json:
         _emit([i.to_json() for i in inspections])

@@ -7,15 +7,21 @@ start. ``--actor NAME`` or ``$KBAPP_ACTOR`` override it for one command.
 
 from __future__ import annotations
 
+import argparse
 import os
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
 from kbapp.cli.common import guarded
 from kbapp.identity import ENV_ACTOR, engineer_path
 
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
 
-def register(subparsers) -> None:
+
+def register(subparsers: Subparsers) -> None:
     engineer = subparsers.add_parser("engineer", help="who is acting: the data home's engineer (name and role)",
                                      description="Show or set who this data home's actions are logged as.")
     sub = engineer.add_subparsers(dest="engineer_command", metavar="ACTION")
@@ -27,7 +33,7 @@ def register(subparsers) -> None:
     p.add_argument("--role", default="", help="e.g. 值班工程师 On-duty engineer")
 
 
-def _source(args, kb) -> str:
+def _source(args: argparse.Namespace, kb: KnowledgeBase) -> str:
     if args.actor:
         return "--actor"
     if os.environ.get(ENV_ACTOR, "").strip():
@@ -35,7 +41,7 @@ def _source(args, kb) -> str:
     return str(engineer_path(kb.home.root)) if kb.engineer is not None else "login name"
 
 
-def _show(args, kb) -> int:
+def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     engineer = kb.engineer
     data = {"actor": kb.actor_name(), "source": _source(args, kb),
             "engineer": engineer.to_json() if engineer is not None else None}
@@ -48,7 +54,7 @@ def _show(args, kb) -> int:
     return 0
 
 
-def _set(args, kb) -> int:
+def _set(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     engineer = kb.set_engineer(args.name, args.role)
     if args.json:
         _emit(engineer.to_json())

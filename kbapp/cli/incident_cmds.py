@@ -8,9 +8,11 @@ not be used. Errors are one ``kbapp: ...`` line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import argparse
 import builtins
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit
@@ -24,13 +26,21 @@ from kbapp.incidents.redaction import redacted_actions, redacted_incident
 from kbapp.incidents.validate import parse_when
 from kbapp.redact import redact, redact_value
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def _emit(data) -> None:
+    from kbapp.cli.common import Handler, Subparsers
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.deadlines import Deadline
+    from kbapp.incidents.records import Action
+
+
+def _emit(data: object) -> None:
     """JSON out, every string redacted (notes carry customers' passwords; DOMAIN.md 4.2)."""
     emit(redact_value(data))
 
 
-def print(*parts, **kwargs) -> None:  # noqa: A001 - every line this module prints is redacted
+def print(*parts: object, **kwargs: Any) -> None:  # noqa: A001 - every line this module prints is redacted
     builtins.print(*(redact(str(p)) for p in parts), **kwargs)
 
 
@@ -38,7 +48,7 @@ _STATE_MARK = {"ok": " ", "close": "!", "passed": "✗", "met": "✓"}
 _RESULT_MARK = {"done": "✓", "skipped": "-", "failed": "✗"}
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     incident = subparsers.add_parser(
         "incident", help="guided incident response (故障处理): start, ack, step, note, plan, show, list, status, "
                          "level, resolve, escalate, export…",
@@ -136,7 +146,7 @@ def register(subparsers) -> None:
                    help="keep passwords, tokens and keys as written (redacted by default)")
 
 
-def _deadline_json(d) -> dict:
+def _deadline_json(d: Deadline) -> dict[str, Any]:
     return d.to_json()
 
 
@@ -144,7 +154,7 @@ def _text_arg(value: str) -> str:
     return sys.stdin.read() if value == "-" else value
 
 
-def _done(args, kb, action, text: str | None = None) -> int:
+def _done(args: argparse.Namespace, kb: KnowledgeBase, action: Action, text: str | None = None) -> int:
     """The usual answer to a change: the action, and the incident's deadlines now."""
     if args.json:
         incident = kb.incidents.get(action.incident_id)
@@ -157,7 +167,7 @@ def _done(args, kb, action, text: str | None = None) -> int:
 
 # -- handlers ---------------------------------------------------------------------------
 
-def _start(args, kb) -> int:
+def _start(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     notified = parse_when(args.notified_at, svc.now()) if args.notified_at else None
     incident = svc.start(args.title, args.level, description=args.description, playbook_ids=args.playbook,
@@ -171,7 +181,7 @@ def _start(args, kb) -> int:
     return 0
 
 
-def _ack(args, kb) -> int:
+def _ack(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.incidents.acknowledge(args.id, note=args.note)
     response = next((d for d in kb.incidents.deadlines(action.incident_id) if d.key == "response"), None)
     line = f"#{action.id} 已响应 acknowledged"
@@ -180,37 +190,37 @@ def _ack(args, kb) -> int:
     return _done(args, kb, action, line)
 
 
-def _plan(args, kb) -> int:
+def _plan(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.incidents.record_plan(args.id, _text_arg(args.text), emergency=args.emergency)
     return _done(args, kb, action, f"#{action.id} {'应急方案 emergency plan' if args.emergency else '故障处理方案 handling plan'} recorded")
 
 
-def _status(args, kb) -> int:
+def _status(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.incidents.set_status(args.id, args.status, note=args.note, close_reason=args.close_reason)
     return _done(args, kb, action)
 
 
-def _level(args, kb) -> int:
+def _level(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return _done(args, kb, kb.incidents.change_level(args.id, args.level, reason=args.reason))
 
 
-def _set_person(field: str):
-    def handler(args, kb) -> int:
+def _set_person(field: str) -> Handler:
+    def handler(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         setter = kb.incidents.set_responsible if field == "responsible" else kb.incidents.set_reporter
         return _done(args, kb, setter(args.id, args.name, reason=args.reason))
     return handler
 
 
-def _channel(args, kb) -> int:
+def _channel(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return _done(args, kb, kb.incidents.set_channel(args.id, args.channel, reason=args.reason))
 
 
-def _notified(args, kb) -> int:
+def _notified(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     return _done(args, kb, svc.correct_notified_at(args.id, parse_when(args.time, svc.now()), reason=args.reason))
 
 
-def _escalate(args, kb) -> int:
+def _escalate(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     done = kb.watcher().escalate_now(args.id, note=args.note)
     if done.warning:
         print(f"kbapp: warning: {done.warning}", file=sys.stderr)
@@ -226,7 +236,7 @@ def _escalate(args, kb) -> int:
     return 0
 
 
-def _step(args, kb) -> int:
+def _step(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     action = svc.step(args.id, args.step_number, args.result, note=args.note, playbook_id=args.playbook,
                       goto=args.goto, emergency_plan=args.emergency_plan)
@@ -245,7 +255,7 @@ def _step(args, kb) -> int:
     return 0
 
 
-def _note(args, kb) -> int:
+def _note(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.incidents.note(args.id, _text_arg(args.text))
     if args.json:
         _emit({"action": action.to_json()})
@@ -254,7 +264,7 @@ def _note(args, kb) -> int:
     return 0
 
 
-def _show(args, kb) -> int:
+def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     incident = svc.get(args.id)
     deadlines = svc.deadlines(incident)
@@ -294,7 +304,7 @@ def _show(args, kb) -> int:
     return 0
 
 
-def _list(args, kb) -> int:
+def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     incidents = svc.list(open_only=args.open)
     rows = [(i, worst_state(svc.deadlines(i))) for i in incidents]
@@ -307,7 +317,7 @@ def _list(args, kb) -> int:
     return 0
 
 
-def _print_due(kb) -> None:
+def _print_due(kb: KnowledgeBase) -> None:
     """The follow-up visits and inspections overdue or due, as the window's banner says."""
     from kbapp.plan.schedule import due_line
 
@@ -316,7 +326,7 @@ def _print_due(kb) -> None:
         print(line)
 
 
-def _resolve(args, kb) -> int:
+def _resolve(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.incidents.resolve(args.id, args.summary)
     if args.json:
         incident = kb.incidents.get(action.incident_id)
@@ -327,7 +337,7 @@ def _resolve(args, kb) -> int:
     return 0
 
 
-def _export(args, kb) -> int:
+def _export(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     incident = svc.get(args.id)
     text = export_timeline(args.format, incident, svc.timeline(incident.id), svc.deadlines(incident),

@@ -6,8 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.model import CATEGORIES, KINDS, LEVELS
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.model import Document
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_show)
 
 
-def _sync(kb) -> None:
+def _sync(kb: KnowledgeBase) -> None:
     report = kb.sync_index(progress=None)
     if report.notice:
         print(f"kbapp: {report.notice}", file=sys.stderr)
@@ -48,7 +55,7 @@ def _sync(kb) -> None:
         print(f"kbapp: index rebuilt ({report.reason}): {report.added} documents", file=sys.stderr)
 
 
-def cmd_search(args, kb) -> int:
+def cmd_search(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.limit < 1:
         print("kbapp: --limit must be at least 1", file=sys.stderr)
         return 2
@@ -83,7 +90,7 @@ def _plain(snippet: str) -> str:
     return html.unescape(re.sub(r'<b class="match">(.*?)</b>', r"[\1]", snippet))
 
 
-def cmd_import(args, kb) -> int:
+def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     result = kb.import_paths(args.paths)
     for problem in result.warnings:
         print(f"warning: {problem}")
@@ -93,7 +100,7 @@ def cmd_import(args, kb) -> int:
     return 1 if result.failed else 0
 
 
-def cmd_index(args, kb) -> int:
+def cmd_index(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.action == "rebuild":  # past incidents' documents are written again first
         report = kb.sync_index(force=True)
         print(f"rebuilt: {report.added} documents")
@@ -117,7 +124,7 @@ def cmd_index(args, kb) -> int:
     return 0
 
 
-def cmd_lint(args, kb) -> int:
+def cmd_lint(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     problems = kb.lint(args.paths or None)
     for problem in problems:
         print(problem)
@@ -126,7 +133,7 @@ def cmd_lint(args, kb) -> int:
     return 1 if count else 0
 
 
-def cmd_show(args, kb) -> int:
+def cmd_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     doc = kb.get(args.id)
     if doc is None:
         print(f"kbapp: no document with id '{args.id}'", file=sys.stderr)
@@ -140,7 +147,7 @@ def cmd_show(args, kb) -> int:
     return 0
 
 
-def document_json(doc) -> dict:
+def document_json(doc: Document) -> dict[str, Any]:
     return {
         "id": doc.id, "kind": doc.kind, "title": doc.title, "title_en": doc.title_en, "category": doc.category,
         "levels": doc.levels, "tags": doc.tags, "owner": doc.owner,

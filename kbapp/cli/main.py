@@ -43,7 +43,7 @@ _COMMANDS = {
 }
 
 
-def _global_options(argv: Sequence[str] | None):
+def _global_options(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]] | None:
     """(the options before the command, what follows them), read without building the
     full parser; None when they do not parse."""
     quick = argparse.ArgumentParser(add_help=False)
@@ -95,7 +95,7 @@ def _sync_before() -> frozenset[str]:
     return SYNC_BEFORE
 
 
-def _window_args(argv: Sequence[str] | None):
+def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
     """``--home``/``--db`` when nothing else is asked: the window opens without importing
     every command module (a third of a second of cold start)."""
     parsed = _global_options(argv)

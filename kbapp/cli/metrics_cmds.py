@@ -6,15 +6,22 @@ date, 2 when the database cannot be used.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
 from kbapp.cli.common import pad
 
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
 
-def register(subparsers) -> None:
+
+def register(subparsers: Subparsers) -> None:
     p = _add(subparsers, "metrics", _metrics,
              "service figures per fault level: responses, plans, resolutions and reports on time, MTTA/MTTR")
     p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD), local time")
@@ -34,7 +41,7 @@ def _day(text: str, option: str) -> dt.date:
         raise ValueError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def period(args) -> tuple[dt.datetime | None, dt.datetime | None]:
+def period(args: argparse.Namespace) -> tuple[dt.datetime | None, dt.datetime | None]:
     if args.month:
         try:
             first = dt.datetime.strptime(args.month, "%Y-%m").date()
@@ -47,11 +54,11 @@ def period(args) -> tuple[dt.datetime | None, dt.datetime | None]:
     return start, end
 
 
-def _percent(rate) -> str:
+def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.0%}"
 
 
-def _minutes(seconds) -> str:
+def _minutes(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     if seconds < 5400:
@@ -59,7 +66,7 @@ def _minutes(seconds) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-COLUMNS = (
+COLUMNS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("incidents", "故障数 incidents", str),
     ("response_on_time_rate", "30分钟响应 response", _percent),
     ("plan_on_time_rate", "方案 plan", _percent),
@@ -70,7 +77,7 @@ COLUMNS = (
 )
 
 
-def _metrics(args, kb) -> int:
+def _metrics(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     try:
         start, end = period(args)
     except ValueError as exc:

@@ -8,7 +8,9 @@ they list; their JSON says each item's state (overdue, due).
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
@@ -19,8 +21,14 @@ from kbapp.plan import inspection_plans as ip
 from kbapp.plan import schedule as sch
 from kbapp.plan import visits as vs
 
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
+    from kbapp.plan.changes import ChangeRequest
+    from kbapp.records.workflow import ProblemRecord
 
-def register(subparsers) -> None:
+
+def register(subparsers: Subparsers) -> None:
     visit = subparsers.add_parser("visit", help="follow-up visits (定期回访): plans per customer, visits, due",
                                   description="A follow-up schedule per customer; each visit's record; the visits "
                                               "due and overdue; an issue raised becomes a problem record or a change "
@@ -60,7 +68,7 @@ def register(subparsers) -> None:
     p.add_argument("--days", metavar="N", help="a new requirement's estimate in working days")
 
 
-def register_inspect_plans(sub) -> None:
+def register_inspect_plans(sub: Subparsers) -> None:
     """Adds plan, plans, due and backup to ``kbapp inspect``."""
     p = _add(sub, "plan", _inspect_plan, "schedule inspections for a customer's system; prints the plan's id")
     p.add_argument("--customer", required=True)
@@ -84,7 +92,7 @@ def register_inspect_plans(sub) -> None:
     p.add_argument("--note", default="")
 
 
-def _label(labels, key) -> str:
+def _label(labels: dict[str, tuple[str, str]], key: str) -> str:
     zh, en = labels.get(key, (key, key))
     return f"{zh} {en}"
 
@@ -98,7 +106,7 @@ def _standing(st: sch.Standing) -> str:
 
 # -- visits -----------------------------------------------------------------------------------
 
-def _visit_plan(args, kb) -> int:
+def _visit_plan(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     plan = kb.visits.new_plan(args.customer, args.every, args.first, system=args.system, contact=args.contact)
     if args.json:
         _emit(plan.to_json())
@@ -107,7 +115,7 @@ def _visit_plan(args, kb) -> int:
     return 0
 
 
-def _visit_plans(args, kb) -> int:
+def _visit_plans(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     plans = kb.visits.plans(customer=args.customer)
     rows = [(p, kb.visits.next_due(p.id)) for p in plans]
     if args.json:
@@ -129,7 +137,7 @@ def _time(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.astimezone()  # a time without zone is local
 
 
-def _visit_done(args, kb) -> int:
+def _visit_done(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     visit = kb.visits.record(args.plan, customer=args.customer, visitor=args.by, method=args.method,
                              satisfaction=args.satisfaction, remarks=args.remarks, issues=args.issue,
                              at=_time(args.at))
@@ -142,7 +150,7 @@ def _visit_done(args, kb) -> int:
     return 0
 
 
-def _visit_due(args, kb) -> int:
+def _visit_due(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     due = kb.visits.due(horizon=args.days, customer=args.customer)
     if args.json:
         _emit([d.to_json() for d in due])
@@ -155,7 +163,7 @@ def _visit_due(args, kb) -> int:
     return 0
 
 
-def _visit_show(args, kb) -> int:
+def _visit_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     v = kb.visits.get(args.id)
     if args.json:
         _emit(v.to_json())
@@ -173,7 +181,7 @@ def _visit_show(args, kb) -> int:
     return 0
 
 
-def _visit_list(args, kb) -> int:
+def _visit_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     visits = kb.visits.list(customer=args.customer)
     if args.json:
         _emit([v.to_json() for v in visits])
@@ -183,9 +191,9 @@ def _visit_list(args, kb) -> int:
     return 0
 
 
-def _visit_raise(args, kb) -> int:
+def _visit_raise(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.as_what == "record":
-        made = kb.visits.to_record(args.issue, kind=args.kind or "defect")
+        made: ProblemRecord | ChangeRequest = kb.visits.to_record(args.issue, kind=args.kind or "defect")
         data, text = {"record": made.to_json()}, f"问题记录 record #{made.id}"
     else:
         made = kb.visits.to_change(args.issue, kind=args.kind or "requirement", days=args.days)
@@ -200,7 +208,7 @@ def _visit_raise(args, kb) -> int:
 
 # -- inspection plans ---------------------------------------------------------------------------
 
-def _inspect_plan(args, kb) -> int:
+def _inspect_plan(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     plan = kb.inspection_plans.new_plan(args.customer, args.system, args.every, args.first, checklist=args.checklist,
                                         inspector=args.inspector, full_backup_days=args.full_days)
     if args.json:
@@ -210,7 +218,7 @@ def _inspect_plan(args, kb) -> int:
     return 0
 
 
-def _inspect_plans(args, kb) -> int:
+def _inspect_plans(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     service = kb.inspection_plans
     rows = [(p, service.next_due(p.id)) for p in service.plans(customer=args.customer)]
     if args.json:
@@ -228,7 +236,7 @@ def _backup_line(b: ip.BackupStatus) -> str:
     return f"{_label(ip.BACKUP_LABELS, b.kind)}: {last} {state}"
 
 
-def _inspect_due(args, kb) -> int:
+def _inspect_due(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     due = kb.inspection_plans.due(horizon=args.days, customer=args.customer)
     if args.json:
         _emit([d.to_json() for d in due])
@@ -243,7 +251,7 @@ def _inspect_due(args, kb) -> int:
     return 0
 
 
-def _inspect_backup(args, kb) -> int:
+def _inspect_backup(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if not args.incremental and not args.full:
         raise IncidentError("last_good: give --incremental DATE and/or --full DATE", field="last_good")
     out = []

@@ -7,11 +7,18 @@ Errors are one ``kbapp: ...`` line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
 from kbapp.cli.common import pad as _pad
 from kbapp.incidents.export import format_time
 from kbapp.records import workflow as wf
+
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
 
 # The move options and the record fields they fill.
 _MOVE_OPTIONS = (("--class", "classification", "technical, business or operation (技术/业务/操作问题)"),
@@ -31,7 +38,7 @@ _MOVE_OPTIONS = (("--class", "classification", "technical, business or operation
                  ("--note", "note", "a remark logged with the move"))
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     record = subparsers.add_parser(
         "record", help="problem records (问题记录): consultations and defects; new, move, show, list",
         description="Consultation (咨询类) and defect (系统缺陷类) records. A defect moves "
@@ -91,7 +98,7 @@ def _next_hint(record: wf.ProblemRecord) -> str:
 
 # -- handlers ---------------------------------------------------------------------------
 
-def _new(args, kb) -> int:
+def _new(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     record = kb.records.new(args.kind, args.title, description=args.description, reporter=args.reporter,
                             place=args.place, incident_id=args.incident, raised_at=args.raised_at,
                             customer=args.customer, system=args.system)
@@ -102,7 +109,7 @@ def _new(args, kb) -> int:
     return 0
 
 
-def _move(args, kb) -> int:
+def _move(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     fields = {dest: getattr(args, dest) for _, dest, _ in _MOVE_OPTIONS if getattr(args, dest) is not None}
     record = kb.records.move(args.id, args.state, **fields)
     transition = kb.records.history(record.id)[-1]
@@ -114,7 +121,7 @@ def _move(args, kb) -> int:
     return 0
 
 
-def _show(args, kb) -> int:
+def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     record = kb.records.get(args.id)
     history = kb.records.history(record.id)
     if args.json:
@@ -151,7 +158,7 @@ def _show(args, kb) -> int:
     return 0
 
 
-def _list(args, kb) -> int:
+def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     records = kb.records.list(kind=args.kind, state=args.state, incident_id=args.incident,
                               assigned_role=args.assigned_role, customer=args.customer)
     if args.json:

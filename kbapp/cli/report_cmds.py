@@ -7,14 +7,20 @@ file cannot be used, never a traceback.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.reports.errors import ReportError
 from kbapp.reports.service import EXPORT_FORMATS
+
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
 
 # report new option -> report field
 _FIELD_OPTIONS = {
@@ -24,7 +30,7 @@ _FIELD_OPTIONS = {
 }
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     report = subparsers.add_parser("report", help="fault handling reports (故障处理报告): new, export, show, list",
                                    description="Write the fault handling report of a resolved incident.")
     sub = report.add_subparsers(dest="report_command", metavar="ACTION", required=True)
@@ -75,7 +81,7 @@ def register(subparsers) -> None:
     p.add_argument("--show", type=int, metavar="VERSION")
 
 
-def _new(args, kb) -> int:
+def _new(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     values = {key: getattr(args, key) for key in _FIELD_OPTIONS.values() if getattr(args, key) is not None}
     report = kb.reports.submit(args.incident, values)
     if args.json:
@@ -85,7 +91,7 @@ def _new(args, kb) -> int:
     return 0
 
 
-def _draft(args, kb) -> int:
+def _draft(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     draft = kb.reports.draft(args.incident)
     if args.json:
         _emit({"incident_id": draft.incident_id, "title": draft.title, "fields": draft.fields, "steps": draft.steps,
@@ -97,7 +103,7 @@ def _draft(args, kb) -> int:
     return 0
 
 
-def _export(args, kb) -> int:
+def _export(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     report = kb.reports.get(args.id)
     if args.format == "pdf":
         from kbapp.gui.pdf import html_to_pdf  # creates the offscreen Qt application it needs
@@ -123,7 +129,7 @@ def _export(args, kb) -> int:
     return 0
 
 
-def _show(args, kb) -> int:
+def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     report = kb.reports.get(args.id)
     if args.json:
         _emit(report.to_json())
@@ -132,7 +138,7 @@ def _show(args, kb) -> int:
     return 0
 
 
-def _list(args, kb) -> int:
+def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     reports = kb.reports.list_reports()
     if args.json:
         _emit([r.to_json() for r in reports])
@@ -142,7 +148,7 @@ def _list(args, kb) -> int:
     return 0
 
 
-def _lesson_add(args, kb) -> int:
+def _lesson_add(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     lesson = kb.lessons.add(args.playbook, text, step=args.step, incident_id=args.incident, report_id=args.report)
     if args.json:
@@ -152,7 +158,7 @@ def _lesson_add(args, kb) -> int:
     return 0
 
 
-def _lesson_list(args, kb) -> int:
+def _lesson_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     lessons = kb.lessons.list(args.playbook)
     if args.json:
         _emit([x.to_json() for x in lessons])
@@ -163,7 +169,7 @@ def _lesson_list(args, kb) -> int:
     return 0
 
 
-def _propose(args, kb) -> int:
+def _propose(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     text = Path(args.file).read_text(encoding="utf-8")
     change = kb.changes.propose(args.playbook, text, reason=args.reason, lesson_id=args.lesson)
     if args.json:
@@ -173,7 +179,7 @@ def _propose(args, kb) -> int:
     return 0
 
 
-def _changes(args, kb) -> int:
+def _changes(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     changes = kb.changes.list(args.playbook)
     if args.json:
         _emit([c.to_json() for c in changes])
@@ -184,7 +190,7 @@ def _changes(args, kb) -> int:
     return 0
 
 
-def _diff(args, kb) -> int:
+def _diff(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     change = kb.changes.get(args.change)
     if args.json:
         _emit(change.to_json())
@@ -193,7 +199,7 @@ def _diff(args, kb) -> int:
     return 0
 
 
-def _approve(args, kb) -> int:
+def _approve(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     change = kb.changes.approve(args.change, note=args.note)
     if args.json:
         _emit(change.to_json())
@@ -202,7 +208,7 @@ def _approve(args, kb) -> int:
     return 0
 
 
-def _reject(args, kb) -> int:
+def _reject(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     change = kb.changes.reject(args.change, note=args.note)
     if args.json:
         _emit(change.to_json())
@@ -211,7 +217,7 @@ def _reject(args, kb) -> int:
     return 0
 
 
-def _versions(args, kb) -> int:
+def _versions(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     versions = kb.changes.versions(args.playbook)
     if args.show is not None:
         match = [v for v in versions if v.version == args.show]

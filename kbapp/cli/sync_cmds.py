@@ -4,22 +4,28 @@ cannot be reached (the desk keeps working on its local copy)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
+
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
 
 # Commands that read the library or the index: in team mode they pull first when the
 # server is reachable (kbapp.cli.main).
 SYNC_BEFORE = frozenset({"search", "show", "playbook", "pack"})
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     _add(subparsers, "sync", _sync, "copy what the other desks wrote (reports, lessons, records, approved "
                                     "playbooks, imports, solved incidents) into this desk's library and index")
 
 
-def _sync(args, kb) -> int:
+def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     from kbapp.sync import SyncError
 
     try:
@@ -34,7 +40,7 @@ def _sync(args, kb) -> int:
     return 0
 
 
-def pull_before_reading(kb) -> None:
+def pull_before_reading(kb: KnowledgeBase) -> None:
     """Pull what changed when the server answers; said once on stderr when it does not."""
     from kbapp.sync import SyncError
 

@@ -9,14 +9,21 @@ cannot be used.
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
 from kbapp.notify.config import NotifyConfigError
 
+if TYPE_CHECKING:
+    from kbapp.cli.common import Subparsers
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.watcher import PassResult
 
-def register(subparsers) -> None:
+
+def register(subparsers: Subparsers) -> None:
     p = _add(subparsers, "watch", _watch,
              "watch every open incident's deadlines: escalate up the chain and notify (until Ctrl+C)")
     p.add_argument("--once", action="store_true", help="one pass, then exit (for cron or a systemd timer)")
@@ -31,7 +38,7 @@ def register(subparsers) -> None:
     p.add_argument("--to", metavar="NAME", help="a person of the escalation chain to e-mail (default: the first)")
 
 
-def _pass_lines(result) -> list[str]:
+def _pass_lines(result: PassResult) -> list[str]:
     lines = []
     for e in result.escalated:
         who = ", ".join(x for x in (e.person.role, e.person.phone) if x)
@@ -44,7 +51,7 @@ def _pass_lines(result) -> list[str]:
     return lines
 
 
-def _report(args, result, warned: set[str]) -> None:
+def _report(args: argparse.Namespace, result: PassResult, warned: set[str]) -> None:
     for warning in result.warnings:
         if warning not in warned:  # a long-running watch says each warning once
             warned.add(warning)
@@ -67,7 +74,7 @@ def _report(args, result, warned: set[str]) -> None:
             print(line, flush=True)
 
 
-def _watch(args, kb) -> int:
+def _watch(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     watcher = kb.watcher()
     warned: set[str] = set()
     if args.once:
@@ -82,7 +89,7 @@ def _watch(args, kb) -> int:
     return 0
 
 
-def _check(args, kb) -> int:
+def _check(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     problems, lines = [], []
     try:
         config = kb.notifications.config()
@@ -117,7 +124,7 @@ def _check(args, kb) -> int:
     return 1 if problems else 0
 
 
-def _test(args, kb) -> int:
+def _test(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     from kbapp.notify.channels import DeliveryError, Message, send_email, send_webhook
 
     try:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kbapp.incidents.validate import check_line, default_actor
+
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
+    from kbapp.store.db import Store
 
 
 def utc_now() -> dt.datetime:
@@ -13,7 +18,7 @@ def utc_now() -> dt.datetime:
 
 
 class LoggedService:
-    def __init__(self, store, kb, *, clock: Callable[[], dt.datetime] | None = None, actor: str | None = None):
+    def __init__(self, store: Store, kb: KnowledgeBase, *, clock: Callable[[], dt.datetime] | None = None, actor: str | None = None) -> None:
         self.store = store
         self.kb = kb
         self.clock = clock or utc_now  # tests pass their own to move time

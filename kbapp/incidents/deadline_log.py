@@ -25,8 +25,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kbapp.incidents import deadlines as dl
+
+if TYPE_CHECKING:
+    from kbapp.incidents.records import Action
 
 # Kinds of action that show an engineer working on the incident (the response).
 RESPONDING_KINDS = frozenset({"ack", "note", "plan", "emergency_plan", "step", "command_copied"})
@@ -179,7 +183,7 @@ def replay(actions: Iterable, *, notified_at: dt.datetime, level: str, category:
     return planner.records()
 
 
-def _apply(planner: DeadlinePlanner, action) -> None:
+def _apply(planner: DeadlinePlanner, action: Action) -> None:
     kind, at, payload = action.kind, action.at, action.payload or {}
     if kind in RESPONDING_KINDS:
         planner.respond(at, action.id)

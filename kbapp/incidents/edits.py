@@ -8,7 +8,8 @@ action and updates the incident's summary columns.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -17,17 +18,35 @@ from kbapp.incidents import records as rec
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_channel, check_id, check_line, check_notified_at, check_text
 
+if TYPE_CHECKING:
+    from kbapp.store.models import IncidentRow
+
 # Channels escalate phone → remote → on-site (DOMAIN.md ch. 1, 2, 6); consultation
 # (chat, e-mail) sits with the phone at the first rung.
 CHANNEL_RANK = {"consultation": 0, "phone": 0, "remote": 1, "onsite": 2}
 
 
 class IncidentEdits:
+    if TYPE_CHECKING:  # what IncidentService, the one class this is mixed into, provides
+        def _actor(self, actor: str | None) -> str: ...
+
+        @staticmethod
+        def _require_working(row: IncidentRow, what: str) -> None: ...
+
+        def _auto_respond(self, s: Session, row: IncidentRow, actor: str, now: dt.datetime) -> None: ...
+
+        @staticmethod
+        def _append(s: Session, row: IncidentRow, kind: str, *, actor: str, at: dt.datetime, step: int | None = None,
+                    playbook_id: str | None = None, details: str = "", payload: dict | None = None,
+                    corrects_id: int | None = None) -> rec.Action: ...
+
+        def _write(self, incident_id: int, work: Callable[[Session, IncidentRow, dt.datetime], Any]) -> Any: ...
+
     def acknowledge(self, incident_id: int, note: str = "", actor: str | None = None) -> rec.Action:
         """响应: the engineer has the incident. The first one meets the response deadline."""
         incident_id, note, actor = check_id(incident_id), check_text(note, "note"), self._actor(actor)
 
-        def work(s: Session, row, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             self._require_working(row, "acknowledging")
             first = row.responded_at is None
             self._auto_respond(s, row, actor, now)
@@ -42,7 +61,7 @@ class IncidentEdits:
         incident_id, actor = check_id(incident_id), self._actor(actor)
         reason = check_text(reason, "reason", required=True)
 
-        def work(s: Session, row, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: incident #{row.id} is closed", field="status")
             when = check_notified_at(notified_at, now)
@@ -57,11 +76,11 @@ class IncidentEdits:
         return self._write(incident_id, work)
 
     def _set_field(self, incident_id: Any, field: str, value: str, reason: str, actor: str | None,
-                   check=None) -> rec.Action:
+                   check: Callable[[str, str, str], None] | None = None) -> rec.Action:
         incident_id, actor, reason = check_id(incident_id), self._actor(actor), check_text(reason, "reason")
         value = check_line(value, field, max_chars=200)
 
-        def work(s: Session, row, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: incident #{row.id} is closed", field="status")
             old = getattr(row, field)

@@ -105,6 +105,7 @@ class EscalationChain:
                               f"'reports_to' for {responsible} in {FILE_NAME} (Incident ▸ Escalation Chain…)")
             return path, ""
         duty = self.on_duty
+        assert duty is not None  # a chain with people has someone on duty (checked above)
         path = self.path_up(duty.name)
         if responsible:
             return path, (f"{responsible} is not in the escalation chain, so escalation starts from "

@@ -29,12 +29,16 @@ import logging
 import re
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.fsutil import atomic_write_text
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
 from kbapp.incidents.export import format_time, md_escape
 from kbapp.model import CATEGORIES, KIND_INCIDENT
+
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +115,7 @@ def incident_markdown(incident: rec.Incident, actions: list[rec.Action], tz: dt.
         "id": doc_id(incident.id), "kind": KIND_INCIDENT, "title": title,
         "title_en": f"Past incident #{incident.id}", "category": category or None, "levels": [incident.level],
         "tags": ["故障记录", *playbooks], "incident": incident.id, "playbooks": list(playbooks),
-        "resolved_at": incident.resolved_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        "resolved_at": incident.resolved_at.astimezone(dt.UTC).isoformat(timespec="seconds") if incident.resolved_at else None,
         "summary": summary[:160],
     }
     cat = " ".join(CATEGORIES[category]) if category else "—"
@@ -137,7 +141,7 @@ def incident_markdown(incident: rec.Incident, actions: list[rec.Action], tz: dt.
 class IncidentKnowledge:
     """Keeps ``library/incidents/`` and the index in step with the solved incidents."""
 
-    def __init__(self, kb, *, tz: dt.tzinfo | None = None):
+    def __init__(self, kb: KnowledgeBase, *, tz: dt.tzinfo | None = None) -> None:
         self.kb = kb
         self.tz = tz  # None: the machine's local zone, as in reports
         self._lock = threading.RLock()

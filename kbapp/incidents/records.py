@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import Milestones
 from kbapp.model import Decision, Document
+
+if TYPE_CHECKING:
+    from kbapp.store.models import IncidentRow
 
 # Kinds of action in the log.
 CREATED = "created"
@@ -237,6 +240,7 @@ def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Act
         progress[current].opened_at = attached_at
 
     for action in mine:
+        assert action.step is not None  # the step actions of ``mine`` all name their step
         state = progress.setdefault(action.step, _Progress())
         state.result = action.payload.get("result")
         state.note = action.details
@@ -338,7 +342,7 @@ def describe_action(action: Action, *, with_details: bool = True) -> str:
     return text
 
 
-def incident_from_row(row) -> Incident:
+def incident_from_row(row: IncidentRow) -> Incident:
     """A detached Incident from an ORM row (kbapp.store.models.IncidentRow)."""
     return Incident(
         id=row.id, title=row.title, description=row.description, level=row.level, category=row.category,
@@ -352,7 +356,7 @@ def incident_from_row(row) -> Incident:
     )
 
 
-def action_from_row(row) -> Action:
+def action_from_row(row: Any) -> Action:
     """A detached Action from an ORM row or a Core row of the actions table."""
     return Action(id=row.id, incident_id=row.incident_id, at=row.at, actor=row.actor, kind=row.kind,
                   step=row.step, playbook_id=row.playbook_id, details=row.details or "",

@@ -5,16 +5,20 @@ drill and inspection reports, training packs, knowledge documents."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from kbapp.incidents import records as rec
 from kbapp.redact import redact, redact_value
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["redacted_action", "redacted_incident", "redacted_actions"]
 
 
 def redacted_action(action: rec.Action) -> rec.Action:
     """The action's details and every string of its payload redacted."""
-    return replace(action, details=redact(action.details), payload=redact_value(action.payload))
+    return replace(action, details=redact(action.details), payload=cast("dict[str, Any]", redact_value(action.payload)))
 
 
 def redacted_actions(actions: list[rec.Action]) -> list[rec.Action]:

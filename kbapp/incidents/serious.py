@@ -18,6 +18,7 @@ Drills and inspections are never reported.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,6 +31,10 @@ from kbapp.notify.channels import Message
 from kbapp.notify.config import NotifyConfig
 from kbapp.store.models import IncidentRow
 from kbapp.store.notify_models import EscalationRow
+
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.service import IncidentService
 
 SERIOUS = "serious"
 ACTOR = "kbapp"  # the log's actor for what kbapp did by itself (as for automatic escalation)
@@ -67,7 +72,7 @@ def serious_message(row: IncidentRow, person: Person, step: int, now: dt.datetim
     return Message(subject, "\n".join(lines), fields, (person.phone,) if person.phone else ())
 
 
-def report_in(svc, s: Session, row: IncidentRow, now: dt.datetime, *, actor: str,
+def report_in(svc: IncidentService, s: Session, row: IncidentRow, now: dt.datetime, *, actor: str,
               chain: EscalationChain | None, config: NotifyConfig | None) -> rec.Action | None:
     """Report ``row`` inside the caller's transaction; None when it needs none, was
     reported already, or nobody can be told yet."""
@@ -95,7 +100,7 @@ def report_in(svc, s: Session, row: IncidentRow, now: dt.datetime, *, actor: str
     return action
 
 
-def catch_up(kb, incident_id: int, now: dt.datetime, chain: EscalationChain, config: NotifyConfig
+def catch_up(kb: KnowledgeBase, incident_id: int, now: dt.datetime, chain: EscalationChain, config: NotifyConfig
              ) -> rec.Action | None:
     """The watcher's pass: report a serious incident that could not be reported when it
     was logged (no chain or no readable notify.toml then)."""
@@ -108,7 +113,7 @@ def catch_up(kb, incident_id: int, now: dt.datetime, chain: EscalationChain, con
     return kb.store.write(work)
 
 
-def load_channels(svc) -> tuple[EscalationChain | None, NotifyConfig | None]:
+def load_channels(svc: IncidentService) -> tuple[EscalationChain | None, NotifyConfig | None]:
     """The chain and notify.toml of the incident service's knowledge base, or None for the
     one that cannot be read (the watcher warns about it); (None, None) for a knowledge base
     without a data home or an outbox (a bare one in a test)."""

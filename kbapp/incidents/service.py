@@ -9,10 +9,11 @@ correction is a new action pointing at the old one. Results are plain records
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -38,6 +39,9 @@ from kbapp.incidents.validate import (
 )
 from kbapp.model import Document
 from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
+
+if TYPE_CHECKING:
+    from kbapp.model import Step
 
 # The kinds of action the deadline replay reads (kbapp.incidents.deadline_log).
 DEADLINE_KINDS = (rec.CREATED, rec.NOTIFIED, rec.STATUS, rec.LEVEL, *deadline_log.RESPONDING_KINDS)
@@ -88,7 +92,7 @@ class IncidentService(IncidentEdits, LoggedService):
     after_commit: Callable[[int, bool], None] | None = None
 
     def _write(self, incident_id: int, work: Callable[[Session, IncidentRow, dt.datetime], Any]) -> Any:
-        solved = []
+        solved: list[bool] = []
 
         def run(s: Session) -> Any:
             row = self._row(s, incident_id, lock=True)
@@ -135,7 +139,7 @@ class IncidentService(IncidentEdits, LoggedService):
         actor = self._actor(actor)
         if isinstance(playbook_ids, str):
             playbook_ids = [playbook_ids]
-        docs = {}
+        docs: dict[str, Document] = {}
         for pid in playbook_ids:
             doc = self._playbook(pid)
             docs.setdefault(doc.id, doc)
@@ -151,7 +155,7 @@ class IncidentService(IncidentEdits, LoggedService):
                               updated_at=now, mode=mode)
             s.add(row)
             s.flush()
-            payload = {"title": title, "level": level, "category": category, "channel": channel,
+            payload: dict[str, Any] = {"title": title, "level": level, "category": category, "channel": channel,
                        "reporter": reporter, "responsible": responsible, "notified_at": notified_at.isoformat()}
             if customer:
                 payload["customer"] = customer
@@ -199,7 +203,8 @@ class IncidentService(IncidentEdits, LoggedService):
         return self._write(incident_id, work)
 
     # -- working the playbook ----------------------------------------------------------------
-    def _resolve_step(self, incident_id: int, step_number: Any, playbook_id: str | None):
+    def _resolve_step(self, incident_id: int, step_number: Any,
+                      playbook_id: str | None) -> tuple[Document, Step, rec.Incident]:
         incident = self.get(incident_id)
         if playbook_id is None:
             if not incident.playbook_ids:
@@ -397,7 +402,7 @@ class IncidentService(IncidentEdits, LoggedService):
         action_id, actor = check_id(action_id, "action_id"), self._actor(actor)
         text = check_text(text, "text", required=True)
 
-        solved = []
+        solved: list[bool] = []
 
         def work(s: Session) -> rec.Action:
             original = s.get(ActionRow, action_id)
@@ -442,11 +447,11 @@ class IncidentService(IncidentEdits, LoggedService):
 
     list = list_incidents  # noqa: A003 - the name the GUI and CLI use
 
-    def timeline(self, incident_id: int, kinds: Iterable[str] | None = None) -> list[rec.Action]:
+    def timeline(self, incident_id: int, kinds: Iterable[str] | None = None) -> builtins.list[rec.Action]:
         """The incident's actions in the order they were logged, with corrections linked."""
         incident_id = check_id(incident_id)
         columns = ActionRow.__table__.c
-        query = select(columns).where(columns.incident_id == incident_id).order_by(columns.id)
+        query = select(*columns).where(columns.incident_id == incident_id).order_by(columns.id)
         if kinds is not None:
             query = query.where(columns.kind.in_(tuple(kinds)))
 
@@ -463,7 +468,7 @@ class IncidentService(IncidentEdits, LoggedService):
             return actions
         return [replace(a, corrected_by=tuple(corrections.get(a.id, ()))) for a in actions]
 
-    def runner(self, incident_id: int) -> list[rec.RunnerState]:
+    def runner(self, incident_id: int) -> builtins.list[rec.RunnerState]:
         """Where the engineer is in each attached playbook (replayed from the log)."""
         incident = self.get(incident_id)
         steps = self.timeline(incident.id, kinds=(rec.STEP, rec.PLAYBOOK_ATTACHED))
@@ -472,7 +477,7 @@ class IncidentService(IncidentEdits, LoggedService):
                 for pid in incident.playbook_ids]
 
     def deadline_records(self, incident: rec.Incident | int,
-                         actions: list[rec.Action] | None = None) -> list[deadline_log.DeadlineRecord]:
+                         actions: builtins.list[rec.Action] | None = None) -> builtins.list[deadline_log.DeadlineRecord]:
         """The deadlines as replayed from the action log (clock-independent)."""
         if not isinstance(incident, rec.Incident):
             incident = self.get(incident)
@@ -484,7 +489,7 @@ class IncidentService(IncidentEdits, LoggedService):
                                    category=incident.category)
 
     def deadlines(self, incident: rec.Incident | int, now: dt.datetime | None = None,
-                  actions: list[rec.Action] | None = None) -> list[dl.Deadline]:
+                  actions: builtins.list[rec.Action] | None = None) -> builtins.list[dl.Deadline]:
         """Each deadline's state at ``now`` (the service clock by default), in due order."""
         return deadline_log.deadlines_at(self.deadline_records(incident, actions), now or self.now())
 

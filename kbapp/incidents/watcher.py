@@ -17,6 +17,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +37,9 @@ from kbapp.notify.config import NotifyConfig, NotifyConfigError
 from kbapp.notify.outbox import ACTOR, Delivery, Recipient
 from kbapp.store.models import IncidentRow
 from kbapp.store.notify_models import EscalationRow
+
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
 
 MANUAL = "manual"
 LEVEL_NAMES = {"I": ("紧急", "urgent"), "II": ("严重", "serious"), "III": ("较严重", "moderate"),
@@ -91,7 +95,7 @@ def deadline_summary(deadline: dl.Deadline | None) -> tuple[str, str]:
 
 
 class Watcher:
-    def __init__(self, kb, *, clock: Callable[[], dt.datetime] | None = None):
+    def __init__(self, kb: KnowledgeBase, *, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.kb = kb
         self.clock = clock or utc_now
         self._stop = threading.Event()
@@ -125,7 +129,8 @@ class Watcher:
             return None
         return chain
 
-    def _escalate_due(self, now, config, chain, warnings) -> tuple[list[Watched], list[Escalated]]:
+    def _escalate_due(self, now: dt.datetime, config: NotifyConfig | None, chain: EscalationChain | None,
+                      warnings: list[str]) -> tuple[list[Watched], list[Escalated]]:
         svc = self.kb.incidents
         watched, escalated = [], []
         empty_warned = False
@@ -164,8 +169,9 @@ class Watcher:
         return self._log(incident, item.deadline.key, item.step, item.person, item.reason, now, config,
                          details=f"{zh} · {en}", summary=f"{zh} · {en}", deadline=item.deadline, warning=warning)
 
-    def _log(self, incident, key, step, person, reason, now, config, *, details, summary, deadline=None,
-             warning="", actor=ACTOR, note="") -> Escalated | None:
+    def _log(self, incident: rec.Incident, key: str, step: int, person: Person, reason: str, now: dt.datetime,
+             config: NotifyConfig | None, *, details: str, summary: str, deadline: dl.Deadline | None = None,
+             warning: str = "", actor: str = ACTOR, note: str = "") -> Escalated | None:
         svc = self.kb.incidents
         message = escalation_message(incident, person, step, reason, deadline, now, note)
         payload = {"step": step, "deadline": key if key != MANUAL else "", "reason": reason, "to": person.name,
@@ -175,7 +181,7 @@ class Watcher:
         if reason == MANUAL:
             payload["manual"] = True
 
-        def work(s: Session):
+        def work(s: Session) -> Escalated | None:
             row = s.get(IncidentRow, incident.id, with_for_update=True)
             if row is None or row.status == "closed":
                 return None

@@ -25,8 +25,9 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,10 @@ from kbapp.notify.channels import DeliveryError, Message, send_email, send_webho
 from kbapp.notify.config import NotifyConfig, config_path, load_config
 from kbapp.store.models import IncidentRow
 from kbapp.store.notify_models import NotificationRow
+
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
+    from kbapp.store.db import Store
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 EMAIL, WEBHOOK = "email", "webhook"
@@ -78,7 +83,7 @@ def _owner() -> str:
 class NotificationService:
     """``kb.notifications``. Qt-free and thread-safe (a Session per operation)."""
 
-    def __init__(self, store, kb, *, clock: Callable[[], dt.datetime] | None = None):
+    def __init__(self, store: Store, kb: KnowledgeBase, *, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.store, self.kb = store, kb
         self.clock = clock or utc_now
         self.owner = _owner()
@@ -138,7 +143,7 @@ class NotificationService:
         """Deliver again after :meth:`stop` (a new window on the same knowledge base)."""
         self._stop.clear()
 
-    def _due(self, now: dt.datetime):
+    def _due(self, now: dt.datetime) -> ColumnElement[bool]:
         c = NotificationRow
         return or_(and_(c.status == PENDING, c.next_attempt_at <= now),
                    and_(c.status == SENDING, c.lease_until < now))
@@ -162,14 +167,15 @@ class NotificationService:
                 out.append(delivery)
         return out
 
-    def _claim(self, notification_id: int, now: dt.datetime):
-        def work(s: Session):
+    def _claim(self, notification_id: int, now: dt.datetime) -> tuple[Any, ...] | None:
+        def work(s: Session) -> tuple[Any, ...] | None:
             c = NotificationRow
             result = s.execute(update(c).where(c.id == notification_id, self._due(now)).values(
                 status=SENDING, lease_owner=self.owner, lease_until=now + LEASE, attempts=c.attempts + 1))
-            if result.rowcount != 1:
+            if cast(CursorResult, result).rowcount != 1:
                 return None  # another process has it, or it is done
             row = s.get(c, notification_id)
+            assert row is not None  # just updated
             return (row.incident_id, row.channel, row.target, row.person, row.subject, row.body,
                     dict(row.fields or {}), row.attempts, row.topic, row.step)
 
@@ -218,7 +224,7 @@ class NotificationService:
             values.update(status=PENDING, next_attempt_at=now + retry_after(d.attempts))
         result = s.execute(update(c).where(c.id == d.notification_id, c.lease_owner == self.owner,
                                            c.status == SENDING).values(**values))
-        if result.rowcount != 1:
+        if cast(CursorResult, result).rowcount != 1:
             return  # the lease ran out and another process took over: it records its own outcome
         if d.outcome == "retrying" and d.attempts > 1:
             return  # the first failure is in the log; the final outcome will be

@@ -18,6 +18,7 @@ refuses, naming what is missing, while the approval the request needs is not the
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -381,7 +382,7 @@ class ChangeRequestService(LoggedService):
 
     list = list_changes  # noqa: A003
 
-    def history(self, change_id: Any) -> list[ChangeEvent]:
+    def history(self, change_id: Any) -> builtins.list[ChangeEvent]:
         change = self.get(change_id)
         query = select(ChangeEventRow).where(ChangeEventRow.change_id == change.id).order_by(ChangeEventRow.id)
         return self.store.read(lambda s: [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +24,13 @@ from kbapp.incidents.validate import check_id, check_line, check_text
 from kbapp.plan import schedule as sch
 from kbapp.store.models import IncidentRow
 from kbapp.store.plan_models import BackupCheckRow, InspectionPlanRow, InspectionRunRow
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.records import Incident
+    from kbapp.store.db import Store
 
 FREQUENCIES = (sch.DAILY, sch.WEEKLY, sch.MONTHLY)
 INCREMENTAL, FULL = "incremental", "full"
@@ -38,7 +45,10 @@ class InspectionPlanError(IncidentError):
     """Bad input for an inspection plan or a backup check; names the field."""
 
 
-def _checked(fn, *args, **kw):
+T = TypeVar("T")
+
+
+def _checked(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     try:
         return fn(*args, **kw)
     except InspectionPlanError:
@@ -121,7 +131,8 @@ def backup_state(kind: str, last_good: dt.date | None, today: dt.date, full_days
 class InspectionPlanService(LoggedService):
     """``kb.inspection_plans``. ``tz``: the team's time zone for due dates (None: this machine's)."""
 
-    def __init__(self, store, kb, *, clock=None, actor: str | None = None, tz: dt.tzinfo | None = None):
+    def __init__(self, store: Store, kb: KnowledgeBase, *, clock: Callable[[], dt.datetime] | None = None,
+                 actor: str | None = None, tz: dt.tzinfo | None = None) -> None:
         super().__init__(store, kb, clock=clock, actor=actor)
         self.tz = tz
 
@@ -192,7 +203,7 @@ class InspectionPlanService(LoggedService):
         return self.store.write(work)
 
     # -- when ----------------------------------------------------------------------------------
-    def _runs(self, s: Session, plan_id: int):
+    def _runs(self, s: Session, plan_id: int) -> list[Any]:
         return list(s.execute(
             select(InspectionRunRow.inspection_id, InspectionRunRow.due_date, IncidentRow.resolved_at)
             .join(IncidentRow, IncidentRow.id == InspectionRunRow.inspection_id)
@@ -246,7 +257,7 @@ class InspectionPlanService(LoggedService):
         return self.store.read(lambda s: self._next(s, self._row(s, plan_id))[0])
 
     # -- doing -------------------------------------------------------------------------------------
-    def start(self, plan_id: Any, inspector: str = "", actor: str | None = None):
+    def start(self, plan_id: Any, inspector: str = "", actor: str | None = None) -> Incident:
         """Start the plan's inspection for the occurrence due now; the open one if there is one."""
         plan_id = _checked(check_id, plan_id, "plan_id")
         plan, (due_date, open_run) = self.store.read(

@@ -16,7 +16,9 @@ today).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -36,7 +38,7 @@ STATE_LABELS = {OVERDUE: ("已逾期", "Overdue"), DUE: ("到期", "Due"), SCHED
 DEFAULT_HORIZON = 1
 
 
-def check_frequency(value, allowed: tuple[str, ...] = FREQUENCIES) -> str:
+def check_frequency(value: object, allowed: tuple[str, ...] = FREQUENCIES) -> str:
     text = str(value or "").strip()
     found = _ALIASES.get(text, _ALIASES.get(text.lower(), text.lower()))
     if found not in allowed:
@@ -44,7 +46,7 @@ def check_frequency(value, allowed: tuple[str, ...] = FREQUENCIES) -> str:
     return found
 
 
-def check_date(value, name: str) -> dt.date:
+def check_date(value: object, name: str) -> dt.date:
     if isinstance(value, dt.datetime):
         raise IncidentError(f"{name}: a date is expected, not a time", field=name)
     if isinstance(value, dt.date):
@@ -104,7 +106,7 @@ def standing(due_date: dt.date, now: dt.datetime, tz: dt.tzinfo | None,
     return Standing(due_date, SCHEDULED)
 
 
-def due_line(visits, inspections) -> str:
+def due_line(visits: Iterable[Any], inspections: Iterable[Any]) -> str:
     """One bilingual line for the command line: how many follow-up visits and inspections
     (anything with ``.standing``) are overdue and due, and where to see them; '' when none."""
     parts = []

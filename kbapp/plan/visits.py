@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,14 @@ from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_line, check_text
 from kbapp.plan import schedule as sch
 from kbapp.store.plan_models import VisitIssueRow, VisitPlanRow, VisitRow
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.plan.changes import ChangeRequest
+    from kbapp.records.workflow import ProblemRecord
+    from kbapp.store.db import Store
 
 
 class VisitError(IncidentError):
@@ -48,7 +56,10 @@ def _pick(value: Any, name: str, allowed: tuple[str, ...], aliases: dict[str, st
     return found
 
 
-def _checked(fn, *args, **kw):
+T = TypeVar("T")
+
+
+def _checked(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     try:
         return fn(*args, **kw)
     except VisitError:
@@ -141,7 +152,8 @@ def _visit(s: Session, row: VisitRow) -> Visit:
 class VisitService(LoggedService):
     """``kb.visits``. ``tz``: the team's time zone for due dates (None: this machine's)."""
 
-    def __init__(self, store, kb, *, clock=None, actor: str | None = None, tz: dt.tzinfo | None = None):
+    def __init__(self, store: Store, kb: KnowledgeBase, *, clock: Callable[[], dt.datetime] | None = None,
+                 actor: str | None = None, tz: dt.tzinfo | None = None) -> None:
         super().__init__(store, kb, clock=clock, actor=actor)
         self.tz = tz
 
@@ -312,7 +324,7 @@ class VisitService(LoggedService):
         return self.store.read(work)
 
     # -- one step from an issue to a problem record or a change request -------------------------
-    def to_record(self, issue_id: Any, kind: str = "defect", actor: str | None = None):
+    def to_record(self, issue_id: Any, kind: str = "defect", actor: str | None = None) -> ProblemRecord:
         """The issue becomes a problem record (提出人 the customer's contact, 地点 the customer);
         asked again, the same record."""
         issue = self.issue(issue_id)
@@ -326,15 +338,16 @@ class VisitService(LoggedService):
         title = issue.text.strip().splitlines()[0][:200]
         description = (f"{issue.text.strip()}\n\n回访 Follow-up visit #{visit.id} "
                        f"({visit.customer}, {visit.at.astimezone(self.tz).strftime('%Y-%m-%d')}, {visit.visitor})")
-        system = (self.store.read(lambda s: self._plan_row(s, visit.plan_id).system)
-                  if visit.plan_id is not None else "")
+        plan_id = visit.plan_id
+        system = self.store.read(lambda s: self._plan_row(s, plan_id).system) if plan_id is not None else ""
         record = self.kb.records.new(kind, title, description=description, reporter=contact or visit.customer,
                                      place=visit.customer, actor=actor, raised_at=visit.at,
                                      customer=visit.customer, system=system or None)
         self.store.write(lambda s: self._link(s, issue.id, record_id=record.id))
         return record
 
-    def to_change(self, issue_id: Any, kind: str = "requirement", days: Any = None, actor: str | None = None):
+    def to_change(self, issue_id: Any, kind: str = "requirement", days: Any = None,
+                  actor: str | None = None) -> ChangeRequest:
         """The issue becomes a change request, in the same transaction as the link."""
         issue = self.issue(issue_id)
         if issue.change_id is not None:
@@ -346,7 +359,7 @@ class VisitService(LoggedService):
         title = issue.text.strip().splitlines()[0][:200]
         changes = self.kb.change_requests
 
-        def work(s: Session):
+        def work(s: Session) -> ChangeRequest:
             change = changes.new(kind, title, days=days, description=issue.text, customer=visit.customer,
                                  raised_by=self._contact(visit), actor=actor, in_session=s)
             self._link(s, issue.id, change_id=change.id)
@@ -355,9 +368,10 @@ class VisitService(LoggedService):
         return self.store.write(work)
 
     def _contact(self, visit: Visit) -> str:
-        if visit.plan_id is None:
+        plan_id = visit.plan_id
+        if plan_id is None:
             return ""
-        return self.store.read(lambda s: self._plan_row(s, visit.plan_id).contact)
+        return self.store.read(lambda s: self._plan_row(s, plan_id).contact)
 
     @staticmethod
     def _link(s: Session, issue_id: int, **ids: int) -> None:

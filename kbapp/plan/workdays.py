@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 TWO_WEEKS = 10  # working days: the plan's "两周内的工作量"
 
 
 @functools.lru_cache(maxsize=64)
-def _calendar(year: int):
+def _calendar(year: int) -> Any:
     import holidays
 
     return holidays.country_holidays("CN", years=year)

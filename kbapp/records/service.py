@@ -10,10 +10,12 @@ Results are plain frozen records (kbapp.records.workflow), safe on any thread.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,9 @@ class RecordService(LoggedService):
                                   to_kind=row.kind, to_state=row.state, fields=fields, note=note))
         row.updated_at = at
         s.flush()
+
+    def _save_row(self, record_id: int, s: Session) -> wf.ProblemRecord:
+        return self._save_document(s, self._row(s, record_id))
 
     def _save_document(self, s: Session, row: ProblemRecordRow) -> wf.ProblemRecord:
         """Rewrite the record's file inside the open transaction; returns the record."""
@@ -285,7 +290,7 @@ class RecordService(LoggedService):
 
     list = list_records  # noqa: A003 - the name the GUI and CLI use
 
-    def history(self, record_id: int) -> list[wf.Transition]:
+    def history(self, record_id: int) -> builtins.list[wf.Transition]:
         """Every move of the record in the order it was logged, creation first."""
         with _as_record_error():
             record_id = check_id(record_id, "record_id")
@@ -303,6 +308,6 @@ class RecordService(LoggedService):
         machine sharing a server database); returns how many were written."""
         ids = self.store.read(lambda s: list(s.scalars(select(ProblemRecordRow.id))))
         for record_id in ids:
-            record = self.store.write(lambda s, rid=record_id: self._save_document(s, self._row(s, rid)))
+            record = self.store.write(partial(self._save_row, record_id))
             self._index(record)
         return len(ids)

@@ -9,12 +9,13 @@ replaced text stays in the proposal row, so every earlier version stays readable
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,12 @@ from kbapp.parser import parse_text
 from kbapp.reports.errors import ReportError
 from kbapp.store.models import PlaybookChangeRow
 from kbapp.store.team_models import PlaybookVersionRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.store.db import Store
 
 PROPOSED, APPROVED, REJECTED = "proposed", "approved", "rejected"
 _FRONT_RE = re.compile(r"\A---\r?\n(.*?\r?\n)---\r?\n", re.S)
@@ -96,7 +103,7 @@ def set_front_matter(text: str, values: dict[str, str]) -> str:
 
 
 class PlaybookChangeService:
-    def __init__(self, store, kb):
+    def __init__(self, store: Store, kb: KnowledgeBase) -> None:
         self.store = store
         self.kb = kb
 
@@ -131,7 +138,7 @@ class PlaybookChangeService:
         actor = self.kb.incidents._actor(actor)
         now = self.kb.incidents.now()
 
-        def work(s) -> Change:
+        def work(s: Session) -> Change:
             row = PlaybookChangeRow(playbook_id=doc.id, lesson_id=lesson_id, reason=(reason or "").strip(),
                                     base_version=doc.version, base_text=base, new_text=new_text, status=PROPOSED,
                                     proposed_by=actor, proposed_at=now, decision_note="")
@@ -144,7 +151,7 @@ class PlaybookChangeService:
     def get(self, change_id: int) -> Change:
         change_id = check_id(change_id, "change_id")
 
-        def work(s) -> Change:
+        def work(s: Session) -> Change:
             row = s.get(PlaybookChangeRow, change_id)
             if row is None:
                 raise ReportError(f"no proposed change #{change_id}", field="change_id")
@@ -153,7 +160,7 @@ class PlaybookChangeService:
         return self.store.read(work)
 
     def list(self, playbook_id: str | None = None, status: str | None = None) -> list[Change]:
-        def work(s) -> list[Change]:
+        def work(s: Session) -> list[Change]:
             q = select(PlaybookChangeRow).order_by(PlaybookChangeRow.id)
             if playbook_id:
                 q = q.where(PlaybookChangeRow.playbook_id == playbook_id)
@@ -163,7 +170,7 @@ class PlaybookChangeService:
 
         return self.store.read(work)
 
-    def _decide(self, change_id: int, actor: str | None, note: str):
+    def _decide(self, change_id: int, actor: str | None, note: str) -> tuple[int, str, dt.datetime, str]:
         change_id = check_id(change_id, "change_id")
         actor = self.kb.incidents._actor(actor)
         now = self.kb.incidents.now()
@@ -189,8 +196,9 @@ class PlaybookChangeService:
         except ValueError:
             rel_path = f"playbooks/{target.name}"
 
-        def work(s) -> Change:
+        def work(s: Session) -> Change:
             row = s.get(PlaybookChangeRow, change_id, with_for_update=True)
+            assert row is not None  # read above; changes are never deleted
             if row.status != PROPOSED:  # decided by someone else meanwhile
                 raise ReportError(f"change #{change_id} is already {row.status}", field="status")
             row.status, row.decided_by, row.decided_at, row.decision_note, row.new_version = (
@@ -217,7 +225,7 @@ class PlaybookChangeService:
     def reject(self, change_id: int, *, actor: str | None = None, note: str = "") -> Change:
         change_id, actor, now, note = self._decide(change_id, actor, note)
 
-        def work(s) -> Change:
+        def work(s: Session) -> Change:
             row = s.get(PlaybookChangeRow, change_id, with_for_update=True)
             if row is None:
                 raise ReportError(f"no proposed change #{change_id}", field="change_id")
@@ -233,7 +241,7 @@ class PlaybookChangeService:
             return Path(doc.path)
         return self.kb.home.library / "playbooks" / Path(doc.path).name
 
-    def versions(self, playbook_id: str) -> list[Version]:
+    def versions(self, playbook_id: str) -> builtins.list[Version]:
         """Every version of a playbook, oldest first; the last one is the current text."""
         doc = self._playbook(playbook_id)
         out = [Version(c.base_version, c.base_text, c.decided_at, c.decided_by)

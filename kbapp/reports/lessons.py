@@ -8,10 +8,11 @@ reading pane asks for :meth:`for_playbook` (lessons per step) and :meth:`step_st
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -23,6 +24,12 @@ from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK
 from kbapp.reports import document as rdoc
 from kbapp.reports.errors import ReportError
 from kbapp.store.models import ActionRow, IncidentRow, LessonRow, ReportRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.store.db import Store
 
 MAX_LESSON_CHARS = 5000
 LESSON_ACTION = "lesson"
@@ -53,7 +60,7 @@ def _lesson(row: LessonRow) -> Lesson:
 
 
 class LessonService:
-    def __init__(self, store, kb):
+    def __init__(self, store: Store, kb: KnowledgeBase) -> None:
         self.store = store
         self.kb = kb
 
@@ -84,7 +91,7 @@ class LessonService:
         actor = incidents._actor(actor)
         now = incidents.now()
 
-        def work(s) -> Lesson:
+        def work(s: Session) -> Lesson:
             report_doc = None
             if report_id is not None:
                 report = s.get(ReportRow, report_id)
@@ -99,7 +106,9 @@ class LessonService:
             path = self.kb.home.lessons / safe_filename(f"{row.doc_id}-{doc.id}")
             row.path = str(path)
             if incident_id is not None:
-                incidents._append(s, s.get(IncidentRow, incident_id), LESSON_ACTION, actor=actor, at=now,
+                incident_row = s.get(IncidentRow, incident_id)
+                assert incident_row is not None  # checked before the write
+                incidents._append(s, incident_row, LESSON_ACTION, actor=actor, at=now,
                                   step=step, playbook_id=doc.id, details=text, payload={"doc_id": row.doc_id})
             atomic_write_text(path, rdoc.lesson_markdown(
                 doc_id=row.doc_id, playbook_id=doc.id, playbook_title=doc.title, step=step, step_title=step_title,
@@ -115,7 +124,7 @@ class LessonService:
         return lesson
 
     def list(self, playbook_id: str | None = None) -> list[Lesson]:
-        def work(s) -> list[Lesson]:
+        def work(s: Session) -> list[Lesson]:
             q = select(LessonRow).order_by(LessonRow.id)
             if playbook_id:
                 q = q.where(LessonRow.playbook_id == playbook_id)
@@ -123,7 +132,7 @@ class LessonService:
 
         return self.store.read(work)
 
-    def for_playbook(self, playbook_id: str) -> dict[int, list[str]]:
+    def for_playbook(self, playbook_id: str) -> dict[int, builtins.list[str]]:
         """Lesson texts as Markdown per step number; step 0 holds whole-playbook lessons."""
         out: dict[int, list[str]] = {}
         for lesson in self.list(playbook_id):
@@ -135,7 +144,7 @@ class LessonService:
 
     def step_stats(self, playbook_id: str) -> dict[int, dict[str, int]]:
         """Per step, in how many past incidents it was skipped and in how many it failed."""
-        def work(s) -> dict[int, dict[str, int]]:
+        def work(s: Session) -> dict[int, dict[str, int]]:
             q = (select(ActionRow.incident_id, ActionRow.step, ActionRow.payload)
                  .join(IncidentRow, IncidentRow.id == ActionRow.incident_id)
                  .where(ActionRow.kind == rec.STEP, ActionRow.playbook_id == playbook_id,

@@ -23,6 +23,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,6 +34,9 @@ from kbapp.incidents import records as rec
 from kbapp.incidents.deadline_log import DeadlineRecord, replay
 from kbapp.model import LEVELS
 from kbapp.store.models import ActionRow, IncidentRow
+
+if TYPE_CHECKING:
+    from typing import Any
 
 EXCLUDED_CLOSE_REASONS = frozenset({lc.DUPLICATE, lc.NOT_AN_INCIDENT})
 RATE_KEYS = {
@@ -221,7 +225,7 @@ def compute(facts: Iterable[IncidentFacts], now: dt.datetime, *, customer: str |
         groups["by_category"][f.category or "other"].facts.append(f)
         groups["by_customer"][f.customer].facts.append(f)
         groups["by_month"][month_of(f.notified_at, tz)].facts.append(f)
-    out = {"customer": customer, "overall": overall.figures(now),
+    out: dict[str, Any] = {"customer": customer, "overall": overall.figures(now),
            "levels": {level: bucket.figures(now) for level, bucket in levels.items()}}
     for name, buckets in groups.items():
         out[name] = {key: bucket.figures(now) for key, bucket in sorted(buckets.items())}

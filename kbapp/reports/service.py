@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -27,6 +27,13 @@ from kbapp.reports import document as rdoc
 from kbapp.reports.errors import FieldProblem, ReportError
 from kbapp.reports.fields import FIELD_KEYS, check_fields, normalise
 from kbapp.store.models import IncidentRow, ReportRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.service import IncidentService
+    from kbapp.store.db import Store
 
 REPORT_ACTION = "report"
 EXPORT_FORMATS = ("md", "html", "pdf")
@@ -115,13 +122,13 @@ def timeline_rows(actions: list[rec.Action], tz: dt.tzinfo | None = None) -> lis
 
 
 class ReportService:
-    def __init__(self, store, kb, *, tz: dt.tzinfo | None = None):
+    def __init__(self, store: Store, kb: KnowledgeBase, *, tz: dt.tzinfo | None = None) -> None:
         self.store = store
         self.kb = kb
         self.tz = tz  # None: the machine's local zone
 
     @property
-    def incidents(self):
+    def incidents(self) -> IncidentService:
         return self.kb.incidents
 
     def _actor(self, actor: str | None) -> str:
@@ -184,7 +191,7 @@ class ReportService:
         stored = {**merged, "_steps": draft.steps, "_timeline": draft.timeline, "_category": draft.category,
                   "_playbooks": draft.playbooks, "_deadlines": draft.deadlines}
 
-        def work(s) -> Report:
+        def work(s: Session) -> Report:
             row = s.scalar(select(ReportRow).where(ReportRow.incident_id == draft.incident_id))
             incident_row = s.get(IncidentRow, draft.incident_id, with_for_update=True)
             old_path = Path(row.path) if row is not None and row.path else None
@@ -195,6 +202,7 @@ class ReportService:
             else:
                 row.title, row.fields, row.path, row.submitted_by, row.submitted_at = (
                     draft.title, stored, str(path), actor, now)
+            assert incident_row is not None  # the draft was made from it, and incidents are never deleted
             first = incident_row.status == lc.RESOLVED
             if first:
                 self.incidents._change_status(s, incident_row, lc.REPORT_SUBMITTED, actor, now,
@@ -224,7 +232,7 @@ class ReportService:
     def get(self, report_id: int) -> Report:
         report_id = check_id(report_id, "report_id")
 
-        def work(s) -> Report:
+        def work(s: Session) -> Report:
             row = s.get(ReportRow, report_id)
             if row is None:
                 raise ReportError(f"no report #{report_id}", field="report_id")
@@ -233,7 +241,7 @@ class ReportService:
         return self.store.read(work)
 
     def for_incident(self, incident_id: int) -> Report | None:
-        def work(s) -> Report | None:
+        def work(s: Session) -> Report | None:
             row = s.scalar(select(ReportRow).where(ReportRow.incident_id == incident_id))
             return _report_from_row(row) if row is not None else None
 

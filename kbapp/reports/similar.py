@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from kbapp.store.models import IncidentRow
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sqlalchemy.orm import Session
+
+    from kbapp.store.db import Store
 
 SIMILAR_DOC_KINDS = ("report", "lesson", "record")
 
@@ -35,12 +43,12 @@ def _terms(text: str) -> set[str]:
     return {t for t in analyze_query_terms(text) if len(t) > 1}
 
 
-def similar_incidents(store, text: str, *, limit: int = 5, exclude_id: int | None = None) -> list[SimilarIncident]:
+def similar_incidents(store: Store, text: str, *, limit: int = 5, exclude_id: int | None = None) -> list[SimilarIncident]:
     wanted = _terms(text)
     if not wanted:
         return []
 
-    def load(s):
+    def load(s: Session) -> list[Any]:
         q = select(IncidentRow.id, IncidentRow.title, IncidentRow.description, IncidentRow.summary,
                    IncidentRow.level, IncidentRow.status).where(IncidentRow.mode == "incident")
         return list(s.execute(q))

@@ -16,6 +16,7 @@ serialised by its write lock already.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
 from sqlalchemy import inspect as sa_inspect
@@ -25,13 +26,18 @@ from kbapp.store.models import IncidentRow, LessonRow, ReportRow
 from kbapp.store.records_models import ProblemRecordRow
 from kbapp.store.team_models import ChangeLogRow, PlaybookVersionRow, SharedDocumentRow
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sqlalchemy.orm import SessionTransaction, sessionmaker
+
 ADVISORY_LOCK_KEY = 7_140_014  # any constant; the same for every desk
 _BY_ID = {ReportRow: "report", LessonRow: "lesson", ProblemRecordRow: "record", SharedDocumentRow: "document"}
 _LOCKED = "kbapp_change_log_locked"
 _SOLVED = ("resolved", "report_submitted", "closed")
 
 
-def _entry(obj, new: bool) -> tuple[str, str] | None:
+def _entry(obj: Any, new: bool) -> tuple[str, str] | None:
     kind = _BY_ID.get(type(obj))
     if kind is not None:
         return kind, str(obj.id)
@@ -45,7 +51,7 @@ def _entry(obj, new: bool) -> tuple[str, str] | None:
     return None
 
 
-def after_flush(session: Session, _context) -> None:
+def after_flush(session: Session, _context: object) -> None:
     entries: list[tuple[str, str]] = []
     for obj in session.new:
         entry = _entry(obj, True)
@@ -64,15 +70,15 @@ def after_flush(session: Session, _context) -> None:
         session.info[_LOCKED] = True
     now = dt.datetime.now(dt.UTC)
     unique = list(dict.fromkeys(entries))
-    conn.execute(insert(ChangeLogRow.__table__), [{"kind": k, "ref": r, "at": now} for k, r in unique])
+    conn.execute(insert(ChangeLogRow), [{"kind": k, "ref": r, "at": now} for k, r in unique])
 
 
-def after_transaction_end(session: Session, transaction) -> None:
+def after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_LOCKED, None)
 
 
-def install(target) -> None:
+def install(target: sessionmaker) -> None:
     """Fill the change log from the sessions ``target`` (a sessionmaker) makes."""
     from sqlalchemy import event
 

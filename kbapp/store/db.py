@@ -22,13 +22,19 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +147,7 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
             return create_engine(parsed, pool_pre_ping=True)
         in_memory = parsed.database in (None, "", ":memory:")
         if not in_memory:
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(parsed.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             parsed,
             connect_args={"timeout": busy_timeout, "check_same_thread": False},
@@ -160,7 +166,7 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
 
 def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         # SQLAlchemy, not the sqlite3 module, decides when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -174,7 +180,7 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool) -> 
             cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
@@ -210,7 +216,7 @@ def _reason(exc: DBAPIError) -> str:
 
 # -- migrations ---------------------------------------------------------------
 
-def _alembic_config():
+def _alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -222,7 +228,7 @@ def _alembic_config():
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
 
 
 def current_revision(store: Store) -> str | None:
@@ -245,7 +251,7 @@ def _upgrade(store: Store, backup_dir: Path | None) -> Path | None:
     if current == head:
         return None
     try:
-        script.get_revision(current)
+        script.get_revision(current)  # type: ignore[arg-type]  # None, a database never migrated, is valid
     except CommandError:
         raise StoreError(
             f"the database {_where(store.url)} has schema revision {current!r}, newer than this kbapp "

@@ -9,19 +9,28 @@ the GUI reach everything through ``kb.training``.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.training.drills import DrillService
+    from kbapp.training.inspections import InspectionService
+    from kbapp.training.packs import PackSection
 
 
 class Training:
     """``kb.training``: the drill and inspection services, made on first use."""
 
-    def __init__(self, kb):
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._lock = threading.Lock()
-        self._drills = None
-        self._inspections = None
+        self._drills: DrillService | None = None
+        self._inspections: InspectionService | None = None
 
     @property
-    def drills(self):
+    def drills(self) -> DrillService:
         from kbapp.training.drills import DrillService
 
         with self._lock:
@@ -30,7 +39,7 @@ class Training:
             return self._drills
 
     @property
-    def inspections(self):
+    def inspections(self) -> InspectionService:
         from kbapp.training.inspections import InspectionService
 
         with self._lock:
@@ -38,7 +47,7 @@ class Training:
                 self._inspections = InspectionService(self.kb)
             return self._inspections
 
-    def pack(self, playbook_ids, *, include_lessons: bool = False, **options):
+    def pack(self, playbook_ids: list[str], *, include_lessons: bool = False, **options: Any) -> list[PackSection]:
         """The training pack's sections (kbapp.training.packs.PackSection) for these playbooks."""
         from kbapp.training.packs import pack_for
 

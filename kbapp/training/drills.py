@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
@@ -30,6 +31,12 @@ from kbapp.training.common import (
 )
 from kbapp.training.scenario import Fact, Scenario, ScenarioError, load_scenario
 from kbapp.training.score import DECISION_POINTS, ORDER_POINTS, TIME_POINTS, Score, score_drill
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.service import IncidentService
 
 DRILL_TITLE_PREFIX = "演练 DRILL: "
 DRILL_BANNER = "演练 DRILL — 非真实故障 not a real incident"
@@ -66,11 +73,11 @@ class Drill:
 
 
 class DrillService:
-    def __init__(self, kb):
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
     @property
-    def incidents(self):
+    def incidents(self) -> IncidentService:
         return self.kb.incidents
 
     # -- scenarios -------------------------------------------------------------------------
@@ -165,7 +172,7 @@ class DrillService:
             # Field by field, before the Markdown escaping that would hide "key=value" forms.
             drill = replace(drill, incident=redacted_incident(drill.incident), trainee=redact_text(drill.trainee),
                             trainer=redact_text(drill.trainer),
-                            scenario=Scenario.from_json(redact_value(drill.scenario.to_json())))
+                            scenario=Scenario.from_json(cast("dict[str, Any]", redact_value(drill.scenario.to_json()))))
             actions = [redacted_action(a) for a in actions]
         return drill_report_markdown(drill, score, actions, tz)
 

@@ -15,9 +15,10 @@ operation report (巡检结果及系统运行报告) the plan asks for.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -28,6 +29,12 @@ from kbapp.incidents.validate import check_id, check_line, check_result
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, Document
 from kbapp.store.models import ActionRow, IncidentRow
 from kbapp.training.common import local_time, md_table, redact_text, redacted_action, redacted_incident
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.service import IncidentService
 
 DEFAULT_CHECKLIST = "routine-inspection"
 INSPECTION_TITLE_PREFIX = "巡检 INSPECTION: "
@@ -77,11 +84,11 @@ def aspect_of(title: str) -> tuple[str, str]:
 
 
 class InspectionService:
-    def __init__(self, kb):
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
     @property
-    def incidents(self):
+    def incidents(self) -> IncidentService:
         return self.kb.incidents
 
     def checklists(self) -> list[Document]:
@@ -120,7 +127,7 @@ class InspectionService:
         return self.incidents.step(inspection.id, item, result, note=note, value=value, actor=actor,
                                    playbook_id=inspection.playbook_ids[0] if inspection.playbook_ids else None)
 
-    def items(self, inspection_id: int) -> list[ItemResult]:
+    def items(self, inspection_id: int) -> builtins.list[ItemResult]:
         """Every item of the checklist with its latest result and the incident it opened."""
         inspection = self.get(inspection_id)
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
@@ -136,15 +143,15 @@ class InspectionService:
             elif a.kind == rec.FOLLOW_UP and a.payload.get("incident_id"):
                 follow[a.step] = int(a.payload["incident_id"])
         steps = {s.number: (s.title, s.expected) for s in doc.steps} if doc is not None else {}
-        for number, a in latest.items():
-            steps.setdefault(number, (a.payload.get("step_title", ""), ""))
+        for number, last in latest.items():
+            steps.setdefault(number, (last.payload.get("step_title", ""), ""))
         out = []
         for number in sorted(steps):
             title, expected = steps[number]
-            a = latest.get(number)
-            out.append(ItemResult(number, title, expected, a.payload.get("result") if a else None,
-                                  str(a.payload.get("value", "")) if a else "", a.details if a else "",
-                                  a.at if a else None, a.actor if a else "", follow.get(number)))
+            got = latest.get(number)
+            out.append(ItemResult(number, title, expected, got.payload.get("result") if got else None,
+                                  str(got.payload.get("value", "")) if got else "", got.details if got else "",
+                                  got.at if got else None, got.actor if got else "", follow.get(number)))
         return out
 
     def finish(self, inspection_id: int, summary: str = "", actor: str | None = None) -> rec.Action:
@@ -165,7 +172,7 @@ class InspectionService:
         return self.incidents.resolve(inspection.id, text, actor=actor)
 
     def open_incident(self, inspection_id: int, item: int, level: str = "III", category: str | None = None,
-                      playbook_ids: list[str] | None = None, actor: str | None = None) -> rec.Incident:
+                      playbook_ids: builtins.list[str] | None = None, actor: str | None = None) -> rec.Incident:
         """A normal incident for a failed item, filled in from it; asked twice, the first one.
 
         The incident is written first and carries the inspection and item in its creation
@@ -215,7 +222,7 @@ class InspectionService:
         svc, who = self.incidents, self.incidents._actor(actor)
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
 
-        def work(s, row, now):
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: inspection #{row.id} is closed", field="status")
             return svc._append(s, row, rec.FOLLOW_UP, actor=who, at=now, step=number, playbook_id=checklist,
@@ -225,7 +232,7 @@ class InspectionService:
 
     def _incident_for_item(self, inspection_id: int, number: int) -> int | None:
         """An incident whose creation context names this inspection item, if one exists."""
-        def work(s) -> int | None:
+        def work(s: Session) -> int | None:
             q = (select(ActionRow.incident_id, ActionRow.payload)
                  .join(IncidentRow, IncidentRow.id == ActionRow.incident_id)
                  .where(ActionRow.kind == rec.CREATED, IncidentRow.mode == rec.MODE_INCIDENT,

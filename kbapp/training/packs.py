@@ -17,10 +17,14 @@ import datetime as dt
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kbapp.incidents.errors import IncidentError
 from kbapp.model import CATEGORIES, KIND_CHECKLIST, KIND_PLAYBOOK, Document, Step
 from kbapp.render import _other_sections, _strip_fences, sanitize_markdown
+
+if TYPE_CHECKING:
+    from kbapp.facade import KnowledgeBase
 
 CHECKBOX = "☐"
 PACK_TITLE = "培训资料 Training pack"
@@ -201,7 +205,7 @@ def build_pack(docs: list[Document], *, lessons: dict[str, dict[int, list[str]]]
     return sections
 
 
-def pack_for(kb, playbook_ids: list[str], *, include_lessons: bool = False, title: str = PACK_TITLE,
+def pack_for(kb: KnowledgeBase, playbook_ids: list[str], *, include_lessons: bool = False, title: str = PACK_TITLE,
              trainer: str = "", today: dt.date | None = None,
              lessons_of: Callable[[str], dict[int, list[str]]] | None = None) -> list[PackSection]:
     """The pack for playbooks named by id, in the order given (duplicates dropped)."""

@@ -266,7 +266,9 @@ def check_scenario(path: Path, get_playbook: Callable[[str], Document | None] | 
     return (scenario if usable else None), problems
 
 
-def _check_against_playbook(path: Path, text: str, playbook_id: str, get_playbook, path_steps, facts, targets,
+def _check_against_playbook(path: Path, text: str, playbook_id: str, get_playbook: Callable[[str], Document | None],
+                            path_steps: list[tuple[int, int]], facts: list[tuple[Fact, int]],
+                            targets: list[tuple[int, float, int]],
                             problems: list[Problem]) -> None:
     doc = get_playbook(playbook_id)
     if doc is None or doc.kind not in (KIND_PLAYBOOK, KIND_CHECKLIST):

@@ -120,18 +120,19 @@ def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Acti
     """Score a drill from its step actions (in log order; other kinds are ignored)."""
     mine = [a for a in actions if a.kind == rec.STEP and a.playbook_id == scenario.playbook_id and a.step]
     numbers = sorted(s.number for s in doc.steps) if doc is not None else sorted(
-        set(scenario.path) | {a.step for a in mine})
+        set(scenario.path) | {a.step for a in mine if a.step})
     decisions = {s.number: {d.target: d.condition for d in s.decisions} for s in doc.steps} if doc else {}
     titles = {s.number: s.title for s in doc.steps} if doc else {}
     path = scenario.path
 
-    results: dict[int, str] = {}
+    results: dict[int, str | None] = {}
     seconds: dict[int, float] = {}
     done_order: list[int] = []
     wrong: dict[int, WrongTurn] = {}  # one per step: the first wrong turn taken there
     previous = started_at
     for index, action in enumerate(mine):
         step = action.step
+        assert step  # ``mine`` keeps the step actions that name their step
         result = action.payload.get("result")
         goto = action.payload.get("goto")
         titles.setdefault(step, action.payload.get("step_title", ""))

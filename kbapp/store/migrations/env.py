@@ -8,16 +8,21 @@ the caller's transaction. Without one (a developer running ``alembic`` by hand w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from alembic import context
 from sqlalchemy import create_engine
 
 from kbapp.store.models import Base
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 config = context.config
 target_metadata = Base.metadata
 
 
-def _configure(connection) -> None:
+def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -45,7 +50,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
-    engine = create_engine(url)
+    engine = create_engine(url or "")
     try:
         with engine.connect() as connection:
             _configure(connection)
