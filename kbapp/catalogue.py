@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kbapp.errors import KbEnvironmentError
 from kbapp.library import id_hint, resolve_ids, walk_markdown
 from kbapp.model import Document, Problem
 
@@ -99,8 +100,8 @@ class Scan:
         return doc if doc is not None and doc.id == doc_id else None
 
 
-class CatalogueError(RuntimeError):
-    pass
+class CatalogueError(KbEnvironmentError, RuntimeError):
+    """The library catalogue cannot be read or written."""
 
 
 def _problems_json(problems: list[Problem]) -> str:

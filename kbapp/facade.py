@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kbapp.errors import NotFoundError
 from kbapp.home import DataHome, resolve_home
 from kbapp.model import Document, Problem
 
@@ -134,7 +135,7 @@ class KnowledgeBase:
 
         doc = self.get(doc_id)
         if doc is None:
-            raise KeyError(doc_id)
+            raise NotFoundError(f"id: no document {doc_id!r} in the library", field="id")
         return render_document(doc, **options)
 
     def import_paths(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> ImportResult:
@@ -424,7 +425,7 @@ class KnowledgeBase:
         """A playbook rendered with its lessons under each step and past skip/fail counts."""
         doc = self.get(doc_id)
         if doc is None:
-            raise KeyError(doc_id)
+            raise NotFoundError(f"id: no document {doc_id!r} in the library", field="id")
         if doc.kind in ("playbook", "checklist"):
             options.setdefault("lessons", self.lessons.for_playbook(doc.id))
             options.setdefault("step_stats", self.lessons.step_stats(doc.id))

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import yaml
 from yaml.events import AliasEvent, CollectionStartEvent
 
+from kbapp.errors import KbError
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -23,7 +25,7 @@ MAX_NODES = 5000
 MAX_INT_DIGITS = 18
 
 
-class FrontMatterError(ValueError):
+class FrontMatterError(KbError, ValueError):
     def __init__(self, line: int, reason: str):
         super().__init__(reason)
         self.line = line  # 0-based line inside the YAML text

@@ -6,11 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbapp.errors import KbEnvironmentError
+
 ENV_HOME = "KBAPP_HOME"
 ENV_DB = "KBAPP_DB"
 
 
-class HomeError(RuntimeError):
+class HomeError(KbEnvironmentError, RuntimeError):
     """The data home cannot be used; the message says why and where."""
 
 

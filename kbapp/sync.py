@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from kbapp.errors import KbEnvironmentError
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -36,7 +38,7 @@ STATE_FILE = "sync.json"
 BATCH = 2000
 
 
-class SyncError(RuntimeError):
+class SyncError(KbEnvironmentError, RuntimeError):
     """The shared database cannot be reached or read; the message says why, in one line."""
 
 

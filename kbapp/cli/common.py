@@ -13,9 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kbapp.incidents.errors import IncidentError
-from kbapp.reports.errors import ReportError
-from kbapp.store.db import StoreError
+from kbapp.cli import failures
+from kbapp.errors import KbError
 
 if TYPE_CHECKING:
     from kbapp.facade import KnowledgeBase
@@ -36,23 +35,14 @@ def add(sub: Subparsers, name: str, handler: Handler, help_text: str, json_flag:
 
 
 def guarded(handler: Handler) -> Handler:
+    """The handler with its errors told as kbapp.cli.failures says (main does the same
+    for every command; this keeps a handler called directly, as tests do, the same)."""
+
     def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         try:
             return handler(args, kb)
-        except IncidentError as exc:  # problem-record errors included
-            print(f"kbapp: {exc}", file=sys.stderr)
-            return 1
-        except ReportError as exc:
-            for problem in list[object](exc.problems) or [exc]:  # each missing report field on its own line
-                print(f"kbapp: {problem}", file=sys.stderr)
-            return 1
-        except StoreError as exc:
-            print(f"kbapp: {exc}", file=sys.stderr)
-            return 2
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            print(f"kbapp: {where}{exc.strerror or exc}", file=sys.stderr)
-            return 2
+        except (KbError, OSError) as exc:
+            return failures.report(exc)
 
     return run
 

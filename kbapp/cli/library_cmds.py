@@ -57,8 +57,8 @@ def _sync(kb: KnowledgeBase) -> None:
 
 def cmd_search(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.limit < 1:
-        print("kbapp: --limit must be at least 1", file=sys.stderr)
-        return 2
+        print("kbapp: limit: --limit must be at least 1", file=sys.stderr)
+        return 1  # bad input, as every other command
     _sync(kb)
     results = kb.search(args.query, limit=args.limit, kind=args.kind, category=args.category, level=args.level,
                         tag=args.tag)

@@ -118,14 +118,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kbapp.gui.app import run_gui
 
         return run_gui(home=args.home, db=args.db)
+    from kbapp.cli import failures
     from kbapp.facade import KnowledgeBase
 
     try:
         # A command asks few queries: the index files are read as needed, not mapped and copied.
         kb = KnowledgeBase.open(home=args.home, db_url=args.db, index_mmap=False)
     except HomeError as exc:
-        print(f"kbapp: {exc}", file=sys.stderr)
-        return 2
+        return failures.report(exc)
+    from kbapp.logs import configure_logging
+
+    configure_logging(kb.home.root)
     import os
 
     from kbapp.identity import ENV_ACTOR
@@ -137,13 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             pull_before_reading(kb)  # team mode: what the other desks wrote, when the server answers
         return int(args.func(args, kb) or 0)
-    except HomeError as exc:
-        print(f"kbapp: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into head and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # every command alike: one line, the exit status, a bug logged
+        return failures.report(exc, where=f"kbapp {args.command}")
     finally:
         kb.close()

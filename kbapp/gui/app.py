@@ -81,6 +81,17 @@ def run_gui(home: str | None = None, db: str | None = None) -> int:
         QMessageBox.critical(None, "kbapp", str(exc))
         print(f"kbapp: {exc}", file=sys.stderr)
         return 2
+    from kbapp.logs import configure_logging, log_unexpected
+
+    configure_logging(kb.home.root)
+    previous_hook = sys.excepthook
+
+    def log_and_report(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        # An exception in a slot on the UI thread: logged with its traceback, then as before.
+        log_unexpected(exc.with_traceback(tb) if tb is not None else exc, "the window")  # type: ignore[arg-type]
+        previous_hook(kind, exc, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = log_and_report
     legacy = QSettings()  # the per-user file of earlier versions, shared by every data home
     # The data home's own settings, created after the application so it knows its name.
     settings = home_settings(kb.home.root, legacy)

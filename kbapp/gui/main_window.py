@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbapp.errors import KbError
 from kbapp.gui.errors import localized
 from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.i18n import home_settings
@@ -36,6 +37,9 @@ from kbapp.gui.settings_dialog import SettingsDialog
 from kbapp.gui.team_sync import TeamPoller
 from kbapp.gui.training import install_training
 from kbapp.gui.writeups import install_writeups
+from kbapp.logs import current_log_file
+from kbapp.logs import details as failure_details
+from kbapp.redact import redact
 
 
 class MainWindow(QMainWindow):
@@ -464,7 +468,18 @@ class MainWindow(QMainWindow):
     def _show_failure(self, exc: BaseException) -> None:
         message = str(exc) or type(exc).__name__
         self.statusBar().showMessage(message, 10000)
-        QMessageBox.warning(self, self.tr("kbapp"), message)
+        if isinstance(exc, KbError | OSError):  # something the engineer can act on: the message says what
+            QMessageBox.warning(self, self.tr("kbapp"), message)
+            return
+        # A bug: say so, where the log is, and the traceback behind "Show Details..." (redacted).
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("kbapp"),
+                          self.tr("Something went wrong: %1").replace("%1", redact(message)), parent=self)
+        box.setObjectName("failureBox")
+        log = current_log_file()
+        if log is not None:
+            box.setInformativeText(self.tr("The details are also in the log file %1.").replace("%1", str(log)))
+        box.setDetailedText(failure_details(exc))
+        box.open()
 
     def closeEvent(self, event) -> None:
         self._stop_listening()

@@ -17,6 +17,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
+from kbapp.errors import KbError
+from kbapp.logs import log_unexpected
+
 
 class _Job(QRunnable):
     def __init__(self, runner: OperationRunner, job_id: int, fn: Callable[..., Any], with_progress: bool):
@@ -32,6 +35,8 @@ class _Job(QRunnable):
             else:
                 result = self._fn()
         except BaseException as exc:  # delivered to the UI, never lost in a worker thread
+            if not isinstance(exc, KbError | OSError):  # a bug: its traceback goes to the log file
+                log_unexpected(exc, getattr(self._fn, "__qualname__", "a background job"))
             runner._failed.emit(job_id, exc)
         else:
             runner._succeeded.emit(job_id, result)

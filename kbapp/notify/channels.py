@@ -31,6 +31,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+from kbapp.errors import KbError
 from kbapp.notify.config import SmtpConfig, WebhookConfig
 from kbapp.redact import redact
 
@@ -57,7 +58,7 @@ def _redact_tree(value: Any) -> Any:
     return value
 
 
-class DeliveryError(Exception):
+class DeliveryError(KbError):
     """Sending failed; ``permanent`` when trying again cannot help (a refused address…)."""
 
     def __init__(self, reason: str, *, permanent: bool = False):

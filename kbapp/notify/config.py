@@ -42,12 +42,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kbapp.errors import KbEnvironmentError
+
 FILE_NAME = "notify.toml"
 FORMATS = ("json", "wecom", "dingtalk", "feishu")
 TLS_MODES = ("none", "starttls", "ssl")
 
 
-class NotifyConfigError(ValueError):
+class NotifyConfigError(KbEnvironmentError, ValueError):
     """notify.toml cannot be used; the message names the file and the key or line."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kbapp.errors import KbError
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -14,7 +16,7 @@ class FieldProblem:
         return f"{self.field}: {self.message}"
 
 
-class ReportError(ValueError):
+class ReportError(KbError, ValueError):
     """Bad input or a refused change; ``problems`` holds one message per field.
 
     Raised before anything is written: an operation that raises changed nothing.

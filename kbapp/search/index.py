@@ -23,6 +23,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 
+from kbapp.errors import KbEnvironmentError
 from kbapp.fsutil import atomic_write_text
 from kbapp.model import Document
 from kbapp.search.analysis import config_fingerprint
@@ -35,8 +36,8 @@ ProgressFn = Callable[[int, int], None]
 WRITE_LOCK_TIMEOUT_S = 120
 
 
-class IndexBusy(RuntimeError):
-    pass
+class IndexBusy(KbEnvironmentError, RuntimeError):
+    """Another process holds the index writer, or there is no usable index yet."""
 
 
 def _release_quietly(exc: BaseException) -> None:

@@ -30,6 +30,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from kbapp.errors import KbEnvironmentError
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -47,7 +49,7 @@ LOCKED_RETRIES = 6  # on top of the busy timeout, for the cases SQLite does not 
 _BEGIN_OPTION = "kbapp_sqlite_begin"
 
 
-class StoreError(RuntimeError):
+class StoreError(KbEnvironmentError, RuntimeError):
     """The database cannot be used; the message says why, in one line."""
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kbapp.errors import KbError
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, KIND_SCENARIO, LEVELS, Document, Problem
 from kbapp.parser import _FENCE_RE, _H2_RE, _field_line, _heading_text, parse_bytes
 
@@ -43,7 +44,7 @@ _PATH_REF_RE = re.compile(r"第\s*(\d+)\s*步|step\s*(\d+)", re.I)
 _BULLET_RE = re.compile(r"^[-*+]\s+")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(KbError, ValueError):
     """A card that cannot be used; ``problems`` carry file:line, the message lists them."""
 
     def __init__(self, problems: list[Problem]):

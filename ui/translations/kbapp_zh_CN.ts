@@ -1436,6 +1436,16 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../kbapp/gui/main_window.py" line="474"/>
+        <source>Something went wrong: %1</source>
+        <translation>出错了：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="479"/>
+        <source>The details are also in the log file %1.</source>
+        <translation>详细信息也已记入日志文件 %1。</translation>
+    </message>
+    <message>
         <location filename="../../kbapp/gui/main_window.py" line="54"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
