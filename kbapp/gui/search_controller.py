@@ -37,6 +37,9 @@ class SearchController(QObject):
         self._timer.timeout.connect(self._fire)
         self._latest: SearchRequest | None = None
         self._in_flight: SearchRequest | None = None
+        # A refresh asked while a search runs: that search may have read the index before
+        # the change, so its results are not shown and the latest request runs again.
+        self._refresh_pending = False
 
     @property
     def latest(self) -> SearchRequest | None:
@@ -50,6 +53,8 @@ class SearchController(QObject):
         """Run the latest request again now (after the index changed)."""
         if self._latest is not None:
             self._timer.stop()
+            if self._in_flight is not None:
+                self._refresh_pending = True  # run again as soon as the running search ends
             self._fire()
 
     def _fire(self) -> None:
@@ -65,7 +70,10 @@ class SearchController(QObject):
 
     def _finished(self, request: SearchRequest, results: SearchResults) -> None:
         self._in_flight = None
-        if request == self._latest:
+        if self._refresh_pending:
+            self._refresh_pending = False
+            self._fire()  # the index changed while it ran: these results may be outdated
+        elif request == self._latest:
             self.busy_changed.emit(False)
             self.results_ready.emit(request, results)
         elif not self._timer.isActive():
@@ -73,7 +81,10 @@ class SearchController(QObject):
 
     def _failed(self, request: SearchRequest, exc: BaseException) -> None:
         self._in_flight = None
-        if request == self._latest:
+        if self._refresh_pending:
+            self._refresh_pending = False
+            self._fire()
+        elif request == self._latest:
             self.busy_changed.emit(False)
             self.search_failed.emit(str(exc))
         elif not self._timer.isActive():

@@ -56,3 +56,35 @@ def test_typing_quickly_runs_only_the_last_query(qtbot):
     assert blocker.args[1].query == "data"
     assert kb.queries == ["data"]
     runner.shutdown()
+
+
+class ChangingKnowledgeBase(SlowKnowledgeBase):
+    """Its results say which version of the index they were read from."""
+
+    def __init__(self):
+        super().__init__()
+        self.version = 1
+
+    def search(self, text, **filters):
+        seen = self.version
+        results = super().search(text, **filters)
+        return SearchResults(query=f"{results.query}@{seen}", hits=results.hits, total=1)
+
+
+def test_a_refresh_asked_during_a_search_runs_after_it(qtbot):
+    kb = ChangingKnowledgeBase()
+    runner = OperationRunner()
+    controller = SearchController(kb, runner, interval_ms=1)
+    shown: list[str] = []
+    controller.results_ready.connect(lambda request, results: shown.append(results.query))
+
+    controller.request(SearchRequest("slow"))
+    qtbot.waitUntil(kb.started.is_set)  # the search has read version 1 of the index
+    kb.version = 2  # an import or a submitted report lands meanwhile
+    controller.refresh()
+    with qtbot.waitSignal(controller.results_ready, timeout=10_000) as blocker:
+        kb.release.set()
+    assert blocker.args[1].query == "slow@2"
+    assert shown == ["slow@2"]  # the outdated results were never shown
+    assert kb.queries == ["slow", "slow"]
+    runner.shutdown()
