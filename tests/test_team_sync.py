@@ -66,7 +66,7 @@ def test_a_report_written_on_desk_a_is_found_by_search_on_desk_b_after_sync(tmp_
     # Nothing left to copy: a second sync does nothing.
     again = run_cli("--db", pg_url, "sync", "--json", home=tmp_path / "b", env=cli_env())
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["changes"] == 0
+    assert json.loads(again.stdout)["pulled"]["changes"] == 0
 
 
 def test_lessons_records_approved_playbooks_imports_and_solved_incidents_reach_desk_b(tmp_path, desks, shipped):

@@ -73,7 +73,7 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--note", default="", help="optional remark")
 
-    p = _add(sub, "step", _step, "mark a playbook step done, skipped or failed")
+    p = _add(sub, "step", _queued_offline("step", _step), "mark a playbook step done, skipped or failed")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("step_number", metavar="STEP", help="step number")
     result = p.add_mutually_exclusive_group(required=True)
@@ -91,7 +91,7 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--text", required=True, help="the plan; - reads it from stdin")
     p.add_argument("--emergency", action="store_true", help="the level I emergency plan (应急方案)")
 
-    p = _add(sub, "status", _status, "move the incident on: responding, mitigated, resolved, report_submitted, closed")
+    p = _add(sub, "status", _queued_offline("status", _status), "move the incident on: responding, mitigated, resolved, report_submitted, closed")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("status", metavar="STATUS")
     p.add_argument("--note", default="", help="why (required when closing an incident that was never solved)")
@@ -124,7 +124,7 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--note", default="", help="what they should know")
 
-    p = _add(sub, "note", _note, "add a note to the incident's log")
+    p = _add(sub, "note", _queued_offline("note", _note), "add a note to the incident's log")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("text", metavar="TEXT", help="the note; - reads it from stdin")
 
@@ -134,7 +134,7 @@ def register(subparsers: Subparsers) -> None:
     p = _add(sub, "list", _list, "list incidents, newest first")
     p.add_argument("--open", action="store_true", help="only incidents not closed yet")
 
-    p = _add(sub, "resolve", _resolve, "mark the fault solved (the fault report is then due within 24 h)")
+    p = _add(sub, "resolve", _queued_offline("resolve", _resolve), "mark the fault solved (the fault report is then due within 24 h)")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--summary", required=True, help="how it was solved")
 
@@ -193,6 +193,43 @@ def _ack(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def _plan(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.incidents.record_plan(args.id, _text_arg(args.text), emergency=args.emergency)
     return _done(args, kb, action, f"#{action.id} {'应急方案 emergency plan' if args.emergency else '故障处理方案 handling plan'} recorded")
+
+
+def _offline_args(op: str, args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, Any]:
+    base: dict[str, Any] = {"id": args.id, "actor": kb.actor_name()}
+    if op == "note":
+        return {**base, "text": _text_arg(args.text)}
+    if op == "step":
+        return {**base, "step": args.step_number, "result": args.result, "note": args.note,
+                "playbook": args.playbook, "goto": args.goto, "emergency_plan": args.emergency_plan}
+    if op == "status":
+        return {**base, "status": args.status, "note": args.note, "close_reason": args.close_reason}
+    return {**base, "summary": args.summary}
+
+
+def _queued_offline(op: str, handler: Handler) -> Handler:
+    """In team mode, with the server unreachable, the action goes into this desk's offline
+    outbox (kbapp.offline) and ``kbapp sync`` sends it later, with the time it was made."""
+    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+        from kbapp.store.db import StoreUnreachable
+
+        try:
+            return handler(args, kb)
+        except StoreUnreachable as exc:
+            if not kb.shares_database:
+                raise
+            from kbapp.offline import Outbox
+
+            item = Outbox(kb.home.root).add(op, _offline_args(op, args, kb))
+            waiting = Outbox(kb.home.root).count()
+            print(f"kbapp: offline ({exc}); queued, {waiting} waiting: 'kbapp sync' sends them", file=sys.stderr)
+            if args.json:
+                _emit({"queued": {"uid": item.uid, "op": op, "made_at": item.made_at.isoformat()},
+                       "waiting": waiting})
+            else:
+                print(f"queued {item.uid}")
+            return 0
+    return run
 
 
 def _status(args: argparse.Namespace, kb: KnowledgeBase) -> int:

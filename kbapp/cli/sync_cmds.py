@@ -26,17 +26,27 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    from kbapp.offline import send
     from kbapp.sync import SyncError
 
+    sent = send(kb)  # what this desk did offline, first
+    if sent.waiting:
+        print(f"kbapp: offline: {sent.waiting} action(s) still waiting to be sent", file=sys.stderr)
+        if args.json:
+            _emit({"sent": sent.to_json(), "pulled": None})
+        return 2
     try:
         result = kb.team.pull()
     except SyncError as exc:
         print(f"kbapp: offline: {exc}", file=sys.stderr)
         return 2
+    for conflict in sent.conflicts:
+        print(f"kbapp: {conflict}", file=sys.stderr)
     if args.json:
-        _emit(result.to_json())
+        _emit({"sent": sent.to_json(), "pulled": result.to_json()})
     else:
-        print(result.summary())
+        print(f"sent {sent.sent} offline action(s) ({sent.duplicates} already there, {len(sent.conflicts)} "
+              f"conflict(s) flagged); {result.summary()}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from kbapp.incidents.validate import check_line, default_actor
@@ -11,6 +12,10 @@ from kbapp.incidents.validate import check_line, default_actor
 if TYPE_CHECKING:
     from kbapp.facade import KnowledgeBase
     from kbapp.store.db import Store
+
+# Set while an action made offline is replayed (kbapp.offline): the time the engineer made
+# it on the desk's clock, which every time of that operation is.
+REPLAY_AT: ContextVar[dt.datetime | None] = ContextVar("kbapp_replay_at", default=None)
 
 
 def utc_now() -> dt.datetime:
@@ -25,7 +30,7 @@ class LoggedService:
         self.default_actor = actor  # fixed by tests; None = the knowledge base's (kbapp.identity)
 
     def now(self) -> dt.datetime:
-        value = self.clock()
+        value = REPLAY_AT.get() or self.clock()
         if value.tzinfo is None:
             raise ValueError("the service clock must return timezone-aware datetimes")
         return value.astimezone(dt.UTC)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from kbapp.incidents.validate import (
     check_text,
 )
 from kbapp.model import Document
+from kbapp.store.ids import derived, uuid7
 from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
 
 if TYPE_CHECKING:
@@ -46,6 +48,32 @@ if TYPE_CHECKING:
 # The kinds of action the deadline replay reads (kbapp.incidents.deadline_log).
 DEADLINE_KINDS = (rec.CREATED, rec.NOTIFIED, rec.STATUS, rec.LEVEL, *deadline_log.RESPONDING_KINDS)
 
+
+
+class AlreadyApplied(Exception):
+    """The operation replayed from an offline outbox was stored before (its first action's uid)."""
+
+
+# While an offline operation is replayed (kbapp.offline): [its uid, actions appended so far].
+REPLAY_UID: ContextVar[list | None] = ContextVar("kbapp_replay_uid", default=None)
+
+
+def _next_uid() -> str:
+    replay = REPLAY_UID.get()
+    if replay is None:
+        return uuid7()
+    uid = derived(replay[0], replay[1])
+    replay[1] += 1
+    return uid
+
+
+def _check_replay(s: Session) -> None:
+    replay = REPLAY_UID.get()
+    if replay is None:
+        return
+    replay[1] = 0  # a retried transaction makes the same uids again
+    if s.scalar(select(ActionRow.id).where(ActionRow.uid == replay[0])) is not None:
+        raise AlreadyApplied(replay[0])
 
 class IncidentService(IncidentEdits, LoggedService):
     # -- helpers ---------------------------------------------------------------------------
@@ -81,7 +109,7 @@ class IncidentService(IncidentEdits, LoggedService):
                 playbook_id: str | None = None, details: str = "", payload: dict | None = None,
                 corrects_id: int | None = None) -> rec.Action:
         action = ActionRow(incident_id=row.id, at=at, actor=actor, kind=kind, step=step, playbook_id=playbook_id,
-                           details=details, payload=payload or {}, corrects_id=corrects_id)
+                           details=details, payload=payload or {}, corrects_id=corrects_id, uid=_next_uid())
         s.add(action)
         row.updated_at = at
         s.flush()  # assigns the id
@@ -96,6 +124,7 @@ class IncidentService(IncidentEdits, LoggedService):
 
         def run(s: Session) -> Any:
             row = self._row(s, incident_id, lock=True)
+            _check_replay(s)  # under the row lock: of two replays of one operation, the second stops here
             result = work(s, row, self.now())
             solved[:] = [knowledge.is_solved(row.mode, row.status, row.resolved_at)]
             return result

@@ -53,6 +53,17 @@ class StoreError(KbEnvironmentError, RuntimeError):
     """The database cannot be used; the message says why, in one line."""
 
 
+class StoreUnreachable(StoreError):
+    """The database server does not answer (down, or the network is): a desk can queue its
+    actions in its offline outbox (kbapp.offline) and send them later."""
+
+
+def _is_unreachable(exc: DBAPIError, url: str) -> bool:
+    if url.startswith("sqlite"):
+        return False
+    return bool(exc.connection_invalidated) or type(exc.orig).__name__ == "OperationalError"
+
+
 def is_locked_error(exc: BaseException) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return ("database is locked" in text or "database is busy" in text or "database table is locked" in text
@@ -90,7 +101,8 @@ class Store:
             raise
         except DBAPIError as exc:
             engine.dispose()
-            raise StoreError(f"cannot open the database {_where(url)}: {_reason(exc)}") from None
+            error = StoreUnreachable if _is_unreachable(exc, url) else StoreError
+            raise error(f"cannot open the database {_where(url)}: {_reason(exc)}") from None
         return store
 
     # -- sessions ------------------------------------------------------------
@@ -119,7 +131,8 @@ class Store:
         try:
             return _retry_locked(attempt)
         except DBAPIError as exc:
-            raise StoreError(f"database error in {_where(self.url)}: {_reason(exc)}") from None
+            error = StoreUnreachable if _is_unreachable(exc, self.url) else StoreError
+            raise error(f"database error in {_where(self.url)}: {_reason(exc)}") from None
 
     # -- maintenance ---------------------------------------------------------
     def integrity_check(self) -> str:

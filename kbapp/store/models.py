@@ -122,6 +122,9 @@ class ActionRow(Base):
     details: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), nullable=True, index=True)
+    # Made by the desk (UUIDv7, kbapp.store.ids): an action replayed from a desk's offline
+    # outbox is recognised by it and never stored twice. None for actions logged before.
+    uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
 
 
 class ReportRow(Base):
