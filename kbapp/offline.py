@@ -21,8 +21,17 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kbapp.store.ids import uuid7
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kbapp.facade import KnowledgeBase
+    from kbapp.incidents.records import Action
+    from kbapp.incidents.service import IncidentService
+    from kbapp.store.models import IncidentRow
 
 OUTBOX_FILE = "outbox.sqlite3"
 OPS = ("note", "step", "status", "resolve")
@@ -33,7 +42,7 @@ CONFLICT_NOTE = "离线操作冲突 offline conflict"
 class Queued:
     uid: str
     op: str
-    args: dict
+    args: dict[str, Any]
     made_at: dt.datetime
 
 
@@ -44,7 +53,7 @@ class SendResult:
     conflicts: list[str] = field(default_factory=list)  # what was refused, as said in the flagged note
     waiting: int = 0  # still in the outbox (the server stopped answering again)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"sent": self.sent, "duplicates": self.duplicates, "conflicts": self.conflicts,
                 "waiting": self.waiting}
 
@@ -61,7 +70,7 @@ class Outbox:
                      "NOT NULL, op TEXT NOT NULL, args TEXT NOT NULL, made_at TEXT NOT NULL)")
         return conn
 
-    def add(self, op: str, args: dict, made_at: dt.datetime | None = None) -> Queued:
+    def add(self, op: str, args: dict[str, Any], made_at: dt.datetime | None = None) -> Queued:
         if op not in OPS:
             raise ValueError(f"cannot queue {op!r} offline")
         made_at = (made_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
@@ -95,7 +104,7 @@ class Outbox:
             conn.close()
 
 
-def _call(svc, item: Queued):
+def _call(svc: IncidentService, item: Queued) -> Action:
     a = item.args
     actor = a.get("actor") or None  # who made it, when it was queued
     if item.op == "note":
@@ -116,7 +125,7 @@ def describe(item: Queued) -> str:
     return f"{what} (made offline at {item.made_at.isoformat(timespec='seconds')}, {item.uid})"
 
 
-def send(kb) -> SendResult:
+def send(kb: KnowledgeBase) -> SendResult:
     """Replay the outbox onto the server, oldest first; stops (leaving the rest queued) when
     the server stops answering."""
     from kbapp.incidents import records as rec
@@ -142,7 +151,8 @@ def send(kb) -> SendResult:
                 text = f"{CONFLICT_NOTE}: {describe(item)} was refused: {exc}; please settle it"
                 incident_id = int(item.args["id"])
 
-                def flag(s, row, now, text=text, item=item, svc=svc):
+                def flag(s: Session, row: IncidentRow, now: dt.datetime, text: str = text, item: Queued = item,
+                         svc: IncidentService = svc) -> Action:
                     return svc._append(s, row, rec.NOTE, actor=svc._actor(item.args.get("actor")), at=now,
                                        details=text,
                                        payload={"conflict": True, "offline": {"op": item.op, "args": item.args}})
