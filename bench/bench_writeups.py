@@ -29,8 +29,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from kbapp.facade import KnowledgeBase
+    from kbapp.gui.pdf import print_pdf
     from kbapp.gui.report_dialog import export_report
-    from kbapp.gui.training import write_pack_pdf
 
     tmp = Path(tempfile.mkdtemp(prefix="kbapp-bench-"))
     kb = KnowledgeBase.open(home=tmp / "home")
@@ -59,8 +59,8 @@ def main() -> None:
     _, pdf_ms = timed(lambda: export_report(kb, report.id, tmp / "report.pdf", True))
     print(f"report PDF {pdf_ms:.0f} ms")
     seeds = ["operation-error", "config-loss", "data-loss"]
-    pages, pack_ms = timed(lambda: write_pack_pdf(tmp / "pack.pdf", kb.training.pack(seeds, include_lessons=True),
-                                                  "培训资料 Training pack"))
+    pages, pack_ms = timed(lambda: print_pdf(tmp / "pack.pdf", sections=kb.training.pack(seeds, include_lessons=True),
+                                             title="培训资料 Training pack"))
     print(f"training pack of the 3 seed playbooks with lessons: {pack_ms:.0f} ms, {pages} pages")
     kb.close()
 

@@ -110,10 +110,10 @@ def register(subparsers: Subparsers) -> None:
 
 def _write_report(args: argparse.Namespace, kb: KnowledgeBase, markdown: str, title: str, default_name: str, key: str, ident: int) -> int:
     if args.format == "pdf":
-        from kbapp.gui.training import write_report_pdf
+        from kbapp.gui.pdf import print_pdf  # QtGui only: an offscreen application, no window classes
 
         out = Path(args.out or safe_filename(default_name, ".pdf"))
-        pages = write_report_pdf(out, markdown, title)
+        pages = print_pdf(out, markdown=markdown, title=title)
         if args.json:
             _emit({key: ident, "format": "pdf", "path": str(out.absolute()), "pages": pages})
         else:
@@ -269,13 +269,13 @@ def _drill_check(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 # -- packs ---------------------------------------------------------------------------------
 
 def _pack_export(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    from kbapp.gui.training import write_pack_pdf
+    from kbapp.gui.pdf import print_pdf
     from kbapp.training.packs import PACK_TITLE
 
     title = args.title.strip() or PACK_TITLE
     sections = kb.training.pack(args.ids, include_lessons=args.lessons, title=title, trainer=args.trainer)
     out = Path(args.out)
-    pages = write_pack_pdf(out, sections, title)
+    pages = print_pdf(out, sections=sections, title=title)
     if args.json:
         _emit({"path": str(out.absolute()), "pages": pages, "playbooks": list(dict.fromkeys(args.ids))})
     else:

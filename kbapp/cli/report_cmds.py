@@ -106,10 +106,10 @@ def _draft(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def _export(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     report = kb.reports.get(args.id)
     if args.format == "pdf":
-        from kbapp.gui.pdf import html_to_pdf  # creates the offscreen Qt application it needs
+        from kbapp.gui.pdf import print_pdf  # creates the offscreen Qt application it needs
 
         out = Path(args.out or f"{report.doc_id}.pdf")
-        pages = html_to_pdf(out, kb.reports.export_text(report.id, "html", redact=args.redact), title=report.title)
+        pages = print_pdf(out, html=kb.reports.export_text(report.id, "html", redact=args.redact), title=report.title)
         if args.json:
             _emit({"report_id": report.id, "format": "pdf", "path": str(out.absolute()), "pages": pages})
         else:

@@ -4,7 +4,12 @@ Fault reports, drill reports, training packs and inspection reports are printed 
 filed, so they must look the same on every machine, carry real (searchable, copyable)
 text in Chinese and English, and never leave a half-written file behind.
 
-Two entry points:
+One API for the rest of kbapp, the command line and the window alike:
+:func:`print_pdf` (a fault report's HTML, a drill or inspection report's Markdown, or a
+training pack's sections). It needs QtGui only, never QtWidgets: ``kbapp report export
+--format pdf`` makes an offscreen QGuiApplication and no window class is imported.
+
+Underneath, two layouts:
 
 * :func:`write_pdf` lays out a list of :class:`PdfSection` itself. Each section is one
   QTextDocument as wide as the page; it goes on the current page if it fits, else (with
@@ -61,6 +66,9 @@ from PySide6.QtGui import (
 
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.gui import pdf_layout
+from kbapp.printing import PdfSection
+
+__all__ = ["PdfSection", "print_pdf", "write_pdf", "html_to_pdf", "ensure_gui_app"]
 
 __all__ = ["PdfSection", "write_pdf", "html_to_pdf", "ensure_gui_app", "cjk_font_family",
            "mono_font_family", "default_css"]
@@ -83,17 +91,6 @@ _MONO_PREFERRED = (
     "Noto Sans Mono", "Consolas", "Menlo", "Liberation Mono", "Courier New",
 )
 _own_app: QGuiApplication | None = None
-
-
-@dataclass
-class PdfSection:
-    """One block of the report that :func:`write_pdf` places as a unit."""
-
-    html: str  # a fragment of simple HTML (see the module docstring for what Qt supports)
-    keep_together: bool = True  # start on a new page rather than split, if it fits on one page
-    page_break_before: bool = False  # always start on a new page (no blank page if already at top)
-    toc_title: str | None = None  # listed in the table of contents with its first page
-    toc_level: int = 1  # 1 = top level; deeper levels are indented
 
 
 def ensure_gui_app() -> QGuiApplication:
@@ -396,3 +393,27 @@ def html_to_pdf(
     """
     return write_pdf(path, [PdfSection(html, keep_together=False)], title=title, css=css, footer=footer,
                      footer_format=footer_format)
+
+
+def print_pdf(path: Path, *, title: str, html: str | None = None, markdown: str | None = None,
+              sections: Sequence[PdfSection] | None = None) -> int:
+    """Write one kbapp document to ``path`` as an A4 PDF; returns its pages. Exactly one of:
+
+    * ``html``: a fault handling report (kbapp.reports ``export_text(..., "html")``);
+    * ``markdown``: a drill or inspection report, styled as the reports are;
+    * ``sections``: a training pack (kbapp.training.packs), with its contents and footer.
+    """
+    if sum(x is not None for x in (html, markdown, sections)) != 1:
+        raise TypeError("print_pdf takes exactly one of html, markdown or sections")
+    ensure_gui_app()
+    if sections is not None:
+        from kbapp.training.packs import PACK_CSS, PDF_FOOTER, TOC_HEADING
+
+        return write_pdf(Path(path), list(sections), title=title, css=PACK_CSS, toc=True, toc_heading=TOC_HEADING,
+                         footer_format=PDF_FOOTER)
+    if markdown is not None:
+        from kbapp.training.common import REPORT_CSS, markdown_to_html
+
+        return html_to_pdf(Path(path), markdown_to_html(markdown, title), title=title, css=REPORT_CSS)
+    assert html is not None
+    return html_to_pdf(Path(path), html, title=title)

@@ -34,10 +34,10 @@ def export_report(kb, report_id: int, path: Path, redact: bool) -> Path:
 
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from kbapp.gui.pdf import html_to_pdf
+        from kbapp.gui.pdf import print_pdf
 
         report = kb.reports.get(report_id)
-        html_to_pdf(path, kb.reports.export_text(report_id, "html", redact=redact), title=report.title)
+        print_pdf(path, html=kb.reports.export_text(report_id, "html", redact=redact), title=report.title)
     else:
         fmt = "html" if suffix in (".html", ".htm") else "md"
         atomic_write_text(path, kb.reports.export_text(report_id, fmt, redact=redact))

@@ -40,34 +40,15 @@ TRAINING_MODES = (rec.MODE_DRILL, rec.MODE_INSPECTION)
 _LABEL_STYLE = "font-weight:bold;padding:1px 6px;"
 
 
-# -- PDF output (also used by the CLI for --format pdf) -------------------------------------
-
-def write_report_pdf(path: Path, markdown: str, title: str) -> int:
-    """A drill or inspection report (Markdown) as a PDF; returns its pages."""
-    from kbapp.gui.pdf import ensure_gui_app, html_to_pdf
-    from kbapp.training.common import REPORT_CSS, markdown_to_html
-
-    ensure_gui_app()
-    return html_to_pdf(Path(path), markdown_to_html(markdown, title), title=title, css=REPORT_CSS)
-
-
-def write_pack_pdf(path: Path, sections, title: str) -> int:
-    """A training pack (kbapp.training.packs sections) as a PDF with contents; returns its pages."""
-    from kbapp.gui.pdf import PdfSection, ensure_gui_app, write_pdf
-    from kbapp.training.packs import PACK_CSS, PDF_FOOTER, TOC_HEADING
-
-    ensure_gui_app()
-    return write_pdf(Path(path), [PdfSection(**vars(s)) for s in sections], title=title, css=PACK_CSS, toc=True,
-                     toc_heading=TOC_HEADING, footer_format=PDF_FOOTER)
-
-
 def save_report(kb, kind: str, run_id: int, path: Path) -> Path:
     """Write a drill or inspection report to ``path``: PDF by suffix, else Markdown. Off the UI thread."""
     service = kb.training.drills if kind == rec.MODE_DRILL else kb.training.inspections
     markdown = service.report_markdown(run_id)
     if Path(path).suffix.lower() == ".pdf":
         title = ("演练报告 Drill report" if kind == rec.MODE_DRILL else "巡检结果及系统运行报告") + f" #{run_id}"
-        write_report_pdf(path, markdown, title)
+        from kbapp.gui.pdf import print_pdf
+
+        print_pdf(path, markdown=markdown, title=title)
     else:
         atomic_write_text(Path(path), markdown)
     return Path(path)
@@ -400,7 +381,9 @@ class TrainingController(QObject):
 
         def work() -> int:
             sections = kb.training.pack(playbook_ids, include_lessons=lessons, title=title, trainer=trainer.strip())
-            return write_pack_pdf(path, sections, title)
+            from kbapp.gui.pdf import print_pdf
+
+            return print_pdf(path, sections=sections, title=title)
 
         def done(pages: int) -> None:
             self.window.statusBar().showMessage(self.tr("Training pack saved to %1 (%2 pages)")

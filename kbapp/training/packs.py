@@ -1,7 +1,7 @@
 """Training packs: chosen playbooks as printable sections for a trainer's handout.
 
-The pack is a list of :class:`PackSection` (the same fields as kbapp.gui.pdf's
-PdfSection, so this module stays Qt-free) that ``write_pdf`` lays out: a cover, the
+The pack is a list of :class:`kbapp.printing.PdfSection` (the PDF writer's sections,
+defined Qt-free) that kbapp.gui.pdf.print_pdf lays out: a cover, the
 contents (added by write_pdf after the cover), then per playbook its overview, the
 prevention measures in a highlighted box, each step as ONE keep-together section
 (heading, text, commands, expected result and decisions never split), verification,
@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kbapp.incidents.errors import IncidentError
 from kbapp.model import CATEGORIES, KIND_CHECKLIST, KIND_PLAYBOOK, Document, Step
+from kbapp.printing import PdfSection
 from kbapp.render import _other_sections, _strip_fences, sanitize_markdown
 
 if TYPE_CHECKING:
@@ -60,15 +60,8 @@ table.qr-foot td { border: none; padding: 3px; }
 """
 
 
-@dataclass(frozen=True)
-class PackSection:
-    """What kbapp.gui.pdf.PdfSection takes; ``PdfSection(**vars(section))`` converts it."""
-
-    html: str
-    keep_together: bool = True
-    page_break_before: bool = False
-    toc_title: str | None = None
-    toc_level: int = 1
+# The sections of a pack are the PDF writer's own (one definition, Qt-free).
+PackSection = PdfSection
 
 
 def _e(text: object) -> str:
@@ -85,11 +78,11 @@ def _bullets(markdown_text: str, limit: int) -> list[str]:
     return items[:limit]
 
 
-def cover_section(docs: list[Document], *, title: str, trainer: str, today: dt.date) -> PackSection:
+def cover_section(docs: list[Document], *, title: str, trainer: str, today: dt.date) -> PdfSection:
     rows = "".join(f"<li>{_e(d.display_title)} <span class='meta'>({_e(d.id)}, v{d.version})</span></li>"
                    for d in docs)
     who = f"<p>培训师 Trainer: {_e(trainer)}</p>" if trainer else ""
-    return PackSection(
+    return PdfSection(
         f'<p class="cover-title">{_e(title)}</p>'
         f'<p class="cover-sub">应急预案培训 Emergency playbook training</p>'
         f"<p>日期 Date: {today.isoformat()}</p>{who}"
@@ -118,7 +111,7 @@ def _box(title: str, markdown_text: str) -> str:
             f"{sanitize_markdown(markdown_text)}</td></tr></table>")
 
 
-def playbook_sections(doc: Document, lessons: dict[int, list[str]] | None = None) -> list[PackSection]:
+def playbook_sections(doc: Document, lessons: dict[int, list[str]] | None = None) -> list[PdfSection]:
     """A playbook's pages: overview, prevention box, one section per step, the rest."""
     lessons = lessons or {}
     meta = [x for x in (_category(doc), "级别 Levels: " + " ".join(doc.levels) if doc.levels else "",
@@ -133,22 +126,22 @@ def playbook_sections(doc: Document, lessons: dict[int, list[str]] | None = None
         head.append(f"<p>{_e(doc.summary)}</p>")
     if doc.sections.get("symptoms"):
         head.append(f"<h2>症状 Symptoms</h2>{sanitize_markdown(doc.sections['symptoms'])}")
-    out = [PackSection("\n".join(head), keep_together=False, page_break_before=True,
+    out = [PdfSection("\n".join(head), keep_together=False, page_break_before=True,
                        toc_title=doc.display_title, toc_level=1)]
     if doc.sections.get("prevention"):
-        out.append(PackSection(_box("预防措施 Prevention — 重点 key points", doc.sections["prevention"])))
+        out.append(PdfSection(_box("预防措施 Prevention — 重点 key points", doc.sections["prevention"])))
     steps_heading = "<h2>应急步骤 Emergency steps</h2>" if doc.kind == KIND_PLAYBOOK else "<h2>检查项 Checklist</h2>"
     for index, step in enumerate(doc.steps):
         # The section heading rides with the first step, so it never sits alone at a page foot.
-        out.append(PackSection(step_html(step, lessons.get(step.number), steps_heading if index == 0 else "")))
+        out.append(PdfSection(step_html(step, lessons.get(step.number), steps_heading if index == 0 else "")))
     for key, label in (("verification", "验证 Verification"), ("escalation", "升级 Escalation")):
         if doc.sections.get(key):
-            out.append(PackSection(f"<h2>{label}</h2>{sanitize_markdown(doc.sections[key])}"))
+            out.append(PdfSection(f"<h2>{label}</h2>{sanitize_markdown(doc.sections[key])}"))
     extra = _other_sections(doc.body).strip()
     if extra:
-        out.append(PackSection(sanitize_markdown(extra), keep_together=False))
+        out.append(PdfSection(sanitize_markdown(extra), keep_together=False))
     if lessons.get(0):
-        out.append(PackSection("<h2>经验教训 Lessons</h2>" + "".join(
+        out.append(PdfSection("<h2>经验教训 Lessons</h2>" + "".join(
             f'<p class="lesson">★ {sanitize_markdown(text)}</p>' for text in lessons[0])))
     out.append(quick_reference_section(doc))
     return out
@@ -161,7 +154,7 @@ def command_lines(commands: tuple[str, ...] | list[str]) -> list[str]:
     return [line for line in lines if line and not line.startswith(("#", "--", "//"))]
 
 
-def quick_reference_section(doc: Document) -> PackSection:
+def quick_reference_section(doc: Document) -> PdfSection:
     """One page: every step with every command line and its decisions, the key prevention
     points, the deadlines of the playbook's levels and the first escalation rules."""
     rows = []
@@ -190,12 +183,12 @@ def quick_reference_section(doc: Document) -> PackSection:
     parts.append(f'<table class="qr-foot" width="100%" cellspacing="0"><tr><td width="50%">{left}</td>'
                  f'<td width="50%">{right}</td></tr></table>')
     parts.append("</div>")
-    return PackSection("\n".join(parts), keep_together=True, page_break_before=True,
+    return PdfSection("\n".join(parts), keep_together=True, page_break_before=True,
                        toc_title=f"速查卡 Quick reference: {doc.title}", toc_level=2)
 
 
 def build_pack(docs: list[Document], *, lessons: dict[str, dict[int, list[str]]] | None = None,
-               title: str = PACK_TITLE, trainer: str = "", today: dt.date | None = None) -> list[PackSection]:
+               title: str = PACK_TITLE, trainer: str = "", today: dt.date | None = None) -> list[PdfSection]:
     """Every section of the pack, cover first (write_pdf puts the contents after it)."""
     if not docs:
         raise IncidentError("playbooks: choose at least one playbook for the pack", field="playbooks")
@@ -207,7 +200,7 @@ def build_pack(docs: list[Document], *, lessons: dict[str, dict[int, list[str]]]
 
 def pack_for(kb: KnowledgeBase, playbook_ids: list[str], *, include_lessons: bool = False, title: str = PACK_TITLE,
              trainer: str = "", today: dt.date | None = None,
-             lessons_of: Callable[[str], dict[int, list[str]]] | None = None) -> list[PackSection]:
+             lessons_of: Callable[[str], dict[int, list[str]]] | None = None) -> list[PdfSection]:
     """The pack for playbooks named by id, in the order given (duplicates dropped)."""
     docs = []
     for pid in dict.fromkeys(str(p).strip() for p in playbook_ids):

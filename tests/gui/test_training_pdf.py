@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from kbhelpers import open_kb, playbook_text, run_cli
 
-from kbapp.gui.training import save_report, write_pack_pdf
+from kbapp.gui.pdf import print_pdf
+from kbapp.gui.training import save_report
 
 pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdfinfo")),
                                 reason="poppler-utils (pdftotext, pdfinfo) not installed")
@@ -57,7 +58,7 @@ def kb(tmp_path, qapp):
 def test_a_small_pack_has_cover_contents_and_two_pages_per_playbook(kb, tmp_path):
     out = tmp_path / "pack.pdf"
     sections = kb.training.pack(["alpha", "beta"], trainer="张老师")
-    pages = write_pack_pdf(out, sections, "培训资料 Training pack")
+    pages = print_pdf(out, sections=sections, title="培训资料 Training pack")
     # cover, contents, then per playbook: its one page and its quick-reference card
     assert pages == pages_of(out) == 6
     text = text_of(out)
@@ -73,8 +74,8 @@ def test_a_small_pack_has_cover_contents_and_two_pages_per_playbook(kb, tmp_path
 def test_lessons_go_under_their_step_when_asked_for(kb, tmp_path):
     kb.lessons.add("alpha", "重启前先确认没有正在执行的批处理作业。", step=2)
     with_lessons, without = tmp_path / "with.pdf", tmp_path / "without.pdf"
-    write_pack_pdf(with_lessons, kb.training.pack(["alpha"], include_lessons=True), "Pack")
-    write_pack_pdf(without, kb.training.pack(["alpha"]), "Pack")
+    print_pdf(with_lessons, sections=kb.training.pack(["alpha"], include_lessons=True), title="Pack")
+    print_pdf(without, sections=kb.training.pack(["alpha"]), title="Pack")
     flat = squash(text_of(with_lessons))
     assert "重启前先确认没有正在执行的批处理作业" in flat
     assert flat.index("☐2.重启服务") < flat.index("重启前先确认") < flat.index("验证Verification")
@@ -83,7 +84,7 @@ def test_lessons_go_under_their_step_when_asked_for(kb, tmp_path):
 
 def test_a_step_heading_and_its_body_share_a_page(kb, tmp_path):
     out = tmp_path / "long.pdf"
-    pages = write_pack_pdf(out, kb.training.pack(["gamma"]), "Long")
+    pages = print_pdf(out, sections=kb.training.pack(["gamma"]), title="Long")
     assert pages == pages_of(out) >= 5  # cover, contents, several pages of steps, the card
     by_page = {p: squash(text_of(out, p)) for p in range(1, pages + 1)}
     for n in range(1, 13):
@@ -98,7 +99,7 @@ def test_the_shipped_strategy_playbooks_print_every_step(tmp_path, qapp):
     try:
         out = tmp_path / "strategies.pdf"
         ids = ["operation-error", "config-loss", "data-loss"]
-        pages = write_pack_pdf(out, kb.training.pack(ids), "培训资料")
+        pages = print_pdf(out, sections=kb.training.pack(ids), title="培训资料")
         assert pages == pages_of(out) >= 2 + 2 * len(ids)
         flat = squash(text_of(out))
         for pid in ids:
@@ -149,7 +150,7 @@ def test_the_quick_reference_card_has_every_command_line_of_every_step(tmp_path,
     try:
         ids = [d.id for d in kb.documents() if d.kind in ("playbook", "checklist")]
         out = tmp_path / "all.pdf"
-        pages = write_pack_pdf(out, kb.training.pack(ids), "培训资料")
+        pages = print_pdf(out, sections=kb.training.pack(ids), title="培训资料")
         by_page = {p: squash(text_of(out, p)) for p in range(1, pages + 1)}
         cards = {}
         for pid in ids:
@@ -181,7 +182,6 @@ def report_pages(path: Path) -> dict[int, str]:
 
 def test_report_pdfs_keep_headings_with_their_text_and_table_rows_whole(tmp_path, qapp):
     """Sections of every length, so headings land at every height of a page; a long table."""
-    from kbapp.gui.training import write_report_pdf
 
     parts = ["# 报告 Report"]
     for k in range(1, 41):
@@ -192,7 +192,7 @@ def test_report_pdfs_keep_headings_with_their_text_and_table_rows_whole(tmp_path
     parts += [f"| ROW{r:03d}START | 02:{r % 60:02d} | {'很长的说明 long explanation ' * (r % 11)}ROW{r:03d}END |"
               for r in range(120)]
     out = tmp_path / "report.pdf"
-    write_report_pdf(out, "\n".join(parts) + "\n", "报告 Report")
+    print_pdf(out, markdown="\n".join(parts) + "\n", title="报告 Report")
     by_page = {p: squash(t) for p, t in report_pages(out).items()}
     for k in range(1, 41):
         heads = [p for p, t in by_page.items() if f"HEAD-{k}标题" in t]
@@ -227,3 +227,29 @@ def test_a_drill_report_with_a_long_timeline_prints_whole_rows(tmp_path, qapp):
             assert after in by_page[page].split(heading, 1)[1], heading
     finally:
         kb.close()
+
+
+def test_the_command_line_writes_a_pdf_without_any_window_class(tmp_path):
+    """One PDF module (kbapp.gui.pdf, QtGui only) behind one API: no QtWidgets page class
+    is imported to print a pack (a real process: what it imported is the point)."""
+    import sys
+
+    from kbhelpers import REPO_ROOT, cli_env
+
+    out = tmp_path / "pack.pdf"
+    code = ("import sys; from kbapp.cli.main import main; "
+            f"rc = main(['--home', {str(tmp_path / 'home')!r}, 'pack', 'export', 'config-loss', '--out', {str(out)!r}]); "
+            "print(rc, sorted(m for m in sys.modules if m.startswith(('PySide6.QtWidgets', 'kbapp.gui'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(),
+                          cwd=REPO_ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0 ['kbapp.gui', 'kbapp.gui.pdf', 'kbapp.gui.pdf_layout']"
+    assert pages_of(out) >= 2
+
+
+def test_the_core_keeps_no_copy_of_the_pdf_section():
+    from kbapp.gui import pdf
+    from kbapp.printing import PdfSection
+    from kbapp.training import packs
+
+    assert pdf.PdfSection is PdfSection and packs.PackSection is PdfSection
