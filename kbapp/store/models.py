@@ -182,4 +182,4 @@ class PlaybookChangeRow(Base):
 
 
 # The problem-record tables live in their own module; importing it here puts them on Base.metadata.
-from kbapp.store import notify_models, plan_models, records_models, team_models  # noqa: E402,F401
+from kbapp.store import notify_models, plan_models, records_models, staging, team_models  # noqa: E402,F401
