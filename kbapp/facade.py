@@ -17,6 +17,8 @@ from kbapp.home import DataHome, resolve_home
 from kbapp.model import Document, Problem
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from kbapp.catalogue import Scan
     from kbapp.identity import Engineer
     from kbapp.importer import ImportResult
@@ -26,12 +28,15 @@ if TYPE_CHECKING:
     from kbapp.library import Library
     from kbapp.notify.outbox import NotificationService
     from kbapp.plan.changes import ChangeRequestService
+    from kbapp.plan.customers import CustomerService
     from kbapp.plan.inspection_plans import InspectionPlanService
     from kbapp.plan.visits import VisitService
     from kbapp.records.service import RecordService
     from kbapp.reports.changes import PlaybookChangeService
     from kbapp.reports.lessons import LessonService
+    from kbapp.reports.metrics import MissedDeadline
     from kbapp.reports.service import ReportService
+    from kbapp.reports.service_report import ServiceReport
     from kbapp.reports.similar import SimilarIncident
     from kbapp.search.index import SearchIndex, SyncReport
     from kbapp.search.types import SearchHit, SearchResults
@@ -63,6 +68,7 @@ class KnowledgeBase:
         self._records: RecordService | None = None
         self._change_requests: ChangeRequestService | None = None
         self._visits: VisitService | None = None
+        self._customers: CustomerService | None = None
         self._inspection_plans: InspectionPlanService | None = None
         self._training: Training | None = None
         self._team: DeskSync | None = None
@@ -269,12 +275,7 @@ class KnowledgeBase:
 
         with self._lock:
             if self._store is None:
-                from kbapp.store import staging
-
-                store = Store.open(self.db_url, backup_dir=self.home.backups)
-                # Library files of writes committed just before a crash, put in place now.
-                staging.recover(store, [self.home.library])
-                self._store = store
+                store = self._store = Store.open(self.db_url, backup_dir=self.home.backups)
                 return store
             return self._store
 
@@ -291,12 +292,57 @@ class KnowledgeBase:
 
     def metrics(self, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
                 customer: str | None = None, now: dt.datetime | None = None,
-                tz: dt.tzinfo | None = None) -> dict[str, Any]:
-        """The service figures of the incidents notified in [start, end) (kbapp.reports.metrics)."""
-        from kbapp.reports.metrics import compute, load_facts
+                tz: dt.tzinfo | None = None, missed: bool = True) -> dict[str, Any]:
+        """The service figures of the incidents notified in [start, end) (kbapp.reports.metrics):
+        the facts are brought up to date with the log in the write lane, then aggregated."""
+        from kbapp.reports import metrics
 
-        facts = self.store.read(lambda s: load_facts(s, start, end))
-        return compute(facts, now or self.incidents.now(), customer=customer, tz=tz)
+        self.store.write(lambda s: metrics.refresh(s, tz))
+        period = metrics.Period(start, end, customer)
+        return self.store.read(lambda s: metrics.figures(s, now or self.incidents.now(), period, missed=missed))
+
+    def metrics_distribution(self, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
+                             customer: str | None = None,
+                             tz: dt.tzinfo | None = None) -> dict[str, list[tuple[str, int]]]:
+        """Counted incidents per time-to-respond and time-to-resolve bin (kbapp.reports.metrics)."""
+        from kbapp.reports import metrics
+
+        self.store.write(lambda s: metrics.refresh(s, tz))
+        return self.store.read(lambda s: metrics.distribution(s, metrics.Period(start, end, customer)))
+
+    def missed_deadlines(self, key: str, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
+                         customer: str | None = None, level: str | None = None, month: str | None = None,
+                         category: str | None = None, now: dt.datetime | None = None,
+                         tz: dt.tzinfo | None = None) -> list[MissedDeadline]:
+        """The incidents behind one bar of the metrics that missed deadline ``key``, each with why."""
+        from kbapp.reports import metrics
+
+        self.store.write(lambda s: metrics.refresh(s, tz))
+        at = now or self.incidents.now()
+        period = metrics.Period(start, end, customer)
+
+        def read(s: Session) -> list[MissedDeadline]:
+            ids = metrics.missed_ids(s, at, key, period, level=level, month=month, category=category)
+            return metrics.explain_missed(s, at, key, ids)
+
+        return self.store.read(read)
+
+    def service_report(self, customer: str, month: str, *, now: dt.datetime | None = None,
+                       tz: dt.tzinfo | None = None) -> ServiceReport:
+        """The monthly service report of ``customer`` for ``YYYY-MM`` (kbapp.reports.service_report);
+        ``.markdown(suggestions)`` renders it, redacted."""
+        from kbapp.reports import service_report as sr
+
+        start, end = sr.month_bounds(month, tz)
+        at = now or self.incidents.now()
+        figures = self.metrics(start, end, customer=customer, now=at, tz=tz)
+        report = sr.ServiceReport(customer, month, start, end, at, figures, tz=tz)
+        report.missed = [m for key in sr.PROMISES
+                         for m in self.missed_deadlines(key, start, end, customer=customer, now=at, tz=tz)]
+        self.store.read(lambda s: sr.collect(s, report, at))
+        items = self.training.inspections.items
+        report.inspections = [sr.with_items(line, items(line.id)) for line in report.inspections]
+        return report
 
     @property
     def incident_documents(self) -> IncidentKnowledge:
@@ -342,6 +388,16 @@ class KnowledgeBase:
             if self._change_requests is None:
                 self._change_requests = ChangeRequestService(self.store, self)
             return self._change_requests
+
+    @property
+    def customers(self) -> CustomerService:
+        """The customers served, their systems and warranties (kbapp.plan.customers)."""
+        from kbapp.plan.customers import CustomerService
+
+        with self._lock:
+            if self._customers is None:
+                self._customers = CustomerService(self.store, self)
+            return self._customers
 
     @property
     def visits(self) -> VisitService:

@@ -165,3 +165,109 @@ def test_kbapp_metrics_json_has_the_levels_the_issue_names(history, capsys):
     assert "30分钟响应" in table and "missed response" in table
     assert main(["--home", home, "metrics", "--month", "2026-13"]) == 1
     assert "--month" in capsys.readouterr().err
+
+
+def test_the_missed_bar_lists_its_incidents_and_why(history):
+    kb, ids = history
+    missed = kb.missed_deadlines("response", level="II", month="2026-11", now=NOW)
+    assert [(m.incident_id, m.why) for m in missed] == [(ids["B"], "超时 1 min 完成 met 1 min late (待响应 Open → 处理中 Responding)")]
+    (four,) = kb.missed_deadlines("response", level="IV", now=NOW)
+    assert four.incident_id == ids["F"] and four.met_at is None and four.why.startswith("未完成，已超时 ")
+    assert kb.missed_deadlines("response", customer="乙银行", now=NOW) == []
+    with pytest.raises(ValueError, match="deadline"):
+        kb.missed_deadlines("lunch", now=NOW)
+
+
+def test_a_level_change_s_reason_is_why_a_replanned_deadline_was_missed(tmp_path):
+    kb = open_kb(tmp_path, {})
+    try:
+        svc = kb.incidents
+        svc.clock = Clock(T0)
+        inc = svc.start("升级", "III", notified_at=T0).id
+        svc.clock.now = T0 + 3 * H
+        svc.change_level(inc, "I", reason="全院停摆")
+        svc.clock.now = T0 + 6 * H  # the re-planned 2 h plan (due at 5 h) is past, never met
+        (m,) = kb.missed_deadlines("plan", now=svc.clock.now)
+        assert m.why == "未完成，已超时 60 min not met, 60 min overdue; 级别改为 I level changed to I: 全院停摆"
+    finally:
+        kb.close()
+
+
+def test_later_actions_are_folded_in_and_earlier_incidents_are_not_derived_again(history, monkeypatch):
+    from kbapp.reports import metrics
+
+    kb, ids = history
+    first = kb.metrics(now=NOW)
+    assert first["levels"]["IV"]["response_on_time_rate"] == 0.0
+    derived: list[int] = []
+    real = metrics.facts_from
+    monkeypatch.setattr(metrics, "facts_from", lambda row, actions: derived.append(row.id) or real(row, actions))
+    assert kb.metrics(now=NOW) == first and derived == []  # nothing new in the log: nothing replayed
+    kb.incidents.record_plan(ids["F"], "远程指导")  # at NOW: F's 5-day plan met on time
+    after = kb.metrics(now=NOW)
+    assert derived == [ids["F"]]
+    assert after["levels"]["IV"]["plan_on_time_rate"] == 1.0
+    assert after["levels"]["IV"]["response_on_time_rate"] == 0.0  # the response stays missed for ever
+
+
+def test_a_new_derivation_rebuilds_every_incident_s_facts(history, monkeypatch):
+    from kbapp.reports import metrics
+
+    kb, _ = history
+    before = kb.metrics(now=NOW)
+    derived: list[int] = []
+    real = metrics.facts_from
+    monkeypatch.setattr(metrics, "facts_from", lambda row, actions: derived.append(row.id) or real(row, actions))
+    monkeypatch.setattr(metrics, "FACTS_VERSION", metrics.FACTS_VERSION + 1)
+    assert kb.metrics(now=NOW) == before
+    assert len(derived) == 6  # A, B, C, the drill, the duplicate and F
+
+
+def test_an_incident_counts_for_the_customer_and_system_it_names(tmp_path):
+    kb = open_kb(tmp_path, {})
+    try:
+        svc = kb.incidents
+        svc.clock = Clock(T0)
+        svc.start("OA 登录慢", "III", notified_at=T0, customer="丙电厂", system="OA")
+        assert [(c.name, c.systems) for c in kb.customers.list()] == [("丙电厂", ("OA",))]  # added on the fly
+        assert kb.metrics(now=NOW)["by_customer"]["丙电厂"]["incidents"] == 1
+    finally:
+        kb.close()
+
+
+def test_the_times_to_respond_and_resolve_fall_in_their_bins(history):
+    kb, _ = history
+    d = kb.metrics_distribution()
+    # responses: C 10 min, A 30 min, B 31 min; F none. Resolutions: B 5 h, C 4 h (the last), A 2 d.
+    assert dict(d["respond"]) == {"≤10m": 1, "10–20m": 0, "20–30m": 1, "30–60m": 1, "1–2h": 0, ">2h": 0}
+    assert dict(d["resolve"]) == {"≤4h": 1, "4–24h": 1, "1–3d": 1, "3–5d": 0, ">5d": 0}
+    assert sum(n for _, n in kb.metrics_distribution(customer="乙银行")["respond"]) == 1
+
+
+def test_the_monthly_service_report_holds_the_figures_the_misses_and_the_suggestions(history, tmp_path, capsys):
+    import shutil
+    import subprocess
+
+    kb, ids = history
+    report = kb.service_report("甲医院", "2026-11", now=NOW, tz=dt.UTC)
+    assert [line.id for line in report.incidents] == [ids["A"], ids["B"], ids["F"]]  # no drill, no duplicate
+    assert {(m.incident_id, m.key) for m in report.missed} >= {(ids["B"], "response"), (ids["A"], "plan")}
+    assert report.recurring == [("预案 playbook pb", [ids["A"], ids["B"]])]
+    text = report.markdown()
+    assert "| II | 2 | 50% | 50% | 100% | 50% |" in text  # level II as worked out by hand above
+    assert "预案 pb 第 2 步「重启服务」失败 1 次" in text  # pre-filled from the most failed step
+    home = str(kb.home.root)
+    kb.close()
+    (tmp_path / "s.md").write_text("- 增加夜间值班 password=hunter2\n", encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert main(["--home", home, "service-report", "--customer", "甲医院", "--month", "2026-11", "-o", str(out),
+                 "--suggestions", str(tmp_path / "s.md")]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert "增加夜间值班" in written and "hunter2" not in written  # the engineer's text, redacted
+    assert main(["--home", home, "service-report", "--customer", "甲医院", "--month", "2026-13"]) == 1
+    assert "month" in capsys.readouterr().err
+    if shutil.which("pdftotext"):
+        pdf = tmp_path / "r.pdf"
+        assert main(["--home", home, "service-report", "--customer", "甲医院", "--month", "2026-11", "-o", str(pdf)]) == 0
+        body = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "系统运行状况分析报告" in body and "B 应用报错" in body and "50%" in body

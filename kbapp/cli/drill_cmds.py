@@ -82,6 +82,8 @@ def register(subparsers: Subparsers) -> None:
                                                    "data home's engineer)")
     p.add_argument("--title", default="")
     p.add_argument("--plan", metavar="PLAN", help="start the inspection a plan has due (kbapp inspect plans)")
+    p.add_argument("--customer", default="", help="the customer inspected (客户单位); a plan names its own")
+    p.add_argument("--system", default="", help="the customer's business system inspected (业务系统)")
     p = _add(sub, "item", _inspect_item, "record an item: pass, fail or na")
     p.add_argument("id", metavar="ID")
     p.add_argument("item", metavar="N")
@@ -289,7 +291,8 @@ def _inspect_start(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.plan:
         incident = kb.inspection_plans.start(args.plan, inspector=args.inspector)
     else:
-        incident = kb.training.inspections.start(args.checklist, inspector=args.inspector, title=args.title)
+        incident = kb.training.inspections.start(args.checklist, inspector=args.inspector, title=args.title,
+                                                 customer=args.customer, system=args.system)
     if args.json:
         _emit({"inspection": incident.to_json()})
     else:

@@ -67,7 +67,9 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--channel", default="phone", help="phone, remote, onsite or consultation (服务方式)")
     p.add_argument("--reporter", default="", help="who reported it (报告人)")
     p.add_argument("--responsible", default="", help="who answers for it (负责人); escalation goes to their superior")
-    p.add_argument("--customer", default="", help="the customer's organisation (客户单位), as the metrics group it")
+    p.add_argument("--customer", default="", help="the customer's organisation (客户单位), as the metrics group it;"
+                   " a new name is added to the customer list")
+    p.add_argument("--system", default="", help="the customer's business system (业务系统) concerned")
 
     p = _add(sub, "ack", _ack, "acknowledge (响应) the incident: meets the 30-minute response")
     p.add_argument("id", metavar="ID", help="incident id")
@@ -172,7 +174,8 @@ def _start(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     notified = parse_when(args.notified_at, svc.now()) if args.notified_at else None
     incident = svc.start(args.title, args.level, description=args.description, playbook_ids=args.playbook,
                          notified_at=notified, category=args.category, channel=args.channel,
-                         reporter=args.reporter, responsible=args.responsible, customer=args.customer)
+                         reporter=args.reporter, responsible=args.responsible, customer=args.customer,
+                         system=args.system)
     if args.json:
         deadlines = svc.deadlines(incident)
         _emit({"incident": incident.to_json(), "deadlines": [_deadline_json(d) for d in deadlines]})
@@ -309,14 +312,21 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     # Field by field first (rules that read a whole line, "AUTH pw", a Cookie: header, see
     # the note alone), then every printed line again.
     incident, timeline = redacted_incident(incident), redacted_actions(svc.timeline(incident.id))
+    warranty = kb.customers.warranty_on(incident.customer, incident.notified_at) if incident.customer else None
     if args.json:
-        _emit({"incident": incident.to_json(), "deadlines": [_deadline_json(d) for d in deadlines],
+        _emit({"incident": incident.to_json(), "in_warranty": warranty,
+               "deadlines": [_deadline_json(d) for d in deadlines],
                "runner": [r.to_json() for r in runners], "timeline": [a.to_json() for a in timeline]})
         return 0
     print(f"#{incident.id} [{incident.level}] {incident.title}")
     print(f"  状态 status: {lc.label(incident.status)}    通知时间 notified: {format_time(incident.notified_at)}")
     print(f"  负责人 responsible: {incident.responsible or '—'}    报告人 reporter: {incident.reporter or '—'}"
           f"    服务方式 channel: {incident.channel}")
+    if incident.customer:
+        inside = {True: "质保期内 in warranty", False: "质保期外 out of warranty",
+                  None: "质保期未知 warranty unknown (no acceptance date)"}[warranty]
+        system = f" / {incident.system}" if incident.system else ""
+        print(f"  客户单位 customer: {incident.customer}{system}    {inside}")
     if incident.description:
         print(f"  描述 description: {incident.description}")
     if incident.summary:

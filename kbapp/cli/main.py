@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.plan_cmds",
     "kbapp.cli.metrics_cmds",
     "kbapp.cli.sync_cmds",
+    "kbapp.cli.customer_cmds",
 )
 
 # The top-level commands each module registers, so that running one imports its module
@@ -38,8 +39,9 @@ _COMMANDS = {
     "engineer": "kbapp.cli.engineer_cmds",
     "change": "kbapp.cli.change_cmds",
     "visit": "kbapp.cli.plan_cmds",
-    "metrics": "kbapp.cli.metrics_cmds",
+    "metrics": "kbapp.cli.metrics_cmds", "service-report": "kbapp.cli.metrics_cmds",
     "sync": "kbapp.cli.sync_cmds",
+    "customer": "kbapp.cli.customer_cmds",
 }
 
 

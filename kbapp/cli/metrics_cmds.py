@@ -28,6 +28,14 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--to", dest="end", metavar="DATE", help="last day, included (YYYY-MM-DD)")
     p.add_argument("--month", metavar="YYYY-MM", help="one calendar month (instead of --from/--to)")
     p.add_argument("--customer", metavar="NAME", help="one customer's incidents (客户单位)")
+    r = _add(subparsers, "service-report", _service_report,
+             "one customer's monthly service report (系统运行状况分析报告) as Markdown or PDF", json_flag=False)
+    r.add_argument("--customer", required=True, metavar="NAME", help="the customer (客户单位)")
+    r.add_argument("--month", required=True, metavar="YYYY-MM")
+    r.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (.pdf for a PDF; else Markdown); "
+                                                         "default: Markdown on stdout")
+    r.add_argument("--suggestions", metavar="FILE", help="the improvement suggestions, Markdown "
+                                                        "(default: pre-filled from recurring faults and failed steps)")
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -99,4 +107,37 @@ def _metrics(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     for key, ids in missed.items():
         if ids:
             print(f"missed {key}: " + ", ".join(f"#{i}" for i in ids))
+    return 0
+
+
+def _service_report(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    from pathlib import Path
+
+    from kbapp.fsutil import atomic_write_text
+
+    suggestions = None
+    if args.suggestions:
+        try:
+            suggestions = Path(args.suggestions).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"kbapp: --suggestions: {args.suggestions}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            return 1
+    try:
+        report = kb.service_report(args.customer, args.month)
+    except ValueError as exc:
+        print(f"kbapp: --{exc}", file=sys.stderr)
+        return 1
+    markdown = report.markdown(suggestions)
+    if not args.output:
+        sys.stdout.write(markdown)
+        return 0
+    out = Path(args.output)
+    if out.suffix.lower() == ".pdf":
+        from kbapp.gui.pdf import print_pdf  # QtGui only: an offscreen application, no window classes
+
+        pages = print_pdf(out, markdown=markdown, title=report.title)
+        print(f"{out} ({pages} pages)")
+    else:
+        atomic_write_text(out, markdown)
+        print(out)
     return 0

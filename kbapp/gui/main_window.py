@@ -26,6 +26,7 @@ from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.i18n import home_settings
 from kbapp.gui.incident_actions import IncidentActions
 from kbapp.gui.incidents_page import IncidentsPage
+from kbapp.gui.metrics_page import install_metrics
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
 from kbapp.gui.plan_pages import install_plan_pages
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.reader.lesson_requested.connect(lambda doc_id, step: self.writeups.add_lesson(doc_id, step))
         install_training(self)
         install_plan_pages(self)  # change requests, visits and inspections, and what is due
+        install_metrics(self)
         self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
         self.team = TeamPoller(self, self)

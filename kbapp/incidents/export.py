@@ -69,6 +69,8 @@ def _incident_fields(incident: Incident, tz: dt.tzinfo | None) -> list[tuple[str
         ("故障级别 Level", incident.level),
         ("状态 Status", lc.label(incident.status)),
         ("类别 Category", category),
+        ("客户单位 Customer", incident.customer),
+        ("业务系统 System", incident.system),
         ("来源 Channel", channel),
         ("报告人 Reporter", incident.reporter),
         ("负责人 Responsible", incident.responsible),

@@ -119,6 +119,8 @@ class Incident:
     closed_at: dt.datetime | None = None
     playbook_ids: tuple[str, ...] = ()
     mode: str = MODE_INCIDENT  # incident, drill or inspection
+    customer: str = ""  # 客户单位
+    system: str = ""  # 业务系统
 
     def milestones(self) -> Milestones:
         return Milestones(
@@ -352,7 +354,7 @@ def incident_from_row(row: IncidentRow) -> Incident:
         emergency_plan_at=row.emergency_plan_at, resolved_at=row.resolved_at,
         report_submitted_at=row.report_submitted_at, closed_at=row.closed_at,
         playbook_ids=tuple(p.playbook_id for p in sorted(row.playbooks, key=lambda p: p.position)),
-        mode=row.mode or MODE_INCIDENT,
+        mode=row.mode or MODE_INCIDENT, customer=row.customer or "", system=row.system or "",
     )
 
 

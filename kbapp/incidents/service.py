@@ -39,6 +39,7 @@ from kbapp.incidents.validate import (
     check_text,
 )
 from kbapp.model import Document
+from kbapp.plan import customers
 from kbapp.store.ids import derived, uuid7
 from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
 
@@ -150,7 +151,7 @@ class IncidentService(IncidentEdits, LoggedService):
     def start(self, title: str, level: str, description: str = "", category: str = "", channel: str = "phone",
               reporter: str = "", responsible: str = "", playbook_ids: Iterable[str] = (), actor: str | None = None,
               notified_at: dt.datetime | None = None, mode: str = rec.MODE_INCIDENT,
-              context: dict[str, Any] | None = None, customer: str = "") -> rec.Incident:
+              context: dict[str, Any] | None = None, customer: str = "", system: str = "") -> rec.Incident:
         """Log a new incident, or with ``mode`` a drill or an inspection (same runner and log,
         never in incident lists or deadlines). ``context`` (JSON-able) is kept in the
         creation action, written in the same transaction: a drill's scenario, say."""
@@ -165,6 +166,9 @@ class IncidentService(IncidentEdits, LoggedService):
         reporter = check_line(reporter, "reporter", max_chars=200)
         responsible = check_line(responsible, "responsible", max_chars=200)
         customer = check_line(customer, "customer", max_chars=200)  # 客户单位: what the metrics group by
+        system = check_line(system, "system", max_chars=200)  # 业务系统 of that customer
+        if system and not customer:
+            raise IncidentError("system: a system belongs to a customer; name the customer too", field="system")
         actor = self._actor(actor)
         if isinstance(playbook_ids, str):
             playbook_ids = [playbook_ids]
@@ -181,13 +185,16 @@ class IncidentService(IncidentEdits, LoggedService):
             row = IncidentRow(title=title, description=description, level=level, category=category,
                               channel=channel, reporter=reporter, responsible=responsible, status=lc.OPEN,
                               summary="", created_by=actor, created_at=now, notified_at=notified_at,
-                              updated_at=now, mode=mode)
+                              updated_at=now, mode=mode, customer=customer, system=system)
             s.add(row)
+            customers.ensure(s, customer, system, actor=actor, now=now)  # named on the fly: now in the list
             s.flush()
             payload: dict[str, Any] = {"title": title, "level": level, "category": category, "channel": channel,
                        "reporter": reporter, "responsible": responsible, "notified_at": notified_at.isoformat()}
             if customer:
                 payload["customer"] = customer
+            if system:
+                payload["system"] = system
             if mode != rec.MODE_INCIDENT:
                 payload["mode"] = mode
             if context:

@@ -266,7 +266,8 @@ class InspectionPlanService(LoggedService):
         if open_run is not None:
             return inspections.get(open_run)
         title = f"{plan.name} {due_date.isoformat()}"
-        incident = inspections.start(plan.checklist, inspector=inspector or plan.inspector, title=title, actor=actor)
+        incident = inspections.start(plan.checklist, inspector=inspector or plan.inspector, title=title, actor=actor,
+                                     customer=plan.customer, system=plan.system)
         now = self.now()
         self.store.write(lambda s: s.add(InspectionRunRow(plan_id=plan.id, inspection_id=incident.id,
                                                           due_date=due_date, started_at=now)))

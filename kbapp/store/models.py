@@ -66,6 +66,9 @@ class IncidentRow(Base):
     channel: Mapped[str] = mapped_column(String(20), default="phone")
     reporter: Mapped[str] = mapped_column(String(200), default="")
     responsible: Mapped[str] = mapped_column(String(200), default="")
+    # 客户单位 and 业务系统, by name (kbapp.store.customer_models keeps the list).
+    customer: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    system: Mapped[str] = mapped_column(String(200), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), index=True)
     # "incident", or "drill" / "inspection": those share the runner and the log but never
     # count in incident lists, metrics or deadlines.
@@ -182,4 +185,11 @@ class PlaybookChangeRow(Base):
 
 
 # The problem-record tables live in their own module; importing it here puts them on Base.metadata.
-from kbapp.store import notify_models, plan_models, records_models, staging, team_models  # noqa: E402,F401
+from kbapp.store import (  # noqa: E402,F401
+    customer_models,
+    metrics_models,
+    notify_models,
+    plan_models,
+    records_models,
+    team_models,
+)

@@ -95,7 +95,7 @@ class InspectionService:
         return sorted((d for d in self.kb.documents() if d.kind == KIND_CHECKLIST), key=lambda d: d.id)
 
     def start(self, checklist_id: str = DEFAULT_CHECKLIST, inspector: str = "", title: str = "",
-              actor: str | None = None) -> rec.Incident:
+              actor: str | None = None, customer: str = "", system: str = "") -> rec.Incident:
         doc = self.incidents._playbook(checklist_id or DEFAULT_CHECKLIST)
         if doc.kind != KIND_CHECKLIST:
             raise IncidentError(f"checklist: {doc.id!r} is a {doc.kind}, not an inspection checklist",
@@ -107,7 +107,7 @@ class InspectionService:
         return self.incidents.start(
             INSPECTION_TITLE_PREFIX + title, "IV", description=doc.summary, category=doc.category or "inspection",
             channel="onsite", responsible=inspector, playbook_ids=[doc.id], actor=actor, mode=rec.MODE_INSPECTION,
-            context={"checklist": doc.id, "checklist_version": doc.version, "inspector": inspector})
+            customer=customer, system=system, context={"checklist": doc.id, "checklist_version": doc.version, "inspector": inspector})
 
     def get(self, inspection_id: int) -> rec.Incident:
         incident = self.incidents.get(inspection_id)

@@ -136,3 +136,16 @@ def test_opened_from_a_playbook_it_starts_with_that_one(qtbot, kb, runner):
     dialog = open_dialog(qtbot, kb, runner, playbook_id="net-down")
     describe(qtbot, dialog, "数据库宕机")
     assert dialog.playbook_ids() == ["net-down"]
+
+
+def test_the_customer_and_system_come_from_the_list_and_a_new_one_joins_it(qtbot, kb, runner):
+    kb.customers.save("甲医院", systems=["HIS", "PACS"])
+    dialog = open_dialog(qtbot, kb, runner)
+    qtbot.waitUntil(lambda: dialog.customer.findText("甲医院") >= 0, timeout=5_000)
+    dialog.customer.setCurrentText("甲医院")
+    assert [dialog.system.itemText(i) for i in range(dialog.system.count())] == ["", "HIS", "PACS"]
+    dialog.system.setCurrentText("LIS")  # a system not yet in the list
+    dialog.title.setText("检验系统无法登录")
+    incident = kb.incidents.start(actor="王工", **dialog.values())
+    assert (incident.customer, incident.system) == ("甲医院", "LIS")
+    assert kb.customers.get("甲医院").systems == ("HIS", "LIS", "PACS")

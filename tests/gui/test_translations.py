@@ -122,6 +122,9 @@ def test_no_english_is_left_in_the_chinese_windows_and_dialogs(qtbot, make_windo
     window.records.reload(select_id=record.id)
     qtbot.waitUntil(lambda: window.records.current is not None, timeout=10_000)
     check(window.records, "problem records")
+    with qtbot.waitSignal(window.metrics.loaded, timeout=30_000):
+        window.pages.setCurrentWidget(window.metrics)
+    check(window.metrics, "metrics")
     change = kb.change_requests.new("requirement", "增加水质月报", days=12, customer="水利局")
     kb.visits.new_plan("水利局", "monthly", "2026-01-01", contact="李科长")
     kb.visits.record(customer="水利局", satisfaction="dissatisfied", issues=["月报导出超时"])

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 ALLOWED = {
     # the product, formats, keys and tools that keep their names in Chinese
     "kbapp", "english", "markdown", "pdf", "html", "csv", "json", "ctrl", "shift", "alt", "enter", "esc", "tab", "del",
-    "pgup", "pgdn", "f1", "ok", "id", "ip", "url", "sql", "ssh", "kib", "utc", "cmd", "ora",
+    "pgup", "pgdn", "f1", "ok", "id", "ip", "url", "sql", "ssh", "kib", "utc", "cmd", "ora", "mtta", "mttr",
     # units and level numerals
     "min", "ms", "kb", "mb", "gb", "ii", "iii", "iv", "vs",
 }

@@ -971,43 +971,43 @@
 <context>
     <name>EscalationChainDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="230"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="275"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="263"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="308"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
         <source>Role</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="233"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
         <source>Reports to</source>
         <translation>上级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="237"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="270"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="239"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="272"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="245"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="278"/>
         <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
         <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
     </message>
@@ -1434,249 +1434,496 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
     </message>
 </context>
 <context>
+    <name>LevelFiguresModel</name>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="44"/>
+        <source>Incidents</source>
+        <translation>故障数</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="45"/>
+        <source>Response ≤30 min</source>
+        <translation>30分钟内响应</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="46"/>
+        <source>Plan on time</source>
+        <translation>方案按时</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="47"/>
+        <source>Emergency plan</source>
+        <translation>应急方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="48"/>
+        <source>Resolved on time</source>
+        <translation>按时解决</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="49"/>
+        <source>Report ≤24 h</source>
+        <translation>24小时内报告</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="50"/>
+        <source>MTTA median</source>
+        <translation>MTTA 中位数</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="51"/>
+        <source>MTTA p90</source>
+        <translation>MTTA 90分位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="52"/>
+        <source>MTTR median</source>
+        <translation>MTTR 中位数</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="53"/>
+        <source>MTTR p90</source>
+        <translation>MTTR 90分位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="54"/>
+        <source>Reopened</source>
+        <translation>重开率</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="84"/>
+        <source>Level %1</source>
+        <translation>%1 级</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="85"/>
+        <source>All</source>
+        <translation>合计</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="474"/>
+        <location filename="../../kbapp/gui/main_window.py" line="478"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="479"/>
+        <location filename="../../kbapp/gui/main_window.py" line="482"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="54"/>
+        <location filename="../../kbapp/gui/main_window.py" line="59"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="61"/>
+        <location filename="../../kbapp/gui/main_window.py" line="66"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="88"/>
+        <location filename="../../kbapp/gui/main_window.py" line="94"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="124"/>
+        <location filename="../../kbapp/gui/main_window.py" line="130"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="125"/>
+        <location filename="../../kbapp/gui/main_window.py" line="131"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="152"/>
+        <location filename="../../kbapp/gui/main_window.py" line="158"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="154"/>
+        <location filename="../../kbapp/gui/main_window.py" line="160"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="158"/>
+        <location filename="../../kbapp/gui/main_window.py" line="164"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="160"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="162"/>
+        <location filename="../../kbapp/gui/main_window.py" line="168"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="163"/>
+        <location filename="../../kbapp/gui/main_window.py" line="169"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="164"/>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="165"/>
+        <location filename="../../kbapp/gui/main_window.py" line="171"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <location filename="../../kbapp/gui/main_window.py" line="172"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="168"/>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="169"/>
+        <location filename="../../kbapp/gui/main_window.py" line="175"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="173"/>
+        <location filename="../../kbapp/gui/main_window.py" line="179"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="177"/>
+        <location filename="../../kbapp/gui/main_window.py" line="183"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="179"/>
+        <location filename="../../kbapp/gui/main_window.py" line="185"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="184"/>
+        <location filename="../../kbapp/gui/main_window.py" line="190"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="186"/>
+        <location filename="../../kbapp/gui/main_window.py" line="192"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="188"/>
+        <location filename="../../kbapp/gui/main_window.py" line="194"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="196"/>
+        <location filename="../../kbapp/gui/main_window.py" line="202"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="207"/>
+        <location filename="../../kbapp/gui/main_window.py" line="213"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="220"/>
+        <location filename="../../kbapp/gui/main_window.py" line="226"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="222"/>
+        <location filename="../../kbapp/gui/main_window.py" line="228"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="263"/>
+        <location filename="../../kbapp/gui/main_window.py" line="269"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="274"/>
+        <location filename="../../kbapp/gui/main_window.py" line="280"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="288"/>
+        <location filename="../../kbapp/gui/main_window.py" line="294"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="292"/>
+        <location filename="../../kbapp/gui/main_window.py" line="298"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="308"/>
+        <location filename="../../kbapp/gui/main_window.py" line="314"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="310"/>
+        <location filename="../../kbapp/gui/main_window.py" line="316"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="316"/>
+        <location filename="../../kbapp/gui/main_window.py" line="322"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="374"/>
+        <location filename="../../kbapp/gui/main_window.py" line="380"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="409"/>
+        <location filename="../../kbapp/gui/main_window.py" line="415"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="410"/>
+        <location filename="../../kbapp/gui/main_window.py" line="416"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="420"/>
+        <location filename="../../kbapp/gui/main_window.py" line="426"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="423"/>
+        <location filename="../../kbapp/gui/main_window.py" line="429"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="433"/>
+        <location filename="../../kbapp/gui/main_window.py" line="439"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="440"/>
+        <location filename="../../kbapp/gui/main_window.py" line="446"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="453"/>
+        <location filename="../../kbapp/gui/main_window.py" line="459"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="460"/>
+        <location filename="../../kbapp/gui/main_window.py" line="466"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="461"/>
+        <location filename="../../kbapp/gui/main_window.py" line="467"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="467"/>
+        <location filename="../../kbapp/gui/main_window.py" line="474"/>
+        <location filename="../../kbapp/gui/main_window.py" line="477"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsPage</name>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="79"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="240"/>
+        <source>All customers</source>
+        <translation>全部客户</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="87"/>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="89"/>
+        <source>Monthly &amp;report…</source>
+        <translation>月度报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="91"/>
+        <source>The customer&apos;s monthly service report (系统运行状况分析报告) as PDF or Markdown</source>
+        <translation>客户的月度系统运行状况分析报告（PDF 或 Markdown）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="94"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="94"/>
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
+        <source>To:</source>
+        <translation>到：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
+        <source>Promise:</source>
+        <translation>承诺：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="111"/>
+        <source>Open this tab to compute the figures.</source>
+        <translation>打开此页即计算指标。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="116"/>
+        <source>Click a bar to list the incidents that missed the promise.</source>
+        <translation>点击柱形，列出未按时兑现承诺的故障。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="186"/>
+        <source>On time per level and month</source>
+        <translation>各级别每月按时率</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="188"/>
+        <source>Incidents by category</source>
+        <translation>各类别故障数</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="192"/>
+        <source>Time to respond</source>
+        <translation>响应用时</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="193"/>
+        <source>Time to resolve</source>
+        <translation>解决用时</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="195"/>
+        <source>Incidents per time taken</source>
+        <translation>按用时分布的故障数</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="219"/>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="230"/>
+        <source>The figures could not be computed: %1</source>
+        <translation>无法计算指标：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="251"/>
+        <source>all customers</source>
+        <translation>全部客户</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="253"/>
+        <source>%1 incidents of %2, %3 to %4</source>
+        <translation>%2：%3 至 %4 共 %1 起故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="270"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="299"/>
+        <source>Level %1</source>
+        <translation>%1 级</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="275"/>
+        <source>Incidents</source>
+        <translation>故障数</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="305"/>
+        <source>Loading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="315"/>
+        <source>Missed: %1 — %2 incidents (double-click to open one)</source>
+        <translation>未按时：%1 — %2 起故障（双击打开）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="334"/>
+        <source>Metrics</source>
+        <translation>服务指标</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="340"/>
+        <source>Monthly report written: %1</source>
+        <translation>月度报告已写入：%1</translation>
+    </message>
+</context>
+<context>
+    <name>MissedModel</name>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="109"/>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="109"/>
+        <source>Incident</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="110"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="110"/>
+        <source>Customer</source>
+        <translation>客户单位</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="111"/>
+        <source>Promise</source>
+        <translation>承诺</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="111"/>
+        <source>Due</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="112"/>
+        <source>Met</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="112"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_models.py" line="148"/>
+        <source>never</source>
+        <translation>未完成</translation>
     </message>
 </context>
 <context>
@@ -1843,78 +2090,98 @@ Data home: %1</source>
         <translation>新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="68"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="69"/>
+        <source>the customer&apos;s organisation</source>
+        <translation>客户单位名称</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="73"/>
+        <source>the business system concerned</source>
+        <translation>涉及的业务系统</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="80"/>
         <source>When the customer notified us; the 30-minute response counts from it</source>
         <translation>客户通知我们的时间；30 分钟响应时限从此时起算</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="108"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="120"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="109"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="121"/>
         <source>Fault level:</source>
         <translation>故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="110"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="122"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="111"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="123"/>
         <source>Came in by:</source>
         <translation>受理渠道：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="112"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="124"/>
         <source>Customer called at:</source>
         <translation>客户来电时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="113"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="125"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="126"/>
+        <source>System:</source>
+        <translation>业务系统：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="127"/>
         <source>Reported by:</source>
         <translation>报告人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="114"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="128"/>
         <source>Responsible:</source>
         <translation>责任人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="115"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="129"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="116"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="130"/>
         <source>Suggested playbooks:</source>
         <translation>推荐预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="117"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="131"/>
         <source>Or c&amp;hoose a playbook:</source>
         <translation>或手动选择预案(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="118"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="132"/>
         <source>Similar past incidents and reports:</source>
         <translation>类似的历史故障和报告：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="122"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="136"/>
         <source>No playbook matches “%1”.</source>
         <translation>没有与“%1”匹配的预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="189"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="203"/>
         <source>Nothing similar in the past.</source>
         <translation>以往没有类似情况。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="124"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="216"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="138"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="249"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -2681,6 +2948,79 @@ Data home: %1</source>
     </message>
 </context>
 <context>
+    <name>ServiceReportDialog</name>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="50"/>
+        <source>Monthly service report</source>
+        <translation>月度系统运行状况分析报告</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="67"/>
+        <source>Improvement suggestions for the customer (Markdown)</source>
+        <translation>给客户的改进建议（Markdown）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="72"/>
+        <source>&amp;Customer:</source>
+        <translation>客户单位(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="73"/>
+        <source>&amp;Month:</source>
+        <translation>月份(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="74"/>
+        <source>&amp;Suggestions:</source>
+        <translation>改进建议(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="76"/>
+        <source>Export &amp;PDF…</source>
+        <translation>导出 PDF(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="78"/>
+        <source>Export &amp;Markdown…</source>
+        <translation>导出 Markdown(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="123"/>
+        <source>Choose the customer the report is for.</source>
+        <translation>请选择报告所属的客户单位。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="125"/>
+        <source>Gathering %1&apos;s %2…</source>
+        <translation>正在汇总 %1 %2 的情况…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="133"/>
+        <source>%1 incidents, %2 missed promises, %3 inspections, %4 recurring faults.</source>
+        <translation>%1 起故障，%2 项承诺未按时兑现，%3 次巡检，%4 类重复故障。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="151"/>
+        <source>Save monthly report</source>
+        <translation>保存月度报告</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="159"/>
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="161"/>
+        <source>Written: %1</source>
+        <translation>已写入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/service_report_dialog.py" line="163"/>
+        <source>Could not write the report: %1</source>
+        <translation>无法写入报告：%1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../kbapp/gui/settings_dialog.py" line="20"/>
@@ -2897,77 +3237,77 @@ Data home: %1</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="303"/>
+        <location filename="../../kbapp/gui/training.py" line="284"/>
         <source>Drills &amp;&amp; Inspections</source>
         <translation>演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="311"/>
+        <location filename="../../kbapp/gui/training.py" line="292"/>
         <source>&amp;Training</source>
         <translation>培训(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="314"/>
+        <location filename="../../kbapp/gui/training.py" line="295"/>
         <source>Start &amp;Drill…</source>
         <translation>开始演练(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="315"/>
+        <location filename="../../kbapp/gui/training.py" line="296"/>
         <source>Start &amp;Inspection…</source>
         <translation>开始巡检(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="317"/>
+        <location filename="../../kbapp/gui/training.py" line="298"/>
         <source>Show Drills &amp;&amp; Inspections</source>
         <translation>显示演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="319"/>
+        <location filename="../../kbapp/gui/training.py" line="300"/>
         <source>Export Training &amp;Pack…</source>
         <translation>导出培训资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="321"/>
+        <location filename="../../kbapp/gui/training.py" line="302"/>
         <source>Drill &amp;Report…</source>
         <translation>演练报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="323"/>
+        <location filename="../../kbapp/gui/training.py" line="304"/>
         <source>Inspection R&amp;eport…</source>
         <translation>巡检报告(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="353"/>
+        <location filename="../../kbapp/gui/training.py" line="334"/>
         <source>演练模式 DRILL MODE</source>
         <translation>演练模式 DRILL MODE</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="358"/>
+        <location filename="../../kbapp/gui/training.py" line="339"/>
         <source>巡检 INSPECTION</source>
         <translation>巡检 INSPECTION</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="386"/>
+        <location filename="../../kbapp/gui/training.py" line="367"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="406"/>
+        <location filename="../../kbapp/gui/training.py" line="389"/>
         <source>Training pack saved to %1 (%2 pages)</source>
         <translation>培训资料已保存到 %1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="410"/>
+        <location filename="../../kbapp/gui/training.py" line="393"/>
         <source>Training pack</source>
         <translation>培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="415"/>
+        <location filename="../../kbapp/gui/training.py" line="398"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="415"/>
+        <location filename="../../kbapp/gui/training.py" line="398"/>
         <source>Inspection report</source>
         <translation>巡检报告</translation>
     </message>
@@ -2975,67 +3315,67 @@ Data home: %1</source>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="91"/>
+        <location filename="../../kbapp/gui/training.py" line="72"/>
         <source>No drill or inspection running. Start one from the Training menu.</source>
         <translation>当前没有进行中的演练或巡检。请从“培训”菜单开始。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="109"/>
+        <location filename="../../kbapp/gui/training.py" line="90"/>
         <source>Finish Drill and Score</source>
         <translation>结束演练并评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="122"/>
+        <location filename="../../kbapp/gui/training.py" line="103"/>
         <source>Open Incident for Failed Item</source>
         <translation>为不通过项新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="125"/>
+        <location filename="../../kbapp/gui/training.py" line="106"/>
         <source>Finish Inspection</source>
         <translation>结束巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="172"/>
+        <location filename="../../kbapp/gui/training.py" line="153"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="172"/>
+        <location filename="../../kbapp/gui/training.py" line="153"/>
         <source>Facts so far</source>
         <translation>已揭示的情况</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="172"/>
+        <location filename="../../kbapp/gui/training.py" line="153"/>
         <source>Situation</source>
         <translation>情景</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="178"/>
+        <location filename="../../kbapp/gui/training.py" line="159"/>
         <source>Step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="200"/>
+        <location filename="../../kbapp/gui/training.py" line="181"/>
         <source>Pass %1 · Fail %2 · N/A %3 · To do %4</source>
         <translation>通过 %1 · 不通过 %2 · 不适用 %3 · 待检 %4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="248"/>
+        <location filename="../../kbapp/gui/training.py" line="229"/>
         <source>Inspection #%1 finished; its report is in Training ▸ Inspection Report…</source>
         <translation>巡检 #%1 已结束；报告见 培训 ▸ 巡检报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="268"/>
+        <location filename="../../kbapp/gui/training.py" line="249"/>
         <source>Incident #%1 opened for item %2</source>
         <translation>已为检查项 %2 新建故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="278"/>
+        <location filename="../../kbapp/gui/training.py" line="259"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="284"/>
+        <location filename="../../kbapp/gui/training.py" line="265"/>
         <source>Report saved to %1</source>
         <translation>报告已保存到 %1</translation>
     </message>
