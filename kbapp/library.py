@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from kbapp.model import Document, Problem
+from kbapp.threads import off_ui_thread
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -141,6 +142,8 @@ class Library:
 
     def reload(self) -> None:
         from kbapp.parser import parse_file
+
+        off_ui_thread("Library.reload")
 
         def parsed(root: Path, shipped: bool) -> Iterator[tuple[Path | str, str | None, Document | None, list[Problem]]]:
             for path in iter_markdown_files(root, skip_readme=shipped):

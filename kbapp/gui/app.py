@@ -92,6 +92,12 @@ def run_gui(home: str | None = None, db: str | None = None) -> int:
         previous_hook(kind, exc, tb)  # type: ignore[arg-type]
 
     sys.excepthook = log_and_report
+    from PySide6.QtCore import QThread
+
+    from kbapp.threads import set_ui_thread_check
+
+    # Database, library and index work on the UI thread is logged with its stack (kbapp.threads).
+    set_ui_thread_check(lambda: QThread.currentThread() is app.thread())
     legacy = QSettings()  # the per-user file of earlier versions, shared by every data home
     # The data home's own settings, created after the application so it knows its name.
     settings = home_settings(kb.home.root, legacy)

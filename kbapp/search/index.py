@@ -30,6 +30,7 @@ from kbapp.search.analysis import config_fingerprint
 from kbapp.search.schema import SCHEMA_VERSION, build_schema, index_fields
 from kbapp.search.scoring import FastBM25F
 from kbapp.search.types import SearchResults
+from kbapp.threads import off_ui_thread
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
@@ -267,6 +268,7 @@ class SearchIndex:
 
     def sync(self, documents: Iterable[Document], progress: ProgressFn | None = None, force: bool = False) -> SyncReport:
         """Index what changed since the last sync (by content hash); rebuild when needed."""
+        off_ui_thread("SearchIndex.sync")
         by_id = {d.id: d for d in documents}
         return self.sync_hashes({d.id: d.content_hash for d in by_id.values()},
                                 lambda ids: [by_id[doc_id] for doc_id in ids], progress=progress, force=force)
@@ -278,6 +280,7 @@ class SearchIndex:
 
         Nothing changed: the index is opened, compared with ``wanted``, and left alone,
         without waiting for another process's write lock (its writes are atomic)."""
+        off_ui_thread("SearchIndex.sync_hashes")
         if not force:
             with self._write_lock:
                 self._open()
@@ -306,6 +309,7 @@ class SearchIndex:
 
     def update_documents(self, documents: Iterable[Document]) -> None:
         """Make new or changed documents searchable now, without a rebuild."""
+        off_ui_thread("SearchIndex.update_documents")
         documents = list(documents)
         with self._write_lock, self._locked():
             self._open()
@@ -314,6 +318,7 @@ class SearchIndex:
             self._write(documents, [], None)
 
     def remove_documents(self, doc_ids: Iterable[str]) -> None:
+        off_ui_thread("SearchIndex.remove_documents")
         with self._write_lock, self._locked():
             self._open()
             if self._problem is None:

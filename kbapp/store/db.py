@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from kbapp.errors import KbEnvironmentError
+from kbapp.threads import off_ui_thread
 
 if TYPE_CHECKING:
     from typing import Any
@@ -91,6 +92,7 @@ class Store:
     def open(cls, url: str, backup_dir: Path | None = None, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
              migrate: bool = True) -> Store:
         """Create the engine and bring the schema up to date (backing the file up first)."""
+        off_ui_thread("Store.open")
         engine = _create_engine(url, busy_timeout)
         store = cls(engine, url)
         try:
