@@ -275,7 +275,12 @@ class KnowledgeBase:
 
         with self._lock:
             if self._store is None:
-                store = self._store = Store.open(self.db_url, backup_dir=self.home.backups)
+                from kbapp.store import staging
+
+                store = Store.open(self.db_url, backup_dir=self.home.backups)
+                # Library files of writes committed just before a crash, put in place now.
+                staging.recover(store, [self.home.library])
+                self._store = store
                 return store
             return self._store
 

@@ -81,7 +81,7 @@ def test_the_migration_copies_the_customer_an_incident_was_logged_with(tmp_path:
     config = _alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0011")
+        command.upgrade(config, "0012")
         t = dt.datetime(2026, 11, 2, 3, 0)
         conn.execute(text(
             "INSERT INTO incidents (id, title, description, level, category, channel, reporter, responsible, status, "
@@ -89,7 +89,7 @@ def test_the_migration_copies_the_customer_an_incident_was_logged_with(tmp_path:
             "'', '', 'open', 'incident', '', 'root', :t, :t, :t)"), {"t": t})
         conn.execute(text("INSERT INTO actions (id, incident_id, at, actor, kind, details, payload) VALUES "
                           "(1, 1, :t, 'root', 'created', '', :p)"), {"t": t, "p": json.dumps({"customer": "甲医院"})})
-        command.upgrade(config, "0012")
+        command.upgrade(config, "0013")
         assert conn.execute(text("SELECT customer, system FROM incidents")).one() == ("甲医院", "")
-        command.downgrade(config, "0011")
+        command.downgrade(config, "0012")
     engine.dispose()

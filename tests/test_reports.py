@@ -133,10 +133,10 @@ def test_failed_write_keeps_the_previous_report(kb, monkeypatch):
     report = kb.reports.submit(incident_id, FILLED)
     before = Path(report.path).read_bytes()
 
-    def broken_replace(src, dst):
+    def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", broken_replace)
+    monkeypatch.setattr(os, "fsync", disk_full)  # the report's new file cannot be written
     with pytest.raises(OSError):
         kb.reports.submit(incident_id, {"loss": "changed"})
     monkeypatch.undo()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -16,6 +17,9 @@ from kbapp.fsutil import atomic_write_text, safe_filename
 from kbapp.incidents.export import format_time, md_escape
 from kbapp.model import KIND_RECORD
 from kbapp.records import workflow as wf
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Multi-line fields get a section each, in the order the plan's steps fill them in.
 _SECTIONS = tuple((name, wf.FIELD_LABELS.get(name, ("问题描述", "Description"))) for name in (
@@ -90,7 +94,8 @@ def record_markdown(record: wf.ProblemRecord, history: list[wf.Transition]) -> s
     return "\n".join(out)
 
 
-def write_record_document(folder: Path, record: wf.ProblemRecord, history: list[wf.Transition]) -> Path:
+def write_record_document(folder: Path, record: wf.ProblemRecord, history: list[wf.Transition],
+                          s: Session | None = None) -> Path:
     """Write the record's document atomically; remove any older file of the same record.
 
     An older file can only exist if a write was never committed (the id was then used
@@ -103,9 +108,18 @@ def write_record_document(folder: Path, record: wf.ProblemRecord, history: list[
     # In the library (searched, shared): customers' secrets masked (DOMAIN.md, ch. 4.2).
     from kbapp.redact import redact
 
-    atomic_write_text(path, redact(record_markdown(record, history)))
+    text = redact(record_markdown(record, history))
+    if s is not None:  # inside a Store.write: staged, in place once it commits (kbapp.store.staging)
+        from kbapp.store.staging import stage_delete, stage_write
+
+        stage_write(s, path, text)
+    else:
+        atomic_write_text(path, text)
     if folder.is_dir():
         for other in folder.glob(f"{file_prefix(record.id)}*"):
             if other.name != name and other.suffix == ".md" and other.is_file():
-                other.unlink(missing_ok=True)
+                if s is not None:
+                    stage_delete(s, other)
+                else:
+                    other.unlink(missing_ok=True)
     return path

@@ -102,7 +102,7 @@ class RecordService(LoggedService):
         history = [transition_from_row(t) for t in s.scalars(
             select(RecordTransitionRow).where(RecordTransitionRow.record_id == row.id)
             .order_by(RecordTransitionRow.id))]
-        document.write_record_document(self.folder, record, history)
+        document.write_record_document(self.folder, record, history, s)
         return record
 
     def _index(self, record: wf.ProblemRecord) -> None:

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kbapp.fsutil import atomic_write_text
 from kbapp.incidents.validate import check_id
 from kbapp.model import Document
 from kbapp.parser import parse_text
 from kbapp.reports.errors import ReportError
 from kbapp.store.models import PlaybookChangeRow
+from kbapp.store.staging import stage_write
 from kbapp.store.team_models import PlaybookVersionRow
 
 if TYPE_CHECKING:
@@ -213,7 +213,7 @@ class PlaybookChangeService:
             except IntegrityError:
                 raise ReportError(f"playbook {row.playbook_id!r} version {version} was approved meanwhile; "
                                   "propose the change again on the current version", field="status") from None
-            atomic_write_text(target, new_text)  # inside the transaction: a failed write commits nothing
+            stage_write(s, target, new_text)  # put in place once this commits (kbapp.store.staging)
             return _change(row)
 
         change = self.store.write(work)

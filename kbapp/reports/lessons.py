@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from kbapp.fsutil import atomic_write_text, safe_filename
+from kbapp.fsutil import safe_filename
 from kbapp.incidents import records as rec
 from kbapp.incidents.export import format_time
 from kbapp.incidents.validate import check_id
@@ -24,6 +24,7 @@ from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK
 from kbapp.reports import document as rdoc
 from kbapp.reports.errors import ReportError
 from kbapp.store.models import ActionRow, IncidentRow, LessonRow, ReportRow
+from kbapp.store.staging import stage_write
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -110,7 +111,7 @@ class LessonService:
                 assert incident_row is not None  # checked before the write
                 incidents._append(s, incident_row, LESSON_ACTION, actor=actor, at=now,
                                   step=step, playbook_id=doc.id, details=text, payload={"doc_id": row.doc_id})
-            atomic_write_text(path, rdoc.lesson_markdown(
+            stage_write(s, path, rdoc.lesson_markdown(
                 doc_id=row.doc_id, playbook_id=doc.id, playbook_title=doc.title, step=step, step_title=step_title,
                 text=text, category=doc.category, levels=list(doc.levels), incident_id=incident_id,
                 report_doc=report_doc, created_by=actor, created_at=now))

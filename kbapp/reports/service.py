@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from kbapp.fsutil import atomic_write_text, safe_filename
+from kbapp.fsutil import safe_filename
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import records as rec
@@ -27,6 +27,7 @@ from kbapp.reports import document as rdoc
 from kbapp.reports.errors import FieldProblem, ReportError
 from kbapp.reports.fields import FIELD_KEYS, check_fields, normalise
 from kbapp.store.models import IncidentRow, ReportRow
+from kbapp.store.staging import stage_delete, stage_write
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -211,10 +212,10 @@ class ReportService:
                 self.incidents._append(s, incident_row, REPORT_ACTION, actor=actor, at=now,
                                        details=draft.title, payload={"doc_id": doc_id, "updated": True})
             s.flush()
-            # The file is written inside the transaction: if it fails, nothing is committed.
-            atomic_write_text(path, text)
+            # The file is staged: put in place once this commits, never without it (kbapp.store.staging).
+            stage_write(s, path, text)
             if old_path is not None and old_path != path and old_path.exists():
-                old_path.unlink()
+                stage_delete(s, old_path)
             return _report_from_row(row)
 
         report = self.store.write(work)

@@ -118,7 +118,9 @@ class Store:
     def write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one committed write transaction; retried while the file is locked.
 
-        ``work`` must only touch the database: it may run more than once.
+        ``work`` must only touch the database: it may run more than once. Library files it
+        changes are staged (kbapp.store.staging.stage_write/stage_delete) and put in place
+        after the commit; an attempt that does not commit leaves none of them.
         """
         return self._run(work, write=True)
 
@@ -126,9 +128,29 @@ class Store:
         return self._run(work, write=False)
 
     def _run(self, work: Callable[[Session], T], *, write: bool) -> T:
+        from kbapp.store import staging
+
+        def forget(tokens: list[str]) -> None:
+            with self.session(write=True) as session, session.begin():
+                staging.forget(session, tokens)
+
         def attempt() -> T:
-            with self.session(write=write) as session, session.begin():
-                return work(session)
+            with self.session(write=write) as session:
+                try:
+                    with session.begin():
+                        result = work(session)
+                except BaseException:
+                    staging.discard(staging.take(session))
+                    raise
+                staged = staging.take(session)
+            if staged:  # committed: the files follow, then the rows that said so go
+                staging.apply(staged)
+                tokens = [item.token for item in staged]
+                try:
+                    _retry_locked(lambda: forget(tokens))
+                except DBAPIError:
+                    pass  # the moves are done; the next recovery pass forgets the rows
+            return result
 
         try:
             return _retry_locked(attempt)

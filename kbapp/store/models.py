@@ -191,5 +191,6 @@ from kbapp.store import (  # noqa: E402,F401
     notify_models,
     plan_models,
     records_models,
+    staging,
     team_models,
 )
