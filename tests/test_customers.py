@@ -93,3 +93,15 @@ def test_the_migration_copies_the_customer_an_incident_was_logged_with(tmp_path:
         assert conn.execute(text("SELECT customer, system FROM incidents")).one() == ("甲医院", "")
         command.downgrade(config, "0012")
     engine.dispose()
+
+
+def test_a_problem_record_names_its_customer_or_takes_its_incident_s(tmp_path: Path):
+    kb = open_kb(tmp_path, {})
+    try:
+        incident = kb.incidents.start("打印机卡纸", "IV", customer="丙电厂", system="OA")
+        from_incident = kb.records.new(kind="defect", title="", incident_id=incident.id)
+        assert (from_incident.customer, from_incident.system) == ("丙电厂", "OA")
+        kb.records.new(kind="consultation", title="报表怎么导出", customer="丁公司", system="财务")
+        assert [(c.name, c.systems) for c in kb.customers.list()] == [("丁公司", ("财务",)), ("丙电厂", ("OA",))]
+    finally:
+        kb.close()

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from kbapp.incidents.base import LoggedService
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import MAX_TITLE_CHARS, check_id, check_line, check_text, parse_when
+from kbapp.plan import customers
 from kbapp.records import document
 from kbapp.records import workflow as wf
 from kbapp.records.workflow import RecordError
@@ -158,13 +159,16 @@ class RecordService(LoggedService):
         raised = self._raised_at(raised_at, now) or now
 
         def work(s: Session) -> wf.ProblemRecord:
-            nonlocal title, description, reporter
+            nonlocal title, description, reporter, customer, system
             if incident_id is not None:
                 incident = s.get(IncidentRow, incident_id)
                 if incident is None:
                     raise RecordError(f"incident_id: no incident #{incident_id}", field="incident_id")
                 title, description = title or incident.title, description or incident.description
                 reporter = reporter or incident.reporter
+                customer, system = customer or incident.customer or None, system or incident.system or None
+            # A customer or system named here joins the team's list (kbapp.plan.customers).
+            customers.ensure(s, customer or "", system or "", actor=actor, now=now)
             row = ProblemRecordRow(kind=kind, state=wf.SUBMITTED, title=title, description=description,
                                    reporter=reporter, place=place, incident_id=incident_id, classification="",
                                    fix="", supervisor="", solution="", analysis="", cause="", answer="",
