@@ -494,6 +494,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.watch.stop()
         self.team.stop()
+        self.plan_pages.timer.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

@@ -15,6 +15,7 @@ def test_a_report_written_on_another_desk_appears_in_this_window_search(qtbot, m
     here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
     other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
     other.actor_override = "王工"
+    window = None
     try:
         window = make_window(knowledge_base=here)
         qtbot.waitUntil(lambda: window.team.state == "online", timeout=30_000)
@@ -29,6 +30,8 @@ def test_a_report_written_on_another_desk_appears_in_this_window_search(qtbot, m
         qtbot.waitUntil(lambda: any(window.results_model.hit(r).id == f"report-{incident.id}"
                                     for r in range(window.results_model.rowCount())), timeout=30_000)
     finally:
+        if window is not None:
+            window.close()  # its background reads and polls end before the databases close
         other.close()
         here.close()
 
