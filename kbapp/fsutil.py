@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
@@ -23,7 +25,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        replace(tmp_name, path)
     except BaseException:
         try:
             os.unlink(tmp_name)
@@ -31,6 +33,38 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             pass
         raise
     _fsync_dir(path.parent)
+
+
+# Windows refuses to replace a file that another process (a second kbapp, an editor, an
+# antivirus scanner, the search indexer) holds open without FILE_SHARE_DELETE: a sharing
+# violation (winerror 32) or access denied (5), both PermissionError. They last a moment.
+REPLACE_ATTEMPTS = 8
+REPLACE_FIRST_PAUSE_S = 0.02  # doubled after each failure: at most ~2.5 s in all
+_SHARING_WINERRORS = {5, 32, 33}  # access denied, sharing violation, lock violation
+
+
+def _is_sharing_violation(exc: OSError) -> bool:
+    winerror = getattr(exc, "winerror", None)
+    if winerror is not None:
+        return winerror in _SHARING_WINERRORS
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EBUSY, errno.ETXTBSY)
+
+
+def replace(src: str | os.PathLike, dst: str | os.PathLike, *, attempts: int = REPLACE_ATTEMPTS,
+            pause: float = REPLACE_FIRST_PAUSE_S) -> None:
+    """``os.replace`` that waits out another process holding ``dst`` (or ``src``) open.
+
+    The one way kbapp replaces a file: a sharing violation is retried ``attempts`` times
+    with growing pauses, then raised; any other error is raised at once.
+    """
+    for attempt in range(attempts):
+        try:
+            os.replace(src, dst)
+            return
+        except OSError as exc:
+            if attempt == attempts - 1 or not _is_sharing_violation(exc):
+                raise
+        time.sleep(pause * (2 ** attempt))
 
 
 def atomic_write_text(path: Path, text: str) -> None:

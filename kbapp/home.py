@@ -10,6 +10,24 @@ from kbapp.errors import KbEnvironmentError
 
 ENV_HOME = "KBAPP_HOME"
 ENV_DB = "KBAPP_DB"
+ENV_ALLOW_NETWORK = "KBAPP_ALLOW_NETWORK_HOME"
+
+
+def network_allowed() -> bool:
+    return os.environ.get(ENV_ALLOW_NETWORK, "").strip().lower() in ("1", "yes", "true")
+
+
+def refuse_network_folder(folder: Path, what: str) -> None:
+    """HomeError when ``folder`` is on a network share, unless $KBAPP_ALLOW_NETWORK_HOME
+    says to use it anyway (the database then keeps a rollback journal instead of WAL)."""
+    from kbapp.netfs import network_fs
+
+    kind = network_fs(folder)
+    if kind and not network_allowed():
+        raise HomeError(
+            f"{what} {folder} is on a network share ({kind}); kbapp's database and index need a "
+            f"local disk. Choose a local folder with --home, or set {ENV_ALLOW_NETWORK}=1 to use it "
+            f"anyway (slower, and only one computer at a time)")
 
 
 class HomeError(KbEnvironmentError, RuntimeError):
@@ -88,6 +106,7 @@ def resolve_home(explicit: str | os.PathLike | None = None) -> DataHome:
     if root.exists() and not root.is_dir():
         raise HomeError(f"data home {root} is a file, not a folder; choose another with --home")
     home = DataHome(root)
+    refuse_network_folder(root, "data home")
     try:
         for folder in (root, home.library, home.imported, home.reports, home.lessons, home.index):
             folder.mkdir(parents=True, exist_ok=True)

@@ -269,7 +269,8 @@ def test_unusable_home_gives_one_clear_error(tmp_path, how):
     assert len(err) == 1 and err[0].startswith("kbapp: ") and str(blocker) in err[0], result.stderr
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write anywhere")
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="chmod makes no folder read-only for root, nor on Windows (the emulated test covers it)")
 def test_read_only_home_gives_one_clear_error(tmp_path):
     home = tmp_path / "ro"
     home.mkdir()
@@ -279,3 +280,35 @@ def test_read_only_home_gives_one_clear_error(tmp_path):
     finally:
         home.chmod(0o700)
     assert result.returncode == 2 and len(lines(result.stderr)) == 1 and result.stderr.startswith("kbapp: ")
+
+
+def test_read_only_home_emulated_gives_one_clear_error(tmp_path, monkeypatch, capsys):
+    """The same without chmod (root, Windows): every write inside the home is refused."""
+    from pathlib import Path
+
+    from kbapp.cli.main import main
+
+    home = tmp_path / "ro"
+    home.mkdir()
+    real_mkdir, real_write = Path.mkdir, Path.write_bytes
+
+    def inside(path) -> bool:
+        return home in Path(path).absolute().parents
+
+    def mkdir(self, *args, **kwargs):
+        if inside(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    def write_bytes(self, data):
+        if inside(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    assert main(["--home", str(home), "search", "x"]) == 2
+    captured = capsys.readouterr()
+    err = lines(captured.err)
+    assert captured.out == "" and len(err) == 1 and err[0].startswith("kbapp: ") and str(home) in err[0]
+    assert "Permission denied" in err[0] and list(home.iterdir()) == []

@@ -145,13 +145,18 @@ def test_added_document_is_searchable_at_once(tmp_path, monkeypatch, indexed):
 # -- damage detected on open and repaired ---------------------------------------------------
 
 
+def _live(index_root: Path) -> Path:
+    """The Whoosh folder in use: the generation the manifest names."""
+    return index_root / json.loads((index_root / "manifest.json").read_text(encoding="utf-8"))["dir"]
+
+
 def _delete_toc(index_root: Path) -> None:
-    for toc in (index_root / "whoosh").glob("*.toc"):
+    for toc in _live(index_root).glob("*.toc"):
         toc.unlink()
 
 
 def _truncate_segment(index_root: Path) -> None:
-    segment = max((index_root / "whoosh").glob("*.seg"), key=lambda p: p.stat().st_size)
+    segment = max(_live(index_root).glob("*.seg"), key=lambda p: p.stat().st_size)
     data = segment.read_bytes()
     segment.write_bytes(data[: len(data) // 2])
 
@@ -169,7 +174,7 @@ def _manifest_disagrees(index_root: Path) -> None:
 def _delete_folder(index_root: Path) -> None:
     import shutil
 
-    shutil.rmtree(index_root / "whoosh")
+    shutil.rmtree(_live(index_root))
 
 
 @pytest.mark.parametrize("damage, state", [
@@ -228,7 +233,11 @@ HOLD_WHOOSH_WRITER = textwrap.dedent("""
     import sys, time
     from whoosh import index as windex
 
-    ix = windex.open_dir(sys.argv[1] + "/whoosh")
+    import json
+    from pathlib import Path
+
+    manifest = json.loads((Path(sys.argv[1]) / "manifest.json").read_text(encoding="utf-8"))
+    ix = windex.open_dir(str(Path(sys.argv[1]) / manifest["dir"]))
     writer = ix.writer()
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -348,19 +357,19 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path):
 def _random_toc(index_root: Path) -> None:
     import os
 
-    for toc in (index_root / "whoosh").glob("*.toc"):
+    for toc in _live(index_root).glob("*.toc"):
         toc.write_bytes(os.urandom(max(toc.stat().st_size, 16)))
 
 
 def _random_everything(index_root: Path) -> None:
     import os
 
-    for path in (index_root / "whoosh").iterdir():
+    for path in _live(index_root).iterdir():
         path.write_bytes(os.urandom(max(path.stat().st_size, 16)))
 
 
 def _truncate_everything(index_root: Path) -> None:
-    for path in (index_root / "whoosh").iterdir():
+    for path in _live(index_root).iterdir():
         path.write_bytes(path.read_bytes()[:7])
 
 
@@ -464,3 +473,102 @@ def test_cli_search_on_a_damaged_index_rebuilds_with_one_notice(tmp_path, damage
     notices = [line for line in proc.stderr.splitlines() if "rebuilt" in line]
     assert len(notices) == 1 and "cannot be opened" in notices[0], proc.stderr
     assert proc.stdout.splitlines()[0] == first.stdout.splitlines()[0]
+
+
+# -- generations: a rebuild never renames a folder (Windows refuses one that is open) ------------
+
+def _no_folder_renames(monkeypatch):
+    """Emulate Windows: renaming a folder that another process holds a file in fails."""
+    import os
+
+    real_rename, real_replace = os.rename, os.replace
+
+    def refuse(real):
+        def rename(src, dst, *args, **kwargs):
+            if os.path.isdir(src):
+                raise PermissionError(13, "Access is denied (folder in use)", str(src))
+            return real(src, dst, *args, **kwargs)
+        return rename
+
+    monkeypatch.setattr(os, "rename", refuse(real_rename))
+    monkeypatch.setattr(os, "replace", refuse(real_replace))
+
+
+def test_a_rebuild_writes_a_new_generation_named_in_the_manifest(tmp_path, monkeypatch):
+    _no_folder_renames(monkeypatch)
+    kb = open_kb(tmp_path, LIBRARY)
+    try:
+        kb.sync_index()
+        first = _live(kb.home.index)
+        assert first.name.startswith("whoosh-") and kb.index.dir == first
+        report = kb.index.sync(kb.documents(), force=True)
+        assert report.rebuilt
+        second = _live(kb.home.index)
+        assert second != first and int(second.name.split("-")[1]) > int(first.name.split("-")[1])
+        assert not first.exists()  # the old generation is gone once nothing holds it
+        assert found(kb, "aardvark") == ["alpha"] and kb.index.check(kb.documents()) == []
+    finally:
+        kb.close()
+
+
+def test_an_old_generation_still_in_use_is_removed_later(tmp_path, monkeypatch):
+    kb = open_kb(tmp_path, LIBRARY)
+    kb.sync_index()
+    first = _live(kb.home.index)
+    real_rmtree = index_module.shutil.rmtree
+
+    def held_open(path, ignore_errors=False, **kwargs):  # Windows: a file inside is open elsewhere
+        if Path(path) == first:
+            return None
+        return real_rmtree(path, ignore_errors=ignore_errors, **kwargs)
+
+    monkeypatch.setattr(index_module.shutil, "rmtree", held_open)
+    try:
+        assert kb.index.sync(kb.documents(), force=True).rebuilt
+        assert first.exists() and _live(kb.home.index) != first
+        assert found(kb, "bobolink") == ["beta"]  # searched in the new one
+    finally:
+        kb.close()
+    monkeypatch.undo()
+    kb = open_kb(tmp_path, tmp_path / "shipped")
+    try:
+        assert not kb.index.needs_rebuild()
+        assert not first.exists()  # the next open removed it
+        assert found(kb, "capybara") == ["gamma"]
+    finally:
+        kb.close()
+
+
+def test_another_reader_follows_a_rebuild_to_the_new_generation(tmp_path):
+    kb = open_kb(tmp_path, LIBRARY)
+    kb.sync_index()
+    reader = SearchIndex(kb.home.index)
+    try:
+        assert [h.id for h in reader.search("aardvark").hits] == ["alpha"]
+        write_library(kb.home.imported, {"late.md": "# 新文档\n\n独有词 wombat。\n"})
+        kb.reload_library()
+        assert kb.index.sync(kb.documents(), force=True).rebuilt
+        assert [h.id for h in reader.search("wombat").hits] == ["imported/late"]
+        assert reader.dir == kb.index.dir
+    finally:
+        reader.close()
+        kb.close()
+
+
+def test_an_index_written_before_generations_is_used_then_replaced(tmp_path):
+    kb = open_kb(tmp_path, LIBRARY)
+    kb.sync_index()
+    kb.close()
+    root = kb.home.index
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    (root / manifest.pop("dir")).rename(root / "whoosh")  # the old layout: whoosh/, no "dir"
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    kb = open_kb(tmp_path, tmp_path / "shipped")
+    try:
+        assert not kb.index.needs_rebuild() and kb.index.dir == root / "whoosh"
+        assert found(kb, "aardvark") == ["alpha"]
+        assert kb.index.sync(kb.documents(), force=True).rebuilt
+        assert _live(root).name.startswith("whoosh-") and not (root / "whoosh").exists()
+    finally:
+        kb.close()

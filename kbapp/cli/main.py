@@ -105,7 +105,10 @@ def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kbapp.cli.console import prepare_streams
     from kbapp.redact import install_log_redaction
+
+    prepare_streams()  # UTF-8 into files and pipes; no console at all in a windowed executable
 
     install_log_redaction()  # no customer secret in any log line, window or command
     window = _window_args(sys.argv[1:] if argv is None else argv)
@@ -145,7 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into head and the like
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        from kbapp.cli.console import silence_stdout
+
+        silence_stdout()
         return 0
     except Exception as exc:  # every command alike: one line, the exit status, a bug logged
         return failures.report(exc, where=f"kbapp {args.command}")

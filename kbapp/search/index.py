@@ -5,6 +5,14 @@ the Whoosh folder a manifest records each document's content hash, the schema ve
 and the analyzer configuration, so a stale, foreign or damaged index is detected on
 open and rebuilt. Writes are serialized: a thread lock inside the process and a file
 lock across processes (a second writer waits instead of crashing).
+
+A rebuild writes a new generation folder (``whoosh-<N>``) beside the one in use and
+switches by rewriting the manifest, which names the folder in use (``dir``); no folder is
+ever renamed, since Windows refuses to rename one that another process (a second
+window, the CLI, a scanner) holds a file in. Folders the manifest no longer names are
+removed later, on an open that finds no other writer; one still held open (Windows) is
+left for the next time. Other processes see the new manifest on their next search and
+reopen. An index written before generations existed lives in ``whoosh`` and stays usable.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import datetime as dt
 import gc
 import json
 import logging
+import re
 import shutil
 import threading
 import warnings
@@ -35,6 +44,9 @@ from kbapp.threads import off_ui_thread
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
 WRITE_LOCK_TIMEOUT_S = 120
+LEGACY_DIR = "whoosh"  # the one folder of indexes written before generations
+_GENERATION = re.compile(r"whoosh-(\d{1,12})")
+_DEBRIS = ("whoosh.new", "whoosh.old")  # what a rebuild of the renaming kind left
 
 
 class IndexBusy(KbEnvironmentError, RuntimeError):
@@ -90,8 +102,8 @@ class SearchIndex:
         self.root = Path(root)
         self._mmap = mmap
         self.root.mkdir(parents=True, exist_ok=True)
-        self.dir = self.root / "whoosh"
         self.manifest_path = self.root / "manifest.json"
+        self._manifest_sig: tuple[int, int, int] | None = None  # the manifest file read, by stat
         self._file_lock = None  # a FileLock, made on the first write (filelock is slow to import)
         self._write_lock = threading.RLock()
         self._read_lock = threading.RLock()
@@ -104,12 +116,23 @@ class SearchIndex:
         self._read_damage: str | None = None  # why a read failed, until the next rebuild
 
     # -- opening and validation ----------------------------------------------
+    @property
+    def dir(self) -> Path:
+        """The Whoosh folder in use: the one the manifest names."""
+        manifest = self._manifest if self._ix is not None else _load_manifest(self.manifest_path)[0]
+        return self.root / _folder_name(manifest)
+
     def _read_manifest(self) -> dict | None:
+        data, self._manifest_sig = _load_manifest(self.manifest_path)
+        return data
+
+    def _manifest_changed(self) -> bool:
+        """Whether another process rewrote the manifest (a rebuild switched folders, or an
+        update) since this one read it."""
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) and isinstance(data.get("docs"), dict) else None
+            return _stat_sig(self.manifest_path) != self._manifest_sig
+        except OSError:
+            return self._manifest_sig is not None
 
     def _open(self) -> None:
         """Open and validate; on any problem leave ``_problem`` set and no index open."""
@@ -119,16 +142,20 @@ class SearchIndex:
     def _open_unlocked(self) -> None:
         self._close_readers()
         self._problem = None
-        self._remove_debris()
+        manifest = self._read_manifest()
+        self._remove_debris(_folder_name(manifest) if manifest is not None else None)
         if self._read_damage is not None:
             self._problem = ("damaged", self._read_damage)
             return
-        if not self.dir.is_dir() or not any(self.dir.glob("*.toc")):
-            self._problem = ("missing", "no index has been built yet")
-            return
-        manifest = self._read_manifest()
         if manifest is None:
-            self._problem = ("damaged", "the index manifest is missing or unreadable")
+            if any(any(p.glob("*.toc")) for p in self._index_folders()):
+                self._problem = ("damaged", "the index manifest is missing or unreadable")
+            else:
+                self._problem = ("missing", "no index has been built yet")
+            return
+        folder = self.root / _folder_name(manifest)
+        if not folder.is_dir() or not any(folder.glob("*.toc")):
+            self._problem = ("missing", "no index has been built yet")
             return
         if manifest.get("format") != SCHEMA_VERSION or manifest.get("fingerprint") != config_fingerprint():
             self._problem = ("stale", "the index was built by another version or with another dictionary")
@@ -136,11 +163,11 @@ class SearchIndex:
         ix = None
         try:
             if self._mmap:
-                ix = windex.open_dir(str(self.dir))
+                ix = windex.open_dir(str(folder))
             else:
                 from whoosh.filedb.filestore import FileStorage
 
-                ix = FileStorage(str(self.dir), supports_mmap=False).open_index()
+                ix = FileStorage(str(folder), supports_mmap=False).open_index()
             count = ix.doc_count()
         except Exception as exc:  # Whoosh raises many kinds on damaged files; all mean "rebuild"
             # (random bytes in the TOC: IndexError "created on different architecture"; a
@@ -178,10 +205,24 @@ class SearchIndex:
             reason, self._read_failure = self._read_failure, None
             return reason
 
-    def _remove_debris(self) -> None:
-        """Folders an interrupted rebuild left (a full disk, a kill): removed while no other
-        process holds the write lock (one that does may be rebuilding into them)."""
-        debris = [p for p in (self.root / "whoosh.new", self.root / "whoosh.old") if p.exists()]
+    def _index_folders(self) -> list[Path]:
+        """Every Whoosh folder here: generations, the legacy one, a renaming rebuild's debris."""
+        try:
+            entries = list(self.root.iterdir())
+        except OSError:
+            return []
+        return [p for p in entries if (p.name == LEGACY_DIR or p.name in _DEBRIS or _GENERATION.fullmatch(p.name))
+                and p.is_dir()]
+
+    def _remove_debris(self, keep: str | None) -> None:
+        """Folders the manifest no longer names (an earlier generation), or that an
+        interrupted rebuild left (a full disk, a kill): removed while no other process
+        holds the write lock (one that does may be rebuilding into them). With no readable
+        manifest only a renaming rebuild's debris goes: which folder is live is unknown.
+        A folder that cannot be removed (Windows: another process has a file in it open)
+        stays until a later open."""
+        debris = [p for p in self._index_folders()
+                  if p.name in _DEBRIS or (keep is not None and p.name != keep)]
         if not debris:
             return
         from filelock import FileLock, Timeout
@@ -195,6 +236,8 @@ class SearchIndex:
         try:
             for path in debris:
                 shutil.rmtree(path, ignore_errors=True)
+                if path.exists():
+                    log.info("search index: %s is still in use; removed later", path)
         finally:
             self._file_lock.release()
 
@@ -343,10 +386,19 @@ class SearchIndex:
         self._save_manifest(docs)
         self._refresh_searcher()
 
+    def _next_generation(self) -> str:
+        numbers = [int(m.group(1)) for p in self._index_folders() if (m := _GENERATION.fullmatch(p.name))]
+        current = _GENERATION.fullmatch(str(self._manifest.get("dir", "")))
+        if current:
+            numbers.append(int(current.group(1)))
+        return f"whoosh-{max(numbers, default=0) + 1}"
+
     def _rebuild(self, documents: list[Document], progress: ProgressFn | None) -> None:
+        """Into a new generation folder; the manifest then names it (an atomic replace), and
+        the old folder is removed by the open that follows, or later when it is in use."""
         self._close_readers()
-        fresh = self.root / "whoosh.new"
-        shutil.rmtree(fresh, ignore_errors=True)
+        name = self._next_generation()
+        fresh = self.root / name
         fresh.mkdir(parents=True)
         ix = windex.create_in(str(fresh), build_schema())
         writer = ix.writer(limitmb=256)
@@ -356,24 +408,21 @@ class SearchIndex:
                 progress(done, len(documents))
         writer.commit()
         ix.close()
-        old = self.root / "whoosh.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if self.dir.exists():
-            self.dir.rename(old)
-        fresh.rename(self.dir)
-        shutil.rmtree(old, ignore_errors=True)
-        self._save_manifest({d.id: d.content_hash for d in documents})
+        self._save_manifest({d.id: d.content_hash for d in documents}, folder=name)
         self._read_damage = None
         self._open()
 
-    def _save_manifest(self, docs: dict[str, str]) -> None:
+    def _save_manifest(self, docs: dict[str, str], folder: str | None = None) -> None:
         self._manifest = {
             "format": SCHEMA_VERSION,
             "fingerprint": config_fingerprint(),
             "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "dir": folder or _folder_name(self._manifest),
             "docs": docs,
         }
         atomic_write_text(self.manifest_path, json.dumps(self._manifest, ensure_ascii=False, indent=0))
+        with contextlib.suppress(OSError):
+            self._manifest_sig = _stat_sig(self.manifest_path)
 
     # -- checking ------------------------------------------------------------------
     def check(self, documents: Iterable[Document]) -> list[str]:
@@ -410,6 +459,10 @@ class SearchIndex:
             self._ensure_open()
             if self._ix is None:
                 return None
+            if self._manifest_changed():  # another process rebuilt or updated the index
+                self._open_unlocked()
+                if self._ix is None:
+                    return None
             try:
                 if self._searcher is None:
                     self._searcher = self._ix.searcher(weighting=FastBM25F())
@@ -462,3 +515,27 @@ class SearchIndex:
             except Exception as exc:  # a damaged posting list or stored field, met mid-search
                 self._mark_damaged(exc, "the index cannot be read", reading=True)
                 return SearchResults(query=text)
+
+
+def _folder_name(manifest: dict | None) -> str:
+    """The Whoosh folder a manifest names: a generation, else (older manifests) ``whoosh``."""
+    name = (manifest or {}).get("dir")
+    return name if isinstance(name, str) and _GENERATION.fullmatch(name) else LEGACY_DIR
+
+
+def _load_manifest(path: Path) -> tuple[dict | None, tuple[int, int, int] | None]:
+    """(the manifest, or None when missing or unreadable; the file's stat signature)."""
+    try:
+        sig = _stat_sig(path)
+    except OSError:
+        return None, None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, sig
+    return (data if isinstance(data, dict) and isinstance(data.get("docs"), dict) else None), sig
+
+
+def _stat_sig(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size, st.st_ino

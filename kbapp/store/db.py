@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from kbapp.errors import KbEnvironmentError
+from kbapp.fsutil import replace
 from kbapp.threads import off_ui_thread
 
 if TYPE_CHECKING:
@@ -185,8 +186,11 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
         if parsed.get_backend_name() != "sqlite":
             return create_engine(parsed, pool_pre_ping=True)
         in_memory = parsed.database in (None, "", ":memory:")
+        journal = "WAL"
         if not in_memory:
-            Path(parsed.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database or "").expanduser().absolute().parent
+            folder.mkdir(parents=True, exist_ok=True)
+            journal = _journal_mode(folder)
         engine = create_engine(
             parsed,
             connect_args={"timeout": busy_timeout, "check_same_thread": False},
@@ -199,11 +203,25 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
         raise StoreError(f"no database driver for {parsed.drivername!r}: {exc}") from None
     except OSError as exc:
         raise StoreError(f"cannot create the folder for {parsed.database}: {exc.strerror or exc}") from None
-    _install_sqlite_hooks(engine, busy_timeout, wal=not in_memory)
+    _install_sqlite_hooks(engine, busy_timeout, journal=None if in_memory else journal)
     return engine
 
 
-def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool) -> None:
+def _journal_mode(folder: Path) -> str:
+    """WAL on a local disk. On a network share WAL's shared memory does not work and the
+    database would be damaged silently: refused, or with $KBAPP_ALLOW_NETWORK_HOME=1 a
+    rollback journal (DELETE), which relies on the share's file locks only."""
+    from kbapp.home import HomeError, refuse_network_folder
+    from kbapp.netfs import network_fs
+
+    try:
+        refuse_network_folder(folder, "the database's folder")
+    except HomeError as exc:
+        raise StoreError(str(exc)) from None
+    return "DELETE" if network_fs(folder) else "WAL"
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, journal: str | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
         # SQLAlchemy, not the sqlite3 module, decides when transactions begin.
@@ -211,8 +229,9 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool) -> 
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            if wal:
-                _retry_locked(lambda: cursor.execute("PRAGMA journal_mode = WAL"), wrap=sqlite3.OperationalError)
+            if journal:
+                _retry_locked(lambda: cursor.execute(f"PRAGMA journal_mode = {journal}"),
+                              wrap=sqlite3.OperationalError)
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
@@ -354,7 +373,7 @@ def backup_sqlite_file(db_file: Path, backup_dir: Path, label: str = "") -> Path
         with open(tmp_name, "rb+") as handle:
             os.fsync(handle.fileno())
         final = backup_dir / name
-        os.replace(tmp_name, final)
+        replace(tmp_name, final)
     except BaseException as exc:
         try:
             os.unlink(tmp_name)

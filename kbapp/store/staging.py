@@ -112,12 +112,12 @@ def apply(staged: list[Staged]) -> None:
 
 
 def _apply_one(path: Path, tmp: Path | None) -> None:
-    from kbapp.fsutil import _fsync_dir
+    from kbapp.fsutil import _fsync_dir, replace
 
     if tmp is None:
         path.unlink(missing_ok=True)
     elif tmp.exists():
-        os.replace(tmp, path)
+        replace(tmp, path)  # retried while another process holds the file open
     else:
         return
     _fsync_dir(path.parent)

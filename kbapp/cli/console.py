@@ -1,0 +1,88 @@
+"""Standard streams that any console, file or pipe can take.
+
+* A windowed executable (the bundle's ``kbapp`` on Windows, ``pythonw``) has no console:
+  ``sys.stdout`` and ``sys.stderr`` are None. They become a sink, so nothing that writes
+  to them (a message, ``sys.stdout.write``, a log handler) fails.
+* Output redirected to a file or a pipe is written in UTF-8 whatever the code page of the
+  console (GBK on a Chinese Windows, cp1252 on an English one): ``kbapp search 数据丢失 >
+  out.txt`` gives a UTF-8 file instead of a UnicodeEncodeError.
+* A terminal keeps its own encoding (Windows' console takes Unicode anyway); what it
+  cannot show is written as ASCII: ✓ as ``v``, ✗ as ``x``, ▶ as ``>``, the rest as ``?``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import sys
+
+ERRORS = "kbapp-ascii"
+_FALLBACK = {"✓": "v", "✗": "x", "▶": ">", "→": "->", "…": "...", "—": "-", "–": "-", "·": "-",
+             "“": '"', "”": '"', "‘": "'", "’": "'", "×": "x"}
+
+
+def _ascii_fallback(exc: UnicodeError):
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(_FALLBACK.get(ch, "?") for ch in text), exc.end
+
+
+codecs.register_error(ERRORS, _ascii_fallback)
+
+
+class _Sink(io.TextIOBase):
+    """Where output goes when there is no console: nowhere, without failing."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _prepare(stream):
+    if stream is None:
+        return _Sink()
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None:  # replaced by a test harness or an IDE: leave it alone
+        return stream
+    try:
+        if not _is_tty(stream):
+            if codecs.lookup(stream.encoding or "ascii").name != "utf-8":
+                reconfigure(encoding="utf-8", errors="strict")
+        elif stream.errors == "strict":
+            reconfigure(errors=ERRORS)
+    except (ValueError, OSError, LookupError):  # already written to, or closed
+        pass
+    return stream
+
+
+def prepare_streams() -> None:
+    """Make ``sys.stdout`` and ``sys.stderr`` safe for the whole run (called first by main)."""
+    sys.stdout = _prepare(sys.stdout)
+    sys.stderr = _prepare(sys.stderr)
+
+
+def silence_stdout() -> None:
+    """After a broken pipe: what is still buffered, and any later write, goes nowhere."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        sys.stdout = _Sink()
+        return
+    os.dup2(os.open(os.devnull, os.O_WRONLY), fileno)
