@@ -31,7 +31,7 @@ def require_shipped(*doc_ids: str) -> None:
 def test_search_in_chinese_and_english_lists_data_loss_first(tmp_path):
     require_shipped("data-loss")
     home = tmp_path / "home"
-    result = run_cli("search", "数据丢失", home=home)
+    result = run_cli("search", "数据丢失", home=home, process=True)  # the entry point itself, as a process
     assert result.returncode == 0, result.stderr
     assert first_hit_id(result.stdout) == "data-loss"
     assert "index rebuilt" in result.stderr  # the first run builds the index
