@@ -13,6 +13,7 @@ out once even when ``kbapp watch`` runs too. On the UI thread it then
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -135,6 +136,15 @@ class DeadlineWatch(QObject):
         self.tray.showMessage(title, text, icon, 15_000)
 
 
+BANNER_LINES = 5
+
+
+def _urgency(watched) -> tuple:
+    """Overdue before close to due before the rest, then the earliest due."""
+    return min((({dl.PASSED: 0, dl.CLOSE: 1}.get(d.state, 2), d.due_at) for d in watched.running),
+               default=(3, dt.datetime.max.replace(tzinfo=dt.UTC)))
+
+
 class DeadlineBanner(QWidget):
     """"⚠ 2 open incidents with deadlines running: …", each incident a link; ✕ hides it."""
 
@@ -171,10 +181,15 @@ class DeadlineBanner(QWidget):
             return
         head = self.tr("⚠ %n open incident(s) with deadlines running or overdue:", "", len(running))
         lines = [f"<b>{html.escape(head)}</b>"]
-        for watched in running:
+        # The most pressing first, and only a few: with many open the banner would fill the window.
+        running.sort(key=_urgency)
+        for watched in running[:BANNER_LINES]:
             incident = watched.incident
             lines.append(f'<a href="kbapp:incident/{incident.id}">#{incident.id} [{incident.level}] '
                          f'{html.escape(incident.title[:80])}</a> — {html.escape(running_summary(watched, self.chinese))}')
+        if len(running) > BANNER_LINES:
+            lines.append(html.escape(self.tr("… and %1 more in the Incidents tab (Ctrl+3)")
+                                     .replace("%1", str(len(running) - BANNER_LINES))))
         self.label.setText("<br>".join(lines))
         self.show()
 

@@ -268,7 +268,9 @@ class MetricsPage(QWidget):
             values = tuple(None if (r := per_level.get(level, {}).get(m, {}).get(rate)) is None else r * 100
                            for m in months)
             series.append(Series(self.tr("Level %1").replace("%1", level), LEVEL_COLOURS[level], values))
-        self.compliance.set_data(months, series)
+        # "2026-01", then "02", "03"…: twelve full labels would run into each other.
+        labels = [m if i == 0 or m.endswith("-01") else m[5:] for i, m in enumerate(months)]
+        self.compliance.set_data(labels, series)
         categories = sorted(self.figures.get("by_category", {}).items(), key=lambda kv: -kv[1]["incidents"])
         self.category_keys = [key for key, _ in categories]
         labels = [pick(CATEGORIES.get(key, (key, key)), self.chinese) for key in self.category_keys]
@@ -342,5 +344,12 @@ def install_metrics(window) -> MetricsPage:
         dialog.open()
 
     page.report_button.clicked.connect(report)
+    show = window._action(QCoreApplication.translate("MetricsPage", "Show &Metrics"),
+                          lambda: window.pages.setCurrentWidget(page), ("Ctrl+7",), "showMetricsAction")
+    monthly = window._action(QCoreApplication.translate("MetricsPage", "Monthly Service &Report…"), report, (),
+                             "monthlyReportAction")
+    window.incident_menu.addSeparator()
+    window.incident_menu.addActions([show, monthly])
+    page.show_action, page.monthly_action = show, monthly
     window.metrics = page
     return page

@@ -236,3 +236,25 @@ def test_chip_text_never_shows_a_late_deadline_as_met(met_after, now_after, zh, 
     late = met_after is not None and met_after > 30 * M
     assert ("✔" in chip_text(deadline, chinese=False)) == (met is not None and not late)
     assert ("#fde0dc" in chip_style(deadline)) == late
+
+
+def test_the_banner_lists_the_most_pressing_few_and_counts_the_rest(qapp, monkeypatch):
+    from types import SimpleNamespace
+
+    from kbapp.gui import deadline_watch as dw
+
+    monkeypatch.setattr(dw, "running_summary", lambda watched, chinese: "响应 超时")
+    t0 = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
+
+    def watched(n: int, state: str, due_minutes: int):
+        deadline = SimpleNamespace(state=state, due_at=t0 + dt.timedelta(minutes=due_minutes))
+        return SimpleNamespace(running=[deadline], incident=SimpleNamespace(id=n, level="II", title=f"故障{n}"))
+
+    incidents = [watched(n, dl.OK, 100 + n) for n in range(1, 9)] + [watched(9, dl.PASSED, 500)]
+    banner = dw.DeadlineBanner(chinese=False)
+    banner.show_pass(SimpleNamespace(incidents=incidents))
+    text = banner.label.text()
+    assert text.index("#9 ") < text.index("#1 ")  # the overdue one first
+    assert "#4 " in text and "#5 " not in text  # five lines: #9, then #1-#4 by due time
+    assert "and 4 more in the Incidents tab" in text
+    assert len(banner.incident_ids) == 9  # every one still counted

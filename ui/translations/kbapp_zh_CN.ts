@@ -755,27 +755,32 @@
 <context>
     <name>DeadlineBanner</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="156"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="166"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/deadline_watch.py" line="172"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="182"/>
         <source>⚠ %n open incident(s) with deadlines running or overdue:</source>
         <translation>
             <numerusform>⚠ %n 个未关闭的故障有正在计时或已超时的时限：</numerusform>
         </translation>
     </message>
+    <message>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="191"/>
+        <source>… and %1 more in the Incidents tab (Ctrl+3)</source>
+        <translation>……另有 %1 起，见“故障”页（Ctrl+3）</translation>
+    </message>
 </context>
 <context>
     <name>DeadlineWatch</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="119"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="120"/>
         <source>Deadline missed: %1</source>
         <translation>时限已超时：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="121"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="122"/>
         <source>Deadline close: %1</source>
         <translation>时限临近：%1</translation>
     </message>
@@ -1876,6 +1881,16 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/metrics_page.py" line="340"/>
         <source>Monthly report written: %1</source>
         <translation>月度报告已写入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="345"/>
+        <source>Show &amp;Metrics</source>
+        <translation>显示服务指标(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/metrics_page.py" line="347"/>
+        <source>Monthly Service &amp;Report…</source>
+        <translation>月度系统运行状况分析报告(&amp;R)…</translation>
     </message>
 </context>
 <context>
