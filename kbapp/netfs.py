@@ -58,7 +58,7 @@ def windows_network_fs(path: str, drive_type: Callable[[str], int]) -> str | Non
 def _get_drive_type(root: str) -> int:
     import ctypes
 
-    return ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))
+    return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))  # type: ignore[attr-defined]  # Windows only
 
 
 def network_fs(path: os.PathLike | str, *, platform: str | None = None, mounts: str | None = None,

@@ -16,13 +16,14 @@ import codecs
 import io
 import os
 import sys
+from typing import Any, TextIO
 
 ERRORS = "kbapp-ascii"
 _FALLBACK = {"✓": "v", "✗": "x", "▶": ">", "→": "->", "…": "...", "—": "-", "–": "-", "·": "-",
              "“": '"', "”": '"', "‘": "'", "’": "'", "×": "x"}
 
 
-def _ascii_fallback(exc: UnicodeError):
+def _ascii_fallback(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     text = exc.object[exc.start:exc.end]
@@ -48,14 +49,14 @@ class _Sink(io.TextIOBase):
         return False
 
 
-def _is_tty(stream) -> bool:
+def _is_tty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
         return False
 
 
-def _prepare(stream):
+def _prepare(stream: TextIO | None) -> TextIO | _Sink:
     if stream is None:
         return _Sink()
     reconfigure = getattr(stream, "reconfigure", None)

@@ -66,6 +66,18 @@ def _command_module(argv: Sequence[str]) -> str | None:
     return _COMMANDS.get(rest[0]) if rest else None
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml), else the package's own."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kbapp")
+    except PackageNotFoundError:
+        from kbapp import __version__
+
+        return __version__
+
+
 def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.ArgumentParser:
     import importlib
 
@@ -78,7 +90,7 @@ def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.Argument
     parser.add_argument("--actor", metavar="NAME",
                         help="who is acting, for the action log (default: $KBAPP_ACTOR, else the data home's "
                              "engineer — see 'kbapp engineer' — else the login name)")
-    parser.add_argument("--version", action="version", version="kbapp 0.1.0")
+    parser.add_argument("--version", action="version", version=f"kbapp {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
         try:
