@@ -63,15 +63,15 @@ def period(args: argparse.Namespace) -> tuple[dt.datetime | None, dt.datetime | 
 
 
 def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
+    from kbapp.reports.metrics import format_rate
+
+    return format_rate(rate)
 
 
 def _minutes(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
+    from kbapp.reports.metrics import format_seconds
+
+    return format_seconds(seconds)
 
 
 COLUMNS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (

@@ -19,24 +19,12 @@ from PySide6.QtGui import QBrush, QColor
 from kbapp.gui.incident_models import LEVEL_COLOURS, local_time
 from kbapp.incidents import deadlines as dl
 from kbapp.model import LEVELS
+from kbapp.reports.metrics import format_rate as percent
+from kbapp.reports.metrics import format_seconds as duration
 
 Index = QModelIndex | QPersistentModelIndex
 SortRole = Qt.ItemDataRole.UserRole + 2
 _LATE = QColor("#c62828")
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 3 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
 
 
 # (key in the figures, header, formatter)

@@ -110,6 +110,22 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[rank - 1]
 
 
+def format_rate(rate: float | None) -> str:
+    """A share as people read it: "50%", or "—" when nothing was decided (never 0 % or 100 %)."""
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def format_seconds(seconds: float | None) -> str:
+    """A time to respond or resolve: minutes up to 1.5 h, hours up to 3 days, then days."""
+    if seconds is None:
+        return "—"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 3 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
+
+
 def _rate(hits: int, decided: int) -> float | None:
     return None if decided == 0 else hits / decided
 

@@ -29,6 +29,8 @@ from kbapp.incidents.export import format_time
 from kbapp.model import CATEGORIES, LEVELS
 from kbapp.redact import redact
 from kbapp.reports.metrics import RATE_KEYS, MissedDeadline
+from kbapp.reports.metrics import format_rate as _pct
+from kbapp.reports.metrics import format_seconds as _duration
 from kbapp.store.models import ActionRow, IncidentRow
 from kbapp.store.records_models import ProblemRecordRow, RecordTransitionRow
 
@@ -234,18 +236,6 @@ def _records(s: Session, report: ServiceReport, incident_ids: list[int]) -> None
 
 def _cell(text: Any) -> str:
     return redact(str(text)).replace("|", "\\|").replace("\n", " ").strip()
-
-
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 _MARK = {True: "✓", False: "✗", None: "·"}
