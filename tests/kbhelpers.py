@@ -107,7 +107,7 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run_cli(*args: str, home: Path | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 120, process: bool = False) -> subprocess.CompletedProcess:
+            timeout: float = 120, process: bool = False, stdin: str | None = None) -> subprocess.CompletedProcess:
     """``kbapp [--home HOME] ARGS...``; text output, as a CompletedProcess.
 
     In this process through ``kbapp.cli.main.main(argv)`` (with ``env`` as the environment,
@@ -119,9 +119,9 @@ def run_cli(*args: str, home: Path | None = None, env: dict[str, str] | None = N
         cmd += ["--home", str(home)]
     cmd += list(args)
     if process:
-        return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env or cli_env(),
-                              cwd=cwd or REPO_ROOT, timeout=timeout)
-    return _run_in_process(cmd, cmd[3:], env or cli_env(), cwd or REPO_ROOT)
+        return subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8",
+                              env=env or cli_env(), cwd=cwd or REPO_ROOT, timeout=timeout)
+    return _run_in_process(cmd, cmd[3:], env or cli_env(), cwd or REPO_ROOT, stdin)
 
 
 _QT_APP = []
@@ -136,27 +136,28 @@ def _qt_application() -> None:
         _QT_APP.append(QApplication([]))
 
 
-def _run_in_process(cmd: list[str], argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+def _run_in_process(cmd: list[str], argv: list[str], env: dict[str, str], cwd: Path,
+                    stdin: str | None = None) -> subprocess.CompletedProcess:
     import io
 
     from kbapp.cli.main import main
 
     if "pdf" in argv or "pack" in argv:  # the PDF writer's Qt application: one for the whole test run
         _qt_application()
-    saved_env, saved_cwd, saved_streams = dict(os.environ), os.getcwd(), (sys.stdout, sys.stderr)
+    saved_env, saved_cwd, saved_streams = dict(os.environ), os.getcwd(), (sys.stdin, sys.stdout, sys.stderr)
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
     try:
         os.environ.clear()
         os.environ.update(env)
         os.chdir(cwd)
-        sys.stdout, sys.stderr = out, err
+        sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin or ""), out, err
         try:
             code = main(argv)
         except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
-        sys.stdout, sys.stderr = saved_streams
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)

@@ -1,28 +1,22 @@
-"""``kbapp incident ...`` run as a real process, each test with its own data home."""
+"""``kbapp incident ...`` through kbapp.cli.main.main(argv), each test with its own data home."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kbhelpers import run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def kbapp(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    env.pop("KBAPP_DB", None)
-    env.pop("KBAPP_HOME", None)
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run([sys.executable, "-m", "kbapp", "--home", str(home), "incident", *args],
-                          input=stdin, capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
+    """``kbapp --home HOME incident ARGS...``, in-process (kbhelpers.run_cli)."""
+    return run_cli("incident", *args, home=home, stdin=stdin)
 
 
 def ok_json(home: Path, *args: str, stdin: str | None = None):
