@@ -247,6 +247,9 @@ def test_the_times_to_respond_and_resolve_fall_in_their_bins(history):
 def test_the_monthly_service_report_holds_the_figures_the_misses_and_the_suggestions(history, tmp_path, capsys):
     import shutil
     import subprocess
+    import sys
+
+    from kbhelpers import cli_env
 
     kb, ids = history
     report = kb.service_report("甲医院", "2026-11", now=NOW, tz=dt.UTC)
@@ -267,7 +270,10 @@ def test_the_monthly_service_report_holds_the_figures_the_misses_and_the_suggest
     assert main(["--home", home, "service-report", "--customer", "甲医院", "--month", "2026-13"]) == 1
     assert "month" in capsys.readouterr().err
     if shutil.which("pdftotext"):
+        # A real process: printing makes a QGuiApplication, which must not outlive this test.
         pdf = tmp_path / "r.pdf"
-        assert main(["--home", home, "service-report", "--customer", "甲医院", "--month", "2026-11", "-o", str(pdf)]) == 0
+        subprocess.run([sys.executable, "-m", "kbapp", "--home", home, "service-report", "--customer", "甲医院",
+                        "--month", "2026-11", "-o", str(pdf)], env=cli_env(QT_QPA_PLATFORM="offscreen"), check=True,
+                       capture_output=True)
         body = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "系统运行状况分析报告" in body and "B 应用报错" in body and "50%" in body
