@@ -29,6 +29,7 @@ class TeamPoller(QObject):
         self.label.hide()  # in the status bar in team mode only
         self.state = ""
         self.last_error = ""
+        self.waiting = 0  # actions made offline on this desk not sent yet
         self._running = False
         self.timer = QTimer(self)
         try:
@@ -58,7 +59,20 @@ class TeamPoller(QObject):
             return  # one pull at a time; the timer asks again
         self._running = True
         self._set_state("syncing")
-        self.runner.write(self.kb.team.pull, self._pulled, self._failed)
+        self.runner.write(self._exchange, self._pulled, self._failed)
+
+    def _exchange(self):
+        """On the write lane: what this desk queued offline first (kbapp.offline), then the
+        other desks' writes; offline, how many actions still wait."""
+        from kbapp.offline import Outbox, send
+        from kbapp.store.db import StoreError
+
+        try:
+            sent = send(self.kb)
+        except StoreError:
+            sent = None
+        self.waiting = sent.waiting if sent is not None else Outbox(self.kb.home.root).count()
+        return self.kb.team.pull()
 
     def _pulled(self, result) -> None:
         self._running = False
@@ -82,6 +96,8 @@ class TeamPoller(QObject):
             text = self.tr("Team: syncing…")
         else:
             text = self.tr("Team: offline, showing this desk's copy")
+            if self.waiting:
+                text += " · " + self.tr("%n action(s) waiting to be sent", "", self.waiting)
         self.label.setText(text)
         self.label.setToolTip(self.last_error)
         if state != self.state:

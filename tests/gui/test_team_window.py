@@ -39,3 +39,25 @@ def test_a_report_written_on_another_desk_appears_in_this_window_search(qtbot, m
 def test_a_desk_without_a_shared_server_shows_no_team_state(qtbot, make_window):
     window = make_window()
     assert not window.team.enabled and window.team.state == ""
+
+
+
+def test_the_window_sends_what_this_desk_queued_offline(qtbot, make_window, tmp_path, pg_url, settings):
+    from kbapp.offline import Outbox
+
+    settings.setValue("team/poll_seconds", 1)
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
+    try:
+        incident = other.incidents.start("专线中断", "II")
+        Outbox(here.home.root).add("note", {"id": incident.id, "text": "断网时记下的", "actor": "王工"})
+        window = make_window(knowledge_base=here)
+        qtbot.waitUntil(lambda: Outbox(here.home.root).count() == 0, timeout=60_000)
+        notes = [a for a in other.incidents.timeline(incident.id) if a.kind == "note"]
+        assert [(a.details, a.actor) for a in notes] == [("断网时记下的", "王工")]
+        window.team.waiting = 2
+        window.team._set_state("offline")
+        assert window.team.label.text() == "Team: offline, showing this desk's copy · 2 action(s) waiting to be sent"
+    finally:
+        other.close()
+        here.close()

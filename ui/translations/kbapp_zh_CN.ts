@@ -1853,42 +1853,42 @@ Data home: %1</source>
     </message>
     <message>
         <location filename="../../kbapp/gui/metrics_page.py" line="270"/>
-        <location filename="../../kbapp/gui/metrics_page.py" line="299"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="301"/>
         <source>Level %1</source>
         <translation>%1 级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="275"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="277"/>
         <source>Incidents</source>
         <translation>故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="305"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="307"/>
         <source>Loading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="315"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="317"/>
         <source>Missed: %1 — %2 incidents (double-click to open one)</source>
         <translation>未按时：%1 — %2 起故障（双击打开）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="334"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="336"/>
         <source>Metrics</source>
         <translation>服务指标</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="340"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="342"/>
         <source>Monthly report written: %1</source>
         <translation>月度报告已写入：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="345"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="347"/>
         <source>Show &amp;Metrics</source>
         <translation>显示服务指标(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="347"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="349"/>
         <source>Monthly Service &amp;Report…</source>
         <translation>月度系统运行状况分析报告(&amp;R)…</translation>
     </message>
@@ -3196,26 +3196,33 @@ Data home: %1</source>
 <context>
     <name>TeamPoller</name>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="70"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="84"/>
         <source>%n document(s) from the other desks</source>
         <translation>
             <numerusform>来自其他工位的 %n 份文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="80"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="94"/>
         <source>Team: online</source>
         <translation>团队：在线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="82"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="96"/>
         <source>Team: syncing…</source>
         <translation>团队：同步中…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="84"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="98"/>
         <source>Team: offline, showing this desk&apos;s copy</source>
         <translation>团队：离线，显示本机副本</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/team_sync.py" line="100"/>
+        <source>%n action(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n 项操作等待发送</numerusform>
+        </translation>
     </message>
 </context>
 <context>
