@@ -127,3 +127,13 @@ def test_a_chinese_query_of_words_the_library_has_loads_no_segmenter(tmp_path):
     assert code == 0 and "rjieba" not in modules  # 数据库 备份失败 了: every word known
     code, modules = imported_by("--home", home, "search", "据丢")
     assert code == 0 and "rjieba" in modules  # a fragment is jieba's to cut
+
+
+def test_every_command_module_is_imported_by_a_plain_import_statement():
+    """A frozen app bundles what the code imports; importlib by name is only a fallback."""
+    import inspect
+
+    source = inspect.getsource(cli_main._import_command_module)
+    for name in cli_main._COMMAND_MODULES:
+        package, module = name.rsplit(".", 1)
+        assert f"from {package} import {module}\n\n        return {module}\n" in source, name

@@ -58,6 +58,24 @@ def ask_engineer(kb, legacy=None) -> bool:
     return False
 
 
+ENV_QUIT_WHEN_READY = "KBAPP_QUIT_WHEN_READY"
+
+
+def _quit_when_ready(app, window) -> None:
+    """$KBAPP_QUIT_WHEN_READY=SECONDS: close the window once it is shown and its index is
+    ready (exit 0), or exit 3 after SECONDS. For smoke tests and cold-start timing of a
+    built bundle, where no test code can be injected (tests/test_bundle.py)."""
+    import os
+
+    raw = os.environ.get(ENV_QUIT_WHEN_READY, "").strip()
+    if not raw:
+        return
+    from PySide6.QtCore import QTimer
+
+    window.index_ready.connect(lambda: QTimer.singleShot(0, window.close))
+    QTimer.singleShot(int(float(raw) * 1000), lambda: app.exit(3))
+
+
 def run_gui(home: str | None = None, db: str | None = None) -> int:
     try:
         from PySide6.QtCore import QSettings
@@ -107,6 +125,7 @@ def run_gui(home: str | None = None, db: str | None = None) -> int:
     ask_engineer(kb, legacy)
     window = MainWindow(kb, language=language, settings=settings)
     window.show()
+    _quit_when_ready(app, window)
     window.start()
     try:
         return app.exec()

@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds SQLite waits for another writer
 CONNECT_TIMEOUT = 5  # seconds to reach a database server
 LOCKED_RETRIES = 6  # on top of the busy timeout, for the cases SQLite does not wait for
@@ -279,7 +278,9 @@ def _alembic_config() -> Config:
 
     config = Config()
     # ConfigParser interpolation: a literal % in the path must be doubled.
-    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    from kbapp.resources import migrations_dir
+
+    config.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
     return config
 
 
