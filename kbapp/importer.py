@@ -46,9 +46,30 @@ def _candidates(path: Path) -> list[tuple[Path, Path]]:
     return [(path, Path(path.name))]
 
 
+# Windows' MAX_PATH is 260 characters with the terminating NUL; an atomic write first makes
+# ".<name>.<8 random>.tmp" beside the file (14 more), and a name clash adds "-N".
+MAX_DEST_PATH = 259 - 14 - 4
+
+
+def _short_enough(root: Path, rel: Path) -> Path:
+    """``rel``, or when ``root / rel`` would pass Windows' path limit (a library copied to or
+    used on Windows), the import's top folder and the file's name cut to fit, with a digest
+    of the whole relative path so two long paths never meet."""
+    if len(str(root / rel)) <= MAX_DEST_PATH:
+        return rel
+    import hashlib
+
+    digest = hashlib.sha256(rel.as_posix().encode("utf-8")).hexdigest()[:10]
+    top = rel.parts[0][:24] if len(rel.parts) > 1 else ""
+    room = MAX_DEST_PATH - len(str(root / top)) - 1 - len(f"-{digest}{rel.suffix}")
+    name = f"{rel.stem[:max(min(room, 80), 0)].rstrip(' .-')}-{digest}{rel.suffix}".lstrip("-")
+    return Path(top) / name if top else Path(name)
+
+
 def _destination(root: Path, rel: Path, data: bytes) -> Path:
     if rel.suffix.lower() not in MARKDOWN_SUFFIXES:
         rel = rel.with_name(rel.name + ".md")
+    rel = _short_enough(root, rel)
     dest = root / rel
     counter = 2
     while dest.exists() and dest.read_bytes() != data:

@@ -237,3 +237,36 @@ def test_a_database_url_on_a_share_is_refused(share, tmp_path):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         local.close()
+
+
+# -- an import never makes a path longer than Windows allows -------------------------------------
+
+def test_an_import_keeps_every_path_under_windows_limit(tmp_path):
+    from kbhelpers import open_kb
+
+    from kbapp.importer import MAX_DEST_PATH
+
+    source = tmp_path / "运维手册"
+    deep = source / ("第一部分-数据库运维与应急处理" * 3) / ("第二章-备份恢复与数据丢失的处理" * 3) / ("第三节" * 20)
+    deep.mkdir(parents=True)
+    long_name = "当归档日志空间满了以后数据库挂起无法写入时的处理步骤" * 2
+    (deep / f"{long_name}.md").write_text("# 归档满\n\n独有词 okapi。\n", encoding="utf-8")
+    (deep / f"{long_name}-另一份.md").write_text("# 归档满二\n\n独有词 tapir。\n", encoding="utf-8")
+    (source / "short.md").write_text("# 短\n\n独有词 gerbil。\n", encoding="utf-8")
+
+    kb = open_kb(tmp_path, {"x.md": "# x\n"})
+    try:
+        assert len(str(kb.home.imported / (deep / f"{long_name}.md").relative_to(tmp_path))) > 260
+        result = kb.import_paths([source])
+        assert not result.failed and len(result.imported) == 3
+        for dest in result.imported:
+            assert len(str(dest)) <= MAX_DEST_PATH, dest
+        assert kb.home.imported / "运维手册" / "short.md" in result.imported  # short paths are kept as they were
+        assert len(set(result.imported)) == 3
+        kb.sync_index()
+        for word in ("okapi", "tapir", "gerbil"):
+            assert len(kb.search(word).hits) == 1, word
+        again = kb.import_paths([source])  # the same files again: the same places, no copies
+        assert sorted(again.imported) == sorted(result.imported)
+    finally:
+        kb.close()
