@@ -302,7 +302,7 @@ class KnowledgeBase:
         the facts are brought up to date with the log in the write lane, then aggregated."""
         from kbapp.reports import metrics
 
-        self.store.write(lambda s: metrics.refresh(s, tz))
+        metrics.bring_up_to_date(self.store.write, tz)
         period = metrics.Period(start, end, customer)
         return self.store.read(lambda s: metrics.figures(s, now or self.incidents.now(), period, missed=missed))
 
@@ -312,7 +312,7 @@ class KnowledgeBase:
         """Counted incidents per time-to-respond and time-to-resolve bin (kbapp.reports.metrics)."""
         from kbapp.reports import metrics
 
-        self.store.write(lambda s: metrics.refresh(s, tz))
+        metrics.bring_up_to_date(self.store.write, tz)
         return self.store.read(lambda s: metrics.distribution(s, metrics.Period(start, end, customer)))
 
     def missed_deadlines(self, key: str, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
@@ -322,7 +322,7 @@ class KnowledgeBase:
         """The incidents behind one bar of the metrics that missed deadline ``key``, each with why."""
         from kbapp.reports import metrics
 
-        self.store.write(lambda s: metrics.refresh(s, tz))
+        metrics.bring_up_to_date(self.store.write, tz)
         at = now or self.incidents.now()
         period = metrics.Period(start, end, customer)
 

@@ -277,3 +277,22 @@ def test_the_monthly_service_report_holds_the_figures_the_misses_and_the_suggest
                        capture_output=True)
         body = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "系统运行状况分析报告" in body and "B 应用报错" in body and "50%" in body
+
+
+def test_a_long_derivation_goes_step_by_step_and_misses_nothing_logged_between_steps(history):
+    from kbapp.reports import metrics
+
+    kb, ids = history
+    steps = []
+    kb.store.write(lambda s: metrics.refresh(s))  # the facts as one pass gives them
+    expected = kb.metrics(now=NOW)
+    kb.store.write(lambda s: metrics._set_state(s, "facts_version", -1))  # a new derivation: all again
+    steps.append(kb.store.write(lambda s: metrics.refresh(s, budget=2)))
+    kb.incidents.record_plan(ids["F"], "远程指导")  # logged between two steps, after the pass's target
+    while steps[-1]:
+        steps.append(kb.store.write(lambda s: metrics.refresh(s, budget=2)))
+    assert steps == [True, True, True, False]  # 6 incidents, 2 a step, then the last (empty) step
+    assert kb.store.write(lambda s: metrics.refresh(s, budget=2)) is False  # the next pass takes F's plan
+    after = kb.metrics(now=NOW)
+    assert after["levels"]["IV"]["plan_on_time_rate"] == 1.0
+    assert after["levels"]["II"] == expected["levels"]["II"]

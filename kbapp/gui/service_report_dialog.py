@@ -141,7 +141,7 @@ class ServiceReportDialog(QDialog):
             if token == self._request:
                 self.state.setText(str(exc))
 
-        self.runner.write(lambda: kb.service_report(customer, month), done, failed)
+        self.runner.background(lambda: kb.service_report(customer, month), done, failed)
 
     def _export(self, suffix: str) -> None:
         if self.report is None:

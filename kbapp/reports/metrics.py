@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -215,43 +215,69 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield chunk
 
 
-def refresh(s: Session, tz: dt.tzinfo | None = None) -> int:
-    """Fold the actions logged since the last refresh into the facts; returns how many
-    incidents were derived again. Runs in the write lane (it writes the cache)."""
-    version, seen = _state(s, "facts_version"), _state(s, "last_action_id") or 0
-    if version != FACTS_VERSION:
-        for table in (StepOutcomeRow, FactPlaybookRow, IncidentFactsRow):
+def _derive(s: Session, chunk: list[int], tz: dt.tzinfo | None) -> None:
+    """Replace the facts of the incidents ``chunk`` with what their logs give now."""
+    rows = {r.id: r for r in s.scalars(select(IncidentRow).where(IncidentRow.id.in_(chunk)))}
+    by_incident: dict[int, list] = defaultdict(list)
+    query = (select(ActionRow.id, ActionRow.incident_id, ActionRow.at, ActionRow.kind, ActionRow.step,
+                    ActionRow.playbook_id, ActionRow.payload)
+             .where(ActionRow.incident_id.in_(chunk)).order_by(ActionRow.incident_id, ActionRow.id))
+    for action in s.execute(query):
+        by_incident[action.incident_id].append(action)
+    for table in (StepOutcomeRow, FactPlaybookRow, IncidentFactsRow):
+        s.execute(delete(table).where(table.incident_id.in_(chunk)))
+    facts, playbooks, outcomes = [], [], []
+    for incident_id, row in rows.items():
+        f = facts_from(row, by_incident.get(incident_id, []))
+        facts.append(_fact_row(row, f, tz))
+        if f is None:
+            continue
+        where = {"incident_id": incident_id, "notified_at": f.notified_at, "customer": f.customer[:200]}
+        playbooks += [{**where, "playbook_id": pid} for pid in f.playbooks]
+        outcomes += [{**where, "playbook_id": step.playbook_id, "step": step.step, "title": step.title,
+                      "result": step.result} for step in f.steps if step.result in (rec.SKIPPED, rec.FAILED)]
+    for table, values in ((IncidentFactsRow, facts), (FactPlaybookRow, playbooks), (StepOutcomeRow, outcomes)):
+        if values:
+            s.execute(insert(table), values)
+
+
+def refresh(s: Session, tz: dt.tzinfo | None = None, budget: int | None = None) -> bool:
+    """Fold the actions logged since the last refresh into the facts, at most ``budget``
+    incidents in this transaction; True while more remain (call again, in a new
+    transaction, so that other writers get their turn between the steps of a long
+    first derivation). Writes the cache: run it where writes run."""
+    if _state(s, "facts_version") != FACTS_VERSION:
+        for table in (StepOutcomeRow, FactPlaybookRow, IncidentFactsRow, MetricsStateRow):
             s.execute(delete(table))
-        seen = 0
-    last = s.scalar(select(func.max(ActionRow.id))) or 0
-    ids = sorted(s.scalars(select(ActionRow.incident_id).where(ActionRow.id > seen, ActionRow.id <= last)
-                           .distinct()))
+        _set_state(s, "facts_version", FACTS_VERSION)
+    seen = _state(s, "last_action_id") or 0
+    # A pass folds in the actions up to ``target``, incident by incident from ``cursor``.
+    target = _state(s, "target_action_id") or (s.scalar(select(func.max(ActionRow.id))) or 0)
+    cursor = _state(s, "incident_cursor") or 0
+    if target <= seen:
+        return False
+    query = (select(ActionRow.incident_id).where(ActionRow.id > seen, ActionRow.id <= target,
+                                                 ActionRow.incident_id > cursor)
+             .distinct().order_by(ActionRow.incident_id))
+    ids = list(s.scalars(query if budget is None else query.limit(budget)))
     for chunk in _chunks(ids, _CHUNK):
-        rows = {r.id: r for r in s.scalars(select(IncidentRow).where(IncidentRow.id.in_(chunk)))}
-        by_incident: dict[int, list] = defaultdict(list)
-        query = (select(ActionRow.id, ActionRow.incident_id, ActionRow.at, ActionRow.kind, ActionRow.step,
-                        ActionRow.playbook_id, ActionRow.payload)
-                 .where(ActionRow.incident_id.in_(chunk)).order_by(ActionRow.incident_id, ActionRow.id))
-        for action in s.execute(query):
-            by_incident[action.incident_id].append(action)
-        for table in (StepOutcomeRow, FactPlaybookRow, IncidentFactsRow):
-            s.execute(delete(table).where(table.incident_id.in_(chunk)))
-        facts, playbooks, outcomes = [], [], []
-        for incident_id, row in rows.items():
-            f = facts_from(row, by_incident.get(incident_id, []))
-            facts.append(_fact_row(row, f, tz))
-            if f is None:
-                continue
-            where = {"incident_id": incident_id, "notified_at": f.notified_at, "customer": f.customer[:200]}
-            playbooks += [{**where, "playbook_id": pid} for pid in f.playbooks]
-            outcomes += [{**where, "playbook_id": step.playbook_id, "step": step.step, "title": step.title,
-                          "result": step.result} for step in f.steps if step.result in (rec.SKIPPED, rec.FAILED)]
-        for table, values in ((IncidentFactsRow, facts), (FactPlaybookRow, playbooks), (StepOutcomeRow, outcomes)):
-            if values:
-                s.execute(insert(table), values)
-    _set_state(s, "facts_version", FACTS_VERSION)
-    _set_state(s, "last_action_id", last)
-    return len(ids)
+        _derive(s, chunk, tz)
+    if budget is not None and len(ids) == budget:
+        _set_state(s, "target_action_id", target)
+        _set_state(s, "incident_cursor", ids[-1])
+        return True
+    _set_state(s, "last_action_id", target)
+    for key in ("target_action_id", "incident_cursor"):
+        s.execute(delete(MetricsStateRow).where(MetricsStateRow.key == key))
+    return False
+
+
+def bring_up_to_date(write: Callable[[Callable[[Session], bool]], bool], tz: dt.tzinfo | None = None,
+                     budget: int = 2000) -> None:
+    """:func:`refresh` step by step, each step its own ``write`` (a Store.write): a first
+    derivation of 100,000 incidents never holds the database for minutes at once."""
+    while write(lambda s: refresh(s, tz, budget)):
+        pass
 
 
 # -- the figures ----------------------------------------------------------------------------
