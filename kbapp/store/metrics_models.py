@@ -27,7 +27,8 @@ class IncidentFactsRow(Base):
     level: Mapped[str] = mapped_column(String(3))
     category: Mapped[str] = mapped_column(String(40))
     customer: Mapped[str] = mapped_column(String(200))
-    notified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    # No index: a year of figures reads most rows, and a full scan beats an index walk there.
+    notified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM of the notification, the team's zone
     response_s: Mapped[float | None] = mapped_column(Float, nullable=True)  # notified → responded
     resolve_s: Mapped[float | None] = mapped_column(Float, nullable=True)  # notified → (last) resolved
