@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kbapp.gui.customer_fields import CustomerFields
 from kbapp.gui.incident_edit_dialogs import from_qdatetime, notified_edit
 from kbapp.gui.incident_models import pick
 from kbapp.gui.incident_view import level_choices
@@ -63,17 +64,8 @@ class NewIncidentDialog(QDialog):
         self.reporter = QLineEdit(self)
         self.responsible = QLineEdit(self)
         # 客户单位 and 业务系统 from the team's list; a new name typed here joins the list.
-        self.customer = QComboBox(self)
-        self.customer.setObjectName("incidentCustomer")
-        self.customer.setEditable(True)
-        self.customer.lineEdit().setPlaceholderText(self.tr("the customer's organisation"))
-        self.system = QComboBox(self)
-        self.system.setObjectName("incidentSystem")
-        self.system.setEditable(True)
-        self.system.lineEdit().setPlaceholderText(self.tr("the business system concerned"))
-        self._systems: dict[str, tuple[str, ...]] = {}
-        self.customer.currentTextChanged.connect(self._customer_changed)
-        runner.query(lambda: [(c.name, c.systems) for c in kb.customers.list()], self._show_customers)
+        self.customer_fields = CustomerFields(kb, runner, self)
+        self.customer, self.system = self.customer_fields.customer, self.customer_fields.system
         # The customer may have called before the incident is logged (at 02:40, logged at
         # 02:55): the deadlines count from the call. Left as it is, it means "now".
         self.notified = notified_edit(self, now or dt.datetime.now(dt.UTC))
@@ -210,27 +202,9 @@ class NewIncidentDialog(QDialog):
                 ids.append(item.data(Qt.ItemDataRole.UserRole))
         return ids
 
-    def _show_customers(self, customers: list[tuple[str, tuple[str, ...]]]) -> None:
-        typed = self.customer.currentText()
-        self._systems = dict(customers)
-        self.customer.blockSignals(True)
-        self.customer.clear()
-        self.customer.addItem("")
-        self.customer.addItems([name for name, _ in customers])
-        self.customer.setCurrentText(typed)
-        self.customer.blockSignals(False)
-        self._customer_changed(typed)
-
-    def _customer_changed(self, name: str) -> None:
-        typed = self.system.currentText()
-        self.system.clear()
-        self.system.addItem("")
-        self.system.addItems(list(self._systems.get(name.strip(), ())))
-        self.system.setCurrentText(typed)
-
     def values(self) -> dict:
         return {
-            "customer": self.customer.currentText().strip(), "system": self.system.currentText().strip(),
+            **self.customer_fields.values(),
             "title": self.title.text().strip(), "level": self.level.currentData(),
             "category": self.category.currentData(), "channel": self.channel.currentData(),
             "reporter": self.reporter.text().strip(), "responsible": self.responsible.text().strip(),

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbapp.gui.customer_fields import CustomerFields
 from kbapp.gui.incident_models import local_time, pick
 from kbapp.gui.validation import recheck_on_edit, show_problem
 from kbapp.records import workflow as wf
@@ -184,7 +185,7 @@ class NewRecordDialog(QDialog):
     """A new consultation or defect record, optionally from an incident."""
 
     def __init__(self, chinese: bool, incident_id: int | None = None, title: str = "", description: str = "",
-                 parent=None):
+                 parent=None, kb=None, runner=None):
         super().__init__(parent)
         self.setObjectName("newRecordDialog")
         self.setWindowTitle(self.tr("New problem record"))
@@ -201,6 +202,8 @@ class NewRecordDialog(QDialog):
         self.raised_at.setPlaceholderText(self.tr("now, or HH:MM, or 2026-03-01 14:05"))
         self.description = QPlainTextEdit(description, self)
         self.description.setTabChangesFocus(True)
+        # From an incident the record takes its customer and system unless others are chosen here.
+        self.customer_fields = CustomerFields(kb, runner, self) if kb is not None and runner is not None else None
         self.error = _error_label(self, "newRecordError")
         form = QFormLayout(self)
         if incident_id is not None:
@@ -209,6 +212,9 @@ class NewRecordDialog(QDialog):
                              (self.tr("Raised by:"), self.reporter), (self.tr("Place:"), self.place),
                              (self.tr("Raised at:"), self.raised_at), (self.tr("Description:"), self.description)):
             form.addRow(text, widget)
+        if self.customer_fields is not None:
+            form.addRow(self.tr("Customer:"), self.customer_fields.customer)
+            form.addRow(self.tr("System:"), self.customer_fields.system)
         form.addRow(self.error)
         form.addRow(_buttons(self))
         recheck_on_edit(self.error, [self.title], self.problem, hide=False)
@@ -222,7 +228,8 @@ class NewRecordDialog(QDialog):
         return {"kind": self.kind.currentData(), "title": self.title.text().strip(),
                 "reporter": self.reporter.text().strip(), "place": self.place.text().strip(),
                 "description": self.description.toPlainText().strip(), "incident_id": self.incident_id,
-                "raised_at": self.raised_at.text().strip() or None}
+                "raised_at": self.raised_at.text().strip() or None,
+                **({k: v or None for k, v in self.customer_fields.values().items()} if self.customer_fields else {})}
 
     def accept(self) -> None:
         problem = self.problem()
@@ -495,7 +502,7 @@ class RecordsPage(QWidget):
     # -- changes ----------------------------------------------------------------------------------------
     def new_record(self, incident_id: int | None = None, title: str = "", description: str = "") -> NewRecordDialog:
         """Open the new-record dialog (also from the incidents page, with the incident's id)."""
-        dialog = NewRecordDialog(self.chinese, incident_id, title, description, self)
+        dialog = NewRecordDialog(self.chinese, incident_id, title, description, self, kb=self.kb, runner=self.runner)
         dialog.accepted.connect(lambda: self.create_record(**dialog.values()))
         dialog.open()
         return dialog

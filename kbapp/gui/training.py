@@ -190,10 +190,12 @@ class TrainingPage(IncidentsPage):
                           lambda incident: self.reload_list(select_id=incident.id),
                           lambda exc: self.message.emit(str(exc)))
 
-    def start_inspection(self, checklist_id: str, inspector: str, title: str = "") -> None:
+    def start_inspection(self, checklist_id: str, inspector: str, title: str = "", customer: str = "",
+                         system: str = "") -> None:
         actor = self.kb.actor_name()
         self.runner.write(lambda: self.kb.training.inspections.start(checklist_id, inspector=inspector or actor,
-                                                                     title=title, actor=actor),
+                                                                     title=title, actor=actor, customer=customer,
+                                                                     system=system),
                           lambda incident: self.reload_list(select_id=incident.id),
                           lambda exc: self.message.emit(str(exc)))
 

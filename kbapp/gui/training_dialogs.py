@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kbapp.gui.customer_fields import CustomerFields
 from kbapp.gui.validation import recheck_on_edit, show_problem
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK
 
@@ -171,10 +172,13 @@ class StartInspectionDialog(_Dialog):
         self.inspector = QLineEdit(inspector, self)
         self.inspector.setObjectName("inspectionInspector")
         self.title = QLineEdit(self)
-        self.title.setPlaceholderText(self.tr("Optional, e.g. the customer or the site"))
+        self.title.setPlaceholderText(self.tr("Optional, e.g. the site"))
+        self.customer_fields = CustomerFields(kb, runner, self)
         form = QFormLayout(self)
         form.addRow(self.tr("Checklist:"), self.checklist)
         form.addRow(self.tr("Inspector:"), self.inspector)
+        form.addRow(self.tr("Customer:"), self.customer_fields.customer)
+        form.addRow(self.tr("System:"), self.customer_fields.system)
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.error)
         form.addRow(self.buttons)
@@ -188,7 +192,7 @@ class StartInspectionDialog(_Dialog):
 
     def values(self) -> dict:
         return {"checklist_id": self.checklist.currentData(), "inspector": self.inspector.text().strip(),
-                "title": self.title.text().strip()}
+                "title": self.title.text().strip(), **self.customer_fields.values()}
 
     def problem(self) -> str:
         return "" if self.checklist.currentData() else self.tr("There is no inspection checklist in the library.")

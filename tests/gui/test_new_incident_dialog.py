@@ -149,3 +149,23 @@ def test_the_customer_and_system_come_from_the_list_and_a_new_one_joins_it(qtbot
     incident = kb.incidents.start(actor="王工", **dialog.values())
     assert (incident.customer, incident.system) == ("甲医院", "LIS")
     assert kb.customers.get("甲医院").systems == ("HIS", "LIS", "PACS")
+
+
+def test_an_inspection_names_its_customer_and_system_from_the_dialog(qtbot, runner, tmp_path):
+    from kbapp.facade import KnowledgeBase
+    from kbapp.gui.training_dialogs import StartInspectionDialog
+
+    kb = KnowledgeBase.open(home=tmp_path / "shipped-home")  # the shipped library has the checklists
+    try:
+        kb.customers.save("乙银行", systems=["核心系统"])
+        dialog = StartInspectionDialog(kb, runner)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.checklist.count() > 0 and dialog.customer_fields.customer.count() > 1,
+                        timeout=30_000)
+        dialog.customer_fields.customer.setCurrentText("乙银行")
+        dialog.customer_fields.system.setCurrentText("核心系统")
+        inspection = kb.training.inspections.start(**dialog.values())
+        assert (inspection.customer, inspection.system) == ("乙银行", "核心系统")
+    finally:
+        runner.wait_for_writes()
+        kb.close()

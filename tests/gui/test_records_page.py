@@ -119,10 +119,12 @@ def test_create_a_record_and_move_it_through_the_page(qtbot, page, kb, monkeypat
     assert isinstance(dialog, NewRecordDialog) and _dialogs(page, NewRecordDialog) is dialog
     dialog.kind.setCurrentIndex(dialog.kind.findData(wf.DEFECT))
     dialog.description.setPlainText("财务处打印机卡纸后离线")
+    dialog.customer_fields.customer.setCurrentText("水利局")  # a customer not yet in the list
     dialog.accept()
     qtbot.waitUntil(lambda: page.current is not None and page.current.title == "打印机无法打印", timeout=TIMEOUT)
     record = page.current
     assert (record.kind, record.state, record.created_by) == (wf.DEFECT, wf.SUBMITTED, "张工")
+    assert (record.customer, record.system) == ("水利局", None)
     assert page.model.rowCount() == 1 and page.history_model.rowCount() == 1
     assert set(page.move_actions) == {wf.ANALYSED}  # only the legal next move is offered
     assert page.open_move(wf.REPLIED) is None

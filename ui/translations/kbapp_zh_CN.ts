@@ -753,6 +753,19 @@
     </message>
 </context>
 <context>
+    <name>CustomerFields</name>
+    <message>
+        <location filename="../../kbapp/gui/customer_fields.py" line="17"/>
+        <source>the customer&apos;s organisation</source>
+        <translation>客户单位名称</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/customer_fields.py" line="22"/>
+        <source>the business system concerned</source>
+        <translation>涉及的业务系统</translation>
+    </message>
+</context>
+<context>
     <name>DeadlineBanner</name>
     <message>
         <location filename="../../kbapp/gui/deadline_watch.py" line="166"/>
@@ -976,43 +989,43 @@
 <context>
     <name>EscalationChainDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="263"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="308"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="237"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="282"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
         <source>Role</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="266"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
         <source>Reports to</source>
         <translation>上级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="270"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="244"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="272"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="246"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="278"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="252"/>
         <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
         <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
     </message>
@@ -1053,17 +1066,17 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="131"/>
+        <location filename="../../kbapp/gui/records_page.py" line="132"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="131"/>
+        <location filename="../../kbapp/gui/records_page.py" line="132"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="132"/>
+        <location filename="../../kbapp/gui/records_page.py" line="133"/>
         <source>Move</source>
         <translation>流转</translation>
     </message>
@@ -1441,67 +1454,67 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>LevelFiguresModel</name>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="44"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="32"/>
         <source>Incidents</source>
         <translation>故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="45"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="33"/>
         <source>Response ≤30 min</source>
         <translation>30分钟内响应</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="46"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="34"/>
         <source>Plan on time</source>
         <translation>方案按时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="47"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="35"/>
         <source>Emergency plan</source>
         <translation>应急方案</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="48"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="36"/>
         <source>Resolved on time</source>
         <translation>按时解决</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="49"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="37"/>
         <source>Report ≤24 h</source>
         <translation>24小时内报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="50"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="38"/>
         <source>MTTA median</source>
         <translation>MTTA 中位数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="51"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="39"/>
         <source>MTTA p90</source>
         <translation>MTTA 90分位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="52"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="40"/>
         <source>MTTR median</source>
         <translation>MTTR 中位数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="53"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="41"/>
         <source>MTTR p90</source>
         <translation>MTTR 90分位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="54"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="42"/>
         <source>Reopened</source>
         <translation>重开率</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="84"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="72"/>
         <source>Level %1</source>
         <translation>%1 级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="85"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="73"/>
         <source>All</source>
         <translation>合计</translation>
     </message>
@@ -1756,139 +1769,139 @@ Data home: %1</source>
 <context>
     <name>MetricsPage</name>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="79"/>
-        <location filename="../../kbapp/gui/metrics_page.py" line="240"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="80"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="243"/>
         <source>All customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="87"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="88"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="89"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="90"/>
         <source>Monthly &amp;report…</source>
         <translation>月度报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="91"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="92"/>
         <source>The customer&apos;s monthly service report (系统运行状况分析报告) as PDF or Markdown</source>
         <translation>客户的月度系统运行状况分析报告（PDF 或 Markdown）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="94"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
         <source>Customer:</source>
         <translation>客户单位：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="94"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
         <source>From:</source>
         <translation>从：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="96"/>
         <source>To:</source>
         <translation>到：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="96"/>
         <source>Promise:</source>
         <translation>承诺：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="111"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="112"/>
         <source>Open this tab to compute the figures.</source>
         <translation>打开此页即计算指标。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="116"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="117"/>
         <source>Click a bar to list the incidents that missed the promise.</source>
         <translation>点击柱形，列出未按时兑现承诺的故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="186"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="187"/>
         <source>On time per level and month</source>
         <translation>各级别每月按时率</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="188"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="189"/>
         <source>Incidents by category</source>
         <translation>各类别故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="192"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="193"/>
         <source>Time to respond</source>
         <translation>响应用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="193"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="194"/>
         <source>Time to resolve</source>
         <translation>解决用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="195"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="196"/>
         <source>Incidents per time taken</source>
         <translation>按用时分布的故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="219"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="220"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="230"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="233"/>
         <source>The figures could not be computed: %1</source>
         <translation>无法计算指标：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="251"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="254"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="253"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="256"/>
         <source>%1 incidents of %2, %3 to %4</source>
         <translation>%2：%3 至 %4 共 %1 起故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="270"/>
-        <location filename="../../kbapp/gui/metrics_page.py" line="301"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="273"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="304"/>
         <source>Level %1</source>
         <translation>%1 级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="277"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="280"/>
         <source>Incidents</source>
         <translation>故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="307"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="310"/>
         <source>Loading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="317"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="320"/>
         <source>Missed: %1 — %2 incidents (double-click to open one)</source>
         <translation>未按时：%1 — %2 起故障（双击打开）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="336"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="339"/>
         <source>Metrics</source>
         <translation>服务指标</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="342"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="345"/>
         <source>Monthly report written: %1</source>
         <translation>月度报告已写入：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="347"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="350"/>
         <source>Show &amp;Metrics</source>
         <translation>显示服务指标(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="349"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="352"/>
         <source>Monthly Service &amp;Report…</source>
         <translation>月度系统运行状况分析报告(&amp;R)…</translation>
     </message>
@@ -1896,47 +1909,47 @@ Data home: %1</source>
 <context>
     <name>MissedModel</name>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="109"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="97"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="109"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="97"/>
         <source>Incident</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="110"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="98"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="110"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="98"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="111"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="99"/>
         <source>Promise</source>
         <translation>承诺</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="111"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="99"/>
         <source>Due</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="112"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="100"/>
         <source>Met</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="112"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="100"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_models.py" line="148"/>
+        <location filename="../../kbapp/gui/metrics_models.py" line="136"/>
         <source>never</source>
         <translation>未完成</translation>
     </message>
@@ -1944,72 +1957,72 @@ Data home: %1</source>
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="245"/>
+        <location filename="../../kbapp/gui/records_page.py" line="252"/>
         <source>Record #%1: move to %2</source>
         <translation>记录 #%1：流转到 %2</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="249"/>
+        <location filename="../../kbapp/gui/records_page.py" line="256"/>
         <source>Choose the classification: technical, business or operation problem.</source>
         <translation>请选择问题分类：技术问题、业务问题或操作问题。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="250"/>
+        <location filename="../../kbapp/gui/records_page.py" line="257"/>
         <source>Enter the proposed fix.</source>
         <translation>请填写拟定的修复方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="251"/>
+        <location filename="../../kbapp/gui/records_page.py" line="258"/>
         <source>Enter the name of the supervisor who signed off the fix.</source>
         <translation>请填写签字确认修复方案的主管姓名。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="252"/>
+        <location filename="../../kbapp/gui/records_page.py" line="259"/>
         <source>Enter the supervisor&apos;s role (a supervisor, manager or lead signs off).</source>
         <translation>请填写签字人职务（由主管、经理或负责人签字）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="253"/>
+        <location filename="../../kbapp/gui/records_page.py" line="260"/>
         <source>Enter the solution sent back to the reporter.</source>
         <translation>请填写回复报告人的解决方案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="254"/>
+        <location filename="../../kbapp/gui/records_page.py" line="261"/>
         <source>Enter how the problem was analysed.</source>
         <translation>请填写问题分析过程。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="255"/>
+        <location filename="../../kbapp/gui/records_page.py" line="262"/>
         <source>Enter the cause of the problem.</source>
         <translation>请填写问题原因。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="256"/>
+        <location filename="../../kbapp/gui/records_page.py" line="263"/>
         <source>Enter how it is kept from happening again.</source>
         <translation>请填写预防措施。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="257"/>
+        <location filename="../../kbapp/gui/records_page.py" line="264"/>
         <source>Enter the tips given to the user.</source>
         <translation>请填写给用户的提示。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="258"/>
+        <location filename="../../kbapp/gui/records_page.py" line="265"/>
         <source>Enter what changed in the system.</source>
         <translation>请填写变更记录（系统中改了什么）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="259"/>
+        <location filename="../../kbapp/gui/records_page.py" line="266"/>
         <source>Enter the answer given to the reporter.</source>
         <translation>请填写给报告人的答复。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="264"/>
+        <location filename="../../kbapp/gui/records_page.py" line="271"/>
         <source>Fix proposed by %1; another person, a supervisor, signs it off.</source>
         <translation>处理建议由 %1 提出；须由另一位主管领导签字。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="293"/>
+        <location filename="../../kbapp/gui/records_page.py" line="300"/>
         <source>An operation problem is explained to the reporter; the record then becomes a consultation.</source>
         <translation>操作问题向报告人解释说明后，该记录即转为咨询类记录。</translation>
     </message>
@@ -2100,103 +2113,93 @@ Data home: %1</source>
 <context>
     <name>NewIncidentDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="45"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="46"/>
         <source>New incident</source>
         <translation>新建故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="69"/>
-        <source>the customer&apos;s organisation</source>
-        <translation>客户单位名称</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="73"/>
-        <source>the business system concerned</source>
-        <translation>涉及的业务系统</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="80"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="72"/>
         <source>When the customer notified us; the 30-minute response counts from it</source>
         <translation>客户通知我们的时间；30 分钟响应时限从此时起算</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="120"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="112"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="121"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="113"/>
         <source>Fault level:</source>
         <translation>故障级别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="122"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="114"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="123"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="115"/>
         <source>Came in by:</source>
         <translation>受理渠道：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="124"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="116"/>
         <source>Customer called at:</source>
         <translation>客户来电时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="125"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="117"/>
         <source>Customer:</source>
         <translation>客户单位：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="126"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="118"/>
         <source>System:</source>
         <translation>业务系统：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="127"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="119"/>
         <source>Reported by:</source>
         <translation>报告人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="128"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="120"/>
         <source>Responsible:</source>
         <translation>责任人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="129"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="121"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="130"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="122"/>
         <source>Suggested playbooks:</source>
         <translation>推荐预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="131"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="123"/>
         <source>Or c&amp;hoose a playbook:</source>
         <translation>或手动选择预案(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="132"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="124"/>
         <source>Similar past incidents and reports:</source>
         <translation>类似的历史故障和报告：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="136"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="128"/>
         <source>No playbook matches “%1”.</source>
         <translation>没有与“%1”匹配的预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="203"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="195"/>
         <source>Nothing similar in the past.</source>
         <translation>以往没有类似情况。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="138"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="249"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="130"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="223"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -2204,52 +2207,62 @@ Data home: %1</source>
 <context>
     <name>NewRecordDialog</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="190"/>
+        <location filename="../../kbapp/gui/records_page.py" line="191"/>
         <source>New problem record</source>
         <translation>新建问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="201"/>
+        <location filename="../../kbapp/gui/records_page.py" line="202"/>
         <source>now, or HH:MM, or 2026-03-01 14:05</source>
         <translation>留空为现在，或填 14:05、2026-03-01 14:05</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="207"/>
+        <location filename="../../kbapp/gui/records_page.py" line="210"/>
         <source>From incident #%1</source>
         <translation>来自故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="208"/>
+        <location filename="../../kbapp/gui/records_page.py" line="211"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="208"/>
+        <location filename="../../kbapp/gui/records_page.py" line="211"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="209"/>
+        <location filename="../../kbapp/gui/records_page.py" line="212"/>
         <source>Raised by:</source>
         <translation>提出人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="209"/>
+        <location filename="../../kbapp/gui/records_page.py" line="212"/>
         <source>Place:</source>
         <translation>地点：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="210"/>
+        <location filename="../../kbapp/gui/records_page.py" line="213"/>
         <source>Description:</source>
         <translation>描述：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="210"/>
+        <location filename="../../kbapp/gui/records_page.py" line="213"/>
         <source>Raised at:</source>
         <translation>提出时间：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="218"/>
+        <location filename="../../kbapp/gui/records_page.py" line="216"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="217"/>
+        <source>System:</source>
+        <translation>业务系统：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/records_page.py" line="224"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -2295,37 +2308,37 @@ Data home: %1</source>
 <context>
     <name>PackDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="203"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="207"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="207"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="211"/>
         <source>Include lessons learnt</source>
         <translation>包含经验教训</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="210"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="214"/>
         <source>培训资料 Training pack</source>
         <translation>培训资料 Training pack</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="213"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="217"/>
         <source>Playbooks in the pack:</source>
         <translation>培训资料包含的预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="217"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="221"/>
         <source>Cover title:</source>
         <translation>封面标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="218"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="222"/>
         <source>Trainer:</source>
         <translation>培训讲师：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="246"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="250"/>
         <source>Tick at least one playbook.</source>
         <translation>请至少勾选一个预案。</translation>
     </message>
@@ -2333,22 +2346,22 @@ Data home: %1</source>
 <context>
     <name>PickDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="260"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="264"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="261"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="265"/>
         <source>Markdown</source>
         <translation>Markdown</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="265"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="269"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="285"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="289"/>
         <source>Nothing to report on yet.</source>
         <translation>暂无可生成报告的内容。</translation>
     </message>
@@ -2544,37 +2557,37 @@ Data home: %1</source>
 <context>
     <name>RecordsModel</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="89"/>
+        <location filename="../../kbapp/gui/records_page.py" line="90"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="89"/>
+        <location filename="../../kbapp/gui/records_page.py" line="90"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="90"/>
+        <location filename="../../kbapp/gui/records_page.py" line="91"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="90"/>
+        <location filename="../../kbapp/gui/records_page.py" line="91"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="91"/>
+        <location filename="../../kbapp/gui/records_page.py" line="92"/>
         <source>Reporter</source>
         <translation>报告人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="91"/>
+        <location filename="../../kbapp/gui/records_page.py" line="92"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="92"/>
+        <location filename="../../kbapp/gui/records_page.py" line="93"/>
         <source>Assigned to</source>
         <translation>交办</translation>
     </message>
@@ -2582,92 +2595,92 @@ Data home: %1</source>
 <context>
     <name>RecordsPage</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="367"/>
+        <location filename="../../kbapp/gui/records_page.py" line="374"/>
         <source>Filter records</source>
         <translation>筛选记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="369"/>
+        <location filename="../../kbapp/gui/records_page.py" line="376"/>
         <source>New record…</source>
         <translation>新建记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="390"/>
+        <location filename="../../kbapp/gui/records_page.py" line="397"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="410"/>
+        <location filename="../../kbapp/gui/records_page.py" line="417"/>
         <source>No problem records yet. A consultation (咨询类) or a defect (系统缺陷类) starts with “New record”, or from an incident (Incident menu).</source>
         <translation>还没有问题记录。咨询类或系统缺陷类记录可通过“新建记录”创建，也可从故障创建（“故障”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="448"/>
+        <location filename="../../kbapp/gui/records_page.py" line="455"/>
         <source>Raised at</source>
         <translation>提出时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="449"/>
+        <location filename="../../kbapp/gui/records_page.py" line="456"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="449"/>
+        <location filename="../../kbapp/gui/records_page.py" line="456"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="450"/>
+        <location filename="../../kbapp/gui/records_page.py" line="457"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="450"/>
+        <location filename="../../kbapp/gui/records_page.py" line="457"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="451"/>
+        <location filename="../../kbapp/gui/records_page.py" line="458"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="452"/>
+        <location filename="../../kbapp/gui/records_page.py" line="459"/>
         <source>Incident</source>
         <translation>关联故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="453"/>
+        <location filename="../../kbapp/gui/records_page.py" line="460"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="455"/>
+        <location filename="../../kbapp/gui/records_page.py" line="462"/>
         <source>Converted</source>
         <translation>已转换</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="455"/>
+        <location filename="../../kbapp/gui/records_page.py" line="462"/>
         <source>From a defect record: an operation problem</source>
         <translation>由系统缺陷类记录转来：属操作问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="460"/>
+        <location filename="../../kbapp/gui/records_page.py" line="467"/>
         <source>Assigned to</source>
         <translation>交办</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="462"/>
+        <location filename="../../kbapp/gui/records_page.py" line="469"/>
         <source>Fix proposed by</source>
         <translation>处理建议提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="484"/>
+        <location filename="../../kbapp/gui/records_page.py" line="491"/>
         <source>Move to %1…</source>
         <translation>流转到 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="492"/>
+        <location filename="../../kbapp/gui/records_page.py" line="499"/>
         <source>Finished: no further steps.</source>
         <translation>已完结，无后续步骤。</translation>
     </message>
@@ -2892,72 +2905,72 @@ Data home: %1</source>
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="296"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="300"/>
         <source>Drill #%1 — score</source>
         <translation>演练 #%1 — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="307"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="311"/>
         <source>Save Report…</source>
         <translation>保存报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="311"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="315"/>
         <source>演练 DRILL — score</source>
         <translation>演练 DRILL — 评分</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="321"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="325"/>
         <source>Order</source>
         <translation>步骤顺序</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="322"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="326"/>
         <source>%1 of %2 expected steps in order</source>
         <translation>%2 个预期步骤中 %1 个顺序正确</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="324"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="328"/>
         <source>; %1 step(s) off the path</source>
         <translation>；预期路径以外 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="325"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="329"/>
         <source>Decisions</source>
         <translation>分支判断</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="326"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="330"/>
         <source>%1 wrong turn(s)</source>
         <translation>%1 处判断错误</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="327"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="331"/>
         <source>Time</source>
         <translation>用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="328"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="332"/>
         <source>%1 of %2 timed steps within target</source>
         <translation>%2 个计时步骤中 %1 个在目标时间内完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="330"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="334"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="335"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="339"/>
         <source>Step %1: went to step %2, the expected path goes to step %3</source>
         <translation>第 %1 步：转到了第 %2 步，预期应转到第 %3 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="340"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="344"/>
         <source>Step %1 took %2 min; target %3 min</source>
         <translation>第 %1 步用时 %2 分钟，目标 %3 分钟</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="344"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="348"/>
         <source>Missed steps: %1</source>
         <translation>遗漏的步骤：%1</translation>
     </message>
@@ -3081,57 +3094,57 @@ Data home: %1</source>
 <context>
     <name>StartDrillDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="84"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="85"/>
         <source>Start drill</source>
         <translation>开始演练</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="91"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="92"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="95"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="96"/>
         <source>Who is being trained</source>
         <translation>受训人员姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="98"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="99"/>
         <source>Who runs the drill</source>
         <translation>组织演练的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="104"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="105"/>
         <source>Playbook:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="105"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="106"/>
         <source>Scenario card:</source>
         <translation>演练场景卡：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="106"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="107"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="107"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="108"/>
         <source>Trainer:</source>
         <translation>培训师：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="138"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="139"/>
         <source>Scenario card</source>
         <translation>演练场景卡</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="158"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="159"/>
         <source>Choose a playbook and a scenario card for it.</source>
         <translation>请选择预案及其演练场景卡。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="160"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="161"/>
         <source>Enter the trainee&apos;s name.</source>
         <translation>请填写受训人姓名。</translation>
     </message>
@@ -3139,32 +3152,42 @@ Data home: %1</source>
 <context>
     <name>StartInspectionDialog</name>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="168"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="169"/>
         <source>Start inspection</source>
         <translation>开始巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="174"/>
-        <source>Optional, e.g. the customer or the site</source>
-        <translation>可选，例如客户或现场名称</translation>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="175"/>
+        <source>Optional, e.g. the site</source>
+        <translation>可选，例如现场地点</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="176"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="178"/>
         <source>Checklist:</source>
         <translation>巡检清单：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="177"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="179"/>
         <source>Inspector:</source>
         <translation>巡检人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="178"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="180"/>
+        <source>Customer:</source>
+        <translation>客户单位：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="181"/>
+        <source>System:</source>
+        <translation>业务系统：</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="182"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training_dialogs.py" line="194"/>
+        <location filename="../../kbapp/gui/training_dialogs.py" line="198"/>
         <source>There is no inspection checklist in the library.</source>
         <translation>知识库中没有巡检清单。</translation>
     </message>
@@ -3259,77 +3282,77 @@ Data home: %1</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="284"/>
+        <location filename="../../kbapp/gui/training.py" line="286"/>
         <source>Drills &amp;&amp; Inspections</source>
         <translation>演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="292"/>
+        <location filename="../../kbapp/gui/training.py" line="294"/>
         <source>&amp;Training</source>
         <translation>培训(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="295"/>
+        <location filename="../../kbapp/gui/training.py" line="297"/>
         <source>Start &amp;Drill…</source>
         <translation>开始演练(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="296"/>
+        <location filename="../../kbapp/gui/training.py" line="298"/>
         <source>Start &amp;Inspection…</source>
         <translation>开始巡检(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="298"/>
+        <location filename="../../kbapp/gui/training.py" line="300"/>
         <source>Show Drills &amp;&amp; Inspections</source>
         <translation>显示演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="300"/>
+        <location filename="../../kbapp/gui/training.py" line="302"/>
         <source>Export Training &amp;Pack…</source>
         <translation>导出培训资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="302"/>
+        <location filename="../../kbapp/gui/training.py" line="304"/>
         <source>Drill &amp;Report…</source>
         <translation>演练报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="304"/>
+        <location filename="../../kbapp/gui/training.py" line="306"/>
         <source>Inspection R&amp;eport…</source>
         <translation>巡检报告(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="334"/>
+        <location filename="../../kbapp/gui/training.py" line="336"/>
         <source>演练模式 DRILL MODE</source>
         <translation>演练模式 DRILL MODE</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="339"/>
+        <location filename="../../kbapp/gui/training.py" line="341"/>
         <source>巡检 INSPECTION</source>
         <translation>巡检 INSPECTION</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="367"/>
+        <location filename="../../kbapp/gui/training.py" line="369"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="389"/>
+        <location filename="../../kbapp/gui/training.py" line="391"/>
         <source>Training pack saved to %1 (%2 pages)</source>
         <translation>培训资料已保存到 %1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="393"/>
+        <location filename="../../kbapp/gui/training.py" line="395"/>
         <source>Training pack</source>
         <translation>培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="398"/>
+        <location filename="../../kbapp/gui/training.py" line="400"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="398"/>
+        <location filename="../../kbapp/gui/training.py" line="400"/>
         <source>Inspection report</source>
         <translation>巡检报告</translation>
     </message>
@@ -3382,22 +3405,22 @@ Data home: %1</source>
         <translation>通过 %1 · 不通过 %2 · 不适用 %3 · 待检 %4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="229"/>
+        <location filename="../../kbapp/gui/training.py" line="231"/>
         <source>Inspection #%1 finished; its report is in Training ▸ Inspection Report…</source>
         <translation>巡检 #%1 已结束；报告见 培训 ▸ 巡检报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="249"/>
+        <location filename="../../kbapp/gui/training.py" line="251"/>
         <source>Incident #%1 opened for item %2</source>
         <translation>已为检查项 %2 新建故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="259"/>
+        <location filename="../../kbapp/gui/training.py" line="261"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="265"/>
+        <location filename="../../kbapp/gui/training.py" line="267"/>
         <source>Report saved to %1</source>
         <translation>报告已保存到 %1</translation>
     </message>
