@@ -26,9 +26,19 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def history(tmp_path: Path):
-    kb = open_kb(tmp_path, {"pb.md": playbook_text("pb", levels="[I, II, III, IV]")})
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history(request, tmp_path: Path):
+    """The constructed history on SQLite and on a real PostgreSQL server (team mode)."""
+    library = {"pb.md": playbook_text("pb", levels="[I, II, III, IV]")}
+    if request.param == "sqlite":
+        kb = open_kb(tmp_path, library)
+    else:
+        from kbapp.facade import KnowledgeBase
+        from kbhelpers import write_library
+
+        url = request.getfixturevalue("pg_url")
+        kb = KnowledgeBase.open(home=tmp_path / "home", db_url=url,
+                                shipped_dir=write_library(tmp_path / "shipped", library))
     svc = kb.incidents
     clock = svc.clock = Clock(T0)
 
@@ -152,18 +162,19 @@ def test_percentiles_are_nearest_rank():
 def test_kbapp_metrics_json_has_the_levels_the_issue_names(history, capsys):
     kb, _ = history
     home = str(kb.home.root)
+    where = ["--home", home] + ([] if kb.db_url.startswith("sqlite") else ["--db", kb.db_url])
     kb.close()
-    assert main(["--home", home, "metrics", "--json", "--month", "2026-11"]) == 0
+    assert main([*where, "metrics", "--json", "--month", "2026-11"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data["levels"]) == {"I", "II", "III", "IV"}
     for key in ("incidents", "response_on_time_rate", "plan_on_time_rate", "resolution_on_time_rate",
                 "report_on_time_rate", "mtta_median_s", "mttr_median_s"):
         assert key in data["levels"]["II"]
     assert data["levels"]["II"]["incidents"] == 2
-    assert main(["--home", home, "metrics"]) == 0
+    assert main([*where, "metrics"]) == 0
     table = capsys.readouterr().out
     assert "30分钟响应" in table and "missed response" in table
-    assert main(["--home", home, "metrics", "--month", "2026-13"]) == 1
+    assert main([*where, "metrics", "--month", "2026-13"]) == 1
     assert "--month" in capsys.readouterr().err
 
 
@@ -260,19 +271,20 @@ def test_the_monthly_service_report_holds_the_figures_the_misses_and_the_suggest
     assert "| II | 2 | 50% | 50% | 100% | 50% |" in text  # level II as worked out by hand above
     assert "预案 pb 第 2 步「重启服务」失败 1 次" in text  # pre-filled from the most failed step
     home = str(kb.home.root)
+    where = ["--home", home] + ([] if kb.db_url.startswith("sqlite") else ["--db", kb.db_url])
     kb.close()
     (tmp_path / "s.md").write_text("- 增加夜间值班 password=hunter2\n", encoding="utf-8")
     out = tmp_path / "r.md"
-    assert main(["--home", home, "service-report", "--customer", "甲医院", "--month", "2026-11", "-o", str(out),
+    assert main([*where, "service-report", "--customer", "甲医院", "--month", "2026-11", "-o", str(out),
                  "--suggestions", str(tmp_path / "s.md")]) == 0
     written = out.read_text(encoding="utf-8")
     assert "增加夜间值班" in written and "hunter2" not in written  # the engineer's text, redacted
-    assert main(["--home", home, "service-report", "--customer", "甲医院", "--month", "2026-13"]) == 1
+    assert main([*where, "service-report", "--customer", "甲医院", "--month", "2026-13"]) == 1
     assert "month" in capsys.readouterr().err
     if shutil.which("pdftotext"):
         # A real process: printing makes a QGuiApplication, which must not outlive this test.
         pdf = tmp_path / "r.pdf"
-        subprocess.run([sys.executable, "-m", "kbapp", "--home", home, "service-report", "--customer", "甲医院",
+        subprocess.run([sys.executable, "-m", "kbapp", *where, "service-report", "--customer", "甲医院",
                         "--month", "2026-11", "-o", str(pdf)], env=cli_env(QT_QPA_PLATFORM="offscreen"), check=True,
                        capture_output=True)
         body = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
