@@ -33,8 +33,9 @@ def history(request, tmp_path: Path):
     if request.param == "sqlite":
         kb = open_kb(tmp_path, library)
     else:
-        from kbapp.facade import KnowledgeBase
         from kbhelpers import write_library
+
+        from kbapp.facade import KnowledgeBase
 
         url = request.getfixturevalue("pg_url")
         kb = KnowledgeBase.open(home=tmp_path / "home", db_url=url,
