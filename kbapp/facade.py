@@ -295,16 +295,22 @@ class KnowledgeBase:
                 return incidents
             return self._incidents
 
-    def metrics(self, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
-                customer: str | None = None, now: dt.datetime | None = None,
-                tz: dt.tzinfo | None = None, missed: bool = True) -> dict[str, Any]:
-        """The service figures of the incidents notified in [start, end) (kbapp.reports.metrics):
-        the facts are brought up to date with the log in the write lane, then aggregated."""
+    def _metrics_read(self, fn: Callable[[Session], Any], tz: dt.tzinfo | None) -> Any:
+        """``fn`` in one read, once the metrics' facts are brought up to date with the log
+        (step by step, each step a write of its own: kbapp.reports.metrics.bring_up_to_date)."""
         from kbapp.reports import metrics
 
         metrics.bring_up_to_date(self.store.write, tz)
-        period = metrics.Period(start, end, customer)
-        return self.store.read(lambda s: metrics.figures(s, now or self.incidents.now(), period, missed=missed))
+        return self.store.read(fn)
+
+    def metrics(self, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
+                customer: str | None = None, now: dt.datetime | None = None,
+                tz: dt.tzinfo | None = None, missed: bool = True) -> dict[str, Any]:
+        """The service figures of the incidents notified in [start, end) (kbapp.reports.metrics)."""
+        from kbapp.reports import metrics
+
+        at, period = now or self.incidents.now(), metrics.Period(start, end, customer)
+        return self._metrics_read(lambda s: metrics.figures(s, at, period, missed=missed), tz)
 
     def metrics_distribution(self, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
                              customer: str | None = None,
@@ -312,8 +318,7 @@ class KnowledgeBase:
         """Counted incidents per time-to-respond and time-to-resolve bin (kbapp.reports.metrics)."""
         from kbapp.reports import metrics
 
-        metrics.bring_up_to_date(self.store.write, tz)
-        return self.store.read(lambda s: metrics.distribution(s, metrics.Period(start, end, customer)))
+        return self._metrics_read(lambda s: metrics.distribution(s, metrics.Period(start, end, customer)), tz)
 
     def missed_deadlines(self, key: str, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
                          customer: str | None = None, level: str | None = None, month: str | None = None,
@@ -322,29 +327,32 @@ class KnowledgeBase:
         """The incidents behind one bar of the metrics that missed deadline ``key``, each with why."""
         from kbapp.reports import metrics
 
-        metrics.bring_up_to_date(self.store.write, tz)
-        at = now or self.incidents.now()
-        period = metrics.Period(start, end, customer)
+        at, period = now or self.incidents.now(), metrics.Period(start, end, customer)
 
         def read(s: Session) -> list[MissedDeadline]:
             ids = metrics.missed_ids(s, at, key, period, level=level, month=month, category=category)
             return metrics.explain_missed(s, at, key, ids)
 
-        return self.store.read(read)
+        return self._metrics_read(read, tz)
 
     def service_report(self, customer: str, month: str, *, now: dt.datetime | None = None,
                        tz: dt.tzinfo | None = None) -> ServiceReport:
         """The monthly service report of ``customer`` for ``YYYY-MM`` (kbapp.reports.service_report);
-        ``.markdown(suggestions)`` renders it, redacted."""
+        ``.markdown(suggestions)`` renders it, redacted. Figures, misses and incidents come from one read."""
+        from kbapp.reports import metrics
         from kbapp.reports import service_report as sr
 
-        start, end = sr.month_bounds(month, tz)
-        at = now or self.incidents.now()
-        figures = self.metrics(start, end, customer=customer, now=at, tz=tz)
-        report = sr.ServiceReport(customer, month, start, end, at, figures, tz=tz)
-        report.missed = [m for key in sr.PROMISES
-                         for m in self.missed_deadlines(key, start, end, customer=customer, now=at, tz=tz)]
-        self.store.read(lambda s: sr.collect(s, report, at))
+        start, end = metrics.month_bounds(month, tz)
+        at, period = now or self.incidents.now(), metrics.Period(start, end, customer)
+
+        def read(s: Session) -> ServiceReport:
+            report = sr.ServiceReport(customer, month, start, end, at, metrics.figures(s, at, period), tz=tz)
+            report.missed = [m for key in sr.PROMISES
+                             for m in metrics.explain_missed(s, at, key, metrics.missed_ids(s, at, key, period))]
+            sr.collect(s, report, at)
+            return report
+
+        report = self._metrics_read(read, tz)
         items = self.training.inspections.items
         report.inspections = [sr.with_items(line, items(line.id)) for line in report.inspections]
         return report

@@ -51,12 +51,12 @@ def _day(text: str, option: str) -> dt.date:
 
 def period(args: argparse.Namespace) -> tuple[dt.datetime | None, dt.datetime | None]:
     if args.month:
+        from kbapp.reports.metrics import month_bounds
+
         try:
-            first = dt.datetime.strptime(args.month, "%Y-%m").date()
-        except ValueError:
-            raise ValueError(f"--month: {args.month!r} is not a month (YYYY-MM)") from None
-        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return _local_midnight(first), _local_midnight(following)
+            return month_bounds(args.month)
+        except ValueError as exc:
+            raise ValueError(f"--{exc}") from None
     start = _local_midnight(_day(args.start, "--from")) if args.start else None
     end = _local_midnight(_day(args.end, "--to") + dt.timedelta(days=1)) if args.end else None
     return start, end

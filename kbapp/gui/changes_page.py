@@ -17,7 +17,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,11 +32,11 @@ from PySide6.QtWidgets import (
 from kbapp.gui.incident_models import local_time, pick
 from kbapp.gui.plan_models import ChangesModel, ObjectRole, SortRole
 from kbapp.gui.records_page import _buttons, _error_label, _stack, _table
-from kbapp.gui.validation import recheck_on_edit, show_problem
+from kbapp.gui.validation import CheckedDialog, recheck_on_edit
 from kbapp.plan import changes as ch
 
 
-class NewChangeDialog(QDialog):
+class NewChangeDialog(CheckedDialog):
     """A new change request: its kind, title, estimate (a new requirement), maintenance kind."""
 
     def __init__(self, chinese: bool, parent=None):
@@ -106,15 +105,8 @@ class NewChangeDialog(QDialog):
                 "customer": self.customer.text().strip(), "raised_by": self.raised_by.text().strip(),
                 "description": self.description.toPlainText().strip()}
 
-    def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            show_problem(self.error, problem)
-            return
-        super().accept()
 
-
-class DecideDialog(QDialog):
+class DecideDialog(CheckedDialog):
     """Approve or refuse: who decides, as department head or company leadership, and a note."""
 
     def __init__(self, change: ch.ChangeRequest, approve: bool, chinese: bool, by: str = "", parent=None):
@@ -145,15 +137,8 @@ class DecideDialog(QDialog):
     def values(self) -> dict:
         return {"by": self.by.text().strip(), "as_role": self.as_role.currentData(), "note": self.note.text().strip()}
 
-    def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            show_problem(self.error, problem)
-            return
-        super().accept()
 
-
-class DoneDialog(QDialog):
+class DoneDialog(CheckedDialog):
     """Work finished: what changed in the system (the change record)."""
 
     def __init__(self, change: ch.ChangeRequest, parent=None):
@@ -171,13 +156,6 @@ class DoneDialog(QDialog):
 
     def problem(self) -> str:
         return "" if self.result_text.toPlainText().strip() else self.tr("Say what changed in the system.")
-
-    def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            show_problem(self.error, problem)
-            return
-        super().accept()
 
 
 class ChangesPage(QWidget):

@@ -36,20 +36,12 @@ from kbapp.gui.incident_models import LEVEL_COLOURS, pick
 from kbapp.gui.metrics_models import LevelFiguresModel, MissedModel, SortRole
 from kbapp.incidents import deadlines as dl
 from kbapp.model import CATEGORIES, LEVELS
+from kbapp.reports.metrics import month_start, next_month
 
 PROMISES = (dl.RESPONSE, dl.PLAN, dl.RESOLUTION, dl.REPORT, dl.EMERGENCY_PLAN)
 RATE_OF = {dl.RESPONSE: "response_on_time_rate", dl.PLAN: "plan_on_time_rate",
            dl.EMERGENCY_PLAN: "emergency_plan_on_time_rate", dl.RESOLUTION: "resolution_on_time_rate",
            dl.REPORT: "report_on_time_rate"}
-
-
-def month_start(day: dt.date) -> dt.datetime:
-    """Local midnight of the first of ``day``'s month, aware (the machine's zone)."""
-    return dt.datetime.combine(day.replace(day=1), dt.time()).astimezone()
-
-
-def next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def months_between(first: dt.date, last: dt.date) -> list[str]:

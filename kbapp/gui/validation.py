@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -23,6 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 _SHOWN = "validationShown"  # dynamic property: the label holds a validation message now
+
+
+class CheckedDialog(QDialog):
+    """A form whose OK says what stops it, in ``self.error`` (a QLabel the subclass makes),
+    instead of closing: ``problem()`` returns that text, "" when the form may be accepted."""
+
+    error: QLabel
+
+    def problem(self) -> str:
+        return ""
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            show_problem(self.error, problem)
+            return
+        super().accept()
 
 
 def show_problem(label: QLabel, text: str) -> None:

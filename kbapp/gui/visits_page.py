@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from kbapp.gui.incident_models import pick
 from kbapp.gui.plan_models import DueInspectionsModel, DueVisitsModel, ObjectRole, SortRole, VisitsModel
 from kbapp.gui.records_page import _buttons, _error_label, _stack, _table
-from kbapp.gui.validation import recheck_on_edit, show_problem
+from kbapp.gui.validation import CheckedDialog, recheck_on_edit
 from kbapp.plan import changes as ch
 from kbapp.plan import inspection_plans as ip
 from kbapp.plan import schedule as sch
@@ -51,7 +50,7 @@ def _combo(parent: QWidget, keys, labels, chinese: bool) -> QComboBox:
     return box
 
 
-class _Form(QDialog):
+class _Form(CheckedDialog):
     """A dialog with a form, an error line under it and OK/Cancel; ``problem`` says what is missing."""
 
     def __init__(self, name: str, title: str, parent=None):
@@ -68,13 +67,6 @@ class _Form(QDialog):
 
     def problem(self) -> str:
         return ""
-
-    def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            show_problem(self.error, problem)
-            return
-        super().accept()
 
 
 def _date_edit(parent: QWidget, day: dt.date | None = None) -> QDateEdit:

@@ -62,7 +62,7 @@ class Customer:
 
 
 def _customer(row: CustomerRow) -> Customer:
-    return Customer(row.id, row.name, row.accepted_on, row.warranty_years, tuple(s.name for s in row.systems))
+    return Customer(row.id, row.name, row.accepted_on, row.warranty_years, tuple(sorted(s.name for s in row.systems)))
 
 
 def check_name(value: Any, name: str, *, required: bool = False) -> str:
@@ -127,35 +127,31 @@ class CustomerService(LoggedService):
         years = None if warranty_years is None else check_years(warranty_years)
         actor, now = self._actor(actor), self.now()
 
-        def work(s: Session) -> int:
+        def work(s: Session) -> Customer:
             row = ensure(s, name, actor=actor, now=now)
-            assert row is not None
+            assert row is not None  # a name is required above
             for system in names:
                 ensure(s, name, system, actor=actor, now=now)
             if accepted_on is not None:
                 row.accepted_on = accepted_on
             if years is not None:
                 row.warranty_years = years
-            return row.id
+            return _customer(row)
 
-        self.store.write(work)
-        found = self.get(name)
-        assert found is not None
-        return found
+        return self.store.write(work)
 
     def remove_system(self, name: str, system: str) -> Customer:
         name, system = check_name(name, "customer", required=True), check_name(system, "system", required=True)
 
-        def work(s: Session) -> None:
+        def work(s: Session) -> Customer:
             row = s.scalars(select(CustomerRow).where(CustomerRow.name == name)).one_or_none()
             if row is None:
                 raise CustomerError(f"customer: no customer named {name!r}", field="customer")
             row.systems = [x for x in row.systems if x.name != system]
+            s.flush()
+            return _customer(row)
 
-        self.store.write(work)
-        found = self.get(name)
-        assert found is not None
-        return found
+        return self.store.write(work)
 
     def warranty_on(self, name: str, at: dt.datetime, tz: dt.tzinfo | None = None) -> bool | None:
         """Whether ``at`` (a moment, seen in the team's zone) falls inside the customer's warranty."""

@@ -169,6 +169,26 @@ def facts_from(row: IncidentRow, actions: list) -> IncidentFacts | None:
                          playbooks=tuple(playbooks), steps=tuple(steps))
 
 
+def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def month_start(day: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """Midnight of the first of ``day``'s month in ``tz`` (the machine's zone, DST included, when None)."""
+    naive = dt.datetime.combine(day.replace(day=1), dt.time())
+    return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+
+
+def month_bounds(month: str, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """[first instant, first instant of the next month) of ``YYYY-MM`` in ``tz`` (local when None)."""
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"month: {month!r} is not a month (YYYY-MM)") from None
+    return month_start(first, tz), month_start(next_month(first), tz)
+
+
 def month_of(t: dt.datetime, tz: dt.tzinfo | None) -> str:
     return t.astimezone(tz).strftime("%Y-%m")
 

@@ -27,6 +27,7 @@ from kbapp.incidents import records as rec
 from kbapp.incidents.deadline_log import DeadlineRecord, replay
 from kbapp.incidents.export import format_time
 from kbapp.model import CATEGORIES, LEVELS
+from kbapp.records import workflow as wf
 from kbapp.redact import redact
 from kbapp.reports.metrics import RATE_KEYS, MissedDeadline
 from kbapp.reports.metrics import format_rate as _pct
@@ -39,21 +40,6 @@ if TYPE_CHECKING:
 
 TITLE = "系统运行状况分析报告 System operation report"
 PROMISES = tuple(RATE_KEYS.values())
-
-
-def month_bounds(month: str, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
-    """[first instant, first instant of the next month) of ``YYYY-MM`` in ``tz`` (local when None)."""
-    try:
-        first = dt.datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise ValueError(f"month: {month!r} is not a month (YYYY-MM)") from None
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-    def start_of(day: dt.date) -> dt.datetime:
-        naive = dt.datetime.combine(day, dt.time())
-        return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-
-    return start_of(first), start_of(following)
 
 
 @dataclass(frozen=True)
@@ -213,19 +199,20 @@ def _record_line(row: ProblemRecordRow, closed_at: dt.datetime | None) -> Record
 
 
 def _records(s: Session, report: ServiceReport, incident_ids: list[int]) -> None:
-    """Problem records of the customer (through its incidents, or naming it) opened or closed in the month."""
-    mine = [ProblemRecordRow.incident_id.in_(incident_ids)] if incident_ids else []
-    customer_column = getattr(ProblemRecordRow, "customer", None)  # records name their customer since 0008
-    if customer_column is not None:
-        mine.append(customer_column == report.customer)
-    if not mine:
-        return
+    """Problem records of the customer (naming it, or through its incidents) opened or closed in the month."""
+    mine = [ProblemRecordRow.customer == report.customer]
+    if incident_ids:
+        mine.append(ProblemRecordRow.incident_id.in_(incident_ids))
+    rows = list(s.scalars(select(ProblemRecordRow).where(or_(*mine)).order_by(ProblemRecordRow.id)))
+    closed = [row.id for row in rows if row.state == wf.CLOSED]
     closes: dict[int, dt.datetime] = {}
-    for t in s.scalars(select(RecordTransitionRow).where(RecordTransitionRow.to_state == "closed")
-                       .order_by(RecordTransitionRow.id)):
-        closes[t.record_id] = t.at
-    for row in s.scalars(select(ProblemRecordRow).where(or_(*mine)).order_by(ProblemRecordRow.id)):
-        closed_at = closes.get(row.id) if row.state == "closed" else None
+    if closed:
+        for t in s.scalars(select(RecordTransitionRow).where(RecordTransitionRow.record_id.in_(closed),
+                                                             RecordTransitionRow.to_state == wf.CLOSED)
+                           .order_by(RecordTransitionRow.id)):
+            closes[t.record_id] = t.at  # the last close counts
+    for row in rows:
+        closed_at = closes.get(row.id)
         if report.start <= row.created_at < report.end:
             report.records_opened.append(_record_line(row, closed_at))
         if closed_at is not None and report.start <= closed_at < report.end:
