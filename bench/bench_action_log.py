@@ -101,7 +101,7 @@ def bench_open(url: str, root: Path, incident_id: int, repeats: int) -> dict:
             t0 = time.perf_counter()
             incident = svc.get(incident_id)
             timeline = svc.timeline(incident_id)
-            svc.runner(incident_id)
+            svc.playbook_runs(incident_id)
             svc.deadlines(incident)
             timings.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()

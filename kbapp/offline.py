@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from kbapp.facade import KnowledgeBase
-    from kbapp.incidents.records import Action
     from kbapp.incidents.service import IncidentService
+    from kbapp.incidents.types import Action
     from kbapp.store.models import IncidentRow
 
 OUTBOX_FILE = "outbox.sqlite3"
@@ -128,7 +128,7 @@ def describe(item: Queued) -> str:
 def send(kb: KnowledgeBase) -> SendResult:
     """Replay the outbox onto the server, oldest first; stops (leaving the rest queued) when
     the server stops answering."""
-    from kbapp.incidents import records as rec
+    from kbapp.incidents import types as itypes
     from kbapp.incidents.base import REPLAY_AT
     from kbapp.incidents.errors import IncidentError
     from kbapp.incidents.service import REPLAY_UID, AlreadyApplied
@@ -153,7 +153,7 @@ def send(kb: KnowledgeBase) -> SendResult:
 
                 def flag(s: Session, row: IncidentRow, now: dt.datetime, text: str = text, item: Queued = item,
                          svc: IncidentService = svc) -> Action:
-                    return svc._append(s, row, rec.NOTE, actor=svc._actor(item.args.get("actor")), at=now,
+                    return svc._append(s, row, itypes.NOTE, actor=svc._actor(item.args.get("actor")), at=now,
                                        details=text,
                                        payload={"conflict": True, "offline": {"op": item.op, "args": item.args}})
                 try:

@@ -48,14 +48,14 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
 REQUIRED_SECTIONS = tuple(SECTION_NAMES)
 REQUIRED_FIELDS = ("id", "title", "title_en", "category", "levels", "owner", "reviewed", "version")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
-# Linear-time on any line: the closing '#'s are stripped by _heading_text, not by the
+FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+# Linear-time on any line: the closing '#'s are stripped by heading_text, not by the
 # regex (``\s*#*\s*$`` after a lazy group is cubic on a long run of spaces).
 _H1_RE = re.compile(r"^#\s+(.+)$")
-_H2_RE = re.compile(r"^##\s+(.+)$")
+H2_RE = re.compile(r"^##\s+(.+)$")
 
 
-def _heading_text(pattern: re.Pattern, line: str) -> str | None:
+def heading_text(pattern: re.Pattern, line: str) -> str | None:
     """The text of an ATX heading line, without closing '#'s; None if it is not one."""
     m = pattern.match(line)
     if m is None:
@@ -148,7 +148,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict | None, str, int, l
     return meta, body, i + 2, []
 
 
-def _field_line(text: str, name: str) -> int:
+def field_line(text: str, name: str) -> int:
     match = re.search(rf"^{re.escape(name)}\s*:", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -156,9 +156,9 @@ def _field_line(text: str, name: str) -> int:
 def _first_heading(body: str) -> str | None:
     in_fence = False
     for line in body.split("\n"):
-        if _FENCE_RE.match(line):
+        if FENCE_RE.match(line):
             in_fence = not in_fence
-        elif not in_fence and (heading := _heading_text(_H1_RE, line)):
+        elif not in_fence and (heading := heading_text(_H1_RE, line)):
             return heading
     return None
 
@@ -171,9 +171,9 @@ def _split_sections(body: str, first_line: int) -> tuple[dict[str, tuple[str, in
     in_fence = False
     for offset, line in enumerate(body.split("\n")):
         lineno = first_line + offset
-        if _FENCE_RE.match(line):
+        if FENCE_RE.match(line):
             in_fence = not in_fence
-        elif not in_fence and (heading := _heading_text(_H2_RE, line)):
+        elif not in_fence and (heading := heading_text(H2_RE, line)):
             headings.append((heading, lineno))
             current = section_key(heading)
             if current is not None and current not in sections:
@@ -232,7 +232,7 @@ def markdown_nesting_problem(text: str, path: Path) -> Problem | None:
     bracket_depth = emphasis = 0
     in_fence = False
     for lineno, line in enumerate(text.split("\n"), start=1):
-        if _FENCE_RE.match(line):
+        if FENCE_RE.match(line):
             in_fence = not in_fence
             continue
         if in_fence:
@@ -299,7 +299,7 @@ def _parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tup
         return doc, problems
 
     def bad(field: str, message: str) -> None:
-        problems.append(Problem(path, _field_line(text, field), f"{field}: {message}"))
+        problems.append(Problem(path, field_line(text, field), f"{field}: {message}"))
 
     for name in _TEXT_FIELDS:
         value = meta.get(name)

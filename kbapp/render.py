@@ -105,7 +105,7 @@ def _step_html(step: Step, labels: dict, lessons: list[str], stats: dict | None,
     out = [f'<div class="step"><a name="step-{step.number}"></a>',
            f"<h3>{step.number}. {_e(step.title)}</h3>"]
     # Commands are drawn by us (with a copy link), not by the Markdown renderer.
-    body = sanitize_markdown(_strip_fences(step.text))
+    body = sanitize_markdown(strip_fences(step.text))
     if body.strip():
         out.append(body)
     for index, command in enumerate(step.commands):
@@ -132,7 +132,7 @@ def _lesson_html(text: str, labels: dict) -> str:
     return f'<div class="lesson">{sanitize_markdown(f"**{label}：** {text}")}</div>'
 
 
-def _strip_fences(text: str) -> str:
+def strip_fences(text: str) -> str:
     lines, keep, fenced = text.split("\n"), [], False
     for line in lines:
         if line.lstrip().startswith(("```", "~~~")):
@@ -163,7 +163,7 @@ def render_document(doc: Document, *, lang: str = "zh", today: dt.date | None = 
             elif key in doc.sections and key != "steps":
                 css = ' class="prevention"' if key == "prevention" else ""
                 parts.append(f"<h2>{labels[key]}</h2><div{css}>{sanitize_markdown(doc.sections[key])}</div>")
-        extra = _other_sections(doc.body)
+        extra = other_sections(doc.body)
         if extra.strip():
             parts.append(sanitize_markdown(extra))
     else:
@@ -175,7 +175,7 @@ def render_document(doc: Document, *, lang: str = "zh", today: dt.date | None = 
             f"<style>{STYLE}</style></head><body>{body}</body></html>")
 
 
-def _other_sections(body: str) -> str:
+def other_sections(body: str) -> str:
     """H2 sections that are not one of the five known ones, in file order."""
     from kbapp.parser import section_key
 

@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from kbapp.home import DataHome
 from kbapp.incidents.service import IncidentService
 from kbapp.store.db import Store, StoreError, current_revision, head_revision
-from kbapp.store.models import Base
+from kbapp.store.schema import Base
 
 REPO = Path(__file__).resolve().parent.parent
 # proc.kill() is SIGKILL on POSIX and TerminateProcess on Windows: no chance to clean up.

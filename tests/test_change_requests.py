@@ -15,7 +15,7 @@ from kbapp.plan import changes as ch
 from kbapp.plan import workdays
 from kbapp.plan.changes import ChangeError, ChangeRequestService
 from kbapp.store.db import Store
-from kbapp.store.models import Base
+from kbapp.store.schema import Base
 
 T0 = dt.datetime(2026, 9, 28, 9, 0, tzinfo=dt.UTC)
 

@@ -9,7 +9,7 @@ import pytest
 from kbhelpers import cli_env, open_kb, run_cli
 
 from kbapp.identity import ENGINEER_FILE, load_engineer, save_engineer
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import default_actor
 
@@ -63,7 +63,7 @@ def test_every_action_is_logged_as_the_engineer(kb, tmp_path):
     record = kb.records.new(kind="consultation", title="如何导出报表")
     actors = {a.kind: a.actor for a in kb.incidents.timeline(incident.id)}
     assert set(actors.values()) == {"王工"}, actors
-    assert {rec.CREATED, rec.STEP, rec.NOTE, rec.PLAN} <= set(actors)
+    assert {itypes.CREATED, itypes.STEP, itypes.NOTE, itypes.PLAN} <= set(actors)
     assert lesson.created_by == "王工"
     assert {t.actor for t in kb.records.history(record.id)} == {"王工"}
     # Someone named by the caller still wins (the reporter of a call, a trainee ...).
@@ -84,9 +84,9 @@ def test_drills_name_the_trainer_and_the_trainee_apart(kb):
     drills.step(drill.id, 1, "done")
     drills.step(drill.id, 2, "done", actor="小李")  # someone else at the keyboard, named
     drills.finish(drill.id)
-    steps = [a.actor for a in kb.incidents.timeline(drill.id, kinds=(rec.STEP,))]
+    steps = [a.actor for a in kb.incidents.timeline(drill.id, kinds=(itypes.STEP,))]
     assert steps == ["小王", "小李"]
-    resolved = [a for a in kb.incidents.timeline(drill.id) if a.kind == rec.STATUS and a.payload["to"] == "resolved"]
+    resolved = [a for a in kb.incidents.timeline(drill.id) if a.kind == itypes.STATUS and a.payload["to"] == "resolved"]
     assert [a.actor for a in resolved] == ["张老师"]  # the trainer ends it
     got = drills.get(drill.id)
     assert (got.trainer, got.trainee) == ("张老师", "小王")

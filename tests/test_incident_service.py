@@ -152,8 +152,8 @@ def test_bad_start_names_the_field_and_writes_nothing(svc, tmp_path, kwargs, fie
 
 def test_steps_follow_order_decisions_and_failures(svc, clock):
     inc = svc.start("配置丢失", "II", playbook_ids=["config-loss"])
-    (runner,) = svc.runner(inc.id)
-    assert runner.current == 1 and runner.step(1).opened_at == T0
+    (run,) = svc.playbook_runs(inc.id)
+    assert run.current == 1 and run.step(1).opened_at == T0
 
     clock.advance(minutes=5)
     svc.step(inc.id, 1, "done", note="/etc/app 为空")
@@ -163,18 +163,18 @@ def test_steps_follow_order_decisions_and_failures(svc, clock):
     clock.advance(minutes=5)
     decision = svc.step(inc.id, 3, "done", goto=6, note="文件在，内容完整")
     assert decision.payload["decision"] == "配置文件存在且内容完整"
-    (runner,) = svc.runner(inc.id)
-    assert runner.current == 6
-    assert runner.step(6).opened_at == clock.now
-    assert [s.result for s in runner.steps] == ["done", "skipped", "done", None, None, None, None]
+    (run,) = svc.playbook_runs(inc.id)
+    assert run.current == 6
+    assert run.step(6).opened_at == clock.now
+    assert [s.result for s in run.steps] == ["done", "skipped", "done", None, None, None, None]
 
     svc.step(inc.id, 6, "failed", note="仍启动失败")
-    assert svc.runner(inc.id)[0].current == 6  # a failed step stays current
+    assert svc.playbook_runs(inc.id)[0].current == 6  # a failed step stays current
     svc.step(inc.id, 6, "done")
-    (runner,) = svc.runner(inc.id)
-    assert runner.current == 7 and runner.step(6).result == "done" and runner.step(6).note == ""
+    (run,) = svc.playbook_runs(inc.id)
+    assert run.current == 7 and run.step(6).result == "done" and run.step(6).note == ""
     svc.step(inc.id, 7, "done")
-    assert svc.runner(inc.id)[0].finished
+    assert svc.playbook_runs(inc.id)[0].finished
 
 
 def test_bad_steps_name_the_field_and_write_nothing(svc, tmp_path):
@@ -224,8 +224,8 @@ def test_several_playbooks_need_a_playbook_id(svc):
     with pytest.raises(IncidentError, match="several playbooks"):
         svc.step(inc.id, 1, "done")
     svc.step(inc.id, 1, "done", playbook_id="data-loss")
-    runners = {r.playbook_id: r for r in svc.runner(inc.id)}
-    assert runners["data-loss"].current == 2 and runners["config-loss"].current == 1
+    runs = {r.playbook_id: r for r in svc.playbook_runs(inc.id)}
+    assert runs["data-loss"].current == 2 and runs["config-loss"].current == 1
 
 
 def test_copy_command_is_logged(svc):
@@ -242,12 +242,12 @@ def test_resume_after_reopening_the_store(tmp_path, clock):
     inc = svc.start("x", "II", playbook_ids=["config-loss"])
     svc.step(inc.id, 1, "done")
     svc.step(inc.id, 4, "done", goto=6)
-    expected = svc.runner(inc.id)
+    expected = svc.playbook_runs(inc.id)
     first.close()
     again = Store.open(url, backup_dir=tmp_path / "backups")
     try:
         svc2 = IncidentService(again, FakeKB(tmp_path), clock=clock)
-        assert svc2.runner(inc.id) == expected
+        assert svc2.playbook_runs(inc.id) == expected
         assert [i.id for i in svc2.list(open_only=True)] == [inc.id]
     finally:
         again.close()

@@ -17,7 +17,7 @@ from kbapp.records import workflow as wf
 from kbapp.records.service import RecordService
 from kbapp.records.workflow import RecordError
 from kbapp.store.db import Store
-from kbapp.store.models import Base
+from kbapp.store.schema import Base
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

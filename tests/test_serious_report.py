@@ -8,7 +8,7 @@ import datetime as dt
 from kbhelpers import open_kb
 from notifyhelpers import HookServer
 
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.escalation import EscalationChain, Person
 
 T0 = dt.datetime(2026, 3, 2, 2, 40, tzinfo=dt.UTC)
@@ -39,7 +39,7 @@ def make_kb(tmp_path, clock, hook=None, chain=CHAIN):
 
 
 def reports(kb, incident_id):
-    return [a for a in kb.incidents.timeline(incident_id, kinds=(rec.ESCALATION,))
+    return [a for a in kb.incidents.timeline(incident_id, kinds=(itypes.ESCALATION,))
             if a.payload.get("reason") == "serious"]
 
 
@@ -53,7 +53,7 @@ def test_a_level_i_incident_tells_the_person_in_charge_when_it_is_logged(tmp_pat
             assert [(a.at, a.actor, a.payload["to"], a.payload["phone"]) for a in logged] == [
                 (T0, "kbapp", "李经理", "138 0000 0002")]
             assert kb.notifications.pending_count() == 1  # queued with the incident, in one transaction
-            assert "重大问题汇报" in rec.describe_action(logged[0])
+            assert "重大问题汇报" in itypes.describe_action(logged[0])
             sent = kb.watcher(clock).run_once()
             assert [(d.outcome, d.person) for d in sent.deliveries] == [("sent", "李经理")]
             assert kb.watcher(clock).run_once().deliveries == []  # once
@@ -71,7 +71,7 @@ def test_levels_iii_and_iv_drills_and_inspections_are_not_reported(tmp_path):
     try:
         for level in ("III", "IV"):
             assert reports(kb, kb.incidents.start("打印机", level, responsible="王工").id) == []
-        drill = kb.incidents.start("演练", "I", responsible="王工", mode=rec.MODE_DRILL)
+        drill = kb.incidents.start("演练", "I", responsible="王工", mode=itypes.MODE_DRILL)
         assert reports(kb, drill.id) == []
         assert kb.watcher(clock).run_once().escalated == [] and reports(kb, drill.id) == []
     finally:

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from kbapp.store.db import Store, current_revision, head_revision
-from kbapp.store.models import Base
+from kbapp.store.schema import Base
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from kbhelpers import REPO_ROOT, open_kb, playbook_text, run_cli
 
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_result
 from kbapp.training.scenario import check_scenario, load_scenario
@@ -319,11 +319,11 @@ def test_items_take_pass_fail_na_with_a_value_only_in_an_inspection(kb):
     assert inspection.mode == "inspection" and inspection.playbook_ids == ("routine-inspection",)
     action = inspections.record(inspection.id, 3, "pass", value="72%", note="/data 使用率")
     assert action.payload == {"result": "pass", "step_title": "运行状态检查：资源使用", "value": "72%"}
-    assert kb.incidents.runner(inspection.id)[0].current == 4  # like a step done out of turn
+    assert kb.incidents.playbook_runs(inspection.id)[0].current == 4  # like a step done out of turn
     inspections.record(inspection.id, 1, "na")
-    assert kb.incidents.runner(inspection.id)[0].current == 2
+    assert kb.incidents.playbook_runs(inspection.id)[0].current == 2
     inspections.record(inspection.id, 2, "fail")
-    assert kb.incidents.runner(inspection.id)[0].current == 4  # a failed item is through, not repeated
+    assert kb.incidents.playbook_runs(inspection.id)[0].current == 4  # a failed item is through, not repeated
     with pytest.raises(IncidentError, match="result"):
         inspections.record(inspection.id, 4, "done")
     real = kb.incidents.start("真实故障", "III", playbook_ids=["config-loss"])
@@ -351,7 +351,7 @@ def test_a_failed_item_opens_an_incident_that_carries_it(kb):
     assert created.payload["context"] == {
         "inspection_id": inspection.id, "item": 8, "item_title": "备份检查：每日增量与定期全备", "result": "fail",
         "value": "0 个全备 full backups", "note": "昨天的增量备份不存在", "checklist": "routine-inspection"}
-    follow = kb.incidents.timeline(inspection.id, kinds=(rec.FOLLOW_UP,))
+    follow = kb.incidents.timeline(inspection.id, kinds=(itypes.FOLLOW_UP,))
     assert [(a.step, a.payload["incident_id"]) for a in follow] == [(8, incident.id)]
     assert inspections.open_incident(inspection.id, 8) == kb.incidents.get(incident.id)  # not twice
     assert [i.id for i in kb.incidents.list_incidents()] == [incident.id]

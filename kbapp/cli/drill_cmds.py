@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
 from kbapp.fsutil import atomic_write_bytes, safe_filename
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.training.scenario import check_scenario
 
 if TYPE_CHECKING:
@@ -176,17 +176,17 @@ def _drill_step(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                          actor=kb.actor_override)
     drill = drills.get(action.incident_id)
     new = [f for f in drill.revealed() if (f.step, f.text) not in before]
-    runner = drill.runner
+    run = drill.run
     if args.json:
-        _emit({"action": action.to_json(), "runner": runner.to_json() if runner else None,
+        _emit({"action": action.to_json(), "runner": run.to_json() if run else None,
                "new_facts": [{"step": f.step, "text": f.text} for f in new]})
         return 0
-    zh, en = rec.RESULT_LABELS[action.payload["result"]]
+    zh, en = itypes.RESULT_LABELS[action.payload["result"]]
     print(f"#{action.id} 第 {action.step} 步 step {action.step}: {zh} {en}")
-    if runner is not None and runner.current is not None:
-        nxt = runner.step(runner.current)
-        print(f"下一步 next: 第 {runner.current} 步 step {runner.current} {nxt.title if nxt else ''}".rstrip())
-    elif runner is not None:
+    if run is not None and run.current is not None:
+        nxt = run.step(run.current)
+        print(f"下一步 next: 第 {run.current} 步 step {run.current} {nxt.title if nxt else ''}".rstrip())
+    elif run is not None:
         print("全部步骤已完成 all steps are through; kbapp drill finish " + str(drill.id))
     _print_facts(new, "新情况 New fact")
     return 0
@@ -196,15 +196,15 @@ def _drill_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     drill = kb.training.drills.get(args.id)
     if args.json:
         _emit({"drill": drill.incident.to_json(), "trainee": drill.trainee, "situation": drill.scenario.situation,
-               "runner": drill.runner.to_json() if drill.runner else None,
+               "runner": drill.run.to_json() if drill.run else None,
                "revealed": [{"step": f.step, "text": f.text} for f in drill.revealed()]})
         return 0
     print(f"演练 DRILL #{drill.id} [{drill.incident.level}] {drill.scenario.display_title} — {drill.trainee}")
     print(f"  {drill.incident.status}")
     print(f"\n{drill.scenario.situation}\n")
-    if drill.runner is not None:
-        for s in drill.runner.steps:
-            mark = _RESULT_MARK.get(s.result or "", "▶" if s.number == drill.runner.current else " ")
+    if drill.run is not None:
+        for s in drill.run.steps:
+            mark = _RESULT_MARK.get(s.result or "", "▶" if s.number == drill.run.current else " ")
             print(f"  {mark} {s.number}. {s.title}")
     if drill.revealed():
         print()
@@ -305,7 +305,7 @@ def _inspect_item(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit({"action": action.to_json()})
         return 0
-    zh, en = rec.RESULT_LABELS[action.payload["result"]]
+    zh, en = itypes.RESULT_LABELS[action.payload["result"]]
     value = f" = {action.payload['value']}" if action.payload.get("value") else ""
     print(f"#{action.id} 第 {action.step} 项 item {action.step}: {zh} {en}{value}")
     return 0

@@ -21,8 +21,8 @@ from kbapp.fsutil import atomic_write_bytes
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import worst_state
 from kbapp.incidents.export import FORMATS, deadline_phrase, export_timeline, format_time
-from kbapp.incidents.records import CHANNELS, RESULT_LABELS, describe_action
 from kbapp.incidents.redaction import redacted_actions, redacted_incident
+from kbapp.incidents.types import CHANNELS, RESULT_LABELS, describe_action
 from kbapp.incidents.validate import parse_when
 from kbapp.redact import redact, redact_value
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from kbapp.cli.common import Handler, Subparsers
     from kbapp.facade import KnowledgeBase
     from kbapp.incidents.deadlines import Deadline
-    from kbapp.incidents.records import Action
+    from kbapp.incidents.types import Action
 
 
 def _emit(data: object) -> None:
@@ -280,18 +280,18 @@ def _step(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     action = svc.step(args.id, args.step_number, args.result, note=args.note, playbook_id=args.playbook,
                       goto=args.goto, emergency_plan=args.emergency_plan)
-    runner = next((r for r in svc.runner(action.incident_id) if r.playbook_id == action.playbook_id), None)
+    run = next((r for r in svc.playbook_runs(action.incident_id) if r.playbook_id == action.playbook_id), None)
     if args.json:
-        _emit({"action": action.to_json(), "runner": runner.to_json() if runner else None})
+        _emit({"action": action.to_json(), "runner": run.to_json() if run else None})
         return 0
     zh, en = RESULT_LABELS[action.payload["result"]]
     print(f"#{action.id} 第 {action.step} 步 step {action.step}: {zh} {en}")
-    if runner is not None:
-        if runner.current is None:
+    if run is not None:
+        if run.current is None:
             print("全部步骤已完成 all steps are through")
         else:
-            nxt = runner.step(runner.current)
-            print(f"下一步 next: 第 {runner.current} 步 step {runner.current} {nxt.title if nxt else ''}".rstrip())
+            nxt = run.step(run.current)
+            print(f"下一步 next: 第 {run.current} 步 step {run.current} {nxt.title if nxt else ''}".rstrip())
     return 0
 
 
@@ -308,7 +308,7 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     svc = kb.incidents
     incident = svc.get(args.id)
     deadlines = svc.deadlines(incident)
-    runners = svc.runner(incident.id)
+    runs = svc.playbook_runs(incident.id)
     # Field by field first (rules that read a whole line, "AUTH pw", a Cookie: header, see
     # the note alone), then every printed line again.
     incident, timeline = redacted_incident(incident), redacted_actions(svc.timeline(incident.id))
@@ -316,7 +316,7 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit({"incident": incident.to_json(), "in_warranty": warranty,
                "deadlines": [_deadline_json(d) for d in deadlines],
-               "runner": [r.to_json() for r in runners], "timeline": [a.to_json() for a in timeline]})
+               "runner": [r.to_json() for r in runs], "timeline": [a.to_json() for a in timeline]})
         return 0
     print(f"#{incident.id} [{incident.level}] {incident.title}")
     print(f"  状态 status: {lc.label(incident.status)}    通知时间 notified: {format_time(incident.notified_at)}")
@@ -337,11 +337,11 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             mark = "✗" if d.late else _STATE_MARK.get(d.state, " ")
             met = f"  met {format_time(d.met_at)}" if d.met_at else ""
             print(f"  {mark} {_pad(d.label, 28)} due {format_time(d.due_at)}  {deadline_phrase(d)}{met}")
-    for runner in runners:
-        missing = " (no longer in the library)" if runner.missing else ""
-        print(f"\n预案 Playbook {runner.playbook_id}: {runner.title}{missing}")
-        for s in runner.steps:
-            mark = _RESULT_MARK.get(s.result or "", "▶" if s.number == runner.current else " ")
+    for run in runs:
+        missing = " (no longer in the library)" if run.missing else ""
+        print(f"\n预案 Playbook {run.playbook_id}: {run.title}{missing}")
+        for s in run.steps:
+            mark = _RESULT_MARK.get(s.result or "", "▶" if s.number == run.current else " ")
             note = f"  — {redact(s.note)}" if s.note else ""
             print(f"  {mark} {s.number}. {s.title}{note}")
     print("\n时间线 Timeline")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from kbapp.gui.incident_models import local_time, pick
 from kbapp.gui.plan_models import ChangesModel, ObjectRole, SortRole
-from kbapp.gui.records_page import _buttons, _error_label, _stack, _table
+from kbapp.gui.records_page import make_error_label, make_table, ok_cancel_buttons, stack_layout
 from kbapp.gui.validation import CheckedDialog, recheck_on_edit
 from kbapp.plan import changes as ch
 
@@ -63,7 +63,7 @@ class NewChangeDialog(CheckedDialog):
         self.needs = QLabel(self)
         self.needs.setObjectName("changeNeeds")
         self.needs.setWordWrap(True)
-        self.error = _error_label(self, "newChangeError")
+        self.error = make_error_label(self, "newChangeError")
         form = QFormLayout(self)
         for text, widget in ((self.tr("Kind:"), self.kind), (self.tr("Title:"), self.title),
                              (self.tr("Estimate:"), self.days), (self.tr("Maintenance:"), self.maintenance),
@@ -72,7 +72,7 @@ class NewChangeDialog(CheckedDialog):
             form.addRow(text, widget)
         form.addRow(self.needs)
         form.addRow(self.error)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
         self.kind.currentIndexChanged.connect(self._show_needs)
         self.days.valueChanged.connect(self._show_needs)
         recheck_on_edit(self.error, [self.title, self.days, self.kind], self.problem, hide=False)
@@ -121,14 +121,14 @@ class DecideDialog(CheckedDialog):
             self.as_role.addItem(pick(ch.APPROVER_LABELS[role], chinese), role)
         self.as_role.setCurrentIndex(max(self.as_role.findData(change.needs), 0))
         self.note = QLineEdit(self)
-        self.error = _error_label(self, "decideChangeError")
+        self.error = make_error_label(self, "decideChangeError")
         form = QFormLayout(self)
         form.addRow(QLabel(html.escape(change.title), self))
         form.addRow(self.tr("Decided by:"), self.by)
         form.addRow(self.tr("As:"), self.as_role)
         form.addRow(self.tr("Note:"), self.note)
         form.addRow(self.error)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
         recheck_on_edit(self.error, [self.by], self.problem, hide=False)
 
     def problem(self) -> str:
@@ -147,11 +147,11 @@ class DoneDialog(CheckedDialog):
         self.setWindowTitle(self.tr("Change #%1 done").replace("%1", str(change.id)))
         self.result_text = QPlainTextEdit(self)
         self.result_text.setTabChangesFocus(True)
-        self.error = _error_label(self, "doneChangeError")
+        self.error = make_error_label(self, "doneChangeError")
         form = QFormLayout(self)
         form.addRow(self.tr("What changed in the system:"), self.result_text)
         form.addRow(self.error)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
         recheck_on_edit(self.error, [self.result_text], self.problem, hide=False)
 
     def problem(self) -> str:
@@ -175,7 +175,7 @@ class ChangesPage(QWidget):
         self.proxy.setSortRole(SortRole)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = _table(self, "changesTable", self.proxy, 3)
+        self.table = make_table(self, "changesTable", self.proxy, 3)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._selected(current))
@@ -203,18 +203,18 @@ class ChangesPage(QWidget):
         self.header = QLabel(self)
         self.header.setObjectName("changeHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.blocker = _error_label(self, "changeBlocker")  # why work cannot start yet
+        self.blocker = make_error_label(self, "changeBlocker")  # why work cannot start yet
         self.blocker.hide()
-        self.error_label = _error_label(self, "changeError")
+        self.error_label = make_error_label(self, "changeError")
         self.error_label.hide()
         self.details = QTextBrowser(self)
         self.details.setObjectName("changeDetails")
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(_stack(QWidget(self), top, self.table))
-        splitter.addWidget(_stack(QWidget(self), self.header, self.blocker, moves, self.error_label,
+        splitter.addWidget(stack_layout(QWidget(self), top, self.table))
+        splitter.addWidget(stack_layout(QWidget(self), self.header, self.blocker, moves, self.error_label,
                                   (self.details, 1)))
         splitter.setSizes([520, 680])
-        _stack(self, splitter).layout().setContentsMargins(0, 0, 0, 0)
+        stack_layout(self, splitter).layout().setContentsMargins(0, 0, 0, 0)
         self._enable(None)
 
     def _button(self, action: QAction, name: str) -> QToolButton:

@@ -31,7 +31,7 @@ from kbapp.gui.models import category_label
 from kbapp.gui.playbook_picker import PlaybookPicker
 from kbapp.gui.search_controller import SearchController, SearchRequest
 from kbapp.gui.validation import recheck_on_edit, show_problem
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.lifecycle import STATUS_LABELS
 from kbapp.model import CATEGORIES
 
@@ -59,8 +59,8 @@ class NewIncidentDialog(QDialog):
         for key in CATEGORIES:
             self.category.addItem(category_label(key, chinese), key)
         self.channel = QComboBox(self)
-        for key in rec.CHANNELS:
-            self.channel.addItem(pick(rec.CHANNEL_LABELS[key], chinese), key)
+        for key in itypes.CHANNELS:
+            self.channel.addItem(pick(itypes.CHANNEL_LABELS[key], chinese), key)
         self.reporter = QLineEdit(self)
         self.responsible = QLineEdit(self)
         # 客户单位 and 业务系统 from the team's list; a new name typed here joins the list.

@@ -16,12 +16,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.lifecycle import STATUS_LABELS
 
 LEVEL_COLOURS = {"I": "#c62828", "II": "#ef6c00", "III": "#b28704", "IV": "#616161"}
-RESULT_COLOURS = {rec.DONE: "#2e7d32", rec.SKIPPED: "#757575", rec.FAILED: "#c62828",
-                  rec.PASS: "#2e7d32", rec.FAIL: "#c62828", rec.NA: "#757575"}
+RESULT_COLOURS = {itypes.DONE: "#2e7d32", itypes.SKIPPED: "#757575", itypes.FAILED: "#c62828",
+                  itypes.PASS: "#2e7d32", itypes.FAIL: "#c62828", itypes.NA: "#757575"}
 Index = QModelIndex | QPersistentModelIndex
 HeadRole = Qt.ItemDataRole.UserRole + 10  # an entry's first line, bold (kbapp.gui.wrap_delegate)
 BodyRole = Qt.ItemDataRole.UserRole + 11  # the rest, wrapped
@@ -55,14 +55,14 @@ class IncidentListModel(QAbstractListModel):
     def __init__(self, chinese: bool = False, parent=None):
         super().__init__(parent)
         self.chinese = chinese
-        self._incidents: list[rec.Incident] = []
+        self._incidents: list[itypes.Incident] = []
 
-    def set_incidents(self, incidents: list[rec.Incident]) -> None:
+    def set_incidents(self, incidents: list[itypes.Incident]) -> None:
         self.beginResetModel()
         self._incidents = list(incidents)
         self.endResetModel()
 
-    def incident(self, row: int) -> rec.Incident | None:
+    def incident(self, row: int) -> itypes.Incident | None:
         return self._incidents[row] if 0 <= row < len(self._incidents) else None
 
     def row_of(self, incident_id: int) -> int:
@@ -100,9 +100,9 @@ class TimelineModel(QAbstractTableModel):
     def __init__(self, chinese: bool = False, parent=None):
         super().__init__(parent)
         self.chinese = chinese
-        self.actions: list[rec.Action] = []
+        self.actions: list[itypes.Action] = []
 
-    def set_actions(self, actions: list[rec.Action]) -> None:
+    def set_actions(self, actions: list[itypes.Action]) -> None:
         old_ids = [a.id for a in self.actions]
         if old_ids and [a.id for a in actions[: len(old_ids)]] == old_ids and len(actions) > len(old_ids):
             self.beginInsertRows(QModelIndex(), len(old_ids), len(actions) - 1)
@@ -137,9 +137,9 @@ class TimelineModel(QAbstractTableModel):
             if column == 1:
                 return action.actor
             if column == 2:
-                return pick(rec.ACTION_LABELS.get(action.kind, (action.kind, action.kind)), self.chinese)
+                return pick(itypes.ACTION_LABELS.get(action.kind, (action.kind, action.kind)), self.chinese)
             if column == 3:
-                return rec.describe_action(action)
+                return itypes.describe_action(action)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"#{action.id} {local_time(action.at, with_date=True)}"
         if role == Qt.ItemDataRole.FontRole and action.corrected_by:

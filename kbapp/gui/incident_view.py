@@ -1,5 +1,5 @@
 """The run view of one incident: the header (kbapp.gui.run_header) with live deadline
-countdowns, the playbooks' step runners (kbapp.gui.runner_panel), the timeline
+countdowns, the playbooks' step runs (kbapp.gui.playbook_run_panel), the timeline
 (kbapp.gui.timeline_panel), and the note field, always in sight at the bottom. Reads
 and writes go through the OperationRunner. The splitters' positions are kept in the
 settings, so the layout is the same after a restart."""
@@ -11,11 +11,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from kbapp.gui.incident_models import TimelineModel, pick
+from kbapp.gui.playbook_run_panel import PlaybookRunPanel
 from kbapp.gui.run_header import LEVEL_NAMES, RunHeader
-from kbapp.gui.runner_panel import RunnerPanel
 from kbapp.gui.timeline_panel import TimelinePanel
 from kbapp.incidents import deadlines as dl
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.deadline_log import deadlines_at
 from kbapp.model import LEVELS
 
@@ -30,7 +30,7 @@ class IncidentView(QWidget):
         super().__init__(parent)
         self.kb, self.runner, self.clock, self.actor, self.chinese = kb, runner, clock, actor, chinese
         self.settings, self.splitter_key = settings, f"{state_key}/run_splitter"
-        self.incident: rec.Incident | None = None
+        self.incident: itypes.Incident | None = None
         self.chain = None
         self.records = []  # the deadlines as replayed from the log; tick() evaluates them
         self.deadlines: list[dl.Deadline] = []
@@ -88,7 +88,7 @@ class IncidentView(QWidget):
 
         def read():
             incident, actions = service.get(incident_id), service.timeline(incident_id)
-            return incident, service.runner(incident_id), actions, service.chain(), \
+            return incident, service.playbook_runs(incident_id), actions, service.chain(), \
                 service.deadline_records(incident, actions)
 
         def show(state) -> None:
@@ -98,14 +98,14 @@ class IncidentView(QWidget):
         self.runner.query(read, show, lambda exc: self.failed.emit(str(exc)))
 
     def _show(self, state) -> None:
-        incident, runners, actions, chain, records = state
+        incident, runs, actions, chain, records = state
         switching = self.incident is None or self.incident.id != incident.id
         self.incident, self.chain, self.records = incident, chain, records
-        self._last_escalation = next((a for a in reversed(actions) if a.kind == rec.ESCALATION
+        self._last_escalation = next((a for a in reversed(actions) if a.kind == itypes.ESCALATION
                                       and a.payload.get("to")), None)
         self.header.set_incident(incident)
         self._show_mode(incident.mode)
-        self._show_runners(runners, switching)
+        self._show_playbook_runs(runs, switching)
         if switching:
             self.timeline_model.beginResetModel()
             self.timeline_model.actions = []
@@ -115,9 +115,9 @@ class IncidentView(QWidget):
         self.loaded.emit(incident.id)
 
     def _show_mode(self, mode: str) -> None:
-        if mode == rec.MODE_DRILL:
+        if mode == itypes.MODE_DRILL:
             text, style = self.tr("演练 DRILL — not a real incident"), "background:#ff8f00;color:#000000;"
-        elif mode == rec.MODE_INSPECTION:
+        elif mode == itypes.MODE_INSPECTION:
             text = self.tr("巡检 INSPECTION — routine check, not an incident")
             style = "background:#1565c0;color:#ffffff;"
         else:
@@ -127,29 +127,29 @@ class IncidentView(QWidget):
         self.mode_banner.setStyleSheet(f"{style} font-size:16px; font-weight:bold; padding:6px;")
         self.mode_banner.show()
 
-    def _show_runners(self, runners: list[rec.RunnerState], rebuild: bool) -> None:
+    def _show_playbook_runs(self, runs: list[itypes.PlaybookRun], rebuild: bool) -> None:
         panels = [self.tabs.widget(i) for i in range(self.tabs.count())]
-        if rebuild or [p.playbook_id for p in panels] != [r.playbook_id for r in runners]:
+        if rebuild or [p.playbook_id for p in panels] != [r.playbook_id for r in runs]:
             while self.tabs.count():
                 widget = self.tabs.widget(0)
                 self.tabs.removeTab(0)
                 widget.deleteLater()
             panels = []
-            for state in runners:
-                panel = RunnerPanel(self.clock, self.chinese, self, settings=self.settings)
+            for state in runs:
+                panel = PlaybookRunPanel(self.clock, self.chinese, self, settings=self.settings)
                 panel.step_result.connect(self._record_step)
                 panel.command_copied.connect(self._copy_command)
                 panel.item_result.connect(self._record_item)
                 self.tabs.addTab(panel, f"{state.title} {state.title_en}".strip())
                 panels.append(panel)
         incident = self.incident
-        for panel, state in zip(panels, runners, strict=True):
-            panel.set_inspection(incident is not None and incident.mode == rec.MODE_INSPECTION)
-            panel.set_emergency_plan_offered(incident is not None and incident.mode == rec.MODE_INCIDENT
+        for panel, state in zip(panels, runs, strict=True):
+            panel.set_inspection(incident is not None and incident.mode == itypes.MODE_INSPECTION)
+            panel.set_emergency_plan_offered(incident is not None and incident.mode == itypes.MODE_INCIDENT
                                              and incident.level == "I" and incident.emergency_plan_at is None)
             panel.set_state(state)
 
-    def current_panel(self) -> RunnerPanel | None:
+    def current_panel(self) -> PlaybookRunPanel | None:
         return self.tabs.currentWidget()
 
     def save_layout(self) -> None:
@@ -222,7 +222,7 @@ class IncidentView(QWidget):
 
     def acknowledge(self, note: str = "") -> None:
         """响应: the engineer has it. The first one meets the response deadline."""
-        if self.incident is None or self.incident.mode != rec.MODE_INCIDENT:
+        if self.incident is None or self.incident.mode != itypes.MODE_INCIDENT:
             return
         incident_id, actor = self.incident_id, self.actor()
         self._write(lambda: self.kb.incidents.acknowledge(incident_id, note=note, actor=actor))
@@ -239,7 +239,7 @@ class IncidentView(QWidget):
         panel = self.current_panel()
         if panel is not None:
             panel.model.tick()
-        if self.incident.mode != rec.MODE_INCIDENT:
+        if self.incident.mode != itypes.MODE_INCIDENT:
             # Drills and inspections have no deadlines and nobody is escalated to.
             self.deadlines = []
             self._update_chips()

@@ -24,7 +24,7 @@ from kbapp.gui.incident_edit_dialogs import LevelDialog, NotifiedAtDialog, PlanD
 from kbapp.gui.incident_models import IncidentListModel, pick
 from kbapp.gui.incident_view import IncidentView
 from kbapp.gui.wrap_delegate import WrapDelegate
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.lifecycle import RESOLVED, STATUS_LABELS, TRANSITIONS
 
@@ -192,7 +192,7 @@ class IncidentsPage(QWidget):
     def escalate_now(self) -> None:
         """The next person up the chain, named with their phone; logged and notified."""
         incident = self.view.incident
-        if incident is None or incident.mode != rec.MODE_INCIDENT:
+        if incident is None or incident.mode != itypes.MODE_INCIDENT:
             return
         actor, clock = self.kb.actor_name(), self.clock
         watcher = self.kb.watcher(clock=lambda: clock())

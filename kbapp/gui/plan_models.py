@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from kbapp.gui.incident_models import local_time, pick
 from kbapp.gui.records_page import RecordRole as ObjectRole
-from kbapp.gui.records_page import SortRole, _RowsModel
+from kbapp.gui.records_page import RowsModel, SortRole
 from kbapp.plan import changes as ch
 from kbapp.plan import schedule as sch
 from kbapp.plan import visits as vs
@@ -59,7 +59,7 @@ def _date(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
-class ChangesModel(_RowsModel):
+class ChangesModel(RowsModel):
     """Change requests: id, kind, state, title, approval needed, estimate, customer, updated."""
 
     HEADERS = (QT_TRANSLATE_NOOP("ChangesModel", "ID"), QT_TRANSLATE_NOOP("ChangesModel", "Kind"),
@@ -93,7 +93,7 @@ class ChangesModel(_RowsModel):
         return None
 
 
-class DueVisitsModel(_RowsModel):
+class DueVisitsModel(RowsModel):
     """The follow-up schedules with their next visit: customer, system, how often, due, state, last visit."""
 
     HEADERS = (QT_TRANSLATE_NOOP("DueVisitsModel", "Customer"), QT_TRANSLATE_NOOP("DueVisitsModel", "System"),
@@ -126,7 +126,7 @@ class DueVisitsModel(_RowsModel):
         return None
 
 
-class VisitsModel(_RowsModel):
+class VisitsModel(RowsModel):
     """Visits made, newest first: when, customer, who, how, satisfaction, issues raised."""
 
     HEADERS = (QT_TRANSLATE_NOOP("VisitsModel", "Visited"), QT_TRANSLATE_NOOP("VisitsModel", "Customer"),
@@ -159,7 +159,7 @@ class VisitsModel(_RowsModel):
         return None
 
 
-class DueInspectionsModel(_RowsModel):
+class DueInspectionsModel(RowsModel):
     """Inspection plans with their next inspection: customer, system, how often, due, state, backups."""
 
     HEADERS = (QT_TRANSLATE_NOOP("DueInspectionsModel", "Customer"),

@@ -53,7 +53,7 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 _ERROR_STYLE = "color:#b71c1c;"
 
 
-class _RowsModel(QAbstractTableModel):
+class RowsModel(QAbstractTableModel):
     """A flat table over a list of frozen records, replaced as a whole on each reload."""
 
     HEADERS: tuple[str, ...] = ()
@@ -84,7 +84,7 @@ class _RowsModel(QAbstractTableModel):
         return None
 
 
-class RecordsModel(_RowsModel):
+class RecordsModel(RowsModel):
     """The records as rows: id, kind, state, title, reporter, last change."""
 
     HEADERS = (QT_TRANSLATE_NOOP("RecordsModel", "ID"), QT_TRANSLATE_NOOP("RecordsModel", "Kind"),
@@ -126,7 +126,7 @@ class RecordsModel(_RowsModel):
         return None
 
 
-class HistoryModel(_RowsModel):
+class HistoryModel(RowsModel):
     """A record's logged moves, creation first: when, who, which move (with its note)."""
 
     HEADERS = (QT_TRANSLATE_NOOP("HistoryModel", "Time"), QT_TRANSLATE_NOOP("HistoryModel", "Who"),
@@ -146,7 +146,7 @@ class HistoryModel(_RowsModel):
         return None
 
 
-def _table(parent: QWidget, name: str, model, stretch: int) -> QTableView:
+def make_table(parent: QWidget, name: str, model, stretch: int) -> QTableView:
     view = QTableView(parent)
     view.setObjectName(name)
     view.setModel(model)
@@ -157,7 +157,7 @@ def _table(parent: QWidget, name: str, model, stretch: int) -> QTableView:
     return view
 
 
-def _error_label(parent: QWidget, name: str, text: str = "") -> QLabel:
+def make_error_label(parent: QWidget, name: str, text: str = "") -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName(name)
     label.setStyleSheet(_ERROR_STYLE)
@@ -165,7 +165,7 @@ def _error_label(parent: QWidget, name: str, text: str = "") -> QLabel:
     return label
 
 
-def _stack(parent: QWidget, *items) -> QWidget:
+def stack_layout(parent: QWidget, *items) -> QWidget:
     """Lay widgets and layouts out top to bottom in ``parent``; an ``(item, stretch)`` pair stretches."""
     layout = QVBoxLayout(parent)
     for item in items:
@@ -174,7 +174,7 @@ def _stack(parent: QWidget, *items) -> QWidget:
     return parent
 
 
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
+def ok_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
@@ -204,7 +204,7 @@ class NewRecordDialog(QDialog):
         self.description.setTabChangesFocus(True)
         # From an incident the record takes its customer and system unless others are chosen here.
         self.customer_fields = CustomerFields(kb, runner, self) if kb is not None and runner is not None else None
-        self.error = _error_label(self, "newRecordError")
+        self.error = make_error_label(self, "newRecordError")
         form = QFormLayout(self)
         if incident_id is not None:
             form.addRow(QLabel(self.tr("From incident #%1").replace("%1", str(incident_id)), self))
@@ -216,7 +216,7 @@ class NewRecordDialog(QDialog):
             form.addRow(self.tr("Customer:"), self.customer_fields.customer)
             form.addRow(self.tr("System:"), self.customer_fields.system)
         form.addRow(self.error)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
         recheck_on_edit(self.error, [self.title], self.problem, hide=False)
 
     def problem(self) -> str:
@@ -290,7 +290,7 @@ class MoveDialog(QDialog):
             if name in optional:
                 form.addRow(pick(wf.FIELD_LABELS[name], chinese) + ":", widget)
                 continue
-            error = _error_label(self, f"recordError_{name}", messages.get(name, name))
+            error = make_error_label(self, f"recordError_{name}", messages.get(name, name))
             error.hide()
             self.errors[name] = error
             recheck_on_edit(error, [widget], lambda name=name: messages.get(name, name) if name in self.missing() else "")
@@ -303,7 +303,7 @@ class MoveDialog(QDialog):
             form.addRow(hint)
         self.note = QLineEdit(self)
         form.addRow(pick(wf.FIELD_LABELS[wf.NOTE], chinese) + ":", self.note)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
         for name, value in (defaults or {}).items():
             if name in self.inputs and value:
                 self.set_value(name, value)
@@ -364,7 +364,7 @@ class RecordsPage(QWidget):
         self.proxy.setSortRole(SortRole)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = _table(self, "recordsTable", self.proxy, 3)
+        self.table = make_table(self, "recordsTable", self.proxy, 3)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -384,21 +384,21 @@ class RecordsPage(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.fields_view = QTextBrowser(self)
         self.fields_view.setObjectName("recordFields")
-        self.error_label = _error_label(self, "recordError")
+        self.error_label = make_error_label(self, "recordError")
         self.error_label.hide()
         self.history_model = HistoryModel(self)
-        self.history = _table(self, "recordHistory", self.history_model, 2)
+        self.history = make_table(self, "recordHistory", self.history_model, 2)
         top = QHBoxLayout()
         top.addWidget(new_button)
         top.addWidget(self.filter, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(_stack(QWidget(self), top, self.table))
-        splitter.addWidget(_stack(QWidget(self), self.header, self.moves, self.error_label, (self.fields_view, 2),
+        splitter.addWidget(stack_layout(QWidget(self), top, self.table))
+        splitter.addWidget(stack_layout(QWidget(self), self.header, self.moves, self.error_label, (self.fields_view, 2),
                                   QLabel(self.tr("History"), self), (self.history, 1)))
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([480, 720])
-        _stack(self, splitter).layout().setContentsMargins(0, 0, 0, 0)
+        stack_layout(self, splitter).layout().setContentsMargins(0, 0, 0, 0)
 
     # -- the list ---------------------------------------------------------------------------------------
     def reload(self, select_id: int | None = None) -> None:

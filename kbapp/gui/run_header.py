@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QSizePo
 
 from kbapp.gui.incident_models import LEVEL_COLOURS, format_duration, pick
 from kbapp.incidents import deadlines as dl
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.lifecycle import STATUS_LABELS, is_working
 
 LEVEL_NAMES = {"I": ("紧急", "urgent"), "II": ("严重", "serious"), "III": ("较严重", "moderate"), "IV": ("普通", "ordinary")}
@@ -203,7 +203,7 @@ class RunHeader(QWidget):
         layout.addLayout(self.chips)
         layout.addWidget(self.escalation)
 
-    def set_incident(self, incident: rec.Incident) -> None:
+    def set_incident(self, incident: itypes.Incident) -> None:
         self.title.set_full_text(f"#{incident.id} {incident.title}")
         colour = LEVEL_COLOURS.get(incident.level, "#000")
         name = pick(LEVEL_NAMES.get(incident.level, ("", "")), self.chinese)
@@ -211,7 +211,7 @@ class RunHeader(QWidget):
         self.level.setStyleSheet(f"background:{colour};color:white;font-weight:bold;border-radius:3px;padding:1px 4px;")
         self.status.setText(pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese))
         self.responsible.set_full_text(self.tr("Responsible: %1").replace("%1", incident.responsible or "—"))
-        real = incident.mode == rec.MODE_INCIDENT
+        real = incident.mode == itypes.MODE_INCIDENT
         working = is_working(incident.status)
         for button in (self.ack_button, self.escalate_button):
             button.setVisible(real)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor
 
 from kbapp.gui.incident_models import RESULT_COLOURS, BodyRole, HeadRole, format_duration, local_time, pick
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 
 Index = QModelIndex | QPersistentModelIndex
 __all__ = ["BodyRole", "HeadRole"]  # defined with the other models, re-exported for the views
@@ -27,12 +27,12 @@ StateRole = Qt.ItemDataRole.UserRole + 12  # a step's state (below), or a timeli
 NumberRole = Qt.ItemDataRole.UserRole + 13
 
 CURRENT, TODO, BYPASSED = "current", "todo", "bypassed"
-STATE_ICONS = {rec.DONE: "✔", rec.SKIPPED: "»", rec.FAILED: "✘", rec.PASS: "✔", rec.FAIL: "✘", rec.NA: "–",
+STATE_ICONS = {itypes.DONE: "✔", itypes.SKIPPED: "»", itypes.FAILED: "✘", itypes.PASS: "✔", itypes.FAIL: "✘", itypes.NA: "–",
                CURRENT: "▶", TODO: "○", BYPASSED: "↷"}
 STATE_COLOURS = {**RESULT_COLOURS, CURRENT: "#0d47a1", TODO: "#212121", BYPASSED: "#9e9e9e"}
 
 
-def step_state(step: rec.StepState, current: int | None) -> str:
+def step_state(step: itypes.StepState, current: int | None) -> str:
     if step.number == current:
         return CURRENT
     if step.result is not None:
@@ -46,14 +46,14 @@ class StepListModel(QAbstractListModel):
     def __init__(self, clock: Callable[[], dt.datetime], chinese: bool = False, parent=None):
         super().__init__(parent)
         self.clock, self.chinese = clock, chinese
-        self.state: rec.RunnerState | None = None
+        self.state: itypes.PlaybookRun | None = None
 
-    def set_state(self, state: rec.RunnerState | None) -> None:
+    def set_state(self, state: itypes.PlaybookRun | None) -> None:
         self.beginResetModel()
         self.state = state
         self.endResetModel()
 
-    def step_at(self, row: int) -> rec.StepState | None:
+    def step_at(self, row: int) -> itypes.StepState | None:
         if self.state is None or not 0 <= row < len(self.state.steps):
             return None
         return self.state.steps[row]
@@ -71,7 +71,7 @@ class StepListModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
         return 0 if parent.isValid() or self.state is None else len(self.state.steps)
 
-    def status_line(self, step: rec.StepState) -> str:
+    def status_line(self, step: itypes.StepState) -> str:
         state = step_state(step, self.state.current if self.state else None)
         parts = []
         if state == CURRENT:
@@ -81,7 +81,7 @@ class StepListModel(QAbstractListModel):
         elif state == BYPASSED:
             parts.append(pick(("已绕过（分支走向别处）", "bypassed: the branch went elsewhere"), self.chinese))
         elif step.result is not None:
-            label = pick(rec.RESULT_LABELS.get(step.result, (step.result, step.result)), self.chinese)
+            label = pick(itypes.RESULT_LABELS.get(step.result, (step.result, step.result)), self.chinese)
             parts.append(f"{label} {local_time(step.result_at)[:5]}" if step.result_at else label)
         if step.reached_from is not None:
             why = f": {step.reached_by}" if step.reached_by else ""
@@ -119,19 +119,19 @@ class StepListModel(QAbstractListModel):
 ALL = "all"
 NOTES, STEPS, DEADLINES, ESCALATIONS = "notes", "steps", "deadlines", "escalations"
 KIND_GROUPS: dict[str, frozenset[str]] = {
-    NOTES: frozenset({rec.NOTE, rec.CORRECTION, rec.PLAN, rec.EMERGENCY_PLAN}),
-    STEPS: frozenset({rec.STEP, rec.COMMAND_COPIED, rec.PLAYBOOK_ATTACHED, rec.FOLLOW_UP}),
-    DEADLINES: frozenset({rec.CREATED, rec.ACK, rec.STATUS, rec.LEVEL, rec.NOTIFIED, rec.PLAN, rec.EMERGENCY_PLAN}),
-    ESCALATIONS: frozenset({rec.ESCALATION, rec.NOTIFICATION, rec.RESPONSIBLE, rec.CHANNEL, rec.REPORTER}),
+    NOTES: frozenset({itypes.NOTE, itypes.CORRECTION, itypes.PLAN, itypes.EMERGENCY_PLAN}),
+    STEPS: frozenset({itypes.STEP, itypes.COMMAND_COPIED, itypes.PLAYBOOK_ATTACHED, itypes.FOLLOW_UP}),
+    DEADLINES: frozenset({itypes.CREATED, itypes.ACK, itypes.STATUS, itypes.LEVEL, itypes.NOTIFIED, itypes.PLAN, itypes.EMERGENCY_PLAN}),
+    ESCALATIONS: frozenset({itypes.ESCALATION, itypes.NOTIFICATION, itypes.RESPONSIBLE, itypes.CHANNEL, itypes.REPORTER}),
 }
 GROUP_LABELS = {ALL: ("全部", "All entries"), NOTES: ("备注与方案", "Notes and plans"), STEPS: ("步骤", "Steps"),
                 DEADLINES: ("时限相关", "Deadlines"), ESCALATIONS: ("升级与通知", "Escalations")}
-KIND_COLOURS = {rec.NOTE: "#4a148c", rec.STEP: "#1b5e20", rec.ESCALATION: "#b71c1c", rec.NOTIFICATION: "#b71c1c",
-                rec.PLAN: "#0d47a1", rec.EMERGENCY_PLAN: "#0d47a1", rec.ACK: "#0d47a1", rec.LEVEL: "#e65100"}
+KIND_COLOURS = {itypes.NOTE: "#4a148c", itypes.STEP: "#1b5e20", itypes.ESCALATION: "#b71c1c", itypes.NOTIFICATION: "#b71c1c",
+                itypes.PLAN: "#0d47a1", itypes.EMERGENCY_PLAN: "#0d47a1", itypes.ACK: "#0d47a1", itypes.LEVEL: "#e65100"}
 
 
-def timeline_head(action: rec.Action, chinese: bool) -> str:
-    kind = pick(rec.ACTION_LABELS.get(action.kind, (action.kind, action.kind)), chinese)
+def timeline_head(action: itypes.Action, chinese: bool) -> str:
+    kind = pick(itypes.ACTION_LABELS.get(action.kind, (action.kind, action.kind)), chinese)
     return f"{local_time(action.at)} · {kind} · {action.actor}"
 
 
@@ -162,7 +162,7 @@ class TimelineFilter(QSortFilterProxyModel):
             change()
             self.invalidateRowsFilter()
 
-    def action(self, row: int) -> rec.Action | None:
+    def action(self, row: int) -> itypes.Action | None:
         source = self.mapToSource(self.index(row, 0)).row()
         actions = self.sourceModel().actions
         return actions[source] if 0 <= source < len(actions) else None
@@ -176,7 +176,7 @@ class TimelineFilter(QSortFilterProxyModel):
             return False
         if not self.text:
             return True
-        haystack = f"{timeline_head(action, self.chinese)}\n{rec.describe_action(action)}".casefold()
+        haystack = f"{timeline_head(action, self.chinese)}\n{itypes.describe_action(action)}".casefold()
         return all(word in haystack for word in self.text.split())
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -187,7 +187,7 @@ class TimelineFilter(QSortFilterProxyModel):
             if role == HeadRole:
                 return timeline_head(action, self.chinese)
             if role == BodyRole:
-                return rec.describe_action(action) or "—"
+                return itypes.describe_action(action) or "—"
             return action.kind
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 0:
             action = self.action(index.row())

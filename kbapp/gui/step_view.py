@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.gui.incident_models import local_time, pick
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.step_text import instruction_paragraphs
 
 WARNING_STYLE = "color:#b71c1c;font-weight:bold;"
@@ -73,7 +73,7 @@ class StepView(QScrollArea):
         self.layout_.setContentsMargins(8, 6, 8, 6)
         self.layout_.setSpacing(6)
         self.setWidget(self.body)
-        self.step: rec.StepState | None = None
+        self.step: itypes.StepState | None = None
         self.titles: dict[int, str] = {}
         self.copy_buttons: list[QPushButton] = []
         self.decision_buttons: list[QCommandLinkButton] = []
@@ -105,7 +105,7 @@ class StepView(QScrollArea):
         self.show_step(None, {})
         self.title.setText(html.escape(text))
 
-    def show_step(self, step: rec.StepState | None, titles: dict[int, str], current: bool = True) -> None:
+    def show_step(self, step: itypes.StepState | None, titles: dict[int, str], current: bool = True) -> None:
         """``titles``: every step's title by number, to say where a decision leads."""
         self.step, self.titles = step, titles
         self._clear(self.commands)
@@ -141,7 +141,7 @@ class StepView(QScrollArea):
         for n, decision in enumerate(step.decisions[:9], start=1):
             self._add_decision(n, decision)
         if step.result:
-            result = pick(rec.RESULT_LABELS.get(step.result, (step.result, step.result)), self.chinese)
+            result = pick(itypes.RESULT_LABELS.get(step.result, (step.result, step.result)), self.chinese)
             when = local_time(step.result_at) if step.result_at else ""
             note = f" — {step.note}" if step.note else ""
             self.last.setText(html.escape(pick((f"上次结果：{result} {when}{note}", f"Last result: {result} {when}{note}"),

@@ -1,6 +1,6 @@
 """The Training menu and the "Drills & inspections" tab of the main window.
 
-Drills and inspections run in the incident runner (IncidentView / RunnerPanel) on a
+Drills and inspections run in the incident runner (IncidentView / PlaybookRunPanel) on a
 page of their own: the incidents tab lists real incidents only, and a drill must never
 be mistaken for one. The page is an IncidentsPage listing open drills and inspections,
 with a drill panel (situation, facts revealed so far, Finish → score) or an inspection
@@ -33,19 +33,19 @@ from kbapp.fsutil import atomic_write_text, safe_filename
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.training_dialogs import PackDialog, PickDialog, ScoreDialog, StartDrillDialog, StartInspectionDialog
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.render import sanitize_markdown
 
-TRAINING_MODES = (rec.MODE_DRILL, rec.MODE_INSPECTION)
+TRAINING_MODES = (itypes.MODE_DRILL, itypes.MODE_INSPECTION)
 _LABEL_STYLE = "font-weight:bold;padding:1px 6px;"
 
 
 def save_report(kb, kind: str, run_id: int, path: Path) -> Path:
     """Write a drill or inspection report to ``path``: PDF by suffix, else Markdown. Off the UI thread."""
-    service = kb.training.drills if kind == rec.MODE_DRILL else kb.training.inspections
+    service = kb.training.drills if kind == itypes.MODE_DRILL else kb.training.inspections
     markdown = service.report_markdown(run_id)
     if Path(path).suffix.lower() == ".pdf":
-        title = ("演练报告 Drill report" if kind == rec.MODE_DRILL else "巡检结果及系统运行报告") + f" #{run_id}"
+        title = ("演练报告 Drill report" if kind == itypes.MODE_DRILL else "巡检结果及系统运行报告") + f" #{run_id}"
         from kbapp.gui.pdf import print_pdf
 
         print_pdf(path, markdown=markdown, title=title)
@@ -135,14 +135,14 @@ class TrainingPage(IncidentsPage):
     def _loaded(self, incident_id: int) -> None:
         incident = self.view.incident
         self.shown.emit(incident)
-        self.drill_box.setVisible(incident is not None and incident.mode == rec.MODE_DRILL)
-        self.inspection_bar.setVisible(incident is not None and incident.mode == rec.MODE_INSPECTION)
+        self.drill_box.setVisible(incident is not None and incident.mode == itypes.MODE_DRILL)
+        self.inspection_bar.setVisible(incident is not None and incident.mode == itypes.MODE_INSPECTION)
         if incident is None:
             return
-        if incident.mode == rec.MODE_DRILL:
+        if incident.mode == itypes.MODE_DRILL:
             self.runner.query(lambda: self.kb.training.drills.get(incident_id), self._show_drill,
                               lambda exc: self.message.emit(str(exc)))
-        elif incident.mode == rec.MODE_INSPECTION:
+        elif incident.mode == itypes.MODE_INSPECTION:
             self.runner.query(lambda: self.kb.training.inspections.items(incident_id), self._show_items,
                               lambda exc: self.message.emit(str(exc)))
 
@@ -174,12 +174,12 @@ class TrainingPage(IncidentsPage):
         return [f.step for f in self.drill.revealed()] if self.drill is not None else []
 
     def _show_items(self, items) -> None:
-        counts = {r: sum(1 for i in items if i.result == r) for r in rec.INSPECTION_RESULTS}
+        counts = {r: sum(1 for i in items if i.result == r) for r in itypes.INSPECTION_RESULTS}
         todo = sum(1 for i in items if i.result is None)
         self.items = items
         self.inspection_summary.setText(
-            self.tr("Pass %1 · Fail %2 · N/A %3 · To do %4").replace("%1", str(counts[rec.PASS]))
-            .replace("%2", str(counts[rec.FAIL])).replace("%3", str(counts[rec.NA])).replace("%4", str(todo)))
+            self.tr("Pass %1 · Fail %2 · N/A %3 · To do %4").replace("%1", str(counts[itypes.PASS]))
+            .replace("%2", str(counts[itypes.FAIL])).replace("%3", str(counts[itypes.NA])).replace("%4", str(todo)))
 
     # -- actions ---------------------------------------------------------------------------------
     def start_drill(self, playbook_id: str, scenario: str, trainee: str, trainer: str = "") -> None:
@@ -201,7 +201,7 @@ class TrainingPage(IncidentsPage):
 
     def finish_drill(self) -> None:
         incident = self.view.incident
-        if incident is None or incident.mode != rec.MODE_DRILL:
+        if incident is None or incident.mode != itypes.MODE_DRILL:
             return
         trainee = self.drill.trainee if self.drill else ""
         actor = (self.drill.trainer if self.drill else "") or self.kb.actor_name()
@@ -216,14 +216,14 @@ class TrainingPage(IncidentsPage):
 
     def show_score(self, drill_id: int, trainee: str, score) -> ScoreDialog:
         dialog = ScoreDialog(drill_id, trainee, score, self)
-        dialog.save_report.connect(lambda: self.ask_save_report(rec.MODE_DRILL, drill_id, f"drill-{drill_id}-{trainee}"))
+        dialog.save_report.connect(lambda: self.ask_save_report(itypes.MODE_DRILL, drill_id, f"drill-{drill_id}-{trainee}"))
         self.score_dialog = dialog
         dialog.open()
         return dialog
 
     def finish_inspection(self) -> None:
         incident = self.view.incident
-        if incident is None or incident.mode != rec.MODE_INSPECTION:
+        if incident is None or incident.mode != itypes.MODE_INSPECTION:
             return
         actor = self.kb.actor_name()
 
@@ -240,7 +240,7 @@ class TrainingPage(IncidentsPage):
         panel = self.view.current_panel()
         incident = self.view.incident
         step = panel.selected_step() if panel is not None else None
-        if incident is None or incident.mode != rec.MODE_INSPECTION or step is None:
+        if incident is None or incident.mode != itypes.MODE_INSPECTION or step is None:
             return
         self.open_incident(incident.id, step.number)
 
@@ -302,9 +302,9 @@ class TrainingController(QObject):
         self.pack_action = self._action(menu, self.tr("Export Training &Pack…"), self.pack_dialog, "exportPackAction")
         menu.addSeparator()
         self.drill_report_action = self._action(menu, self.tr("Drill &Report…"),
-                                                lambda: self.report_dialog(rec.MODE_DRILL), "drillReportAction")
+                                                lambda: self.report_dialog(itypes.MODE_DRILL), "drillReportAction")
         self.inspection_report_action = self._action(menu, self.tr("Inspection R&eport…"),
-                                                     lambda: self.report_dialog(rec.MODE_INSPECTION),
+                                                     lambda: self.report_dialog(itypes.MODE_INSPECTION),
                                                      "inspectionReportAction")
 
     def _action(self, menu, text: str, slot, name: str) -> QAction:
@@ -331,12 +331,12 @@ class TrainingController(QObject):
         incident = self.page.view.incident if self.page.stack.currentWidget() is self.page.view else None
         on_page = self.window.pages.currentWidget() is self.page
         mode = incident.mode if incident is not None and on_page else None
-        if mode == rec.MODE_DRILL:
+        if mode == itypes.MODE_DRILL:
             self.window.setWindowTitle(f"{self.base_title} — {self.tr('演练 DRILL')}")
             self.mode_label.setText(self.tr("演练模式 DRILL MODE"))
             self.mode_label.setStyleSheet(f"background:#ff8f00;color:#000000;{_LABEL_STYLE}")
             self.mode_label.show()
-        elif mode == rec.MODE_INSPECTION:
+        elif mode == itypes.MODE_INSPECTION:
             self.window.setWindowTitle(f"{self.base_title} — {self.tr('巡检 INSPECTION')}")
             self.mode_label.setText(self.tr("巡检 INSPECTION"))
             self.mode_label.setStyleSheet(f"background:#1565c0;color:#ffffff;{_LABEL_STYLE}")
@@ -396,8 +396,8 @@ class TrainingController(QObject):
                                                                              str(exc)))
 
     def report_dialog(self, kind: str) -> PickDialog:
-        service = self.window.kb.training.drills if kind == rec.MODE_DRILL else self.window.kb.training.inspections
-        title = self.tr("Drill report") if kind == rec.MODE_DRILL else self.tr("Inspection report")
+        service = self.window.kb.training.drills if kind == itypes.MODE_DRILL else self.window.kb.training.inspections
+        title = self.tr("Drill report") if kind == itypes.MODE_DRILL else self.tr("Inspection report")
         dialog = PickDialog(self.window.runner, service.list, title, self.window)
 
         def chosen() -> None:

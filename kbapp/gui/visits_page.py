@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from kbapp.gui.incident_models import pick
 from kbapp.gui.plan_models import DueInspectionsModel, DueVisitsModel, ObjectRole, SortRole, VisitsModel
-from kbapp.gui.records_page import _buttons, _error_label, _stack, _table
+from kbapp.gui.records_page import make_error_label, make_table, ok_cancel_buttons, stack_layout
 from kbapp.gui.validation import CheckedDialog, recheck_on_edit
 from kbapp.plan import changes as ch
 from kbapp.plan import inspection_plans as ip
@@ -58,11 +58,11 @@ class _Form(CheckedDialog):
         self.setObjectName(name)
         self.setWindowTitle(title)
         self.form = QFormLayout(self)
-        self.error = _error_label(self, f"{name}Error")
+        self.error = make_error_label(self, f"{name}Error")
 
     def finish(self, watched: list) -> None:
         self.form.addRow(self.error)
-        self.form.addRow(_buttons(self))
+        self.form.addRow(ok_cancel_buttons(self))
         recheck_on_edit(self.error, watched, self.problem, hide=False)
 
     def problem(self) -> str:
@@ -211,9 +211,9 @@ class VisitsPage(QWidget):
         self.actor: Callable[[], str | None] = lambda: None  # the window sets the engineer's name
         self.due_model, self.visits_model = DueVisitsModel(chinese, self), VisitsModel(chinese, self)
         self.inspections_model = DueInspectionsModel(chinese, self)
-        self.due_table = _table(self, "dueVisitsTable", _proxy(self, self.due_model), 5)
-        self.visits_table = _table(self, "visitsTable", _proxy(self, self.visits_model), 1)
-        self.inspections_table = _table(self, "dueInspectionsTable", _proxy(self, self.inspections_model), 5)
+        self.due_table = make_table(self, "dueVisitsTable", _proxy(self, self.due_model), 5)
+        self.visits_table = make_table(self, "visitsTable", _proxy(self, self.visits_model), 1)
+        self.inspections_table = make_table(self, "dueInspectionsTable", _proxy(self, self.inspections_model), 5)
         for table in (self.due_table, self.visits_table, self.inspections_table):
             table.setSortingEnabled(True)
         self.due_table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
@@ -223,7 +223,7 @@ class VisitsPage(QWidget):
         self.issues = QListWidget(self)
         self.issues.setObjectName("visitIssues")
         self.issues.currentRowChanged.connect(lambda _row: self._enable())
-        self.error_label = _error_label(self, "visitsError")
+        self.error_label = make_error_label(self, "visitsError")
         self.error_label.hide()
         self.plan_actions: dict[str, QAction] = {}
         rows = []
@@ -243,18 +243,18 @@ class VisitsPage(QWidget):
                 row.addWidget(button)
             row.addStretch(1)
             rows.append(row)
-        issues_box = _stack(QWidget(self), QLabel(self.tr("Issues raised in the visit"), self), (self.issues, 1),
+        issues_box = stack_layout(QWidget(self), QLabel(self.tr("Issues raised in the visit"), self), (self.issues, 1),
                             rows[1])
         middle = QSplitter(Qt.Orientation.Horizontal, self)
         middle.addWidget(self.visits_table)
         middle.addWidget(issues_box)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(_stack(QWidget(self), QLabel(self.tr("Follow-up visits (定期回访)"), self), rows[0],
+        splitter.addWidget(stack_layout(QWidget(self), QLabel(self.tr("Follow-up visits (定期回访)"), self), rows[0],
                                   (self.due_table, 1)))
-        splitter.addWidget(_stack(QWidget(self), QLabel(self.tr("Visits made"), self), (middle, 1)))
-        splitter.addWidget(_stack(QWidget(self), QLabel(self.tr("Scheduled inspections (巡检计划)"), self), rows[2],
+        splitter.addWidget(stack_layout(QWidget(self), QLabel(self.tr("Visits made"), self), (middle, 1)))
+        splitter.addWidget(stack_layout(QWidget(self), QLabel(self.tr("Scheduled inspections (巡检计划)"), self), rows[2],
                                   (self.inspections_table, 1)))
-        _stack(self, self.error_label, (splitter, 1)).layout().setContentsMargins(0, 0, 0, 0)
+        stack_layout(self, self.error_label, (splitter, 1)).layout().setContentsMargins(0, 0, 0, 0)
         self._enable()
 
     # -- loading ----------------------------------------------------------------------------------

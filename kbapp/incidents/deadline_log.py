@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from kbapp.incidents import deadlines as dl
 
 if TYPE_CHECKING:
-    from kbapp.incidents.records import Action
+    from kbapp.incidents.types import Action
 
 # Kinds of action that show an engineer working on the incident (the response).
 RESPONDING_KINDS = frozenset({"ack", "note", "plan", "emergency_plan", "step", "command_copied"})

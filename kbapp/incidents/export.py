@@ -16,7 +16,7 @@ import re
 
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import Deadline, describe
-from kbapp.incidents.records import ACTION_LABELS, CHANNEL_LABELS, Action, Incident, describe_action
+from kbapp.incidents.types import ACTION_LABELS, CHANNEL_LABELS, Action, Incident, describe_action
 from kbapp.model import CATEGORIES
 
 FORMATS = ("md", "csv", "html")

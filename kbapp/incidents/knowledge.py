@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from kbapp.fsutil import atomic_write_text
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.export import format_time, md_escape
 from kbapp.model import CATEGORIES, KIND_INCIDENT
 
@@ -57,7 +57,7 @@ def file_name(incident_id: int) -> str:
 
 def is_solved(mode: str, status: str, resolved_at: dt.datetime | None) -> bool:
     """A real incident whose fault was solved: the only kind that becomes a document."""
-    return mode == rec.MODE_INCIDENT and status in SOLVED and resolved_at is not None
+    return mode == itypes.MODE_INCIDENT and status in SOLVED and resolved_at is not None
 
 
 def _clean(text: str) -> str:
@@ -79,7 +79,7 @@ def _block(text: str) -> str:
     return "\n  ".join(out)
 
 
-def incident_markdown(incident: rec.Incident, actions: list[rec.Action], tz: dt.tzinfo | None = None) -> str:
+def incident_markdown(incident: itypes.Incident, actions: list[itypes.Action], tz: dt.tzinfo | None = None) -> str:
     """The solved incident as a library document, every engineer's text redacted."""
     from kbapp.reports.document import front_matter
 
@@ -88,13 +88,13 @@ def incident_markdown(incident: rec.Incident, actions: list[rec.Action], tz: dt.
     plans, steps, notes = [], [], []
     for a in actions:
         when = f"{format_time(a.at, tz)} · {md_escape(a.actor)}"
-        if a.kind == rec.PLAYBOOK_ATTACHED and a.playbook_id:
+        if a.kind == itypes.PLAYBOOK_ATTACHED and a.playbook_id:
             playbooks[a.playbook_id] = str(a.payload.get("title") or a.playbook_id)
-        elif a.kind in (rec.PLAN, rec.EMERGENCY_PLAN) and a.details.strip():
-            zh, en = rec.ACTION_LABELS[a.kind]
+        elif a.kind in (itypes.PLAN, itypes.EMERGENCY_PLAN) and a.details.strip():
+            zh, en = itypes.ACTION_LABELS[a.kind]
             plans.append(f"- {zh} {en}（{when}）：{_block(a.details)}")
-        elif a.kind == rec.STEP:
-            zh, en = rec.RESULT_LABELS.get(a.payload.get("result", ""), (a.payload.get("result", ""), ""))
+        elif a.kind == itypes.STEP:
+            zh, en = itypes.RESULT_LABELS.get(a.payload.get("result", ""), (a.payload.get("result", ""), ""))
             where = playbooks.get(a.playbook_id or "", a.playbook_id or "")
             line = f"- {md_escape(where)} · 第 {a.step} 步 {md_escape(str(a.payload.get('step_title', '')))}：{zh} {en}"
             if a.payload.get("value"):
@@ -102,10 +102,10 @@ def incident_markdown(incident: rec.Incident, actions: list[rec.Action], tz: dt.
             if a.details.strip():
                 line += f"。{_block(a.details)}"
             steps.append(line.rstrip())
-        elif a.kind in (rec.NOTE, rec.ACK, rec.CORRECTION) and a.details.strip():
-            label = f"更正 #{a.corrects_id} Correction：" if a.kind == rec.CORRECTION else ""
+        elif a.kind in (itypes.NOTE, itypes.ACK, itypes.CORRECTION) and a.details.strip():
+            label = f"更正 #{a.corrects_id} Correction：" if a.kind == itypes.CORRECTION else ""
             notes.append(f"- {when}：{label}{_block(a.details)}")
-        elif a.kind == rec.STATUS and a.details.strip() and a.payload.get("to") != lc.RESOLVED:
+        elif a.kind == itypes.STATUS and a.details.strip() and a.payload.get("to") != lc.RESOLVED:
             status = lc.label(str(a.payload.get("to", "")))
             notes.append(f"- {when}（{status}）：{_block(a.details)}")
 
@@ -119,7 +119,7 @@ def incident_markdown(incident: rec.Incident, actions: list[rec.Action], tz: dt.
         "summary": summary[:160],
     }
     cat = " ".join(CATEGORIES[category]) if category else "—"
-    channel = " ".join(rec.CHANNEL_LABELS.get(incident.channel, (incident.channel, "")))
+    channel = " ".join(itypes.CHANNEL_LABELS.get(incident.channel, (incident.channel, "")))
     out = [front_matter({k: v for k, v in meta.items() if v is not None}).rstrip("\n"),
            f"# {md_escape(title)}", "", f"历史故障 Past incident #{incident.id}", "",
            "| 字段 Field | 内容 Value |", "|---|---|",
@@ -210,7 +210,7 @@ class IncidentKnowledge:
 
         from kbapp.store.models import IncidentRow
 
-        query = (select(IncidentRow.id).where(IncidentRow.mode == rec.MODE_INCIDENT)
+        query = (select(IncidentRow.id).where(IncidentRow.mode == itypes.MODE_INCIDENT)
                  .where(IncidentRow.status.in_(tuple(SOLVED))).where(IncidentRow.resolved_at.is_not(None))
                  .order_by(IncidentRow.id))
         return list(self.kb.store.read(lambda s: list(s.scalars(query))))

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.escalation import EscalationChain, Person
 from kbapp.incidents.export import format_time
 from kbapp.notify.channels import Message
@@ -52,7 +52,7 @@ def person_in_charge(chain: EscalationChain, responsible: str) -> tuple[Person |
 
 
 def needs_report(row: IncidentRow) -> bool:
-    return row.mode == rec.MODE_INCIDENT and row.level in SERIOUS_LEVELS and row.status != lc.CLOSED
+    return row.mode == itypes.MODE_INCIDENT and row.level in SERIOUS_LEVELS and row.status != lc.CLOSED
 
 
 def serious_message(row: IncidentRow, person: Person, step: int, now: dt.datetime) -> Message:
@@ -73,7 +73,7 @@ def serious_message(row: IncidentRow, person: Person, step: int, now: dt.datetim
 
 
 def report_in(svc: IncidentService, s: Session, row: IncidentRow, now: dt.datetime, *, actor: str,
-              chain: EscalationChain | None, config: NotifyConfig | None) -> rec.Action | None:
+              chain: EscalationChain | None, config: NotifyConfig | None) -> itypes.Action | None:
     """Report ``row`` inside the caller's transaction; None when it needs none, was
     reported already, or nobody can be told yet."""
     if not needs_report(row) or chain is None or config is None:
@@ -90,7 +90,7 @@ def report_in(svc: IncidentService, s: Session, row: IncidentRow, now: dt.dateti
         return None  # reported already (by this process, the watcher or another desk)
     payload = {"step": step, "deadline": "", "reason": SERIOUS, "to": person.name, "role": person.role,
                "phone": person.phone, "auto": True, "level": row.level}
-    action = svc._append(s, row, rec.ESCALATION, actor=actor, at=now,
+    action = svc._append(s, row, itypes.ESCALATION, actor=actor, at=now,
                                   details="重大问题及时汇报 serious problem reported at once", payload=payload)
     claim.action_id = action.id
     from kbapp.notify.outbox import Recipient
@@ -101,10 +101,10 @@ def report_in(svc: IncidentService, s: Session, row: IncidentRow, now: dt.dateti
 
 
 def catch_up(kb: KnowledgeBase, incident_id: int, now: dt.datetime, chain: EscalationChain, config: NotifyConfig
-             ) -> rec.Action | None:
+             ) -> itypes.Action | None:
     """The watcher's pass: report a serious incident that could not be reported when it
     was logged (no chain or no readable notify.toml then)."""
-    def work(s: Session) -> rec.Action | None:
+    def work(s: Session) -> itypes.Action | None:
         row = s.get(IncidentRow, incident_id, with_for_update=True)
         if row is None:
             return None

@@ -4,7 +4,7 @@ Each public method validates its input first and raises IncidentError (naming th
 field) before anything is written; each write is one committed transaction, so an
 action that a method returned is on disk. Actions are only ever inserted: a
 correction is a new action pointing at the old one. Results are plain records
-(kbapp.incidents.records), safe to hand to another thread.
+(kbapp.incidents.types), safe to hand to another thread.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from kbapp.incidents import deadline_log, knowledge, serious
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.base import LoggedService
 from kbapp.incidents.edits import IncidentEdits
 from kbapp.incidents.errors import IncidentError
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kbapp.model import Step
 
 # The kinds of action the deadline replay reads (kbapp.incidents.deadline_log).
-DEADLINE_KINDS = (rec.CREATED, rec.NOTIFIED, rec.STATUS, rec.LEVEL, *deadline_log.RESPONDING_KINDS)
+DEADLINE_KINDS = (itypes.CREATED, itypes.NOTIFIED, itypes.STATUS, itypes.LEVEL, *deadline_log.RESPONDING_KINDS)
 
 
 
@@ -108,13 +108,13 @@ class IncidentService(IncidentEdits, LoggedService):
     @staticmethod
     def _append(s: Session, row: IncidentRow, kind: str, *, actor: str, at: dt.datetime, step: int | None = None,
                 playbook_id: str | None = None, details: str = "", payload: dict | None = None,
-                corrects_id: int | None = None) -> rec.Action:
+                corrects_id: int | None = None) -> itypes.Action:
         action = ActionRow(incident_id=row.id, at=at, actor=actor, kind=kind, step=step, playbook_id=playbook_id,
                            details=details, payload=payload or {}, corrects_id=corrects_id, uid=_next_uid())
         s.add(action)
         row.updated_at = at
         s.flush()  # assigns the id
-        return rec.action_from_row(action)
+        return itypes.action_from_row(action)
 
     # Told after each committed write whether the incident is now solved; the facade sets it
     # to keep solved incidents searchable (kbapp.incidents.knowledge). None: nobody listens.
@@ -150,13 +150,13 @@ class IncidentService(IncidentEdits, LoggedService):
     # -- starting and attaching --------------------------------------------------------------
     def start(self, title: str, level: str, description: str = "", category: str = "", channel: str = "phone",
               reporter: str = "", responsible: str = "", playbook_ids: Iterable[str] = (), actor: str | None = None,
-              notified_at: dt.datetime | None = None, mode: str = rec.MODE_INCIDENT,
-              context: dict[str, Any] | None = None, customer: str = "", system: str = "") -> rec.Incident:
+              notified_at: dt.datetime | None = None, mode: str = itypes.MODE_INCIDENT,
+              context: dict[str, Any] | None = None, customer: str = "", system: str = "") -> itypes.Incident:
         """Log a new incident, or with ``mode`` a drill or an inspection (same runner and log,
         never in incident lists or deadlines). ``context`` (JSON-able) is kept in the
         creation action, written in the same transaction: a drill's scenario, say."""
-        if mode not in rec.MODES:
-            raise IncidentError(f"mode: {mode!r} is not one of {', '.join(rec.MODES)}", field="mode")
+        if mode not in itypes.MODES:
+            raise IncidentError(f"mode: {mode!r} is not one of {', '.join(itypes.MODES)}", field="mode")
         if context is not None and not isinstance(context, dict):
             raise IncidentError("context: must be a mapping", field="context")
         title = check_line(title, "title", required=True, max_chars=MAX_TITLE_CHARS)
@@ -178,7 +178,7 @@ class IncidentService(IncidentEdits, LoggedService):
             docs.setdefault(doc.id, doc)
         now = self.now()
         notified_at = check_notified_at(notified_at, now)
-        channels = serious.load_channels(self) if mode == rec.MODE_INCIDENT and level in serious.SERIOUS_LEVELS \
+        channels = serious.load_channels(self) if mode == itypes.MODE_INCIDENT and level in serious.SERIOUS_LEVELS \
             else (None, None)
 
         def work(s: Session) -> int:
@@ -195,11 +195,11 @@ class IncidentService(IncidentEdits, LoggedService):
                 payload["customer"] = customer
             if system:
                 payload["system"] = system
-            if mode != rec.MODE_INCIDENT:
+            if mode != itypes.MODE_INCIDENT:
                 payload["mode"] = mode
             if context:
                 payload["context"] = context
-            self._append(s, row, rec.CREATED, actor=actor, at=now, details=description, payload=payload)
+            self._append(s, row, itypes.CREATED, actor=actor, at=now, details=description, payload=payload)
             for position, doc in enumerate(docs.values()):
                 self._attach(s, row, doc, position, actor, now)
             # Level I/II: the person in charge is told in this same transaction (kbapp.incidents.serious).
@@ -209,10 +209,10 @@ class IncidentService(IncidentEdits, LoggedService):
         return self.get(self.store.write(work))
 
     def _attach(self, s: Session, row: IncidentRow, doc: Document, position: int, actor: str,
-                now: dt.datetime) -> rec.Action:
+                now: dt.datetime) -> itypes.Action:
         s.add(IncidentPlaybookRow(incident_id=row.id, playbook_id=doc.id, position=position, attached_at=now,
                                   attached_by=actor))
-        return self._append(s, row, rec.PLAYBOOK_ATTACHED, actor=actor, at=now, playbook_id=doc.id,
+        return self._append(s, row, itypes.PLAYBOOK_ATTACHED, actor=actor, at=now, playbook_id=doc.id,
                             payload={"title": doc.title, "title_en": doc.title_en})
 
     def suggest_playbooks(self, description: str, limit: int = 5) -> list:
@@ -225,10 +225,10 @@ class IncidentService(IncidentEdits, LoggedService):
         except (ImportError, OSError):
             return []
 
-    def attach_playbook(self, incident_id: int, playbook_id: str, actor: str | None = None) -> rec.Action:
+    def attach_playbook(self, incident_id: int, playbook_id: str, actor: str | None = None) -> itypes.Action:
         incident_id, doc, actor = check_id(incident_id), self._playbook(playbook_id), self._actor(actor)
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             self._require_working(row, "attaching playbooks")
             attached = [p.playbook_id for p in row.playbooks]
             if doc.id in attached:
@@ -240,7 +240,7 @@ class IncidentService(IncidentEdits, LoggedService):
 
     # -- working the playbook ----------------------------------------------------------------
     def _resolve_step(self, incident_id: int, step_number: Any,
-                      playbook_id: str | None) -> tuple[Document, Step, rec.Incident]:
+                      playbook_id: str | None) -> tuple[Document, Step, itypes.Incident]:
         incident = self.get(incident_id)
         if playbook_id is None:
             if not incident.playbook_ids:
@@ -269,7 +269,7 @@ class IncidentService(IncidentEdits, LoggedService):
 
     def step(self, incident_id: int, step_number: int, result: str, note: str = "", playbook_id: str | None = None,
              goto: int | None = None, actor: str | None = None, value: str = "",
-             emergency_plan: bool = False) -> rec.Action:
+             emergency_plan: bool = False) -> itypes.Action:
         """Record a step's result; ``goto`` follows a decision to the step it names.
 
         In an inspection the result is the item's pass, fail or na, and ``value`` is what
@@ -293,25 +293,25 @@ class IncidentService(IncidentEdits, LoggedService):
             if decision is not None:
                 payload["decision"] = decision.condition
 
-        if emergency_plan and result != rec.DONE:
+        if emergency_plan and result != itypes.DONE:
             raise IncidentError("emergency_plan: only a step marked done can record the emergency plan",
                                 field="emergency_plan")
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             self._require_working(row, "recording steps")
             self._auto_respond(s, row, actor, now)
-            action = self._append(s, row, rec.STEP, actor=actor, at=now, step=step.number, playbook_id=doc.id,
+            action = self._append(s, row, itypes.STEP, actor=actor, at=now, step=step.number, playbook_id=doc.id,
                                   details=note, payload=payload)
             if emergency_plan:
                 row.emergency_plan_at = row.emergency_plan_at or now
-                self._append(s, row, rec.EMERGENCY_PLAN, actor=actor, at=now, step=step.number,
+                self._append(s, row, itypes.EMERGENCY_PLAN, actor=actor, at=now, step=step.number,
                              playbook_id=doc.id, details=note or step.title, payload={"from_step": action.id})
             return action
 
         return self._write(incident_id, work)
 
     def copy_command(self, incident_id: int, step_number: int, index: int = 0, playbook_id: str | None = None,
-                     actor: str | None = None) -> rec.Action:
+                     actor: str | None = None) -> itypes.Action:
         """Log that a step's command was copied; the command is in ``payload["command"]``."""
         incident_id, actor = check_id(incident_id), self._actor(actor)
         doc, step, _incident = self._resolve_step(incident_id, step_number, playbook_id)
@@ -320,30 +320,30 @@ class IncidentService(IncidentEdits, LoggedService):
                                 f"{index!r} is not one of them", field="index")
         command = step.commands[index]
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             self._require_working(row, "copying commands")
             self._auto_respond(s, row, actor, now)
-            return self._append(s, row, rec.COMMAND_COPIED, actor=actor, at=now, step=step.number,
+            return self._append(s, row, itypes.COMMAND_COPIED, actor=actor, at=now, step=step.number,
                                 playbook_id=doc.id, payload={"command": command, "index": index})
 
         return self._write(incident_id, work)
 
-    def note(self, incident_id: int, text: str, actor: str | None = None) -> rec.Action:
+    def note(self, incident_id: int, text: str, actor: str | None = None) -> itypes.Action:
         """A free-text note; allowed in any status, so late remarks still reach the log."""
         incident_id, text, actor = check_id(incident_id), check_text(text, "note", required=True), self._actor(actor)
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             self._auto_respond(s, row, actor, now)
-            return self._append(s, row, rec.NOTE, actor=actor, at=now, details=text)
+            return self._append(s, row, itypes.NOTE, actor=actor, at=now, details=text)
 
         return self._write(incident_id, work)
 
     def record_plan(self, incident_id: int, text: str, emergency: bool = False,
-                    actor: str | None = None) -> rec.Action:
+                    actor: str | None = None) -> itypes.Action:
         """The handling plan (故障处理方案) or, for level I, the emergency plan (应急方案) was given."""
         incident_id, text, actor = check_id(incident_id), check_text(text, "plan", required=True), self._actor(actor)
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: incident #{row.id} is closed", field="status")
             if emergency and row.level != "I":
@@ -354,14 +354,14 @@ class IncidentService(IncidentEdits, LoggedService):
                 row.emergency_plan_at = row.emergency_plan_at or now
             else:
                 row.plan_at = row.plan_at or now
-            return self._append(s, row, rec.EMERGENCY_PLAN if emergency else rec.PLAN, actor=actor, at=now,
+            return self._append(s, row, itypes.EMERGENCY_PLAN if emergency else itypes.PLAN, actor=actor, at=now,
                                 details=text)
 
         return self._write(incident_id, work)
 
     # -- status, level, escalation, corrections --------------------------------------------
     def _change_status(self, s: Session, row: IncidentRow, new: str, actor: str, now: dt.datetime,
-                       details: str = "", payload_extra: dict | None = None) -> rec.Action:
+                       details: str = "", payload_extra: dict | None = None) -> itypes.Action:
         old = row.status
         lc.check_transition(old, new)
         if new in (lc.RESPONDING, lc.MITIGATED, lc.RESOLVED):
@@ -375,11 +375,11 @@ class IncidentService(IncidentEdits, LoggedService):
         elif new == lc.CLOSED:
             row.closed_at = now
         row.status = new
-        return self._append(s, row, rec.STATUS, actor=actor, at=now, details=details,
+        return self._append(s, row, itypes.STATUS, actor=actor, at=now, details=details,
                             payload={"from": old, "to": new, **(payload_extra or {})})
 
     def set_status(self, incident_id: int, status: str, note: str = "", actor: str | None = None,
-                   close_reason: str = "") -> rec.Action:
+                   close_reason: str = "") -> itypes.Action:
         """Move the incident on. Closing one that was never solved needs ``close_reason``
         (duplicate, withdrawn, not_an_incident) and a note saying why; its clocks stop
         without being met."""
@@ -391,7 +391,7 @@ class IncidentService(IncidentEdits, LoggedService):
         if status == lc.RESOLVED:
             return self.resolve(incident_id, note, actor=actor)
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             extra = {}
             if status == lc.CLOSED and lc.is_working(row.status):
                 if not reason:
@@ -407,46 +407,46 @@ class IncidentService(IncidentEdits, LoggedService):
 
         return self._write(incident_id, work)
 
-    def resolve(self, incident_id: int, summary: str, actor: str | None = None) -> rec.Action:
+    def resolve(self, incident_id: int, summary: str, actor: str | None = None) -> itypes.Action:
         incident_id, actor = check_id(incident_id), self._actor(actor)
         summary = check_text(summary, "summary", required=True)
         return self._write(incident_id, lambda s, row, now: self._change_status(s, row, lc.RESOLVED, actor, now,
                                                                                 details=summary))
 
-    def change_level(self, incident_id: int, level: str, reason: str, actor: str | None = None) -> rec.Action:
+    def change_level(self, incident_id: int, level: str, reason: str, actor: str | None = None) -> itypes.Action:
         """A new fault level, with the reason why (required). Re-plans only the deadlines
         still open now; a missed one stays missed (kbapp.incidents.deadlines)."""
         incident_id, level = check_id(incident_id), check_level(level)
         reason, actor = check_text(reason, "reason", required=True), self._actor(actor)
         channels = serious.load_channels(self) if level in serious.SERIOUS_LEVELS else (None, None)
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: incident #{row.id} is closed", field="status")
             if row.level == level:
                 raise IncidentError(f"level: incident #{row.id} is already level {level}", field="level")
             old, row.level = row.level, level
-            action = self._append(s, row, rec.LEVEL, actor=actor, at=now, details=reason,
+            action = self._append(s, row, itypes.LEVEL, actor=actor, at=now, details=reason,
                                   payload={"from": old, "to": level})
             serious.report_in(self, s, row, now, actor=serious.ACTOR, chain=channels[0], config=channels[1])
             return action
 
         return self._write(incident_id, work)
 
-    def correct(self, action_id: int, text: str, actor: str | None = None) -> rec.Action:
+    def correct(self, action_id: int, text: str, actor: str | None = None) -> itypes.Action:
         """Append a correction to an earlier action; the original stays as it was."""
         action_id, actor = check_id(action_id, "action_id"), self._actor(actor)
         text = check_text(text, "text", required=True)
 
         solved: list[bool] = []
 
-        def work(s: Session) -> rec.Action:
+        def work(s: Session) -> itypes.Action:
             original = s.get(ActionRow, action_id)
             if original is None:
                 raise IncidentError(f"action_id: no action #{action_id}", field="action_id")
             row = self._row(s, original.incident_id, lock=True)
             solved[:] = [knowledge.is_solved(row.mode, row.status, row.resolved_at)]
-            return self._append(s, row, rec.CORRECTION, actor=actor, at=self.now(), step=original.step,
+            return self._append(s, row, itypes.CORRECTION, actor=actor, at=self.now(), step=original.step,
                                 playbook_id=original.playbook_id, details=text, corrects_id=original.id,
                                 payload={"corrects_kind": original.kind})
 
@@ -455,20 +455,20 @@ class IncidentService(IncidentEdits, LoggedService):
         return action
 
     # -- reading ---------------------------------------------------------------------------
-    def get(self, incident_id: int) -> rec.Incident:
+    def get(self, incident_id: int) -> itypes.Incident:
         incident_id = check_id(incident_id)
 
-        def work(s: Session) -> rec.Incident:
+        def work(s: Session) -> itypes.Incident:
             row = s.scalars(select(IncidentRow).where(IncidentRow.id == incident_id)
                             .options(selectinload(IncidentRow.playbooks))).one_or_none()
             if row is None:
                 raise IncidentError(f"incident_id: no incident #{incident_id}", field="incident_id")
-            return rec.incident_from_row(row)
+            return itypes.incident_from_row(row)
 
         return self.store.read(work)
 
     def list_incidents(self, open_only: bool = False,
-                       mode: str | Iterable[str] | None = rec.MODE_INCIDENT) -> list[rec.Incident]:
+                       mode: str | Iterable[str] | None = itypes.MODE_INCIDENT) -> list[itypes.Incident]:
         """Newest first; ``open_only`` leaves out closed incidents. Real incidents only unless
         ``mode`` names others ("drill", "inspection", several, or None for all): drills and
         inspections must never count as incidents."""
@@ -479,11 +479,11 @@ class IncidentService(IncidentEdits, LoggedService):
             query = query.where(IncidentRow.mode.in_(tuple(mode)))
         if open_only:
             query = query.where(IncidentRow.status != lc.CLOSED)
-        return self.store.read(lambda s: [rec.incident_from_row(r) for r in s.scalars(query)])
+        return self.store.read(lambda s: [itypes.incident_from_row(r) for r in s.scalars(query)])
 
     list = list_incidents  # noqa: A003 - the name the GUI and CLI use
 
-    def timeline(self, incident_id: int, kinds: Iterable[str] | None = None) -> builtins.list[rec.Action]:
+    def timeline(self, incident_id: int, kinds: Iterable[str] | None = None) -> builtins.list[itypes.Action]:
         """The incident's actions in the order they were logged, with corrections linked."""
         incident_id = check_id(incident_id)
         columns = ActionRow.__table__.c
@@ -491,9 +491,9 @@ class IncidentService(IncidentEdits, LoggedService):
         if kinds is not None:
             query = query.where(columns.kind.in_(tuple(kinds)))
 
-        def work(s: Session) -> list[rec.Action]:
+        def work(s: Session) -> list[itypes.Action]:
             self._row(s, incident_id)
-            return [rec.action_from_row(r) for r in s.execute(query)]
+            return [itypes.action_from_row(r) for r in s.execute(query)]
 
         actions = self.store.read(work)
         corrections: dict[int, list[int]] = {}
@@ -504,28 +504,28 @@ class IncidentService(IncidentEdits, LoggedService):
             return actions
         return [replace(a, corrected_by=tuple(corrections.get(a.id, ()))) for a in actions]
 
-    def runner(self, incident_id: int) -> builtins.list[rec.RunnerState]:
+    def playbook_runs(self, incident_id: int) -> builtins.list[itypes.PlaybookRun]:
         """Where the engineer is in each attached playbook (replayed from the log)."""
         incident = self.get(incident_id)
-        steps = self.timeline(incident.id, kinds=(rec.STEP, rec.PLAYBOOK_ATTACHED))
-        attached = {a.playbook_id: a.at for a in steps if a.kind == rec.PLAYBOOK_ATTACHED}
-        return [rec.replay_runner(pid, self._doc_or_none(pid), steps, attached.get(pid))
+        steps = self.timeline(incident.id, kinds=(itypes.STEP, itypes.PLAYBOOK_ATTACHED))
+        attached = {a.playbook_id: a.at for a in steps if a.kind == itypes.PLAYBOOK_ATTACHED}
+        return [itypes.replay_playbook_run(pid, self._doc_or_none(pid), steps, attached.get(pid))
                 for pid in incident.playbook_ids]
 
-    def deadline_records(self, incident: rec.Incident | int,
-                         actions: builtins.list[rec.Action] | None = None) -> builtins.list[deadline_log.DeadlineRecord]:
+    def deadline_records(self, incident: itypes.Incident | int,
+                         actions: builtins.list[itypes.Action] | None = None) -> builtins.list[deadline_log.DeadlineRecord]:
         """The deadlines as replayed from the action log (clock-independent)."""
-        if not isinstance(incident, rec.Incident):
+        if not isinstance(incident, itypes.Incident):
             incident = self.get(incident)
-        if incident.mode != rec.MODE_INCIDENT:
+        if incident.mode != itypes.MODE_INCIDENT:
             return []  # drills and inspections have no deadlines
         if actions is None:
             actions = self.timeline(incident.id, kinds=DEADLINE_KINDS)
         return deadline_log.replay(actions, notified_at=incident.notified_at, level=incident.level,
                                    category=incident.category)
 
-    def deadlines(self, incident: rec.Incident | int, now: dt.datetime | None = None,
-                  actions: builtins.list[rec.Action] | None = None) -> builtins.list[dl.Deadline]:
+    def deadlines(self, incident: itypes.Incident | int, now: dt.datetime | None = None,
+                  actions: builtins.list[itypes.Action] | None = None) -> builtins.list[dl.Deadline]:
         """Each deadline's state at ``now`` (the service clock by default), in due order."""
         return deadline_log.deadlines_at(self.deadline_records(incident, actions), now or self.now())
 

@@ -8,7 +8,7 @@ import datetime as dt
 import getpass
 from typing import Any
 
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.model import CATEGORIES, LEVELS
 
@@ -71,8 +71,8 @@ def check_category(value: Any) -> str:
 def check_channel(value: Any) -> str:
     text = check_line(value or "phone", "channel").lower()
     text = _CHANNEL_ALIASES.get(text, text)
-    if text not in rec.CHANNELS:
-        raise IncidentError(f"channel: {value!r} is not one of {', '.join(rec.CHANNELS)}", field="channel")
+    if text not in itypes.CHANNELS:
+        raise IncidentError(f"channel: {value!r} is not one of {', '.join(itypes.CHANNELS)}", field="channel")
     return text
 
 
@@ -89,23 +89,23 @@ def check_id(value: Any, name: str = "incident_id") -> int:
     return number
 
 
-_INSPECTION_ALIASES = {"passed": rec.PASS, "ok": rec.PASS, "通过": rec.PASS, "failed": rec.FAIL,
-                       "不通过": rec.FAIL, "n/a": rec.NA, "n.a.": rec.NA, "n.a": rec.NA, "不适用": rec.NA}
+_INSPECTION_ALIASES = {"passed": itypes.PASS, "ok": itypes.PASS, "通过": itypes.PASS, "failed": itypes.FAIL,
+                       "不通过": itypes.FAIL, "n/a": itypes.NA, "n.a.": itypes.NA, "n.a": itypes.NA, "不适用": itypes.NA}
 
 
-def check_result(value: Any, mode: str = rec.MODE_INCIDENT) -> str:
+def check_result(value: Any, mode: str = itypes.MODE_INCIDENT) -> str:
     """A step result: done, skipped or failed (skip and fail are accepted too); in an
     inspection, an item's result instead: pass, fail or na (n/a, 通过/不通过/不适用 too)."""
     text = str(value).strip().lower()
-    if mode == rec.MODE_INSPECTION:
+    if mode == itypes.MODE_INSPECTION:
         text = _INSPECTION_ALIASES.get(text, text)
-        if text not in rec.INSPECTION_RESULTS:
-            raise IncidentError(f"result: {value!r} is not one of {', '.join(rec.INSPECTION_RESULTS)}",
+        if text not in itypes.INSPECTION_RESULTS:
+            raise IncidentError(f"result: {value!r} is not one of {', '.join(itypes.INSPECTION_RESULTS)}",
                                 field="result")
         return text
-    text = {"skip": rec.SKIPPED, "fail": rec.FAILED}.get(text, text)
-    if text not in rec.STEP_RESULTS:
-        raise IncidentError(f"result: {value!r} is not one of {', '.join(rec.STEP_RESULTS)}", field="result")
+    text = {"skip": itypes.SKIPPED, "fail": itypes.FAILED}.get(text, text)
+    if text not in itypes.STEP_RESULTS:
+        raise IncidentError(f"result: {value!r} is not one of {', '.join(itypes.STEP_RESULTS)}", field="result")
     return text
 
 

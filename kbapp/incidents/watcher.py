@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kbapp.incidents import deadlines as dl
-from kbapp.incidents import records as rec
 from kbapp.incidents import serious
+from kbapp.incidents import types as itypes
 from kbapp.incidents.base import utc_now
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.escalating import AMBER, DueEscalation, due_escalations
@@ -65,7 +65,7 @@ class Escalated:
 
 @dataclass(frozen=True)
 class Watched:
-    incident: rec.Incident
+    incident: itypes.Incident
     deadlines: list[dl.Deadline]
 
     @property
@@ -163,13 +163,13 @@ class Watcher:
         query = select(EscalationRow.deadline_key, EscalationRow.step).where(EscalationRow.incident_id == incident_id)
         return self.kb.store.read(lambda s: {(k, n) for k, n in s.execute(query)})
 
-    def _claim(self, incident: rec.Incident, item: DueEscalation, config: NotifyConfig, now: dt.datetime,
+    def _claim(self, incident: itypes.Incident, item: DueEscalation, config: NotifyConfig, now: dt.datetime,
                warning: str) -> Escalated | None:
         zh, en = deadline_summary(item.deadline)
         return self._log(incident, item.deadline.key, item.step, item.person, item.reason, now, config,
                          details=f"{zh} · {en}", summary=f"{zh} · {en}", deadline=item.deadline, warning=warning)
 
-    def _log(self, incident: rec.Incident, key: str, step: int, person: Person, reason: str, now: dt.datetime,
+    def _log(self, incident: itypes.Incident, key: str, step: int, person: Person, reason: str, now: dt.datetime,
              config: NotifyConfig | None, *, details: str, summary: str, deadline: dl.Deadline | None = None,
              warning: str = "", actor: str = ACTOR, note: str = "") -> Escalated | None:
         svc = self.kb.incidents
@@ -192,7 +192,7 @@ class Watcher:
                     s.flush()
             except IntegrityError:
                 return None  # another watcher (the window, kbapp watch, another desk) has done it
-            action = svc._append(s, row, rec.ESCALATION, actor=actor, at=now,
+            action = svc._append(s, row, itypes.ESCALATION, actor=actor, at=now,
                                  details=note or details, payload=payload)
             claim.action_id = action.id
             queued = []
@@ -211,7 +211,7 @@ class Watcher:
         and notified. Raises IncidentError saying how to set the chain up when it is empty."""
         svc = self.kb.incidents
         incident = svc.get(incident_id)
-        if incident.mode != rec.MODE_INCIDENT:
+        if incident.mode != itypes.MODE_INCIDENT:
             raise IncidentError(f"incident_id: #{incident.id} is a {incident.mode}; nobody is escalated to",
                                 field="incident_id")
         if incident.status == "closed":
@@ -222,7 +222,7 @@ class Watcher:
         if not path:
             raise IncidentError(EMPTY_CHAIN_WARNING, field="escalation_chain")
         reached = max((step for _key, step in self._claimed(incident.id)), default=0)
-        for action in svc.timeline(incident.id, kinds=(rec.ESCALATION,)):
+        for action in svc.timeline(incident.id, kinds=(itypes.ESCALATION,)):
             names = [p.name for p in path]
             if action.payload.get("answer") == "yes" and action.payload.get("to") in names:
                 reached = max(reached, names.index(action.payload["to"]))
@@ -262,7 +262,7 @@ class Watcher:
             self._stop.wait(wait)
 
 
-def escalation_message(incident: rec.Incident, person: Person, step: int, reason: str,
+def escalation_message(incident: itypes.Incident, person: Person, step: int, reason: str,
                        deadline: dl.Deadline | None, now: dt.datetime, note: str = "") -> Message:
     """The text of one escalation: no description, no notes from the log (they may hold
     secrets); what there is still goes through redact (Message.redacted)."""

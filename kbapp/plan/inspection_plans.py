@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kbapp.facade import KnowledgeBase
-    from kbapp.incidents.records import Incident
+    from kbapp.incidents.types import Incident
     from kbapp.store.db import Store
 
 FREQUENCIES = (sch.DAILY, sch.WEEKLY, sch.MONTHLY)

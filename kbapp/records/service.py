@@ -30,8 +30,6 @@ from kbapp.records import document
 from kbapp.records import workflow as wf
 from kbapp.records.workflow import RecordError
 from kbapp.store.models import IncidentRow
-
-# Importing the record models also puts their tables on Base.metadata (models.py imports them too).
 from kbapp.store.records_models import ProblemRecordRow, RecordTransitionRow
 
 log = logging.getLogger(__name__)

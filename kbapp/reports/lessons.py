@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from kbapp.fsutil import safe_filename
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.export import format_time
 from kbapp.incidents.validate import check_id
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK
@@ -148,13 +148,13 @@ class LessonService:
         def work(s: Session) -> dict[int, dict[str, int]]:
             q = (select(ActionRow.incident_id, ActionRow.step, ActionRow.payload)
                  .join(IncidentRow, IncidentRow.id == ActionRow.incident_id)
-                 .where(ActionRow.kind == rec.STEP, ActionRow.playbook_id == playbook_id,
+                 .where(ActionRow.kind == itypes.STEP, ActionRow.playbook_id == playbook_id,
                         IncidentRow.mode == "incident"))
             seen: dict[int, dict[str, set[int]]] = {}
             for incident_id, step, payload in s.execute(q):
                 result = (payload or {}).get("result")
-                if step is not None and result in (rec.SKIPPED, rec.FAILED):
-                    seen.setdefault(step, {rec.SKIPPED: set(), rec.FAILED: set()})[result].add(incident_id)
-            return {step: {"skipped": len(v[rec.SKIPPED]), "failed": len(v[rec.FAILED])} for step, v in seen.items()}
+                if step is not None and result in (itypes.SKIPPED, itypes.FAILED):
+                    seen.setdefault(step, {itypes.SKIPPED: set(), itypes.FAILED: set()})[result].add(incident_id)
+            return {step: {"skipped": len(v[itypes.SKIPPED]), "failed": len(v[itypes.FAILED])} for step, v in seen.items()}
 
         return self.store.read(work)

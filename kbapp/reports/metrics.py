@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.deadline_log import DeadlineRecord, replay
 from kbapp.model import LEVELS
 from kbapp.redact import redact
@@ -133,7 +133,7 @@ def _rate(hits: int, decided: int) -> float | None:
 def facts_from(row: IncidentRow, actions: list) -> IncidentFacts | None:
     """The facts of one incident from its row and its actions (id order); None when it
     does not count (a drill, an inspection, a duplicate)."""
-    if (row.mode or rec.MODE_INCIDENT) != rec.MODE_INCIDENT:
+    if (row.mode or itypes.MODE_INCIDENT) != itypes.MODE_INCIDENT:
         return None
     customer = row.customer or ""
     notified_at = row.notified_at
@@ -143,18 +143,18 @@ def facts_from(row: IncidentRow, actions: list) -> IncidentFacts | None:
     steps: list[StepOutcome] = []
     for a in actions:
         payload = a.payload or {}
-        if a.kind == rec.CREATED:
+        if a.kind == itypes.CREATED:
             customer = customer or str(payload.get("customer") or "")
             if payload.get("notified_at"):
                 notified_at = dt.datetime.fromisoformat(payload["notified_at"])
-        elif a.kind == rec.NOTIFIED and payload.get("to"):
+        elif a.kind == itypes.NOTIFIED and payload.get("to"):
             notified_at = dt.datetime.fromisoformat(payload["to"])
-        elif a.kind == rec.PLAYBOOK_ATTACHED and a.playbook_id and a.playbook_id not in playbooks:
+        elif a.kind == itypes.PLAYBOOK_ATTACHED and a.playbook_id and a.playbook_id not in playbooks:
             playbooks.append(a.playbook_id)
-        elif a.kind == rec.STEP and a.playbook_id and a.step is not None and payload.get("result"):
+        elif a.kind == itypes.STEP and a.playbook_id and a.step is not None and payload.get("result"):
             steps.append(StepOutcome(a.playbook_id, a.step, str(payload.get("step_title", ""))[:200],
                                      payload["result"]))
-        elif a.kind == rec.STATUS:
+        elif a.kind == itypes.STATUS:
             new, old = payload.get("to"), payload.get("from")
             if new == lc.RESOLVED:
                 resolved_at = a.at
@@ -255,7 +255,7 @@ def _derive(s: Session, chunk: list[int], tz: dt.tzinfo | None) -> None:
         where = {"incident_id": incident_id, "notified_at": f.notified_at, "customer": f.customer[:200]}
         playbooks += [{**where, "playbook_id": pid} for pid in f.playbooks]
         outcomes += [{**where, "playbook_id": step.playbook_id, "step": step.step, "title": step.title,
-                      "result": step.result} for step in f.steps if step.result in (rec.SKIPPED, rec.FAILED)]
+                      "result": step.result} for step in f.steps if step.result in (itypes.SKIPPED, itypes.FAILED)]
     for table, values in ((IncidentFactsRow, facts), (FactPlaybookRow, playbooks), (StepOutcomeRow, outcomes)):
         if values:
             s.execute(insert(table), values)
@@ -457,7 +457,7 @@ def playbook_usage(s: Session, period: Period, top: int = 5) -> list[dict[str, A
     for pid, result, step, title, n in s.execute(query):
         if len(steps[(pid, result)]) < top:
             steps[(pid, result)].append({"step": step, "title": title or "", "count": n})
-    return [{"id": pid, "incidents": n, rec.SKIPPED: steps[(pid, rec.SKIPPED)], rec.FAILED: steps[(pid, rec.FAILED)]}
+    return [{"id": pid, "incidents": n, itypes.SKIPPED: steps[(pid, itypes.SKIPPED)], itypes.FAILED: steps[(pid, itypes.FAILED)]}
             for pid, n in used]
 
 
@@ -522,7 +522,7 @@ def explain_missed(s: Session, now: dt.datetime, key: str, ids: list[int]) -> li
             by_id = {a.id: a for a in actions}
             if record.met_at is not None:
                 by = by_id.get(record.met_by) if record.met_by else None
-                how = f" ({redact(rec.describe_action(rec.action_from_row(by))[:120])})" if by else ""
+                how = f" ({redact(itypes.describe_action(itypes.action_from_row(by))[:120])})" if by else ""
                 late = _lateness(record.met_at - record.due_at)
                 why = f"超时 {late} 完成 met {late} late{how}"
             elif record.stopped_at is not None:
@@ -532,7 +532,7 @@ def explain_missed(s: Session, now: dt.datetime, key: str, ids: list[int]) -> li
                 late = _lateness(now - record.due_at)
                 why = f"未完成，已超时 {late} not met, {late} overdue"
             if record.replanned_at is not None:
-                change = next((a for a in reversed(actions) if a.kind == rec.LEVEL and a.at <= record.replanned_at),
+                change = next((a for a in reversed(actions) if a.kind == itypes.LEVEL and a.at <= record.replanned_at),
                               None)
                 if change is not None:
                     to = (change.payload or {}).get("to", row.level)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from kbapp.fsutil import safe_filename
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.export import deadline_phrase, format_time
 from kbapp.incidents.validate import check_id
 from kbapp.reports import document as rdoc
@@ -88,14 +88,14 @@ def _report_from_row(row: ReportRow) -> Report:
     )
 
 
-def steps_taken(runners: list[rec.RunnerState]) -> list[str]:
+def steps_taken(runs: list[itypes.PlaybookRun]) -> list[str]:
     lines = []
-    for runner in runners:
-        for step in runner.steps:
+    for run in runs:
+        for step in run.steps:
             if step.result is None:
                 continue
-            zh, en = rec.RESULT_LABELS.get(step.result, (step.result, step.result))
-            line = f"{runner.title} · 第 {step.number} 步 {step.title}：{zh} {en}"
+            zh, en = itypes.RESULT_LABELS.get(step.result, (step.result, step.result))
+            line = f"{run.title} · 第 {step.number} 步 {step.title}：{zh} {en}"
             if step.note:
                 line += f"（{step.note}）"
             lines.append(line)
@@ -114,11 +114,11 @@ def deadline_rows(deadlines: list[dl.Deadline], submitted_at: dt.datetime,
     return rows
 
 
-def timeline_rows(actions: list[rec.Action], tz: dt.tzinfo | None = None) -> list[list[str]]:
+def timeline_rows(actions: list[itypes.Action], tz: dt.tzinfo | None = None) -> list[list[str]]:
     rows = []
     for a in actions:
-        zh, en = rec.ACTION_LABELS.get(a.kind, (a.kind, a.kind))
-        rows.append([format_time(a.at, tz), a.actor, f"{zh} {en}", rec.describe_action(a)])
+        zh, en = itypes.ACTION_LABELS.get(a.kind, (a.kind, a.kind))
+        rows.append([format_time(a.at, tz), a.actor, f"{zh} {en}", itypes.describe_action(a)])
     return rows
 
 
@@ -140,9 +140,9 @@ class ReportService:
         """The report pre-filled from the incident; an existing report's fields win."""
         return self._draft(self.incidents.get(check_id(incident_id)))
 
-    def _draft(self, incident: rec.Incident) -> ReportDraft:
+    def _draft(self, incident: itypes.Incident) -> ReportDraft:
         incident_id = incident.id
-        if incident.mode != rec.MODE_INCIDENT:
+        if incident.mode != itypes.MODE_INCIDENT:
             raise ReportError(f"incident #{incident_id} is a {incident.mode}, not an incident", field="incident_id")
         actions = self.incidents.timeline(incident_id)
         responded = incident.responded_at
@@ -161,7 +161,7 @@ class ReportService:
             values.update({k: v for k, v in existing.fields.items() if v})
         return ReportDraft(
             incident_id=incident_id, title=rdoc.report_title(incident.title), fields=values,
-            steps=steps_taken(self.incidents.runner(incident_id)), timeline=timeline_rows(actions, self.tz),
+            steps=steps_taken(self.incidents.playbook_runs(incident_id)), timeline=timeline_rows(actions, self.tz),
             category=incident.category, playbooks=list(incident.playbook_ids),
             report_id=existing.id if existing else None,
             deadlines=deadline_rows(self.incidents.deadlines(incident, actions=actions), self.incidents.now(),

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.deadline_log import DeadlineRecord, replay
 from kbapp.incidents.export import format_time
 from kbapp.model import CATEGORIES, LEVELS
@@ -106,7 +106,7 @@ class ServiceReport:
                          f"{', '.join('#' + str(i) for i in ids)}) — 查找根本原因并制定预防措施 find the root cause "
                          "and a prevention measure.")
         for pb in self.figures.get("playbooks", []):
-            for step in pb.get(rec.FAILED, [])[:2]:
+            for step in pb.get(itypes.FAILED, [])[:2]:
                 lines.append(f"- 预案 {pb['id']} 第 {step['step']} 步「{step['title']}」失败 {step['count']} 次 "
                              f"(step {step['step']} failed {step['count']} times) — 复核该步骤 review the step.")
         late: dict[str, int] = defaultdict(int)
@@ -142,22 +142,22 @@ def collect(s: Session, report: ServiceReport, now: dt.datetime) -> None:
             logs[a.incident_id].append(a)
     counted = set()
     for row in rows:
-        mode = row.mode or rec.MODE_INCIDENT
-        if mode == rec.MODE_INSPECTION:
+        mode = row.mode or itypes.MODE_INCIDENT
+        if mode == itypes.MODE_INSPECTION:
             report.inspections.append(InspectionLine(row.id, row.title, row.system or "", row.notified_at,
                                                      row.status == lc.CLOSED, 0, ()))
             continue
-        if mode != rec.MODE_INCIDENT:
+        if mode != itypes.MODE_INCIDENT:
             continue
         actions = logs.get(row.id, [])
-        closed_as = next((a.payload.get("close_reason") for a in reversed(actions) if a.kind == rec.STATUS
+        closed_as = next((a.payload.get("close_reason") for a in reversed(actions) if a.kind == itypes.STATUS
                           and (a.payload or {}).get("to") == lc.CLOSED), None)
         if closed_as in (lc.DUPLICATE, lc.NOT_AN_INCIDENT):
             continue
         counted.add(row.id)
         records = replay(actions, notified_at=row.notified_at, level=row.level, category=row.category or "")
         playbooks = tuple(dict.fromkeys(a.playbook_id for a in actions
-                                        if a.kind == rec.PLAYBOOK_ATTACHED and a.playbook_id))
+                                        if a.kind == itypes.PLAYBOOK_ATTACHED and a.playbook_id))
         report.incidents.append(IncidentLine(row.id, row.title, row.level, row.category or "", row.system or "",
                                              row.status, row.notified_at, row.responded_at, row.resolved_at,
                                              _kept(records, now), playbooks))
@@ -168,9 +168,9 @@ def collect(s: Session, report: ServiceReport, now: dt.datetime) -> None:
 
 def with_items(line: InspectionLine, items: list[ItemResult]) -> InspectionLine:
     """The inspection with its results (kbapp.training.inspections ItemResult list)."""
-    failed = tuple((i.number, i.title, i.note) for i in items if i.result == rec.FAIL)
+    failed = tuple((i.number, i.title, i.note) for i in items if i.result == itypes.FAIL)
     return InspectionLine(line.id, line.title, line.system, line.at, line.finished,
-                          sum(i.result == rec.PASS for i in items), failed)
+                          sum(i.result == itypes.PASS for i in items), failed)
 
 
 def _recurring(report: ServiceReport) -> None:

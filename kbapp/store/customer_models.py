@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kbapp.store.models import Base, UTCDateTime
+from kbapp.store.base import Base, UTCDateTime
 
 
 class CustomerRow(Base):

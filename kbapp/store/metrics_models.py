@@ -14,7 +14,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kbapp.store.models import Base, UTCDateTime
+from kbapp.store.base import Base, UTCDateTime
 
 DEADLINE_COLUMNS = ("response", "plan", "emergency_plan", "resolution", "report")
 

@@ -1,11 +1,12 @@
 """The database schema as SQLAlchemy 2.0 typed ORM classes.
 
-Every table hangs off ``Base.metadata``; the hand-written Alembic revisions under
-``kbapp/store/migrations/versions`` must create exactly this. Later tables (fault
-reports, lessons, problem records) have their own classes and revisions here.
+Every table hangs off ``Base.metadata`` (kbapp.store.base); the hand-written Alembic
+revisions under ``kbapp/store/migrations/versions`` must create exactly what
+kbapp.store.schema gathers. Later tables (problem records, plans, customers, team,
+notifications, metrics) have their own ``*_models.py`` modules.
 
 Times are stored as naive UTC (SQLite has no time zone type) and come back as
-timezone-aware UTC datetimes through :class:`UTCDateTime`.
+timezone-aware UTC datetimes through :class:`kbapp.store.base.UTCDateTime`.
 """
 
 from __future__ import annotations
@@ -13,44 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Stable constraint names, so that later migrations (batch mode on SQLite) can refer to them.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Aware datetimes in Python, naive UTC in the database."""
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            # A naive time here is a programming error: it would be stored as if it were UTC.
-            raise ValueError(f"naive datetime {value!r} given where an aware one is required")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from kbapp.store.base import Base, UTCDateTime
 
 
 class IncidentRow(Base):
@@ -182,15 +149,3 @@ class PlaybookChangeRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     new_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
-
-
-# The problem-record tables live in their own module; importing it here puts them on Base.metadata.
-from kbapp.store import (  # noqa: E402,F401
-    customer_models,
-    metrics_models,
-    notify_models,
-    plan_models,
-    records_models,
-    staging,
-    team_models,
-)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kbapp.store.models import Base, UTCDateTime
+from kbapp.store.base import Base, UTCDateTime
 
 
 class EscalationRow(Base):

@@ -1,7 +1,7 @@
 """Tables of the service plan's workflows (kbapp.plan): change requests and their log,
 follow-up visits, inspection plans with their runs and backup checks.
 
-On the same ``Base.metadata`` (models.py imports this module at its end); migrations
+On the same ``Base.metadata`` (kbapp.store.base; kbapp.store.schema gathers every table); migrations
 0005 (change requests) and 0006 (the rest) must create exactly this.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kbapp.store.models import Base, UTCDateTime
+from kbapp.store.base import Base, UTCDateTime
 
 
 class ChangeRequestRow(Base):

@@ -1,8 +1,8 @@
 """Tables of the problem records (问题记录): the records and their logged transitions.
 
 Kept out of models.py so the records feature owns its schema, but on the same
-``Base.metadata``: models.py imports this module at its end, which is what puts
-these tables into the metadata that migration 0003 must match.
+``Base.metadata`` (kbapp.store.base); kbapp.store.schema gathers them with the other
+tables into the metadata that migration 0003 must match.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kbapp.store.models import Base, UTCDateTime
+from kbapp.store.base import Base, UTCDateTime
 
 
 class ProblemRecordRow(Base):

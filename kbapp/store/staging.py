@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import Boolean, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kbapp.store.models import Base
+from kbapp.store.base import Base
 
 SESSION_KEY = "kbapp_staged_files"
 SUFFIX = ".staged"

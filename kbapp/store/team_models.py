@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kbapp.store.models import Base, UTCDateTime
+from kbapp.store.base import Base, UTCDateTime
 
 
 class ChangeLogRow(Base):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_line
 from kbapp.model import KIND_SCENARIO, Document
@@ -46,10 +46,10 @@ DRILL_BANNER = "演练 DRILL — 非真实故障 not a real incident"
 class Drill:
     """A drill as read back: its incident row, the scenario it runs and the runner state."""
 
-    incident: rec.Incident
+    incident: itypes.Incident
     scenario: Scenario
     trainee: str
-    runner: rec.RunnerState | None
+    run: itypes.PlaybookRun | None
     trainer: str = ""  # who runs the drill (its start and finish are theirs); the trainee works the steps
 
     @property
@@ -62,10 +62,10 @@ class Drill:
 
     def reached(self) -> list[int]:
         """Steps the trainee has reached: the facts of these are revealed."""
-        if self.runner is None:
+        if self.run is None:
             return []
-        return [s.number for s in self.runner.steps
-                if s.opened_at is not None or s.result is not None or s.number == self.runner.current]
+        return [s.number for s in self.run.steps
+                if s.opened_at is not None or s.result is not None or s.number == self.run.current]
 
     def revealed(self) -> list[Fact]:
         reached = set(self.reached())
@@ -100,7 +100,7 @@ class DrillService:
 
     # -- running ---------------------------------------------------------------------------
     def start(self, playbook_id: str, scenario: Scenario | str | Path, trainee: str,
-              actor: str | None = None, trainer: str | None = None) -> rec.Incident:
+              actor: str | None = None, trainer: str | None = None) -> itypes.Incident:
         """Start a drill of ``playbook_id`` with the trainee named; the scenario must be for it.
 
         The trainer (default: ``actor``, else the data home's engineer) starts and finishes
@@ -119,27 +119,27 @@ class DrillService:
         title = (DRILL_TITLE_PREFIX + name)[:200]
         return self.incidents.start(
             title, level, description=scenario.situation, category=doc.category, channel="phone",
-            responsible=trainee, playbook_ids=[doc.id], actor=trainer, mode=rec.MODE_DRILL,
+            responsible=trainee, playbook_ids=[doc.id], actor=trainer, mode=itypes.MODE_DRILL,
             context={"scenario": scenario.to_json(), "trainee": trainee, "trainer": trainer})
 
     def get(self, drill_id: int) -> Drill:
         incident = self.incidents.get(drill_id)
-        if incident.mode != rec.MODE_DRILL:
+        if incident.mode != itypes.MODE_DRILL:
             raise IncidentError(f"drill_id: #{incident.id} is not a drill (it is an {incident.mode})",
                                 field="drill_id")
-        created = self.incidents.timeline(incident.id, kinds=(rec.CREATED,))
+        created = self.incidents.timeline(incident.id, kinds=(itypes.CREATED,))
         context = (created[0].payload.get("context") or {}) if created else {}
         if "scenario" not in context:
             raise IncidentError(f"drill_id: drill #{incident.id} has no scenario in its log", field="drill_id")
-        runners = self.incidents.runner(incident.id)
+        runs = self.incidents.playbook_runs(incident.id)
         return Drill(incident, Scenario.from_json(context["scenario"]), str(context.get("trainee", "")),
-                     runners[0] if runners else None, str(context.get("trainer") or incident.created_by))
+                     runs[0] if runs else None, str(context.get("trainer") or incident.created_by))
 
-    def list(self, open_only: bool = False) -> list[rec.Incident]:  # noqa: A003 - like IncidentService.list
-        return self.incidents.list_incidents(open_only=open_only, mode=rec.MODE_DRILL)
+    def list(self, open_only: bool = False) -> list[itypes.Incident]:  # noqa: A003 - like IncidentService.list
+        return self.incidents.list_incidents(open_only=open_only, mode=itypes.MODE_DRILL)
 
     def step(self, drill_id: int, step: int, result: str, note: str = "", goto: int | None = None,
-             actor: str | None = None) -> rec.Action:
+             actor: str | None = None) -> itypes.Action:
         """Record a step of the drill (a decision with ``goto``), exactly as in an incident;
         logged as the trainee's unless ``actor`` says otherwise."""
         drill = self.get(check_id(drill_id, "drill_id"))
@@ -148,7 +148,7 @@ class DrillService:
 
     def score(self, drill_id: int) -> Score:
         drill = self.get(drill_id)
-        actions = self.incidents.timeline(drill.id, kinds=(rec.STEP,))
+        actions = self.incidents.timeline(drill.id, kinds=(itypes.STEP,))
         return score_drill(drill.scenario, self.kb.get(drill.scenario.playbook_id), actions,
                            drill.incident.created_at)
 
@@ -180,14 +180,14 @@ class DrillService:
 def _result_label(result: str | None) -> str:
     if not result:
         return "—"
-    return " ".join(rec.RESULT_LABELS.get(result, (result, "")))
+    return " ".join(itypes.RESULT_LABELS.get(result, (result, "")))
 
 
 def _step_label(number: int | None) -> str:
     return "—" if number is None else f"第 {number} 步 step {number}"
 
 
-def drill_report_markdown(drill: Drill, score: Score, actions: list[rec.Action], tz: dt.tzinfo | None = None) -> str:
+def drill_report_markdown(drill: Drill, score: Score, actions: list[itypes.Action], tz: dt.tzinfo | None = None) -> str:
     incident, scenario = drill.incident, drill.scenario
     ended = incident.resolved_at
     duration = format_seconds((ended - incident.created_at).total_seconds()) if ended else ""
@@ -196,8 +196,8 @@ def drill_report_markdown(drill: Drill, score: Score, actions: list[rec.Action],
     fields = [
         ("学员 Trainee", drill.trainee),
         ("培训师 Trainer", drill.trainer or incident.created_by),
-        ("预案 Playbook", f"{scenario.playbook_id} {drill.runner.title if drill.runner else ''} "
-                          f"{drill.runner.title_en if drill.runner else ''}".strip()),
+        ("预案 Playbook", f"{scenario.playbook_id} {drill.run.title if drill.run else ''} "
+                          f"{drill.run.title_en if drill.run else ''}".strip()),
         ("场景 Scenario", f"{scenario.id} ({Path(scenario.source).name})" if scenario.source else scenario.id),
         ("模拟级别 Simulated level", incident.level),
         ("开始 Started", local_time(incident.created_at, tz)),
@@ -244,6 +244,6 @@ def drill_report_markdown(drill: Drill, score: Score, actions: list[rec.Action],
         lines += ["", "## 讲评要点 Debrief notes", "", scenario.debrief]
     lines += ["", "## 时间线 Timeline", ""]
     lines += md_table(["#", "时间 Time", "人员 Actor", "类型 Kind", "内容 Details"], [
-        [f"#{a.id}", local_time(a.at, tz), a.actor, " ".join(rec.ACTION_LABELS.get(a.kind, (a.kind, ""))).strip(),
-         rec.describe_action(a)] for a in actions])
+        [f"#{a.id}", local_time(a.at, tz), a.actor, " ".join(itypes.ACTION_LABELS.get(a.kind, (a.kind, ""))).strip(),
+         itypes.describe_action(a)] for a in actions])
     return "\n".join(lines) + "\n"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from kbapp.incidents import lifecycle as lc
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_line, check_result
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, Document
@@ -95,7 +95,7 @@ class InspectionService:
         return sorted((d for d in self.kb.documents() if d.kind == KIND_CHECKLIST), key=lambda d: d.id)
 
     def start(self, checklist_id: str = DEFAULT_CHECKLIST, inspector: str = "", title: str = "",
-              actor: str | None = None, customer: str = "", system: str = "") -> rec.Incident:
+              actor: str | None = None, customer: str = "", system: str = "") -> itypes.Incident:
         doc = self.incidents._playbook(checklist_id or DEFAULT_CHECKLIST)
         if doc.kind != KIND_CHECKLIST:
             raise IncidentError(f"checklist: {doc.id!r} is a {doc.kind}, not an inspection checklist",
@@ -106,24 +106,24 @@ class InspectionService:
         title = check_line(title, "title", max_chars=180) or f"{doc.title} {today}"
         return self.incidents.start(
             INSPECTION_TITLE_PREFIX + title, "IV", description=doc.summary, category=doc.category or "inspection",
-            channel="onsite", responsible=inspector, playbook_ids=[doc.id], actor=actor, mode=rec.MODE_INSPECTION,
+            channel="onsite", responsible=inspector, playbook_ids=[doc.id], actor=actor, mode=itypes.MODE_INSPECTION,
             customer=customer, system=system, context={"checklist": doc.id, "checklist_version": doc.version, "inspector": inspector})
 
-    def get(self, inspection_id: int) -> rec.Incident:
+    def get(self, inspection_id: int) -> itypes.Incident:
         incident = self.incidents.get(inspection_id)
-        if incident.mode != rec.MODE_INSPECTION:
+        if incident.mode != itypes.MODE_INSPECTION:
             raise IncidentError(f"inspection_id: #{incident.id} is not an inspection (it is an {incident.mode})",
                                 field="inspection_id")
         return incident
 
-    def list(self, open_only: bool = False) -> list[rec.Incident]:  # noqa: A003 - like IncidentService.list
-        return self.incidents.list_incidents(open_only=open_only, mode=rec.MODE_INSPECTION)
+    def list(self, open_only: bool = False) -> list[itypes.Incident]:  # noqa: A003 - like IncidentService.list
+        return self.incidents.list_incidents(open_only=open_only, mode=itypes.MODE_INSPECTION)
 
     def record(self, inspection_id: int, item: int, result: str, value: str = "", note: str = "",
-               actor: str | None = None) -> rec.Action:
+               actor: str | None = None) -> itypes.Action:
         """An item's result (pass, fail or na), what was measured and a remark."""
         inspection = self.get(check_id(inspection_id, "inspection_id"))
-        check_result(result, rec.MODE_INSPECTION)  # the clearer message before anything else is looked up
+        check_result(result, itypes.MODE_INSPECTION)  # the clearer message before anything else is looked up
         return self.incidents.step(inspection.id, item, result, note=note, value=value, actor=actor,
                                    playbook_id=inspection.playbook_ids[0] if inspection.playbook_ids else None)
 
@@ -132,15 +132,15 @@ class InspectionService:
         inspection = self.get(inspection_id)
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
         doc = self.kb.get(checklist) if checklist else None
-        actions = self.incidents.timeline(inspection.id, kinds=(rec.STEP, rec.FOLLOW_UP))
-        latest: dict[int, rec.Action] = {}
+        actions = self.incidents.timeline(inspection.id, kinds=(itypes.STEP, itypes.FOLLOW_UP))
+        latest: dict[int, itypes.Action] = {}
         follow: dict[int, int] = {}
         for a in actions:
             if a.step is None:
                 continue
-            if a.kind == rec.STEP:
+            if a.kind == itypes.STEP:
                 latest[a.step] = a
-            elif a.kind == rec.FOLLOW_UP and a.payload.get("incident_id"):
+            elif a.kind == itypes.FOLLOW_UP and a.payload.get("incident_id"):
                 follow[a.step] = int(a.payload["incident_id"])
         steps = {s.number: (s.title, s.expected) for s in doc.steps} if doc is not None else {}
         for number, last in latest.items():
@@ -154,7 +154,7 @@ class InspectionService:
                                   got.at if got else None, got.actor if got else "", follow.get(number)))
         return out
 
-    def finish(self, inspection_id: int, summary: str = "", actor: str | None = None) -> rec.Action:
+    def finish(self, inspection_id: int, summary: str = "", actor: str | None = None) -> itypes.Action:
         """Close the round: every item needs a result first (n/a counts), so nothing is forgotten."""
         inspection = self.get(inspection_id)
         items = self.items(inspection.id)
@@ -164,15 +164,15 @@ class InspectionService:
                                 field="items")
         if not lc.is_working(inspection.status):
             raise IncidentError(f"status: inspection #{inspection.id} is already finished", field="status")
-        counts = {r: sum(1 for i in items if i.result == r) for r in rec.INSPECTION_RESULTS}
-        text = (f"巡检完成 Inspection finished: 通过 {counts[rec.PASS]} pass, 不通过 {counts[rec.FAIL]} fail, "
-                f"不适用 {counts[rec.NA]} n/a")
+        counts = {r: sum(1 for i in items if i.result == r) for r in itypes.INSPECTION_RESULTS}
+        text = (f"巡检完成 Inspection finished: 通过 {counts[itypes.PASS]} pass, 不通过 {counts[itypes.FAIL]} fail, "
+                f"不适用 {counts[itypes.NA]} n/a")
         if summary.strip():
             text += f"\n{summary.strip()}"
         return self.incidents.resolve(inspection.id, text, actor=actor)
 
     def open_incident(self, inspection_id: int, item: int, level: str = "III", category: str | None = None,
-                      playbook_ids: builtins.list[str] | None = None, actor: str | None = None) -> rec.Incident:
+                      playbook_ids: builtins.list[str] | None = None, actor: str | None = None) -> itypes.Incident:
         """A normal incident for a failed item, filled in from it; asked twice, the first one.
 
         The incident is written first and carries the inspection and item in its creation
@@ -183,8 +183,8 @@ class InspectionService:
         found = next((i for i in self.items(inspection.id) if i.number == number), None)
         if found is None:
             raise IncidentError(f"item: the checklist has no item {number}", field="item")
-        if found.result != rec.FAIL:
-            state = " ".join(rec.RESULT_LABELS[found.result]) if found.result else "not checked yet"
+        if found.result != itypes.FAIL:
+            state = " ".join(itypes.RESULT_LABELS[found.result]) if found.result else "not checked yet"
             raise IncidentError(f"item: item {number} is {state}; only a failed item opens an incident", field="item")
         if found.follow_up is not None:
             return self.incidents.get(found.follow_up)
@@ -212,20 +212,20 @@ class InspectionService:
             f"巡检发现 Inspection finding: {found.title}"[:200], level, description="\n".join(lines),
             category=category, channel="onsite", reporter=inspection.responsible, responsible=inspection.responsible,
             playbook_ids=playbook_ids, actor=actor,
-            context={"inspection_id": inspection.id, "item": number, "item_title": found.title, "result": rec.FAIL,
+            context={"inspection_id": inspection.id, "item": number, "item_title": found.title, "result": itypes.FAIL,
                      "value": found.value, "note": found.note, "checklist": checklist})
         self._log_follow_up(inspection, number, found.title, incident, actor)
         return incident
 
-    def _log_follow_up(self, inspection: rec.Incident, number: int, item_title: str, incident: rec.Incident,
+    def _log_follow_up(self, inspection: itypes.Incident, number: int, item_title: str, incident: itypes.Incident,
                        actor: str | None = None) -> None:
         svc, who = self.incidents, self.incidents._actor(actor)
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
 
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> rec.Action:
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
             if row.status == lc.CLOSED:
                 raise IncidentError(f"status: inspection #{row.id} is closed", field="status")
-            return svc._append(s, row, rec.FOLLOW_UP, actor=who, at=now, step=number, playbook_id=checklist,
+            return svc._append(s, row, itypes.FOLLOW_UP, actor=who, at=now, step=number, playbook_id=checklist,
                                details=incident.title, payload={"incident_id": incident.id, "item_title": item_title})
 
         svc._write(inspection.id, work)
@@ -235,7 +235,7 @@ class InspectionService:
         def work(s: Session) -> int | None:
             q = (select(ActionRow.incident_id, ActionRow.payload)
                  .join(IncidentRow, IncidentRow.id == ActionRow.incident_id)
-                 .where(ActionRow.kind == rec.CREATED, IncidentRow.mode == rec.MODE_INCIDENT,
+                 .where(ActionRow.kind == itypes.CREATED, IncidentRow.mode == itypes.MODE_INCIDENT,
                         IncidentRow.id > inspection_id))
             for incident_id, payload in s.execute(q):
                 context = (payload or {}).get("context") or {}
@@ -271,14 +271,14 @@ class InspectionService:
 
 
 def _label(result: str | None) -> str:
-    return " ".join(rec.RESULT_LABELS[result]) if result in rec.RESULT_LABELS else "未检查 not checked"
+    return " ".join(itypes.RESULT_LABELS[result]) if result in itypes.RESULT_LABELS else "未检查 not checked"
 
 
-def inspection_report_markdown(inspection: rec.Incident, items: list[ItemResult], actions: list[rec.Action],
+def inspection_report_markdown(inspection: itypes.Incident, items: list[ItemResult], actions: list[itypes.Action],
                                followed: dict[int, str | None], tz: dt.tzinfo | None = None) -> str:
-    counts = {r: sum(1 for i in items if i.result == r) for r in rec.INSPECTION_RESULTS}
+    counts = {r: sum(1 for i in items if i.result == r) for r in itypes.INSPECTION_RESULTS}
     unchecked = sum(1 for i in items if i.result is None)
-    failed = [i for i in items if i.result == rec.FAIL]
+    failed = [i for i in items if i.result == itypes.FAIL]
     finished = not lc.is_working(inspection.status)
     if failed:
         overall = f"发现 {len(failed)} 项问题，已登记跟踪 — {len(failed)} issue(s) found and logged"
@@ -297,7 +297,7 @@ def inspection_report_markdown(inspection: rec.Incident, items: list[ItemResult]
     ]
     lines += [f"- **{name}**: {value}" for name, value in fields if value]
     lines += ["", "## 巡检结果 Inspection results", "",
-              f"通过 {counts[rec.PASS]} pass · 不通过 {counts[rec.FAIL]} fail · 不适用 {counts[rec.NA]} n/a"
+              f"通过 {counts[itypes.PASS]} pass · 不通过 {counts[itypes.FAIL]} fail · 不适用 {counts[itypes.NA]} n/a"
               + (f" · 未检查 {unchecked} not checked" if unchecked else ""), ""]
     lines += md_table(["#", "检查项 Item", "结果 Result", "测量值 Value", "备注 Note", "跟踪 Follow-up"], [
         [str(i.number), i.title, _label(i.result), i.value, i.note, f"#{i.follow_up}" if i.follow_up else ""]
@@ -308,11 +308,11 @@ def inspection_report_markdown(inspection: rec.Incident, items: list[ItemResult]
         mine = [i for i in items if aspect_of(i.title)[0] == key]
         if not mine:
             continue
-        if any(i.result == rec.FAIL for i in mine):
-            state = "异常 issues: " + ", ".join(f"{i.number}" for i in mine if i.result == rec.FAIL)
+        if any(i.result == itypes.FAIL for i in mine):
+            state = "异常 issues: " + ", ".join(f"{i.number}" for i in mine if i.result == itypes.FAIL)
         elif any(i.result is None for i in mine):
             state = "未检查完 not fully checked"
-        elif all(i.result == rec.NA for i in mine):
+        elif all(i.result == itypes.NA for i in mine):
             state = "不适用 n/a"
         else:
             state = "正常 normal"
@@ -333,6 +333,6 @@ def inspection_report_markdown(inspection: rec.Incident, items: list[ItemResult]
         lines.append("- 无 none")
     lines += ["", "## 时间线 Timeline", ""]
     lines += md_table(["#", "时间 Time", "人员 Actor", "类型 Kind", "内容 Details"], [
-        [f"#{a.id}", local_time(a.at, tz), a.actor, " ".join(rec.ACTION_LABELS.get(a.kind, (a.kind, ""))).strip(),
-         rec.describe_action(a)] for a in actions])
+        [f"#{a.id}", local_time(a.at, tz), a.actor, " ".join(itypes.ACTION_LABELS.get(a.kind, (a.kind, ""))).strip(),
+         itypes.describe_action(a)] for a in actions])
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from kbapp.incidents.errors import IncidentError
 from kbapp.model import CATEGORIES, KIND_CHECKLIST, KIND_PLAYBOOK, Document, Step
 from kbapp.printing import PdfSection
-from kbapp.render import _other_sections, _strip_fences, sanitize_markdown
+from kbapp.render import other_sections, sanitize_markdown, strip_fences
 
 if TYPE_CHECKING:
     from kbapp.facade import KnowledgeBase
@@ -94,7 +94,7 @@ def cover_section(docs: list[Document], *, title: str, trainer: str, today: dt.d
 def step_html(step: Step, lessons: list[str] | None = None, heading: str = "") -> str:
     """One step with everything that belongs to it: kept together on one page."""
     parts = [heading, f"<h3>{CHECKBOX} {step.number}. {_e(step.title)}</h3>"]
-    body = sanitize_markdown(_strip_fences(step.text))
+    body = sanitize_markdown(strip_fences(step.text))
     if body.strip():
         parts.append(body)
     parts += [f"<pre>{_e(command)}</pre>" for command in step.commands]
@@ -137,7 +137,7 @@ def playbook_sections(doc: Document, lessons: dict[int, list[str]] | None = None
     for key, label in (("verification", "验证 Verification"), ("escalation", "升级 Escalation")):
         if doc.sections.get(key):
             out.append(PdfSection(f"<h2>{label}</h2>{sanitize_markdown(doc.sections[key])}"))
-    extra = _other_sections(doc.body).strip()
+    extra = other_sections(doc.body).strip()
     if extra:
         out.append(PdfSection(sanitize_markdown(extra), keep_together=False))
     if lessons.get(0):

@@ -22,7 +22,7 @@ from typing import Any
 
 from kbapp.errors import KbError
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, KIND_SCENARIO, LEVELS, Document, Problem
-from kbapp.parser import _FENCE_RE, _H2_RE, _field_line, _heading_text, parse_bytes
+from kbapp.parser import FENCE_RE, H2_RE, field_line, heading_text, parse_bytes
 
 SCENARIO_SECTIONS: dict[str, tuple[str, ...]] = {
     "situation": ("情景", "场景", "背景", "situation", "scenario"),
@@ -123,9 +123,9 @@ def _sections(doc: Document, path: Path, problems: list[Problem]) -> tuple[dict[
     in_fence = False
     for offset, line in enumerate(doc.body.split("\n")):
         lineno = doc.body_line + offset
-        if _FENCE_RE.match(line):
+        if FENCE_RE.match(line):
             in_fence = not in_fence
-        elif not in_fence and (heading := _heading_text(_H2_RE, line)):
+        elif not in_fence and (heading := heading_text(H2_RE, line)):
             current = _scenario_key(heading)
             if current in found:
                 problems.append(Problem(path, lineno, f"section '{heading}' appears twice; the first one is used"))
@@ -219,7 +219,7 @@ def check_scenario(path: Path, get_playbook: Callable[[str], Document | None] | 
     problems = list(problems)
     text = raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
     if doc.kind != KIND_SCENARIO:
-        line = _field_line(text, "kind") if "kind" in doc.meta else 1
+        line = field_line(text, "kind") if "kind" in doc.meta else 1
         problems.append(Problem(path, line, f"kind: a scenario card needs 'kind: scenario' (this file is a {doc.kind})"))
         return None, problems
     playbook_id = str(doc.meta.get("playbook") or "").strip()
@@ -227,7 +227,7 @@ def check_scenario(path: Path, get_playbook: Callable[[str], Document | None] | 
         problems.append(Problem(path, 1, "front matter: required field 'playbook' is missing (the playbook to drill)"))
     level = str(doc.meta.get("level") or "").strip().upper()
     if level and level not in LEVELS:
-        problems.append(Problem(path, _field_line(text, "level"), f"level: unknown fault level {level!r}; expected I, II, III or IV"))
+        problems.append(Problem(path, field_line(text, "level"), f"level: unknown fault level {level!r}; expected I, II, III or IV"))
         level = ""
 
     sections, heading_lines = _sections(doc, path, problems)
@@ -273,7 +273,7 @@ def _check_against_playbook(path: Path, text: str, playbook_id: str, get_playboo
                             problems: list[Problem]) -> None:
     doc = get_playbook(playbook_id)
     if doc is None or doc.kind not in (KIND_PLAYBOOK, KIND_CHECKLIST):
-        problems.append(Problem(path, _field_line(text, "playbook"), f"playbook: no playbook {playbook_id!r} in the library"))
+        problems.append(Problem(path, field_line(text, "playbook"), f"playbook: no playbook {playbook_id!r} in the library"))
         return
     numbers = {s.number for s in doc.steps}
     last = len(doc.steps)

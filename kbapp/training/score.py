@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.model import Document
 from kbapp.training.scenario import Scenario
 
@@ -60,7 +60,7 @@ class StepTime:
 
     @property
     def on_time(self) -> bool | None:
-        if self.target_minutes is None or self.result != rec.DONE:
+        if self.target_minutes is None or self.result != itypes.DONE:
             return None
         return self.seconds <= self.target_minutes * 60
 
@@ -115,10 +115,10 @@ def _lcs(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return prev[-1]
 
 
-def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Action],
+def score_drill(scenario: Scenario, doc: Document | None, actions: list[itypes.Action],
                 started_at: dt.datetime) -> Score:
     """Score a drill from its step actions (in log order; other kinds are ignored)."""
-    mine = [a for a in actions if a.kind == rec.STEP and a.playbook_id == scenario.playbook_id and a.step]
+    mine = [a for a in actions if a.kind == itypes.STEP and a.playbook_id == scenario.playbook_id and a.step]
     numbers = sorted(s.number for s in doc.steps) if doc is not None else sorted(
         set(scenario.path) | {a.step for a in mine if a.step})
     decisions = {s.number: {d.target: d.condition for d in s.decisions} for s in doc.steps} if doc else {}
@@ -139,7 +139,7 @@ def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Acti
         seconds[step] = seconds.get(step, 0.0) + max((action.at - previous).total_seconds(), 0.0)
         previous = action.at
         results[step] = result
-        if result != rec.DONE:
+        if result != itypes.DONE:
             continue
         if step not in done_order:
             done_order.append(step)
@@ -157,7 +157,7 @@ def score_drill(scenario: Scenario, doc: Document | None, actions: list[rec.Acti
                 off = taken not in path
         else:
             # Where the trainee went next: the next step worked on, skipped ones passed over.
-            taken = next((a.step for a in later if a.step != step and a.payload.get("result") != rec.SKIPPED),
+            taken = next((a.step for a in later if a.step != step and a.payload.get("result") != itypes.SKIPPED),
                          None)
             off = (step in path and expected is not None and expected in decisions.get(step, {})
                    and taken is not None and taken != expected)

@@ -14,7 +14,7 @@ from kbapp.gui.i18n import (
     SETTINGS_FILE,
     home_settings,
 )
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 
 
 def test_the_first_start_asks_who_is_working_here(qtbot, kb, tmp_path, monkeypatch):
@@ -61,11 +61,11 @@ def test_actions_in_the_window_carry_the_engineers_name(qtbot, make_window, kb):
     qtbot.waitUntil(lambda: page.view.current_panel() is not None
                     and page.view.current_panel().model.state is not None, timeout=10_000)
     incident_id = page.view.incident_id
-    page.view.current_panel().record(rec.DONE)
-    qtbot.waitUntil(lambda: any(a.kind == rec.STEP for a in kb.incidents.timeline(incident_id)), timeout=10_000)
+    page.view.current_panel().record(itypes.DONE)
+    qtbot.waitUntil(lambda: any(a.kind == itypes.STEP for a in kb.incidents.timeline(incident_id)), timeout=10_000)
     page.view.note_edit.setText("已联系客户")
     page.view.log_note()
-    qtbot.waitUntil(lambda: any(a.kind == rec.NOTE for a in kb.incidents.timeline(incident_id)), timeout=10_000)
+    qtbot.waitUntil(lambda: any(a.kind == itypes.NOTE for a in kb.incidents.timeline(incident_id)), timeout=10_000)
     assert {a.actor for a in kb.incidents.timeline(incident_id)} == {"王工"}
 
 
@@ -97,10 +97,10 @@ def test_a_drill_in_the_window_logs_the_trainees_steps_and_the_trainer(qtbot, ma
     page = window.training.page
     qtbot.waitUntil(lambda: page.drill is not None and page.view.current_panel() is not None
                     and page.view.current_panel().model.state is not None, timeout=10_000)
-    page.view.current_panel().record(rec.DONE)
+    page.view.current_panel().record(itypes.DONE)
     drill_id = page.view.incident_id
-    qtbot.waitUntil(lambda: any(a.kind == rec.STEP for a in kb.incidents.timeline(drill_id)), timeout=10_000)
-    assert [a.actor for a in kb.incidents.timeline(drill_id, kinds=(rec.STEP,))] == ["小王"]
+    qtbot.waitUntil(lambda: any(a.kind == itypes.STEP for a in kb.incidents.timeline(drill_id)), timeout=10_000)
+    assert [a.actor for a in kb.incidents.timeline(drill_id, kinds=(itypes.STEP,))] == ["小王"]
     assert kb.incidents.get(drill_id).created_by == "张老师"
     page.finish_drill()
     qtbot.waitUntil(lambda: page.score_dialog is not None, timeout=10_000)

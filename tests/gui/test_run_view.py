@@ -22,14 +22,14 @@ from kbapp.gui.run_models import (
     TimelineFilter,
 )
 from kbapp.gui.step_view import WARNING_STYLE
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 
 T0 = dt.datetime(2026, 3, 2, 2, 40, tzinfo=dt.UTC)
 M = dt.timedelta(minutes=1)
 
 
-def _action(n: int, kind: str, details: str = "", step=None, **payload) -> rec.Action:
-    return rec.Action(n, 1, T0 + n * M, "王工", kind, step, "data-loss" if step else None, details, payload)
+def _action(n: int, kind: str, details: str = "", step=None, **payload) -> itypes.Action:
+    return itypes.Action(n, 1, T0 + n * M, "王工", kind, step, "data-loss" if step else None, details, payload)
 
 
 # -- models, without widgets -------------------------------------------------------------------
@@ -37,10 +37,10 @@ def _action(n: int, kind: str, details: str = "", step=None, **payload) -> rec.A
 def test_step_list_model_shows_states_the_branch_taken_and_bypassed_steps(qtbot, kb):
     kb.reload_library()
     doc = kb.get("data-loss")
-    actions = [_action(1, rec.STEP, step=1, result="done", step_title=doc.steps[0].title),
-               _action(2, rec.STEP, "保留现场", step=2, result="done"),
-               _action(3, rec.STEP, step=3, result="done", goto=5, decision="丢失的是数据库中的数据")]
-    state = rec.replay_runner("data-loss", doc, actions, T0)
+    actions = [_action(1, itypes.STEP, step=1, result="done", step_title=doc.steps[0].title),
+               _action(2, itypes.STEP, "保留现场", step=2, result="done"),
+               _action(3, itypes.STEP, step=3, result="done", goto=5, decision="丢失的是数据库中的数据")]
+    state = itypes.replay_playbook_run("data-loss", doc, actions, T0)
     model = StepListModel(lambda: T0 + 10 * M, chinese=False)
     model.set_state(state)
     assert model.rowCount() == len(doc.steps)
@@ -59,16 +59,16 @@ def test_step_list_model_shows_states_the_branch_taken_and_bypassed_steps(qtbot,
 def test_timeline_filter_by_kind_and_text(qtbot):
     source = TimelineModel(chinese=False)
     source.set_actions([
-        _action(1, rec.CREATED, title="数据丢失", level="I"),
-        _action(2, rec.NOTE, "客户确认昨晚 23:00 有人误删"),
-        _action(3, rec.STEP, step=1, result="done", step_title="立即停止写入"),
-        _action(4, rec.ESCALATION, step=1, to="李经理", phone="138 0000 0002", deadline="response"),
-        _action(5, rec.ACK),
+        _action(1, itypes.CREATED, title="数据丢失", level="I"),
+        _action(2, itypes.NOTE, "客户确认昨晚 23:00 有人误删"),
+        _action(3, itypes.STEP, step=1, result="done", step_title="立即停止写入"),
+        _action(4, itypes.ESCALATION, step=1, to="李经理", phone="138 0000 0002", deadline="response"),
+        _action(5, itypes.ACK),
     ])
     proxy = TimelineFilter(source, chinese=False)
     assert proxy.rowCount() == 5
-    expected = {NOTES: [rec.NOTE], STEPS: [rec.STEP], ESCALATIONS: [rec.ESCALATION],
-                DEADLINES: [rec.CREATED, rec.ACK], ALL: [rec.CREATED, rec.NOTE, rec.STEP, rec.ESCALATION, rec.ACK]}
+    expected = {NOTES: [itypes.NOTE], STEPS: [itypes.STEP], ESCALATIONS: [itypes.ESCALATION],
+                DEADLINES: [itypes.CREATED, itypes.ACK], ALL: [itypes.CREATED, itypes.NOTE, itypes.STEP, itypes.ESCALATION, itypes.ACK]}
     for group, kinds in expected.items():
         proxy.set_group(group)
         assert [proxy.data(proxy.index(r, 0), StateRole) for r in range(proxy.rowCount())] == kinds, group
@@ -76,10 +76,10 @@ def test_timeline_filter_by_kind_and_text(qtbot):
     proxy.set_text("李经理 0002")  # every word, anywhere in the entry
     assert proxy.rowCount() == 1 and "李经理" in proxy.data(proxy.index(0, 0), BodyRole)
     proxy.set_text("王工 note")  # the head (time · kind · actor) is searched too
-    assert proxy.rowCount() == 1 and proxy.action(0).kind == rec.NOTE
+    assert proxy.rowCount() == 1 and proxy.action(0).kind == itypes.NOTE
     proxy.set_text("")
     with qtbot.waitSignal(proxy.rowsInserted):
-        source.set_actions(source.actions + [_action(6, rec.NOTE, "DBA 已到场")])
+        source.set_actions(source.actions + [_action(6, itypes.NOTE, "DBA 已到场")])
     assert proxy.rowCount() == 6
 
 

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kbapp.gui.i18n import install_translators, remove_translators, translations_dir
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.reports.errors import ReportError
 
@@ -111,7 +111,7 @@ def test_no_english_is_left_in_the_chinese_windows_and_dialogs(qtbot, make_windo
         window.show_incidents()
         window.incidents.reload_list(select_id=incident.id)
         qtbot.waitUntil(lambda incident=incident: view.incident_id == incident.id
-                        and any(a.kind == rec.STEP for a in view.timeline_model.actions), timeout=10_000)
+                        and any(a.kind == itypes.STEP for a in view.timeline_model.actions), timeout=10_000)
         check(window.incidents, f"incident #{incident.id}")
     window.training.show_page()
     page = window.training.page
@@ -149,7 +149,7 @@ def test_no_english_is_left_in_the_chinese_windows_and_dialogs(qtbot, make_windo
         ("start drill", window.training.start_drill_dialog, "loaded"),
         ("start inspection", window.training.start_inspection_dialog, "loaded"),
         ("training pack", window.training.pack_dialog, "loaded"),
-        ("drill report", lambda: window.training.report_dialog(rec.MODE_DRILL), "loaded"),
+        ("drill report", lambda: window.training.report_dialog(itypes.MODE_DRILL), "loaded"),
         ("preferences", window.show_preferences, None),
         ("new record", window.records.new_record, None),
         ("move record", lambda: window.records.open_move(min(window.records.current.next_states)), None),
@@ -257,4 +257,4 @@ def test_every_kind_and_category_has_a_chinese_name():
 
     assert all(_CJK.search(kind_label(kind, True)) for kind in KINDS)
     assert all(_CJK.search(category_label(key, True)) for key in CATEGORIES)
-    assert all(_CJK.search(zh) for zh, _en in rec.ACTION_LABELS.values())
+    assert all(_CJK.search(zh) for zh, _en in itypes.ACTION_LABELS.values())

@@ -49,14 +49,14 @@ _STYLE = re.compile(r"<style.*?</style>", re.DOTALL | re.IGNORECASE)
 def gloss_words() -> set[str]:
     """The English words of kbapp's own bilingual terms (the second half of each pair)."""
     from kbapp.gui.models import KIND_LABELS
-    from kbapp.incidents import records as rec
+    from kbapp.incidents import types as itypes
     from kbapp.incidents.lifecycle import CLOSE_REASONS, STATUS_LABELS
     from kbapp.model import CATEGORIES
     from kbapp.records import workflow as wf
     from kbapp.reports.fields import REPORT_FIELDS
 
-    pairs = [*CATEGORIES.values(), *STATUS_LABELS.values(), *CLOSE_REASONS.values(), *rec.ACTION_LABELS.values(),
-             *rec.RESULT_LABELS.values(), *rec.CHANNEL_LABELS.values(), *KIND_LABELS.values(),
+    pairs = [*CATEGORIES.values(), *STATUS_LABELS.values(), *CLOSE_REASONS.values(), *itypes.ACTION_LABELS.values(),
+             *itypes.RESULT_LABELS.values(), *itypes.CHANNEL_LABELS.values(), *KIND_LABELS.values(),
              *wf.KIND_LABELS.values(), *wf.STATE_LABELS.values(), *wf.CLASSIFICATION_LABELS.values(),
              *wf.FIELD_LABELS.values(), *((f.zh, f.en) for f in REPORT_FIELDS)]
     from kbapp.identity import ROLE_SUGGESTIONS

@@ -47,122 +47,122 @@
 <context>
     <name>ChangesPage</name>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="206"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="184"/>
         <source>Filter change requests</source>
         <translation>筛选变更申请</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="208"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="186"/>
         <source>New change request…</source>
         <translation>新建变更申请…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="210"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="188"/>
         <source>Approve…</source>
         <translation>批准…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="212"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="190"/>
         <source>Refuse…</source>
         <translation>不批准…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="214"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="192"/>
         <source>Start work</source>
         <translation>开始实施</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="216"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="194"/>
         <source>Done…</source>
         <translation>完成…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="263"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="241"/>
         <source>No change requests yet. A defect, an unclear function of the technical agreement or a new requirement starts with “New change request”.</source>
         <translation>还没有变更申请。缺陷处理、技术协议中的模糊功能或新增需求，请点“新建变更申请”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="272"/>
         <source>Refused by %1: work may not start.</source>
         <translation>%1 未批准：不得开始实施。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="296"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="274"/>
         <source>Work cannot start yet: it needs the approval of the %1.</source>
         <translation>尚不能开始实施：须经%1批准。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="313"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="291"/>
         <source>Maintenance</source>
         <translation>维护类别</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="314"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="292"/>
         <source>Estimate</source>
         <translation>预计工作量</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="314"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="292"/>
         <source>%1 working day(s)</source>
         <translation>%1 个工作日</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="315"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="293"/>
         <source>Approval by</source>
         <translation>审批</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="316"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="316"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="317"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="295"/>
         <source>Problem record</source>
         <translation>关联问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="318"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="296"/>
         <source>Logged</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="319"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="297"/>
         <source>Decided</source>
         <translation>审批</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="322"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="300"/>
         <source>Started</source>
         <translation>开始实施</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="324"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="302"/>
         <source>Planned finish</source>
         <translation>计划完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="325"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="303"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="326"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="304"/>
         <source>What changed</source>
         <translation>变更内容</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="326"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="304"/>
         <source>What is asked</source>
         <translation>修改要求</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="332"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="310"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
@@ -801,32 +801,32 @@
 <context>
     <name>DecideDialog</name>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="124"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="116"/>
         <source>Approve change #%1</source>
         <translation>批准变更申请 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="124"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="116"/>
         <source>Refuse change #%1</source>
         <translation>不批准变更申请 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="135"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="127"/>
         <source>Decided by:</source>
         <translation>审批人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="136"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="128"/>
         <source>As:</source>
         <translation>身份：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="137"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="129"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="143"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="135"/>
         <source>Name who decides.</source>
         <translation>请填写审批人。</translation>
     </message>
@@ -834,17 +834,17 @@
 <context>
     <name>DoneDialog</name>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="162"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="147"/>
         <source>Change #%1 done</source>
         <translation>变更申请 #%1 完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="167"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="152"/>
         <source>What changed in the system:</source>
         <translation>系统中改了什么：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="173"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="158"/>
         <source>Say what changed in the system.</source>
         <translation>请填写系统中改了什么。</translation>
     </message>
@@ -1287,52 +1287,52 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>InspectionPlanDialog</name>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="176"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="168"/>
         <source>New inspection plan</source>
         <translation>新建巡检计划</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="184"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="176"/>
         <source>Customer:</source>
         <translation>客户单位：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="184"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="176"/>
         <source>System:</source>
         <translation>系统：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="185"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="177"/>
         <source>Every:</source>
         <translation>周期：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="185"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="177"/>
         <source>First inspection:</source>
         <translation>首次巡检：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="186"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="178"/>
         <source>Checklist:</source>
         <translation>检查单：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="186"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="178"/>
         <source>Inspector:</source>
         <translation>巡检员：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="187"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="179"/>
         <source>Full backup at least every (days):</source>
         <translation>全备份至少每隔（天）：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="193"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="185"/>
         <source>Name the customer.</source>
         <translation>请填写客户单位。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="194"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="186"/>
         <source>Name the checklist to use.</source>
         <translation>请填写要用的检查单。</translation>
     </message>
@@ -1340,27 +1340,27 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>IssueToChangeDialog</name>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="152"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="144"/>
         <source>Make a change request</source>
         <translation>转为变更申请</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="158"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="150"/>
         <source>not estimated</source>
         <translation>未估算</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="159"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="151"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="160"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="152"/>
         <source>Working days:</source>
         <translation>工作日：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="165"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="157"/>
         <source>Estimate the new requirement in working days.</source>
         <translation>请按工作日估算新增需求的工作量。</translation>
     </message>
@@ -1769,139 +1769,139 @@ Data home: %1</source>
 <context>
     <name>MetricsPage</name>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="80"/>
-        <location filename="../../kbapp/gui/metrics_page.py" line="243"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="72"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="235"/>
         <source>All customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="88"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="80"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="90"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="82"/>
         <source>Monthly &amp;report…</source>
         <translation>月度报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="92"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="84"/>
         <source>The customer&apos;s monthly service report (系统运行状况分析报告) as PDF or Markdown</source>
         <translation>客户的月度系统运行状况分析报告（PDF 或 Markdown）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="87"/>
         <source>Customer:</source>
         <translation>客户单位：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="95"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="87"/>
         <source>From:</source>
         <translation>从：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="96"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="88"/>
         <source>To:</source>
         <translation>到：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="96"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="88"/>
         <source>Promise:</source>
         <translation>承诺：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="112"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="104"/>
         <source>Open this tab to compute the figures.</source>
         <translation>打开此页即计算指标。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="117"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="109"/>
         <source>Click a bar to list the incidents that missed the promise.</source>
         <translation>点击柱形，列出未按时兑现承诺的故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="187"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="179"/>
         <source>On time per level and month</source>
         <translation>各级别每月按时率</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="189"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="181"/>
         <source>Incidents by category</source>
         <translation>各类别故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="193"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="185"/>
         <source>Time to respond</source>
         <translation>响应用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="194"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="186"/>
         <source>Time to resolve</source>
         <translation>解决用时</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="196"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="188"/>
         <source>Incidents per time taken</source>
         <translation>按用时分布的故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="220"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="212"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="233"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="225"/>
         <source>The figures could not be computed: %1</source>
         <translation>无法计算指标：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="254"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="246"/>
         <source>all customers</source>
         <translation>全部客户</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="256"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="248"/>
         <source>%1 incidents of %2, %3 to %4</source>
         <translation>%2：%3 至 %4 共 %1 起故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="273"/>
-        <location filename="../../kbapp/gui/metrics_page.py" line="304"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="265"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="296"/>
         <source>Level %1</source>
         <translation>%1 级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="280"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="272"/>
         <source>Incidents</source>
         <translation>故障数</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="310"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="302"/>
         <source>Loading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="320"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="312"/>
         <source>Missed: %1 — %2 incidents (double-click to open one)</source>
         <translation>未按时：%1 — %2 起故障（双击打开）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="339"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="331"/>
         <source>Metrics</source>
         <translation>服务指标</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="345"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="337"/>
         <source>Monthly report written: %1</source>
         <translation>月度报告已写入：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="350"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="342"/>
         <source>Show &amp;Metrics</source>
         <translation>显示服务指标(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/metrics_page.py" line="352"/>
+        <location filename="../../kbapp/gui/metrics_page.py" line="344"/>
         <source>Monthly Service &amp;Report…</source>
         <translation>月度系统运行状况分析报告(&amp;R)…</translation>
     </message>
@@ -2030,82 +2030,82 @@ Data home: %1</source>
 <context>
     <name>NewChangeDialog</name>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="46"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="45"/>
         <source>New change request</source>
         <translation>新建变更申请</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="54"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="53"/>
         <source>not estimated</source>
         <translation>未估算</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="55"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="54"/>
         <source> working day(s)</source>
         <translation> 个工作日</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="57"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="56"/>
         <source>as its kind suggests</source>
         <translation>按类型默认</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="69"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="68"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="69"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="68"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="70"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="69"/>
         <source>Estimate:</source>
         <translation>预计工作量：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="70"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="69"/>
         <source>Maintenance:</source>
         <translation>维护类别：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="71"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="70"/>
         <source>Customer:</source>
         <translation>客户单位：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="71"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="70"/>
         <source>Raised by:</source>
         <translation>提出人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="72"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="71"/>
         <source>What is asked:</source>
         <translation>修改要求：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="86"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="85"/>
         <source>A new requirement needs its estimate in working days: up to 10 the department head approves it, more the company leadership.</source>
         <translation>新增需求须按工作日估算：10 个工作日以内由部门领导审批，超过的由公司领导审批。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="91"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="90"/>
         <source>A defect is fixed on the spot once logged: no approval.</source>
         <translation>缺陷登记备案后即时处理，无需审批。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="93"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="92"/>
         <source>Work starts after the approval of the %1.</source>
         <translation>经%1批准后开始实施。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="98"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="97"/>
         <source>The title is required.</source>
         <translation>标题必填。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="100"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="99"/>
         <source>Estimate the new requirement in working days.</source>
         <translation>请按工作日估算新增需求的工作量。</translation>
     </message>
@@ -2479,6 +2479,59 @@ Data home: %1</source>
     </message>
 </context>
 <context>
+    <name>PlaybookRunPanel</name>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="63"/>
+        <source>Note for this step (optional); Enter marks it done</source>
+        <translation>本步骤备注（可选）；按 Enter 标记完成</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="65"/>
+        <source>Done (Ctrl+Enter)</source>
+        <translation>完成（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="66"/>
+        <source>Skip (Ctrl+Alt+S)</source>
+        <translation>跳过（Ctrl+Alt+S）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="67"/>
+        <source>Failed (Ctrl+Alt+F)</source>
+        <translation>失败（Ctrl+Alt+F）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="75"/>
+        <source>This step is the emergency plan (应急方案)</source>
+        <translation>本步骤即应急方案</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="82"/>
+        <source>Measured value (optional)</source>
+        <translation>实测值（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="84"/>
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="85"/>
+        <source>Fail</source>
+        <translation>不通过</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="86"/>
+        <source>N/A</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/playbook_run_panel.py" line="138"/>
+        <source>All steps are through.</source>
+        <translation>所有步骤均已完成。</translation>
+    </message>
+</context>
+<context>
     <name>ProblemsDialog</name>
     <message>
         <location filename="../../kbapp/gui/problems.py" line="15"/>
@@ -2847,59 +2900,6 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/run_header.py" line="238"/>
         <source>Due %1</source>
         <translation>截止 %1</translation>
-    </message>
-</context>
-<context>
-    <name>RunnerPanel</name>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="63"/>
-        <source>Note for this step (optional); Enter marks it done</source>
-        <translation>本步骤备注（可选）；按 Enter 标记完成</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="65"/>
-        <source>Done (Ctrl+Enter)</source>
-        <translation>完成（Ctrl+Enter）</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="66"/>
-        <source>Skip (Ctrl+Alt+S)</source>
-        <translation>跳过（Ctrl+Alt+S）</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="67"/>
-        <source>Failed (Ctrl+Alt+F)</source>
-        <translation>失败（Ctrl+Alt+F）</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="75"/>
-        <source>This step is the emergency plan (应急方案)</source>
-        <translation>本步骤即应急方案</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="82"/>
-        <source>Measured value (optional)</source>
-        <translation>实测值（可选）</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="84"/>
-        <source>Pass</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="85"/>
-        <source>Fail</source>
-        <translation>不通过</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="86"/>
-        <source>N/A</source>
-        <translation>不适用</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/runner_panel.py" line="138"/>
-        <source>All steps are through.</source>
-        <translation>所有步骤均已完成。</translation>
     </message>
 </context>
 <context>
@@ -3446,52 +3446,52 @@ Data home: %1</source>
 <context>
     <name>VisitDialog</name>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="117"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="109"/>
         <source>Record a visit to %1</source>
         <translation>记录对%1的回访</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="117"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="109"/>
         <source>Record a visit</source>
         <translation>记录回访</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="130"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="122"/>
         <source>One issue a line</source>
         <translation>每行一个问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="131"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="123"/>
         <source>Customer:</source>
         <translation>客户单位：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="131"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="123"/>
         <source>Visitor:</source>
         <translation>回访人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="132"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="124"/>
         <source>How:</source>
         <translation>方式：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="132"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="124"/>
         <source>Satisfaction:</source>
         <translation>满意度：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="133"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="125"/>
         <source>Remarks:</source>
         <translation>意见：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="133"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="125"/>
         <source>Issues raised:</source>
         <translation>提出的问题：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="138"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="130"/>
         <source>Name the customer.</source>
         <translation>请填写客户单位。</translation>
     </message>
@@ -3499,37 +3499,37 @@ Data home: %1</source>
 <context>
     <name>VisitPlanDialog</name>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="93"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="85"/>
         <source>New follow-up schedule</source>
         <translation>新建回访计划</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="98"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="90"/>
         <source>Customer:</source>
         <translation>客户单位：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="98"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="90"/>
         <source>System:</source>
         <translation>系统：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="99"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="91"/>
         <source>Every:</source>
         <translation>周期：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="99"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="91"/>
         <source>First visit:</source>
         <translation>首次回访：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="100"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="92"/>
         <source>Contact:</source>
         <translation>联系人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="105"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="97"/>
         <source>Name the customer.</source>
         <translation>请填写客户单位。</translation>
     </message>
@@ -3570,82 +3570,82 @@ Data home: %1</source>
 <context>
     <name>VisitsPage</name>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="238"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="230"/>
         <source>New follow-up schedule…</source>
         <translation>新建回访计划…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="239"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="231"/>
         <source>Record a visit…</source>
         <translation>记录回访…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="240"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="232"/>
         <source>Make a problem record</source>
         <translation>转为问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="241"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="233"/>
         <source>Make a change request…</source>
         <translation>转为变更申请…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="242"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="234"/>
         <source>New inspection plan…</source>
         <translation>新建巡检计划…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="243"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="235"/>
         <source>Start the inspection</source>
         <translation>开始巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="254"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="246"/>
         <source>Issues raised in the visit</source>
         <translation>回访中提出的问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="260"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="252"/>
         <source>Follow-up visits (定期回访)</source>
         <translation>定期回访</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="262"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="254"/>
         <source>Visits made</source>
         <translation>已做的回访</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="263"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="255"/>
         <source>Scheduled inspections (巡检计划)</source>
         <translation>巡检计划</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="317"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="309"/>
         <source>problem record #%1</source>
         <translation>问题记录 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="319"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="311"/>
         <source>change request #%1</source>
         <translation>变更申请 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="372"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="364"/>
         <source>Problem record #%1 made from the issue.</source>
         <translation>已由该问题生成问题记录 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="389"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="381"/>
         <source>Change request #%1 made from the issue.</source>
         <translation>已由该问题生成变更申请 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="406"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="398"/>
         <source>Select an inspection plan first.</source>
         <translation>请先选择一个巡检计划。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="411"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="403"/>
         <source>Inspection #%1 started: it is on the Drills &amp; Inspections tab.</source>
         <translation>巡检 #%1 已开始：在“演练与巡检”页。</translation>
     </message>

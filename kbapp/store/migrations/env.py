@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from alembic import context
 from sqlalchemy import create_engine
 
-from kbapp.store.models import Base
+from kbapp.store.schema import Base
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection

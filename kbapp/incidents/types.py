@@ -188,7 +188,7 @@ class StepState:
 
 
 @dataclass(frozen=True)
-class RunnerState:
+class PlaybookRun:
     playbook_id: str
     title: str
     steps: tuple[StepState, ...] = ()
@@ -221,8 +221,8 @@ class _Progress:
     extra: dict = field(default_factory=dict)
 
 
-def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Action],
-                  attached_at: dt.datetime | None) -> RunnerState:
+def replay_playbook_run(playbook_id: str, doc: Document | None, step_actions: list[Action],
+                  attached_at: dt.datetime | None) -> PlaybookRun:
     """Where an engineer is in one playbook, from its step actions in log order.
 
     After a step is marked, the current step becomes the decision's target when one
@@ -282,7 +282,7 @@ def replay_runner(playbook_id: str, doc: Document | None, step_actions: list[Act
             bypassed=bool(state.extra.get("jumped")) and state.result is None and number != current,
         ))
     title = doc.title if doc is not None else playbook_id
-    return RunnerState(playbook_id, title, tuple(steps), current, doc is None, doc.title_en if doc else "")
+    return PlaybookRun(playbook_id, title, tuple(steps), current, doc is None, doc.title_en if doc else "")
 
 
 def describe_action(action: Action, *, with_details: bool = True) -> str:

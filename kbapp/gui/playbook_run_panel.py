@@ -7,7 +7,7 @@ result, the decisions as buttons. Under both, the step's note (a row of its own,
 is never clipped) and the result buttons.
 
 In an inspection (巡检) the same panel runs the checklist: the buttons become pass /
-fail / n.a. with a field for the measured value (see :meth:`RunnerPanel.set_inspection`).
+fail / n.a. with a field for the measured value (see :meth:`PlaybookRunPanel.set_inspection`).
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from kbapp.gui.run_header import FlowLayout
 from kbapp.gui.run_models import StepListModel
 from kbapp.gui.step_view import StepView
 from kbapp.gui.wrap_delegate import WrapDelegate
-from kbapp.incidents import records as rec
+from kbapp.incidents import types as itypes
 
 STEP_SPLITTER_KEY = "run/steps_splitter"
 
 
-class RunnerPanel(QWidget):
+class PlaybookRunPanel(QWidget):
     # playbook id, step, result, note, goto (int or None), emergency plan (bool)
     step_result = Signal(str, int, str, str, object, bool)
     command_copied = Signal(str, int, int, str)  # playbook id, step, command index, command
@@ -61,16 +61,16 @@ class RunnerPanel(QWidget):
         self.step_note = QLineEdit(self)
         self.step_note.setObjectName("stepNote")
         self.step_note.setPlaceholderText(self.tr("Note for this step (optional); Enter marks it done"))
-        self.step_note.returnPressed.connect(lambda: self.record(rec.DONE))
+        self.step_note.returnPressed.connect(lambda: self.record(itypes.DONE))
         self.done_button = QPushButton(self.tr("Done (Ctrl+Enter)"), self)
         self.skip_button = QPushButton(self.tr("Skip (Ctrl+Alt+S)"), self)
         self.fail_button = QPushButton(self.tr("Failed (Ctrl+Alt+F)"), self)
         self.done_button.setObjectName("doneButton")
         self.skip_button.setObjectName("skipButton")
         self.fail_button.setObjectName("failButton")
-        self.done_button.clicked.connect(lambda: self.record(rec.DONE))
-        self.skip_button.clicked.connect(lambda: self.record(rec.SKIPPED))
-        self.fail_button.clicked.connect(lambda: self.record(rec.FAILED))
+        self.done_button.clicked.connect(lambda: self.record(itypes.DONE))
+        self.skip_button.clicked.connect(lambda: self.record(itypes.SKIPPED))
+        self.fail_button.clicked.connect(lambda: self.record(itypes.FAILED))
         # A level I incident: the step that proposes the emergency plan (应急方案) records it.
         self.emergency_check = QCheckBox(self.tr("This step is the emergency plan (应急方案)"), self)
         self.emergency_check.setObjectName("emergencyPlanCheck")
@@ -87,9 +87,9 @@ class RunnerPanel(QWidget):
         self.pass_button.setObjectName("passButton")
         self.item_fail_button.setObjectName("itemFailButton")
         self.na_button.setObjectName("naButton")
-        self.pass_button.clicked.connect(lambda: self.record_item(rec.PASS))
-        self.item_fail_button.clicked.connect(lambda: self.record_item(rec.FAIL))
-        self.na_button.clicked.connect(lambda: self.record_item(rec.NA))
+        self.pass_button.clicked.connect(lambda: self.record_item(itypes.PASS))
+        self.item_fail_button.clicked.connect(lambda: self.record_item(itypes.FAIL))
+        self.na_button.clicked.connect(lambda: self.record_item(itypes.NA))
         self._item_buttons = (self.value_edit, self.pass_button, self.item_fail_button, self.na_button)
         buttons = FlowLayout()  # wraps on a narrow window rather than widening it
         for button in (self.emergency_check, *self._item_buttons, self.done_button, self.skip_button,
@@ -125,7 +125,7 @@ class RunnerPanel(QWidget):
     def playbook_id(self) -> str | None:
         return self.model.state.playbook_id if self.model.state else None
 
-    def set_state(self, state: rec.RunnerState) -> None:
+    def set_state(self, state: itypes.PlaybookRun) -> None:
         selected = self.selected_step()
         self.model.set_state(state)
         # Follow the runner to its current step; keep the user's choice otherwise.
@@ -149,7 +149,7 @@ class RunnerPanel(QWidget):
         if row >= 0:
             self.select_row(row)
 
-    def selected_step(self) -> rec.StepState | None:
+    def selected_step(self) -> itypes.StepState | None:
         return self.model.step_at(self.steps_view.currentIndex().row())
 
     def set_inspection(self, on: bool) -> None:
@@ -177,13 +177,13 @@ class RunnerPanel(QWidget):
     def record(self, result: str, goto: int | None = None) -> None:
         if self.inspection:
             # The window's step shortcuts still work: done is a pass, skipped n.a., failed a fail.
-            self.record_item({rec.DONE: rec.PASS, rec.SKIPPED: rec.NA, rec.FAILED: rec.FAIL}.get(result, result))
+            self.record_item({itypes.DONE: itypes.PASS, itypes.SKIPPED: itypes.NA, itypes.FAILED: itypes.FAIL}.get(result, result))
             return
         step = self.selected_step()
         if step is None or self.playbook_id is None:
             return
         note = self.step_note.text().strip()
-        emergency = result == rec.DONE and self.emergency_check.isVisible() and self.emergency_check.isChecked()
+        emergency = result == itypes.DONE and self.emergency_check.isVisible() and self.emergency_check.isChecked()
         self.step_note.clear()
         self.emergency_check.setChecked(False)
         self.step_result.emit(self.playbook_id, step.number, result, note, goto, emergency)
@@ -213,9 +213,9 @@ class RunnerPanel(QWidget):
 
     def decide_target(self, target: int) -> None:
         if self.inspection:
-            self.record_item(rec.NA)  # an item's "if … → next item" means it does not apply here
+            self.record_item(itypes.NA)  # an item's "if … → next item" means it does not apply here
         else:
-            self.record(rec.DONE, goto=target)
+            self.record(itypes.DONE, goto=target)
 
     def _on_anchor(self, url) -> None:
         """``kbapp:copy/N`` and ``kbapp:goto/N`` links, as the reader and older callers use them."""
