@@ -110,6 +110,9 @@ class KnowledgeBase:
         return stop
 
     def _library_changed(self) -> None:
+        from kbapp import opchanges
+
+        opchanges.record(opchanges.LIBRARY)  # the window's screens learn of it with the write's changes
         for listener in list(self._library_listeners):
             listener()
 

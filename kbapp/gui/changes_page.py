@@ -167,6 +167,8 @@ class ChangesPage(QWidget):
         super().__init__(parent)
         self.kb, self.runner, self.chinese = kb, runner, chinese
         self.actor: Callable[[], str | None] = lambda: None  # the window sets the engineer's name
+        self._select_next: int | None = None  # the row a write of ours made, selected after the reload
+        runner.changed.connect(self.apply_changes)
         self.current: ch.ChangeRequest | None = None
         self._wanted: int | None = None
         self.model = ChangesModel(chinese, self)
@@ -361,8 +363,14 @@ class ChangesPage(QWidget):
                           self._written, self._failed)
 
     def _written(self, change: ch.ChangeRequest) -> None:
+        self._select_next = change.id  # the list reloads with the write's OpChanges
         self.changed.emit(change.id)
-        self.reload(select_id=change.id)
+
+    def apply_changes(self, changes) -> None:
+        """Reload the requests (one read) when ``changes`` (OpChanges) touched them, here or elsewhere."""
+        if changes.change_requests:
+            select_id, self._select_next = self._select_next, None
+            self.reload(select_id=select_id)
 
     def _failed(self, exc: BaseException) -> None:
         self.error_label.setText(str(exc))

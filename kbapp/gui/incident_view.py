@@ -74,6 +74,15 @@ class IncidentView(QWidget):
         layout.addWidget(body, 1)
         layout.addWidget(self.note_edit)
         self.error_label.hide()
+        # Every committed write, here, elsewhere in the window or in another process
+        # (kbapp.gui.change_watch), reloads this incident if it touched it; nothing else does.
+        runner.changed.connect(self.apply_changes)
+
+    def apply_changes(self, changes) -> None:
+        """Reload the incident on screen, in one read, if ``changes`` (OpChanges) touched it.
+        What the engineer is typing (the note, a step's note) is left as it is."""
+        if self.incident_id is not None and changes.incident(self.incident_id):
+            self.load(self.incident_id)
 
     # -- loading --------------------------------------------------------------------------------
     @property
@@ -168,9 +177,7 @@ class IncidentView(QWidget):
         self.error_label.hide()
 
         def done(_result) -> None:
-            self.changed.emit(incident_id)
-            if self.incident_id == incident_id:
-                self.load(incident_id)
+            self.changed.emit(incident_id)  # the reload follows with the write's OpChanges
 
         def failed(exc) -> None:
             self.error_label.setText(str(exc))

@@ -54,7 +54,7 @@ class IncidentsPage(QWidget):
         self.list_view.selectionModel().currentChanged.connect(lambda current, _prev: self._select(current.row()))
         self.view = IncidentView(kb, runner, lambda: self.clock(), self.kb.actor_name, chinese, self,
                                  settings=settings, state_key=self.LAST_SHOWN_KEY.split("/")[0])
-        self.view.changed.connect(lambda _id: self.reload_list())
+        runner.changed.connect(self.apply_changes)  # the list and its counts follow every write
         self.view.failed.connect(self.message)
         self.view.header.escalate_requested.connect(self.escalate_now)
         self.dialog = None  # the dialog last opened from this page (tests reach it here)
@@ -82,26 +82,39 @@ class IncidentsPage(QWidget):
         self.ticker.timeout.connect(self.view.tick)
         self.ticker.start()
         self._select_after_reload: int | None = None
+        self._refreshing = self._quiet = False
 
     # -- the list -------------------------------------------------------------------------------------
-    def reload_list(self, select_id: int | None = None) -> None:
+    def apply_changes(self, changes) -> None:
+        """Reload the list (one read) when ``changes`` (OpChanges) touched incidents; the
+        incident on screen reloads itself (IncidentView.apply_changes)."""
+        if changes.incidents:
+            self.reload_list(refresh=True)
+
+    def reload_list(self, select_id: int | None = None, *, refresh: bool = False) -> None:
         if select_id is not None:
             self._select_after_reload = select_id
+        self._refreshing = refresh and self._select_after_reload is None
         self.runner.query(lambda: self.kb.incidents.list_incidents(open_only=True), self._show_list,
                           lambda exc: self.message.emit(str(exc)))
 
     def _show_list(self, incidents) -> None:
         wanted = self._select_after_reload or self.view.incident_id or self._last_selected()
+        # A refresh leaves the incident on screen to reload itself (IncidentView.apply_changes).
+        self._quiet, self._refreshing = self._refreshing, False
         self._select_after_reload = None
-        self.list_model.set_incidents(incidents)
-        row = self.list_model.row_of(wanted) if wanted else -1
-        if row < 0 and incidents:
-            row = 0
-        if row >= 0:
-            self.list_view.setCurrentIndex(self.list_model.index(row, 0))
-            self._select(row)
-        else:
-            self.stack.setCurrentWidget(self.empty)
+        try:
+            self.list_model.set_incidents(incidents)
+            row = self.list_model.row_of(wanted) if wanted else -1
+            if row < 0 and incidents:
+                row = 0
+            if row >= 0:
+                self.list_view.setCurrentIndex(self.list_model.index(row, 0))
+                self._select(row)
+            else:
+                self.stack.setCurrentWidget(self.empty)
+        finally:
+            self._quiet = False
 
     def _last_selected(self) -> int | None:
         value = self.settings.value(self.LAST_SHOWN_KEY)
@@ -116,6 +129,8 @@ class IncidentsPage(QWidget):
             return
         self.stack.setCurrentWidget(self.view)
         self.settings.setValue(self.LAST_SHOWN_KEY, incident.id)
+        if self._quiet and incident.id == self.view.incident_id:
+            return
         if incident.id != self.view.incident_id or self.view.incident is None or incident != self.view.incident:
             self.view.load(incident.id)
 
@@ -130,8 +145,8 @@ class IncidentsPage(QWidget):
         actor = self.kb.actor_name()
 
         def started(incident) -> None:
+            self._select_after_reload = incident.id  # the list reloads with the write's OpChanges
             self.incident_started.emit(incident.id)
-            self.reload_list(select_id=incident.id)
 
         self.runner.write(lambda: self.kb.incidents.start(actor=actor, **values), started,
                           lambda exc: self.message.emit(str(exc)))
@@ -207,9 +222,7 @@ class IncidentsPage(QWidget):
             text += "\n" + done.warning
         self.view.header.set_escalation(text)
         self.message.emit(text)
-        self.escalated.emit(done)
-        if self.view.incident_id == done.incident_id:
-            self.view.load(done.incident_id)
+        self.escalated.emit(done)  # the incident reloads with the write's OpChanges
 
     def _escalation_failed(self, exc) -> None:
         if isinstance(exc, IncidentError) and exc.field == "escalation_chain":

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.errors import KbError
+from kbapp.gui.change_watch import ChangeWatch
 from kbapp.gui.errors import localized
 from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.i18n import home_settings
@@ -78,6 +79,9 @@ class MainWindow(QMainWindow):
         self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
         self.team = TeamPoller(self, self)
+        # Writes made elsewhere (the command line, another window, another desk) reach every
+        # screen as the window's own do: through runner.changed (kbapp.opchanges).
+        self.change_watch = ChangeWatch(kb, self.runner, self)
         self.team.synced.connect(lambda result: self.incidents.reload_list() if result.changes else None)
         self._restore_state()
         # The document count in the status bar follows every import, report, lesson and change.
@@ -256,6 +260,7 @@ class MainWindow(QMainWindow):
         self.records.reload()
         self.plan_pages.store_ready()
         self.team.start()  # team mode: the other desks' writes, in the background
+        self.change_watch.start()
 
     def _load_and_sync(self, progress, force: bool):
         """Runs on the write lane: parse the library, then index what changed."""
@@ -495,6 +500,7 @@ class MainWindow(QMainWindow):
         self.watch.stop()
         self.team.stop()
         self.plan_pages.timer.stop()
+        self.change_watch.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

@@ -7,6 +7,11 @@ runs long jobs that wait on the network (the deadline watcher's passes, which se
 e-mail and webhooks with retries) on a lane of their own, so that they hold up neither
 the engineer's writes nor the searches; their own database writes take SQLite's lock
 like a second process would (kbapp watch does exactly that).
+
+What a job on the write or background lane commits is collected (kbapp.opchanges) and,
+after the job's own callback, announced once by :attr:`OperationRunner.changed` as an
+``OpChanges``: screens subscribe and reload only what they show. Writes made elsewhere
+(kbapp.gui.change_watch) are announced by the same signal.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
+from kbapp import opchanges
 from kbapp.errors import KbError
 from kbapp.logs import log_unexpected
+from kbapp.opchanges import OpChanges
 
 
 class _Job(QRunnable):
@@ -29,17 +36,26 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         runner, job_id = self._runner, self._id
-        try:
-            if self._with_progress:
-                result = self._fn(lambda done, total: runner._progress.emit(job_id, done, total))
+        with opchanges.collecting() as committed:
+            try:
+                if self._with_progress:
+                    result = self._fn(lambda done, total: runner._progress.emit(job_id, done, total))
+                else:
+                    result = self._fn()
+            except BaseException as exc:  # delivered to the UI, never lost in a worker thread
+                if not isinstance(exc, KbError | OSError):  # a bug: its traceback goes to the log file
+                    log_unexpected(exc, getattr(self._fn, "__qualname__", "a background job"))
+                failure: BaseException | None = exc
             else:
-                result = self._fn()
-        except BaseException as exc:  # delivered to the UI, never lost in a worker thread
-            if not isinstance(exc, KbError | OSError):  # a bug: its traceback goes to the log file
-                log_unexpected(exc, getattr(self._fn, "__qualname__", "a background job"))
-            runner._failed.emit(job_id, exc)
+                failure = None
+        if committed.changes:
+            for hook in list(runner.committed_here):
+                hook(committed.changes)
+        # What committed is announced even when a later part of the job failed.
+        if failure is not None:
+            runner._failed.emit(job_id, failure, committed.changes)
         else:
-            runner._succeeded.emit(job_id, result)
+            runner._succeeded.emit(job_id, result, committed.changes)
 
 
 class OperationRunner(QObject):
@@ -47,9 +63,10 @@ class OperationRunner(QObject):
     the window goes away: it lets every accepted write finish."""
 
     operation_failed = Signal(object)  # exceptions without their own handler
+    changed = Signal(object)  # kbapp.opchanges.OpChanges: what a job (or a write elsewhere) committed
     # Emitted from worker threads; the queued connections below run them on the UI thread.
-    _succeeded = Signal(int, object)
-    _failed = Signal(int, object)
+    _succeeded = Signal(int, object, object)
+    _failed = Signal(int, object, object)
     _progress = Signal(int, int, int)
 
     def __init__(self, parent: QObject | None = None):
@@ -63,6 +80,9 @@ class OperationRunner(QObject):
         self._callbacks: dict[int, tuple[Callable | None, Callable | None, Callable | None]] = {}
         self._ids = itertools.count(1)
         self._closed = False
+        # Called on the lane's thread with what a job committed, before it is announced
+        # (kbapp.gui.change_watch tells its own writes from others' by them).
+        self.committed_here: list[Callable[[OpChanges], None]] = []
         # Set by the window in the Chinese UI (kbapp.gui.errors.localized): the core's English
         # error messages are translated before any failure callback sees them.
         self.localize: Callable[[BaseException], BaseException] | None = None
@@ -78,15 +98,22 @@ class OperationRunner(QObject):
         self._callbacks[job_id] = (on_success, on_failure, on_progress)
         pool.start(_Job(self, job_id, fn, on_progress is not None))
 
-    def _on_succeeded(self, job_id: int, result) -> None:
+    def _on_succeeded(self, job_id: int, result, changes: OpChanges) -> None:
         on_success, _, _ = self._callbacks.pop(job_id, (None, None, None))
         if on_success is not None and not self._closed:
             on_success(result)
+        self.announce(changes)
 
-    def _on_failed(self, job_id: int, exc) -> None:
+    def announce(self, changes: OpChanges) -> None:
+        """Tell every screen what changed (a job's commits, or writes made elsewhere)."""
+        if changes and not self._closed:
+            self.changed.emit(changes)
+
+    def _on_failed(self, job_id: int, exc, changes: OpChanges) -> None:
         _, on_failure, _ = self._callbacks.pop(job_id, (None, None, None))
         if self._closed:
             return  # the window is gone; nobody is left to tell
+        self.announce(changes)
         if self.localize is not None:
             exc = self.localize(exc)
         if on_failure is not None:

@@ -354,6 +354,8 @@ class RecordsPage(QWidget):
         super().__init__(parent)
         self.kb, self.runner, self.chinese = kb, runner, chinese
         self.actor: Callable[[], str | None] = lambda: None  # the window sets the engineer's name
+        self._select_next: int | None = None  # the row a write of ours made, selected after the reload
+        runner.changed.connect(self.apply_changes)
         self.engineer: Callable[[], object | None] = lambda: None  # and the engineer (name, role)
         self.current: wf.ProblemRecord | None = None
         self._wanted: int | None = None
@@ -530,8 +532,14 @@ class RecordsPage(QWidget):
                           self._written, self._failed)
 
     def _written(self, record: wf.ProblemRecord) -> None:
+        self._select_next = record.id  # the list reloads with the write's OpChanges
         self.changed.emit(record.id)
-        self.reload(select_id=record.id)
+
+    def apply_changes(self, changes) -> None:
+        """Reload the records (one read) when ``changes`` (OpChanges) touched them, here or elsewhere."""
+        if changes.records:
+            select_id, self._select_next = self._select_next, None
+            self.reload(select_id=select_id)
 
     def _failed(self, exc: BaseException) -> None:
         self.error_label.setText(str(exc))

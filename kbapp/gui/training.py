@@ -116,9 +116,10 @@ class TrainingPage(IncidentsPage):
         self.view.layout().insertWidget(2, self.inspection_bar)
 
     # -- IncidentsPage, for drills and inspections -------------------------------------------------
-    def reload_list(self, select_id: int | None = None) -> None:
+    def reload_list(self, select_id: int | None = None, *, refresh: bool = False) -> None:
         if select_id is not None:
             self._select_after_reload = select_id
+        self._refreshing = refresh and self._select_after_reload is None
 
         def read():
             runs = self.kb.incidents.list_incidents(open_only=True, mode=TRAINING_MODES)

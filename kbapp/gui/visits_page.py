@@ -209,6 +209,7 @@ class VisitsPage(QWidget):
         super().__init__(parent)
         self.kb, self.runner, self.chinese = kb, runner, chinese
         self.actor: Callable[[], str | None] = lambda: None  # the window sets the engineer's name
+        runner.changed.connect(self.apply_changes)
         self.due_model, self.visits_model = DueVisitsModel(chinese, self), VisitsModel(chinese, self)
         self.inspections_model = DueInspectionsModel(chinese, self)
         self.due_table = make_table(self, "dueVisitsTable", _proxy(self, self.due_model), 5)
@@ -323,11 +324,15 @@ class VisitsPage(QWidget):
         self.plan_actions["issueToChange"].setEnabled(free)
 
     # -- changes ----------------------------------------------------------------------------------
+    def apply_changes(self, changes) -> None:
+        """Reload the three tables (one read) when ``changes`` (OpChanges) touched visits or plans."""
+        if changes.plans or changes.records:
+            self.reload()
+
     def _write(self, fn, done=None) -> None:
         def finished(result):
             if done is not None:
-                done(result)
-            self.reload()
+                done(result)  # the tables reload with the write's OpChanges (apply_changes)
 
         self.error_label.hide()
         self.runner.write(fn, finished, self._failed)

@@ -79,12 +79,14 @@ class Store:
         self.url = url
         self.backup_path = backup_path  # the copy made before the last schema upgrade
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self._closers: list[Callable[[], None]] = []
         write_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}) if self.is_sqlite else engine
         self._write_sessions = sessionmaker(bind=write_bind, expire_on_commit=False)
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
-        from kbapp.store import changelog
+        from kbapp.store import changelog, touched
 
         changelog.install(self._write_sessions)  # what other desks copy (kbapp.sync)
+        touched.install(self._write_sessions)  # what the window refreshes (kbapp.opchanges)
         changelog.install(self._read_sessions)
 
     # -- opening -------------------------------------------------------------
@@ -128,7 +130,8 @@ class Store:
         return self._run(work, write=False)
 
     def _run(self, work: Callable[[Session], T], *, write: bool) -> T:
-        from kbapp.store import staging
+        from kbapp import opchanges
+        from kbapp.store import staging, touched
 
         def forget(tokens: list[str]) -> None:
             with self.session(write=True) as session, session.begin():
@@ -141,8 +144,12 @@ class Store:
                         result = work(session)
                 except BaseException:
                     staging.discard(staging.take(session))
+                    touched.take(session)  # not committed: nothing changed
                     raise
                 staged = staging.take(session)
+                changes = touched.take(session)
+            if changes:
+                opchanges.record(changes)
             if staged:  # committed: the files follow, then the rows that said so go
                 staging.apply(staged)
                 tokens = [item.token for item in staged]
@@ -167,7 +174,13 @@ class Store:
             rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         return "\n".join(str(r) for r in rows)
 
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Call ``closer()`` first when the store closes (a connection held outside a Session)."""
+        self._closers.append(closer)
+
     def close(self) -> None:
+        for closer in list(self._closers):
+            closer()
         self.engine.dispose()
 
 
