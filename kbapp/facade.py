@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kbapp.errors import NotFoundError
 from kbapp.home import DataHome, resolve_home
 from kbapp.model import Document, Problem
+from kbapp.threads import off_ui_thread
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -47,6 +48,27 @@ if TYPE_CHECKING:
 ProgressFn = Callable[[int, int], None]
 
 
+class _BuildLock:
+    """The facade's lock, held while a part is built: opening the store (migrations, the
+    backup before them), parsing the library. The window's thread must never wait on it
+    (kbapp.threads); once a part is built, reading it takes no lock at all."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    def __enter__(self) -> _BuildLock:
+        off_ui_thread("KnowledgeBase (building a part or waiting for one)")
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+    def quietly(self) -> threading.RLock:
+        """The lock without the check (closing, at the window's exit)."""
+        return self._lock
+
+
 class KnowledgeBase:
     def __init__(self, home: DataHome, db_url: str | None = None, shipped_dir: Path | None = None, *,
                  index_mmap: bool = True) -> None:
@@ -54,7 +76,7 @@ class KnowledgeBase:
         self._index_mmap = index_mmap  # False for a command that asks one query (kbapp.search.index)
         self.db_url = db_url or home.database_url()
         self._shipped_dir = shipped_dir
-        self._lock = threading.RLock()
+        self._lock = _BuildLock()  # held while a part is built (the store opened, the library parsed)
         self._library: Library | None = None
         self._index: SearchIndex | None = None
         self._index_notice: str | None = None
@@ -76,6 +98,7 @@ class KnowledgeBase:
         self.actor_override: str | None = None  # --actor / $KBAPP_ACTOR: set by the command line only
         self._engineer: Engineer | None = None
         self._engineer_read = False
+        self._engineer_lock = threading.Lock()
 
     @classmethod
     def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None, *,
@@ -87,6 +110,8 @@ class KnowledgeBase:
     def library(self) -> Library:
         from kbapp.library import Library
 
+        if self._library is not None:  # built: no lock, so the window never waits on one
+            return self._library
         with self._lock:
             if self._library is None:
                 (shipped, _), (writable, _) = self._library_roots()
@@ -163,7 +188,7 @@ class KnowledgeBase:
         """The data home's engineer (name and role), or None when nobody was named yet."""
         from kbapp.identity import load_engineer
 
-        with self._lock:
+        with self._engineer_lock:  # one small file, read once: not the build lock
             if not self._engineer_read:
                 self._engineer, self._engineer_read = load_engineer(self.home.root), True
             return self._engineer
@@ -173,7 +198,7 @@ class KnowledgeBase:
         from kbapp.identity import save_engineer
 
         engineer = save_engineer(self.home.root, name, role)
-        with self._lock:
+        with self._engineer_lock:
             self._engineer, self._engineer_read = engineer, True
         return engineer
 
@@ -191,6 +216,8 @@ class KnowledgeBase:
     def index(self) -> SearchIndex:
         from kbapp.search.index import SearchIndex
 
+        if self._index is not None:  # built: no lock, so the window never waits on one
+            return self._index
         with self._lock:
             if self._index is None:
                 index = self._index = SearchIndex(self.home.index, mmap=self._index_mmap)
@@ -276,6 +303,8 @@ class KnowledgeBase:
     def store(self) -> Store:
         from kbapp.store.db import Store
 
+        if self._store is not None:  # built: no lock, so the window never waits on one
+            return self._store
         with self._lock:
             if self._store is None:
                 from kbapp.store import staging
@@ -291,10 +320,13 @@ class KnowledgeBase:
     def incidents(self) -> IncidentService:
         from kbapp.incidents.service import IncidentService
 
+        if self._incidents is not None:  # built: no lock, so the window never waits on one
+            return self._incidents
         with self._lock:
             if self._incidents is None:
-                incidents = self._incidents = IncidentService(self.store, self)
+                incidents = IncidentService(self.store, self)
                 incidents.after_commit = self.incident_documents.after_commit
+                self._incidents = incidents  # whole before anyone can see it
                 return incidents
             return self._incidents
 
@@ -365,6 +397,8 @@ class KnowledgeBase:
         """Solved incidents as redacted, searchable documents (kbapp.incidents.knowledge)."""
         from kbapp.incidents.knowledge import IncidentKnowledge
 
+        if self._incident_documents is not None:  # built: no lock, so the window never waits on one
+            return self._incident_documents
         with self._lock:
             if self._incident_documents is None:
                 self._incident_documents = IncidentKnowledge(self)
@@ -375,10 +409,16 @@ class KnowledgeBase:
         """The notification outbox (kbapp.notify): e-mail and webhooks, each sent once."""
         from kbapp.notify.outbox import NotificationService
 
+        if self._notifications is not None:  # built: no lock, so the window never waits on one
+            return self._notifications
         with self._lock:
             if self._notifications is None:
                 self._notifications = NotificationService(self.store, self)
             return self._notifications
+
+    def notifications_if_open(self) -> NotificationService | None:
+        """The notification service if it was made already (never opens the store)."""
+        return self._notifications
 
     def watcher(self, clock: Callable[[], dt.datetime] | None = None) -> Watcher:
         """A deadline watcher (kbapp.incidents.watcher) on this knowledge base."""
@@ -390,6 +430,8 @@ class KnowledgeBase:
     def records(self) -> RecordService:
         from kbapp.records.service import RecordService
 
+        if self._records is not None:  # built: no lock, so the window never waits on one
+            return self._records
         with self._lock:
             if self._records is None:
                 self._records = RecordService(self.store, self)
@@ -400,6 +442,8 @@ class KnowledgeBase:
         """Change requests of the trial operation (kbapp.plan.changes)."""
         from kbapp.plan.changes import ChangeRequestService
 
+        if self._change_requests is not None:  # built: no lock, so the window never waits on one
+            return self._change_requests
         with self._lock:
             if self._change_requests is None:
                 self._change_requests = ChangeRequestService(self.store, self)
@@ -410,6 +454,8 @@ class KnowledgeBase:
         """The customers served, their systems and warranties (kbapp.plan.customers)."""
         from kbapp.plan.customers import CustomerService
 
+        if self._customers is not None:  # built: no lock, so the window never waits on one
+            return self._customers
         with self._lock:
             if self._customers is None:
                 self._customers = CustomerService(self.store, self)
@@ -420,6 +466,8 @@ class KnowledgeBase:
         """Follow-up visits (定期回访, kbapp.plan.visits)."""
         from kbapp.plan.visits import VisitService
 
+        if self._visits is not None:  # built: no lock, so the window never waits on one
+            return self._visits
         with self._lock:
             if self._visits is None:
                 self._visits = VisitService(self.store, self)
@@ -430,6 +478,8 @@ class KnowledgeBase:
         """Scheduled inspections and backup checks (kbapp.plan.inspection_plans)."""
         from kbapp.plan.inspection_plans import InspectionPlanService
 
+        if self._inspection_plans is not None:  # built: no lock, so the window never waits on one
+            return self._inspection_plans
         with self._lock:
             if self._inspection_plans is None:
                 self._inspection_plans = InspectionPlanService(self.store, self)
@@ -440,6 +490,8 @@ class KnowledgeBase:
         """Drills, inspections and training packs (kbapp.training)."""
         from kbapp.training import Training
 
+        if self._training is not None:  # built: no lock, so the window never waits on one
+            return self._training
         with self._lock:
             if self._training is None:
                 self._training = Training(self)
@@ -449,6 +501,8 @@ class KnowledgeBase:
     def reports(self) -> ReportService:
         from kbapp.reports.service import ReportService
 
+        if self._reports is not None:  # built: no lock, so the window never waits on one
+            return self._reports
         with self._lock:
             if self._reports is None:
                 self._reports = ReportService(self.store, self)
@@ -458,6 +512,8 @@ class KnowledgeBase:
     def lessons(self) -> LessonService:
         from kbapp.reports.lessons import LessonService
 
+        if self._lessons is not None:  # built: no lock, so the window never waits on one
+            return self._lessons
         with self._lock:
             if self._lessons is None:
                 self._lessons = LessonService(self.store, self)
@@ -467,6 +523,8 @@ class KnowledgeBase:
     def changes(self) -> PlaybookChangeService:
         from kbapp.reports.changes import PlaybookChangeService
 
+        if self._changes is not None:  # built: no lock, so the window never waits on one
+            return self._changes
         with self._lock:
             if self._changes is None:
                 self._changes = PlaybookChangeService(self.store, self)
@@ -477,6 +535,8 @@ class KnowledgeBase:
         """This desk's copy of what every desk wrote to the shared database (kbapp.sync)."""
         from kbapp.sync import DeskSync
 
+        if self._team is not None:  # built: no lock, so the window never waits on one
+            return self._team
         with self._lock:
             if self._team is None:
                 self._team = DeskSync(self)
@@ -510,7 +570,7 @@ class KnowledgeBase:
         return self.render_html(doc_id, **options)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock.quietly():
             if self._index is not None:
                 self._index.close()
                 self._index = None

@@ -337,9 +337,13 @@ class ChangesPage(QWidget):
 
     def decide(self, change_id: int, approve: bool, by: str, as_role: str, note: str = "") -> None:
         actor = self.actor()
-        service = self.kb.change_requests
-        call = service.approve if approve else service.refuse
-        self.runner.write(lambda: call(change_id, by, as_role, note, actor=actor), self._written, self._failed)
+        kb = self.kb
+
+        def work():  # the service is reached on the write lane, never on the UI thread
+            service = kb.change_requests
+            return (service.approve if approve else service.refuse)(change_id, by, as_role, note, actor=actor)
+
+        self.runner.write(work, self._written, self._failed)
 
     def start_change(self, change_id: int | None = None) -> None:
         change_id = change_id or (self.current.id if self.current else None)

@@ -56,7 +56,9 @@ class DeadlineWatch(QObject):
         self._stopped = False
 
     def start(self) -> None:
-        self.kb.notifications.resume()
+        kb = self.kb
+        # On the background lane, before the first pass (the lane keeps submission order).
+        self.runner.background(lambda: kb.notifications.resume())
         self.run_now()
         self.timer.start()
 

@@ -84,8 +84,8 @@ class NewIncidentDialog(QDialog):
         self._hits: list = []
         self._titles: dict[str, str] = {}
         self._rendering = False
-        if playbook_id and (doc := kb.get(playbook_id)) is not None:
-            self._titles[playbook_id] = doc.display_title
+        if playbook_id:  # its title from the library, read on the read pool
+            runner.query(lambda: kb.get(playbook_id), self._show_title)
         self._render_suggestions()
         self.suggestions.itemChanged.connect(self._suggestion_toggled)
         # When the suggestion is wrong: any playbook of the library, typed or picked by hand.
@@ -160,6 +160,11 @@ class NewIncidentDialog(QDialog):
                     self._add_suggestion(hit.id, self._titles[hit.id], hit.id == auto)
         finally:
             self._rendering = False
+
+    def _show_title(self, doc) -> None:
+        if doc is not None:
+            self._titles[doc.id] = doc.display_title
+            self._render_suggestions()
 
     def _suggestion_toggled(self, item: QListWidgetItem) -> None:
         if self._rendering:

@@ -92,10 +92,11 @@ class IncidentView(QWidget):
     def load(self, incident_id: int) -> None:
         """Read the incident off the UI thread; only the newest load is shown (reads run
         two at a time and may finish out of order: an older one must not undo a newer)."""
-        service = self.kb.incidents
+        kb = self.kb
         self._load_seq = seq = getattr(self, "_load_seq", 0) + 1
 
         def read():
+            service = kb.incidents  # reached on the read pool, never on the UI thread
             incident, actions = service.get(incident_id), service.timeline(incident_id)
             return incident, service.playbook_runs(incident_id), actions, service.chain(), \
                 service.deadline_records(incident, actions)

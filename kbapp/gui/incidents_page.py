@@ -209,9 +209,9 @@ class IncidentsPage(QWidget):
         incident = self.view.incident
         if incident is None or incident.mode != itypes.MODE_INCIDENT:
             return
-        actor, clock = self.kb.actor_name(), self.clock
-        watcher = self.kb.watcher(clock=lambda: clock())
-        self.runner.write(lambda: watcher.escalate_now(incident.id, actor=actor), self._escalated,
+        actor, clock, kb = self.kb.actor_name(), self.clock, self.kb
+        self.runner.write(lambda: kb.watcher(clock=lambda: clock()).escalate_now(incident.id, actor=actor),
+                          self._escalated,
                           self._escalation_failed)
 
     def _escalated(self, done) -> None:
@@ -268,4 +268,5 @@ class IncidentsPage(QWidget):
                                   lambda _r: self.view.load(self.view.incident_id) if self.view.incident_id else None,
                                   lambda exc: QMessageBox.warning(self, self.tr("Escalation chain"), str(exc)))
 
-        self.runner.query(self.kb.incidents.chain, show, lambda exc: self.message.emit(str(exc)))
+        kb = self.kb  # the chain is read on the read pool: the service is not even reached here
+        self.runner.query(lambda: kb.incidents.chain(), show, lambda exc: self.message.emit(str(exc)))

@@ -397,9 +397,13 @@ class TrainingController(QObject):
                                                                              str(exc)))
 
     def report_dialog(self, kind: str) -> PickDialog:
-        service = self.window.kb.training.drills if kind == itypes.MODE_DRILL else self.window.kb.training.inspections
+        kb = self.window.kb
+
+        def fetch():  # on the read pool
+            return (kb.training.drills if kind == itypes.MODE_DRILL else kb.training.inspections).list()
+
         title = self.tr("Drill report") if kind == itypes.MODE_DRILL else self.tr("Inspection report")
-        dialog = PickDialog(self.window.runner, service.list, title, self.window)
+        dialog = PickDialog(self.window.runner, fetch, title, self.window)
 
         def chosen() -> None:
             run_id, fmt = dialog.chosen()

@@ -245,7 +245,9 @@ class Watcher:
     # -- looping ---------------------------------------------------------------------------------
     def stop(self) -> None:
         self._stop.set()
-        self.kb.notifications.stop()
+        notifications = self.kb.notifications_if_open()  # never opens the store to stop it
+        if notifications is not None:
+            notifications.stop()
 
     def run_forever(self, interval: float | None = None, on_pass: Callable[[PassResult], None] | None = None) -> None:
         """Passes until :meth:`stop` (or Ctrl+C); ``interval`` defaults to notify.toml's."""

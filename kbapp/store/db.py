@@ -133,6 +133,8 @@ class Store:
         from kbapp import opchanges
         from kbapp.store import staging, touched
 
+        off_ui_thread("a database transaction")
+
         def forget(tokens: list[str]) -> None:
             with self.session(write=True) as session, session.begin():
                 staging.forget(session, tokens)

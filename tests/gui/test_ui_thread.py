@@ -53,3 +53,40 @@ def test_opening_every_tab_before_the_database_is_ready_does_not_open_it_on_the_
         window.pages.setCurrentIndex(index)
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=60_000)
     assert violations == []
+
+
+def test_the_engineers_everyday_writes_and_the_chain_editor_never_wait_on_the_ui_thread(
+        qtbot, kb, make_window, violations, monkeypatch):
+    """Every facade call of the window goes through an operation: a note, a status, the
+    escalation chain (which froze the window 1.6–1.8 s while the library was parsed), an
+    escalation, a new incident from a playbook. The facade's build lock and every database
+    transaction report the UI thread (kbapp.threads), so one direct call fails the test."""
+    from kbapp.gui.incident_dialogs import EscalationChainDialog
+
+    incident = kb.incidents.start("客户A 配置丢失", "II", actor="张工", playbook_ids=["config-loss"])
+    window = make_window()
+    qtbot.waitUntil(lambda: window.kb._store is not None, timeout=60_000)
+    violations.clear()  # the test itself wrote above, on this thread
+    window.show_incidents()
+    view = window.incidents.view
+    qtbot.waitUntil(lambda: view.incident is not None and view.incident.id == incident.id, timeout=10_000)
+    view.note_edit.setText("已联系客户")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.log_note()
+    shown: list[EscalationChainDialog] = []
+    monkeypatch.setattr(EscalationChainDialog, "exec", lambda self: shown.append(self) or 0)
+    window.incidents.edit_chain()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    window.incidents.escalate_now()  # the chain is empty: the warning, off the UI thread
+    qtbot.waitUntil(lambda: window.incidents.warning_box is not None, timeout=10_000)
+    dialog = window.incidents.new_incident("config-loss")
+    qtbot.waitUntil(lambda: "config-loss" in dialog.playbook_ids(), timeout=10_000)
+    dialog.reject()
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=60_000)
+    assert violations == []
+
+
+def test_closing_the_window_before_the_database_is_ready_does_not_open_it(qtbot, make_window, violations):
+    window = make_window(start=False)
+    window.close()
+    assert violations == []
