@@ -47,122 +47,122 @@
 <context>
     <name>ChangesPage</name>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="184"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="186"/>
         <source>Filter change requests</source>
         <translation>筛选变更申请</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="186"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="188"/>
         <source>New change request…</source>
         <translation>新建变更申请…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="188"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="190"/>
         <source>Approve…</source>
         <translation>批准…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="190"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="192"/>
         <source>Refuse…</source>
         <translation>不批准…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="192"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="194"/>
         <source>Start work</source>
         <translation>开始实施</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="194"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="196"/>
         <source>Done…</source>
         <translation>完成…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="241"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="243"/>
         <source>No change requests yet. A defect, an unclear function of the technical agreement or a new requirement starts with “New change request”.</source>
         <translation>还没有变更申请。缺陷处理、技术协议中的模糊功能或新增需求，请点“新建变更申请”。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="272"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="274"/>
         <source>Refused by %1: work may not start.</source>
         <translation>%1 未批准：不得开始实施。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="274"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="276"/>
         <source>Work cannot start yet: it needs the approval of the %1.</source>
         <translation>尚不能开始实施：须经%1批准。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="291"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="293"/>
         <source>Maintenance</source>
         <translation>维护类别</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="292"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
         <source>Estimate</source>
         <translation>预计工作量</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="292"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
         <source>%1 working day(s)</source>
         <translation>%1 个工作日</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="293"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="295"/>
         <source>Approval by</source>
         <translation>审批</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="296"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="294"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="296"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="295"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="297"/>
         <source>Problem record</source>
         <translation>关联问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="296"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="298"/>
         <source>Logged</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="297"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="299"/>
         <source>Decided</source>
         <translation>审批</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="300"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="302"/>
         <source>Started</source>
         <translation>开始实施</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="302"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="304"/>
         <source>Planned finish</source>
         <translation>计划完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="303"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="305"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="304"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="306"/>
         <source>What changed</source>
         <translation>变更内容</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="304"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="306"/>
         <source>What is asked</source>
         <translation>修改要求</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/changes_page.py" line="310"/>
+        <location filename="../../kbapp/gui/changes_page.py" line="312"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
@@ -768,19 +768,19 @@
 <context>
     <name>DeadlineBanner</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="166"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="168"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/deadline_watch.py" line="182"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="184"/>
         <source>⚠ %n open incident(s) with deadlines running or overdue:</source>
         <translation>
             <numerusform>⚠ %n 个未关闭的故障有正在计时或已超时的时限：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="191"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="193"/>
         <source>… and %1 more in the Incidents tab (Ctrl+3)</source>
         <translation>……另有 %1 起，见“故障”页（Ctrl+3）</translation>
     </message>
@@ -788,12 +788,12 @@
 <context>
     <name>DeadlineWatch</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="120"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="122"/>
         <source>Deadline missed: %1</source>
         <translation>时限已超时：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="122"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="124"/>
         <source>Deadline close: %1</source>
         <translation>时限临近：%1</translation>
     </message>
@@ -989,43 +989,43 @@
 <context>
     <name>EscalationChainDialog</name>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="237"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="282"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="242"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="287"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="245"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="245"/>
         <source>Role</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="245"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="240"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="245"/>
         <source>Reports to</source>
         <translation>上级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="244"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="249"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="246"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="251"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="252"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="257"/>
         <source>A missed deadline is escalated to the responsible person&apos;s superior, level by level.</source>
         <translation>超过时限未处理的，将逐级升级到责任人的上级。</translation>
     </message>
@@ -1197,17 +1197,17 @@
         <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="119"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="129"/>
         <source>演练 DRILL — not a real incident</source>
         <translation>演练 DRILL — 非真实故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="121"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="131"/>
         <source>巡检 INSPECTION — routine check, not an incident</source>
         <translation>巡检 INSPECTION — 例行检查，非故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="265"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="273"/>
         <source>Escalated to %1 (%2, %3)</source>
         <translation>已升级至 %1（%2，%3）</translation>
     </message>
@@ -1220,37 +1220,37 @@
         <translation>没有未关闭的故障。按 Ctrl+N 登记新故障。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="140"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="155"/>
         <source>Set status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="156"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="171"/>
         <source>Resolve incident</source>
         <translation>解决故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="157"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="172"/>
         <source>How was it solved? (summary)</source>
         <translation>是如何解决的？（摘要）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="204"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="219"/>
         <source>Escalated to %1 (%2): call %3 now.</source>
         <translation>已升级到 %1（%2）：请立即致电 %3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="205"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="220"/>
         <source>them (no phone in the chain)</source>
         <translation>对方（升级链中没有电话）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="216"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="229"/>
         <source>Nobody to escalate to</source>
         <translation>没有可升级的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="217"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="230"/>
         <source>The escalation chain is empty, so nobody can be told.
 
 Set it up in Incident ▸ Escalation Chain…: add each person of the team with their phone (and e-mail), and whom they report to; the first person is the one on duty. Or write escalation.json in the data home (see the README).</source>
@@ -1259,27 +1259,27 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 请在“故障 ▸ 升级链…”中设置：添加团队中每个人的电话（和电子邮件）以及其上级；第一个人是值班人员。也可以在数据目录中编写 escalation.json（见 README）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="221"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="234"/>
         <source>Set Up the Escalation Chain…</source>
         <translation>设置升级链…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="224"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="237"/>
         <source>Escalate now</source>
         <translation>立即升级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="234"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="247"/>
         <source>Export timeline</source>
         <translation>导出时间线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="246"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="259"/>
         <source>Timeline exported to %1</source>
         <translation>时间线已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="256"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="269"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
@@ -1522,246 +1522,246 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="478"/>
+        <location filename="../../kbapp/gui/main_window.py" line="483"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="482"/>
+        <location filename="../../kbapp/gui/main_window.py" line="487"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="59"/>
+        <location filename="../../kbapp/gui/main_window.py" line="60"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="66"/>
+        <location filename="../../kbapp/gui/main_window.py" line="67"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="94"/>
+        <location filename="../../kbapp/gui/main_window.py" line="98"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="130"/>
+        <location filename="../../kbapp/gui/main_window.py" line="134"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="131"/>
+        <location filename="../../kbapp/gui/main_window.py" line="135"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="158"/>
+        <location filename="../../kbapp/gui/main_window.py" line="162"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="160"/>
+        <location filename="../../kbapp/gui/main_window.py" line="164"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="164"/>
+        <location filename="../../kbapp/gui/main_window.py" line="168"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="168"/>
+        <location filename="../../kbapp/gui/main_window.py" line="172"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="169"/>
+        <location filename="../../kbapp/gui/main_window.py" line="173"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="171"/>
+        <location filename="../../kbapp/gui/main_window.py" line="175"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="172"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="174"/>
+        <location filename="../../kbapp/gui/main_window.py" line="178"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="175"/>
+        <location filename="../../kbapp/gui/main_window.py" line="179"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <location filename="../../kbapp/gui/main_window.py" line="180"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="179"/>
+        <location filename="../../kbapp/gui/main_window.py" line="183"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="183"/>
+        <location filename="../../kbapp/gui/main_window.py" line="187"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="185"/>
+        <location filename="../../kbapp/gui/main_window.py" line="189"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="190"/>
+        <location filename="../../kbapp/gui/main_window.py" line="194"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="192"/>
+        <location filename="../../kbapp/gui/main_window.py" line="196"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="194"/>
+        <location filename="../../kbapp/gui/main_window.py" line="198"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="202"/>
+        <location filename="../../kbapp/gui/main_window.py" line="206"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="213"/>
+        <location filename="../../kbapp/gui/main_window.py" line="217"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="226"/>
+        <location filename="../../kbapp/gui/main_window.py" line="230"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="228"/>
+        <location filename="../../kbapp/gui/main_window.py" line="232"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="269"/>
+        <location filename="../../kbapp/gui/main_window.py" line="274"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="280"/>
+        <location filename="../../kbapp/gui/main_window.py" line="285"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="294"/>
+        <location filename="../../kbapp/gui/main_window.py" line="299"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="298"/>
+        <location filename="../../kbapp/gui/main_window.py" line="303"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="314"/>
+        <location filename="../../kbapp/gui/main_window.py" line="319"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="316"/>
+        <location filename="../../kbapp/gui/main_window.py" line="321"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="322"/>
+        <location filename="../../kbapp/gui/main_window.py" line="327"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="380"/>
+        <location filename="../../kbapp/gui/main_window.py" line="385"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="415"/>
+        <location filename="../../kbapp/gui/main_window.py" line="420"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="416"/>
+        <location filename="../../kbapp/gui/main_window.py" line="421"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="426"/>
+        <location filename="../../kbapp/gui/main_window.py" line="431"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="429"/>
+        <location filename="../../kbapp/gui/main_window.py" line="434"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="439"/>
+        <location filename="../../kbapp/gui/main_window.py" line="444"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="446"/>
+        <location filename="../../kbapp/gui/main_window.py" line="451"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="459"/>
+        <location filename="../../kbapp/gui/main_window.py" line="464"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="466"/>
+        <location filename="../../kbapp/gui/main_window.py" line="471"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="467"/>
+        <location filename="../../kbapp/gui/main_window.py" line="472"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="474"/>
-        <location filename="../../kbapp/gui/main_window.py" line="477"/>
+        <location filename="../../kbapp/gui/main_window.py" line="479"/>
+        <location filename="../../kbapp/gui/main_window.py" line="482"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -2193,13 +2193,13 @@ Data home: %1</source>
         <translation>没有与“%1”匹配的预案。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="195"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="200"/>
         <source>Nothing similar in the past.</source>
         <translation>以往没有类似情况。</translation>
     </message>
     <message>
         <location filename="../../kbapp/gui/incident_dialogs.py" line="130"/>
-        <location filename="../../kbapp/gui/incident_dialogs.py" line="223"/>
+        <location filename="../../kbapp/gui/incident_dialogs.py" line="228"/>
         <source>The title is required.</source>
         <translation>标题为必填项。</translation>
     </message>
@@ -2648,92 +2648,92 @@ Data home: %1</source>
 <context>
     <name>RecordsPage</name>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="374"/>
+        <location filename="../../kbapp/gui/records_page.py" line="376"/>
         <source>Filter records</source>
         <translation>筛选记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="376"/>
+        <location filename="../../kbapp/gui/records_page.py" line="378"/>
         <source>New record…</source>
         <translation>新建记录…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="397"/>
+        <location filename="../../kbapp/gui/records_page.py" line="399"/>
         <source>History</source>
         <translation>处理历史</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="417"/>
+        <location filename="../../kbapp/gui/records_page.py" line="419"/>
         <source>No problem records yet. A consultation (咨询类) or a defect (系统缺陷类) starts with “New record”, or from an incident (Incident menu).</source>
         <translation>还没有问题记录。咨询类或系统缺陷类记录可通过“新建记录”创建，也可从故障创建（“故障”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="455"/>
+        <location filename="../../kbapp/gui/records_page.py" line="457"/>
         <source>Raised at</source>
         <translation>提出时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="456"/>
+        <location filename="../../kbapp/gui/records_page.py" line="458"/>
         <source>Raised by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="456"/>
+        <location filename="../../kbapp/gui/records_page.py" line="458"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="457"/>
+        <location filename="../../kbapp/gui/records_page.py" line="459"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="457"/>
+        <location filename="../../kbapp/gui/records_page.py" line="459"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="458"/>
+        <location filename="../../kbapp/gui/records_page.py" line="460"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="459"/>
+        <location filename="../../kbapp/gui/records_page.py" line="461"/>
         <source>Incident</source>
         <translation>关联故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="460"/>
+        <location filename="../../kbapp/gui/records_page.py" line="462"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="462"/>
+        <location filename="../../kbapp/gui/records_page.py" line="464"/>
         <source>Converted</source>
         <translation>已转换</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="462"/>
+        <location filename="../../kbapp/gui/records_page.py" line="464"/>
         <source>From a defect record: an operation problem</source>
         <translation>由系统缺陷类记录转来：属操作问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="467"/>
+        <location filename="../../kbapp/gui/records_page.py" line="469"/>
         <source>Assigned to</source>
         <translation>交办</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="469"/>
+        <location filename="../../kbapp/gui/records_page.py" line="471"/>
         <source>Fix proposed by</source>
         <translation>处理建议提出人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="491"/>
+        <location filename="../../kbapp/gui/records_page.py" line="493"/>
         <source>Move to %1…</source>
         <translation>流转到 %1…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/records_page.py" line="499"/>
+        <location filename="../../kbapp/gui/records_page.py" line="501"/>
         <source>Finished: no further steps.</source>
         <translation>已完结，无后续步骤。</translation>
     </message>
@@ -3282,77 +3282,77 @@ Data home: %1</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="286"/>
+        <location filename="../../kbapp/gui/training.py" line="287"/>
         <source>Drills &amp;&amp; Inspections</source>
         <translation>演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="294"/>
+        <location filename="../../kbapp/gui/training.py" line="295"/>
         <source>&amp;Training</source>
         <translation>培训(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="297"/>
+        <location filename="../../kbapp/gui/training.py" line="298"/>
         <source>Start &amp;Drill…</source>
         <translation>开始演练(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="298"/>
+        <location filename="../../kbapp/gui/training.py" line="299"/>
         <source>Start &amp;Inspection…</source>
         <translation>开始巡检(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="300"/>
+        <location filename="../../kbapp/gui/training.py" line="301"/>
         <source>Show Drills &amp;&amp; Inspections</source>
         <translation>显示演练与巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="302"/>
+        <location filename="../../kbapp/gui/training.py" line="303"/>
         <source>Export Training &amp;Pack…</source>
         <translation>导出培训资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="304"/>
+        <location filename="../../kbapp/gui/training.py" line="305"/>
         <source>Drill &amp;Report…</source>
         <translation>演练报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="306"/>
+        <location filename="../../kbapp/gui/training.py" line="307"/>
         <source>Inspection R&amp;eport…</source>
         <translation>巡检报告(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="336"/>
+        <location filename="../../kbapp/gui/training.py" line="337"/>
         <source>演练模式 DRILL MODE</source>
         <translation>演练模式 DRILL MODE</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="341"/>
+        <location filename="../../kbapp/gui/training.py" line="342"/>
         <source>巡检 INSPECTION</source>
         <translation>巡检 INSPECTION</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="369"/>
+        <location filename="../../kbapp/gui/training.py" line="370"/>
         <source>Export training pack</source>
         <translation>导出培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="391"/>
+        <location filename="../../kbapp/gui/training.py" line="392"/>
         <source>Training pack saved to %1 (%2 pages)</source>
         <translation>培训资料已保存到 %1（共 %2 页）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="395"/>
+        <location filename="../../kbapp/gui/training.py" line="396"/>
         <source>Training pack</source>
         <translation>培训资料</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="400"/>
+        <location filename="../../kbapp/gui/training.py" line="405"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="400"/>
+        <location filename="../../kbapp/gui/training.py" line="405"/>
         <source>Inspection report</source>
         <translation>巡检报告</translation>
     </message>
@@ -3380,47 +3380,47 @@ Data home: %1</source>
         <translation>结束巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="153"/>
+        <location filename="../../kbapp/gui/training.py" line="154"/>
         <source>Trainee:</source>
         <translation>受训人：</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="153"/>
+        <location filename="../../kbapp/gui/training.py" line="154"/>
         <source>Facts so far</source>
         <translation>已揭示的情况</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="153"/>
+        <location filename="../../kbapp/gui/training.py" line="154"/>
         <source>Situation</source>
         <translation>情景</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="159"/>
+        <location filename="../../kbapp/gui/training.py" line="160"/>
         <source>Step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="181"/>
+        <location filename="../../kbapp/gui/training.py" line="182"/>
         <source>Pass %1 · Fail %2 · N/A %3 · To do %4</source>
         <translation>通过 %1 · 不通过 %2 · 不适用 %3 · 待检 %4</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="231"/>
+        <location filename="../../kbapp/gui/training.py" line="232"/>
         <source>Inspection #%1 finished; its report is in Training ▸ Inspection Report…</source>
         <translation>巡检 #%1 已结束；报告见 培训 ▸ 巡检报告…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="251"/>
+        <location filename="../../kbapp/gui/training.py" line="252"/>
         <source>Incident #%1 opened for item %2</source>
         <translation>已为检查项 %2 新建故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="261"/>
+        <location filename="../../kbapp/gui/training.py" line="262"/>
         <source>Save report</source>
         <translation>保存报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/training.py" line="267"/>
+        <location filename="../../kbapp/gui/training.py" line="268"/>
         <source>Report saved to %1</source>
         <translation>报告已保存到 %1</translation>
     </message>
@@ -3570,82 +3570,82 @@ Data home: %1</source>
 <context>
     <name>VisitsPage</name>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="230"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="231"/>
         <source>New follow-up schedule…</source>
         <translation>新建回访计划…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="231"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="232"/>
         <source>Record a visit…</source>
         <translation>记录回访…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="232"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="233"/>
         <source>Make a problem record</source>
         <translation>转为问题记录</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="233"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="234"/>
         <source>Make a change request…</source>
         <translation>转为变更申请…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="234"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="235"/>
         <source>New inspection plan…</source>
         <translation>新建巡检计划…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="235"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="236"/>
         <source>Start the inspection</source>
         <translation>开始巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="246"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="247"/>
         <source>Issues raised in the visit</source>
         <translation>回访中提出的问题</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="252"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="253"/>
         <source>Follow-up visits (定期回访)</source>
         <translation>定期回访</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="254"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="255"/>
         <source>Visits made</source>
         <translation>已做的回访</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="255"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="256"/>
         <source>Scheduled inspections (巡检计划)</source>
         <translation>巡检计划</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="309"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="310"/>
         <source>problem record #%1</source>
         <translation>问题记录 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="311"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="312"/>
         <source>change request #%1</source>
         <translation>变更申请 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="364"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="369"/>
         <source>Problem record #%1 made from the issue.</source>
         <translation>已由该问题生成问题记录 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="381"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="386"/>
         <source>Change request #%1 made from the issue.</source>
         <translation>已由该问题生成变更申请 #%1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="398"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="403"/>
         <source>Select an inspection plan first.</source>
         <translation>请先选择一个巡检计划。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/visits_page.py" line="403"/>
+        <location filename="../../kbapp/gui/visits_page.py" line="408"/>
         <source>Inspection #%1 started: it is on the Drills &amp; Inspections tab.</source>
         <translation>巡检 #%1 已开始：在“演练与巡检”页。</translation>
     </message>
