@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -19,9 +20,25 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory):
+    """The shipped library's search index, built once per session as the window builds it;
+    each window test starts from a copy, so its start-up sync finds nothing to do."""
+    root = tmp_path_factory.mktemp("index-template") / "home"
+    base = KnowledgeBase.open(home=root)
+    try:
+        base.reload_library()
+        base.sync_index()
+    finally:
+        base.close()
+    return root / "index"
+
+
 @pytest.fixture
-def kb(tmp_path):
-    base = KnowledgeBase.open(home=tmp_path / "home")
+def kb(tmp_path, built_index):
+    home = tmp_path / "home"
+    base = KnowledgeBase.open(home=home)
+    shutil.copytree(built_index, base.home.index, dirs_exist_ok=True)  # before anything opens it
     yield base
     base.close()
 

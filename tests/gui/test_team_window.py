@@ -48,6 +48,7 @@ def test_the_window_sends_what_this_desk_queued_offline(qtbot, make_window, tmp_
     settings.setValue("team/poll_seconds", 1)
     other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
     here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
+    window = None
     try:
         incident = other.incidents.start("专线中断", "II")
         Outbox(here.home.root).add("note", {"id": incident.id, "text": "断网时记下的", "actor": "王工"})
@@ -59,5 +60,7 @@ def test_the_window_sends_what_this_desk_queued_offline(qtbot, make_window, tmp_
         window.team._set_state("offline")
         assert window.team.label.text() == "Team: offline, showing this desk's copy · 2 action(s) waiting to be sent"
     finally:
+        if window is not None:
+            window.close()  # its background reads and polls end before the databases close
         other.close()
         here.close()
