@@ -54,6 +54,13 @@ class DeadlineWatch(QObject):
         self._running = False
         self._again = False
         self._stopped = False
+        # A new incident, a note, a status, here or elsewhere: the banner's counts follow now,
+        # not at the next tick (a pass that adds actions itself asks once more, then rests).
+        runner.changed.connect(self._changed)
+
+    def _changed(self, changes) -> None:
+        if changes.action_ids and self.timer.isActive():
+            self.run_now()
 
     def start(self) -> None:
         kb = self.kb

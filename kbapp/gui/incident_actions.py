@@ -119,11 +119,7 @@ class IncidentActions(QObject):
         w.deadline_banner = self.banner
 
     def _pass_done(self, result) -> None:
-        self.banner.show_pass(result)
-        touched = {e.incident_id for e in result.escalated} | {d.incident_id for d in result.deliveries}
-        view = self.window.incidents.view
-        if view.incident_id in touched:
-            view.load(view.incident_id)  # its timeline has the escalation now
+        self.banner.show_pass(result)  # (an escalation's incident reloads with the pass's OpChanges)
         for warning in result.warnings:
             self.window.statusBar().showMessage(warning, 15000)
 

@@ -47,3 +47,17 @@ def test_the_windows_own_note_says_what_it_changed_and_is_shown(qtbot, kb, make_
     assert any(a.details == "现场已恢复" for a in view.timeline_model.actions)
     assert seen and seen[0].incident(first.id)  # the write said what it changed
     assert view.note_edit.text() == ""
+
+
+def test_the_deadline_banner_counts_an_incident_opened_elsewhere(qtbot, kb, make_window, tmp_path):
+    first = kb.incidents.start("客户A 配置丢失", "II", actor="张工")
+    window = make_window()
+    banner = window.deadline_banner
+    qtbot.waitUntil(lambda: banner.incident_ids == [first.id], timeout=10_000)
+    elsewhere = KnowledgeBase.open(home=tmp_path / "home")
+    try:
+        second = elsewhere.incidents.start("客户B 数据丢失", "II", actor="李工")
+    finally:
+        elsewhere.close()
+    # Without waiting for the watcher's next minute: the change notice runs a pass now.
+    qtbot.waitUntil(lambda: set(banner.incident_ids) == {first.id, second.id}, timeout=10_000)
