@@ -768,19 +768,19 @@
 <context>
     <name>DeadlineBanner</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="168"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="175"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/deadline_watch.py" line="184"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="191"/>
         <source>⚠ %n open incident(s) with deadlines running or overdue:</source>
         <translation>
             <numerusform>⚠ %n 个未关闭的故障有正在计时或已超时的时限：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="193"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="200"/>
         <source>… and %1 more in the Incidents tab (Ctrl+3)</source>
         <translation>……另有 %1 起，见“故障”页（Ctrl+3）</translation>
     </message>
@@ -788,12 +788,12 @@
 <context>
     <name>DeadlineWatch</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="122"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="129"/>
         <source>Deadline missed: %1</source>
         <translation>时限已超时：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="124"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="131"/>
         <source>Deadline close: %1</source>
         <translation>时限临近：%1</translation>
     </message>
