@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kbapp.reports.similar import SimilarIncident
     from kbapp.search.index import SearchIndex, SyncReport
     from kbapp.search.types import SearchHit, SearchResults
+    from kbapp.store.backups import BackupResult, RestoreResult
     from kbapp.store.db import Store
     from kbapp.sync import DeskSync
     from kbapp.training import Training
@@ -307,14 +308,76 @@ class KnowledgeBase:
             return self._store
         with self._lock:
             if self._store is None:
-                from kbapp.store import staging
+                from kbapp.store import backups, staging
 
+                database = backups.sqlite_path(self.db_url)
+                existed = False
+                if database is not None:
+                    # A lost database stops here, never becomes a new empty one (DatabaseLost).
+                    backups.refuse_lost_database(self.home, database)
+                    existed = backups.database_state(database) == backups.OK
                 store = Store.open(self.db_url, backup_dir=self.home.backups)
                 # Library files of writes committed just before a crash, put in place now.
                 staging.recover(store, [self.home.library])
+                if existed and database is not None:
+                    backups.daily_backup(self.home, database)  # once a day, with a retention count
                 self._store = store
                 return store
             return self._store
+
+    @property
+    def database_file(self) -> Path | None:
+        """The SQLite file of the database; None for a team server (or in memory)."""
+        from kbapp.store.backups import sqlite_path
+
+        return sqlite_path(self.db_url)
+
+    def backup(self, to: Path | None = None) -> BackupResult:
+        """A full backup of this home: the SQLite database (online) and the library."""
+        from kbapp.store import backups
+
+        database = self._local_database("back up")
+        return backups.make_backup(self.home, database, to=to)
+
+    def restore(self, name: str | None = None, *, force: bool = False) -> RestoreResult:
+        """The backup ``name`` (default: the newest) put back into this home; the store is
+        closed first and opens again, migrated, on next use."""
+        from kbapp.store import backups
+
+        database = self._local_database("restore")
+        with self._lock:
+            self._close_store()
+            backup = backups.find_backup(self.home, name)
+            result = backups.restore(self.home, backup, database, force=force)
+        self.reload_library()
+        return result
+
+    def start_empty(self) -> None:
+        """The explicit choice to begin with an empty database where one was lost."""
+        from kbapp.store import backups
+
+        database = self._local_database("start again")
+        with self._lock:
+            self._close_store()
+            backups.start_empty(self.home, database)
+
+    def _local_database(self, what: str) -> Path:
+        from kbapp.store.db import StoreError
+
+        database = self.database_file
+        if database is None:
+            raise StoreError(f"cannot {what} {self.db_url.split('@')[-1]}: backups are of the local SQLite "
+                             f"database; a team server is backed up on the server (pg_dump)")
+        return database
+
+    def _close_store(self) -> None:
+        self._incidents = self._reports = self._lessons = self._changes = None
+        self._incident_documents = self._notifications = self._records = None
+        self._change_requests = self._visits = self._customers = self._inspection_plans = None
+        self._training = self._team = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     @property
     def incidents(self) -> IncidentService:

@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "kbapp.cli.metrics_cmds",
     "kbapp.cli.sync_cmds",
     "kbapp.cli.customer_cmds",
+    "kbapp.cli.backup_cmds",
 )
 
 # The top-level commands each module registers, so that running one imports its module
@@ -43,6 +44,7 @@ _COMMANDS = {
     "metrics": "kbapp.cli.metrics_cmds", "service-report": "kbapp.cli.metrics_cmds",
     "sync": "kbapp.cli.sync_cmds",
     "customer": "kbapp.cli.customer_cmds",
+    "backup": "kbapp.cli.backup_cmds", "restore": "kbapp.cli.backup_cmds",
 }
 
 
@@ -131,6 +133,10 @@ def _import_command_module(name: str) -> ModuleType:
         from kbapp.cli import customer_cmds
 
         return customer_cmds
+    if name == "kbapp.cli.backup_cmds":
+        from kbapp.cli import backup_cmds
+
+        return backup_cmds
     # A module added without its lines here (tests/test_cli_fast.py says so); the spec bundles all.
     import importlib
 

@@ -382,6 +382,8 @@ def backup_sqlite_file(db_file: Path, backup_dir: Path, label: str = "") -> Path
             target = sqlite3.connect(tmp_name)
             try:
                 source.backup(target)
+                # One self-contained file: the copy keeps no WAL of its own beside it.
+                target.execute("PRAGMA journal_mode = DELETE")
             finally:
                 target.close()
         finally:
@@ -396,7 +398,7 @@ def backup_sqlite_file(db_file: Path, backup_dir: Path, label: str = "") -> Path
         except FileNotFoundError:
             pass
         if isinstance(exc, sqlite3.Error | OSError):
-            raise StoreError(f"cannot back up {db_file} to {backup_dir} before upgrading it: {exc}") from None
+            raise StoreError(f"cannot back up {db_file} to {backup_dir}: {exc}") from None
         raise
     _fsync_dir(backup_dir)
     return final
