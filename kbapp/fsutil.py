@@ -10,6 +10,8 @@ import time
 import unicodedata
 from pathlib import Path
 
+from kbapp.redact import redact
+
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
     f"lpt{i}" for i in range(1, 10)
 }
@@ -86,8 +88,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def safe_filename(title: str, suffix: str = ".md", max_len: int = 80) -> str:
-    """A file name from a title: keeps Chinese and letters, never a path or reserved name."""
-    name = unicodedata.normalize("NFKC", title)
+    """A file name from a title: keeps Chinese and letters, never a path, a reserved name or a secret.
+
+    Titles are typed by people at 3 a.m. ("登录失败 password=…"); a file name is seen by everyone
+    who lists the folder, is shared with the library and stored in the search index.
+    """
+    name = unicodedata.normalize("NFKC", redact(title))
     name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", "-", name)
     name = re.sub(r"\s+", "-", name.strip())
     name = re.sub(r"-{2,}", "-", name).strip(".-")

@@ -185,3 +185,52 @@ def test_problem_record_document_in_the_library_keeps_no_secret(secret_incident)
     assert "数据库连接失败" in text and MARKER in text
     assert leaked(text) == []
     assert kb.records.get(record.id).description == description  # the record itself is kept as written
+
+
+def test_record_show_and_list_print_no_secret(secret_incident):
+    kb, _ = secret_incident
+    record = kb.records.new("defect", "连接失败 " + FORMS[30]["text"], description="\n".join(f["text"] for f in FORMS))
+    for args in (("record", "show", str(record.id)), ("record", "show", str(record.id), "--json"), ("record", "list")):
+        text = _cli(kb, *args)
+        assert "连接失败" in text and leaked(text) == [], args
+
+
+def test_lesson_list_prints_no_secret(secret_incident):
+    kb, _ = secret_incident
+    kb.lessons.add("alpha", FORMS[0]["text"] + "\n" + "\n".join(f["text"] for f in FORMS), step=1)
+    for args in (("lesson", "list"), ("lesson", "list", "--json")):
+        text = _cli(kb, *args)
+        assert "alpha" in text and leaked(text) == [], args
+
+
+def test_file_names_made_from_titles_carry_no_secret():
+    from kbapp.fsutil import safe_filename
+
+    name = safe_filename("report-1-数据库无法登录 " + FORMS[25]["text"])
+    assert FORMS[25]["secret"] not in name and "REDACTED" in name and name.startswith("report-1-数据库无法登录")
+
+
+def test_report_html_export_title_is_redacted_unless_told(secret_incident):
+    kb, incident_id = secret_incident
+    svc = kb.incidents
+    incident = svc.get(incident_id)
+    if incident.status not in ("resolved", "report_submitted", "closed"):
+        svc.resolve(incident_id, "已恢复")
+    report = kb.reports.submit(incident_id, {"fault_type": "配置丢失", "place": "机房", "reporter": "张三",
+                                             "cause": "配置被覆盖", "method": "恢复备份", "loss": "无"})
+    assert FORMS[25]["secret"] in report.title  # the incident's title, as typed
+    page = kb.reports.export_text(report.id, "html")
+    assert "<title>" in page and leaked(page) == []
+    assert FORMS[25]["secret"] in html.unescape(kb.reports.export_text(report.id, "html", redact=False))
+    assert FORMS[25]["secret"] not in Path(report.path).name
+
+
+def test_change_requests_and_visits_print_no_secret(secret_incident):
+    kb, _ = secret_incident
+    whole = "\n".join(f["text"] for f in FORMS)
+    change = _cli(kb, "change", "new", "--kind", "defect", "--title", "改配置 " + FORMS[26]["text"], "--description", whole)
+    visit = _cli(kb, "visit", "done", "--customer", "某银行", "--remarks", whole, "--issue", FORMS[27]["text"]).split()[0]
+    for args in (("change", "show", change.strip()), ("change", "list"), ("change", "list", "--json"),
+                 ("visit", "show", visit), ("visit", "list", "--json")):
+        text = _cli(kb, *args)
+        assert leaked(text) == [], args

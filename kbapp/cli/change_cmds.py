@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
-from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import emit_redacted as _emit
 from kbapp.cli.common import pad as _pad
+from kbapp.cli.common import print_redacted
 from kbapp.incidents.export import format_time
 from kbapp.plan import changes as ch
 from kbapp.plan import workdays
@@ -22,6 +23,9 @@ from kbapp.plan import workdays
 if TYPE_CHECKING:
     from kbapp.cli.common import Subparsers
     from kbapp.facade import KnowledgeBase
+
+# What people typed (descriptions, remarks, issues) may carry passwords: what this module prints is redacted.
+print = print_redacted  # noqa: A001
 
 
 def register(subparsers: Subparsers) -> None:

@@ -7,14 +7,16 @@ could not be used. Never a traceback for something the user can fix.
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
 import sys
 import unicodedata
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbapp.cli import failures
 from kbapp.errors import KbError
+from kbapp.redact import redact, redact_value
 
 if TYPE_CHECKING:
     from kbapp.facade import KnowledgeBase
@@ -50,6 +52,17 @@ def guarded(handler: Handler) -> Handler:
 def emit(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def emit_redacted(data: object) -> None:
+    """JSON out with every string redacted: what people typed carries customers' passwords
+    (DOMAIN.md 4.2); only an explicit export with --no-redact shows them."""
+    emit(redact_value(data))
+
+
+def print_redacted(*parts: object, **kwargs: Any) -> None:
+    """``print`` with every part redacted; the commands that show what people typed use it."""
+    builtins.print(*(redact(str(p)) for p in parts), **kwargs)
 
 
 def pad(text: str, width: int) -> str:

@@ -9,13 +9,12 @@ not be used. Errors are one ``kbapp: ...`` line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import builtins
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
-from kbapp.cli.common import emit
+from kbapp.cli.common import emit, emit_redacted, print_redacted
 from kbapp.cli.common import pad as _pad
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.incidents import lifecycle as lc
@@ -24,7 +23,7 @@ from kbapp.incidents.export import FORMATS, deadline_phrase, export_timeline, fo
 from kbapp.incidents.redaction import redacted_actions, redacted_incident
 from kbapp.incidents.types import CHANNELS, RESULT_LABELS, describe_action
 from kbapp.incidents.validate import parse_when
-from kbapp.redact import redact, redact_value
+from kbapp.redact import redact
 
 if TYPE_CHECKING:
     from typing import Any
@@ -35,13 +34,9 @@ if TYPE_CHECKING:
     from kbapp.incidents.types import Action
 
 
-def _emit(data: object) -> None:
-    """JSON out, every string redacted (notes carry customers' passwords; DOMAIN.md 4.2)."""
-    emit(redact_value(data))
-
-
-def print(*parts: object, **kwargs: Any) -> None:  # noqa: A001 - every line this module prints is redacted
-    builtins.print(*(redact(str(p)) for p in parts), **kwargs)
+# Every line and JSON value this module prints is redacted (notes carry customers' passwords).
+_emit = emit_redacted
+print = print_redacted  # noqa: A001
 
 
 _STATE_MARK = {"ok": " ", "close": "!", "passed": "✗", "met": "✓"}

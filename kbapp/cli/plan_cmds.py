@@ -13,8 +13,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
-from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import emit_redacted as _emit
 from kbapp.cli.common import pad as _pad
+from kbapp.cli.common import print_redacted
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.export import format_time
 from kbapp.plan import inspection_plans as ip
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from kbapp.facade import KnowledgeBase
     from kbapp.plan.changes import ChangeRequest
     from kbapp.records.workflow import ProblemRecord
+
+# What people typed (descriptions, remarks, issues) may carry passwords: what this module prints is redacted.
+print = print_redacted  # noqa: A001
 
 
 def register(subparsers: Subparsers) -> None:

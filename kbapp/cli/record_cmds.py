@@ -11,14 +11,18 @@ import argparse
 from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
-from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import emit_redacted as _emit
 from kbapp.cli.common import pad as _pad
+from kbapp.cli.common import print_redacted
 from kbapp.incidents.export import format_time
 from kbapp.records import workflow as wf
 
 if TYPE_CHECKING:
     from kbapp.cli.common import Subparsers
     from kbapp.facade import KnowledgeBase
+
+# Records hold what customers said, passwords included: what this module prints is redacted.
+print = print_redacted  # noqa: A001
 
 # The move options and the record fields they fill.
 _MOVE_OPTIONS = (("--class", "classification", "technical, business or operation (技术/业务/操作问题)"),

@@ -13,14 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
-from kbapp.cli.common import emit as _emit
+from kbapp.cli.common import emit, print_redacted
+from kbapp.cli.common import emit_redacted as _emit
 from kbapp.fsutil import atomic_write_bytes
+from kbapp.redact import redact
 from kbapp.reports.errors import ReportError
 from kbapp.reports.service import EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from kbapp.cli.common import Subparsers
     from kbapp.facade import KnowledgeBase
+
+# Reports and lessons hold what people typed: what this module prints is redacted, except an
+# explicit export with --no-redact.
+print = print_redacted  # noqa: A001
 
 # report new option -> report field
 _FIELD_OPTIONS = {
@@ -109,7 +115,8 @@ def _export(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         from kbapp.gui.pdf import print_pdf  # creates the offscreen Qt application it needs
 
         out = Path(args.out or f"{report.doc_id}.pdf")
-        pages = print_pdf(out, html=kb.reports.export_text(report.id, "html", redact=args.redact), title=report.title)
+        pages = print_pdf(out, html=kb.reports.export_text(report.id, "html", redact=args.redact),
+                          title=redact(report.title) if args.redact else report.title)
         if args.json:
             _emit({"report_id": report.id, "format": "pdf", "path": str(out.absolute()), "pages": pages})
         else:
@@ -123,7 +130,7 @@ def _export(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             _emit({"report_id": report.id, "format": args.format, "path": str(out.absolute())})
         return 0
     if args.json:
-        _emit({"report_id": report.id, "format": args.format, "content": text})
+        emit({"report_id": report.id, "format": args.format, "content": text})  # redacted unless told
     else:
         sys.stdout.write(text)
     return 0

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QToolButton,
 
 from kbapp.incidents import deadlines as dl
 from kbapp.notify.config import NotifyConfigError
+from kbapp.redact import redact
 
 DEFAULT_INTERVAL_S = 60.0
 SHORTEST_INTERVAL_S = 5.0
@@ -129,7 +130,8 @@ class DeadlineWatch(QObject):
             title = self.tr("Deadline missed: %1").replace("%1", name)
         else:
             title = self.tr("Deadline close: %1").replace("%1", name)
-        return title, f"#{incident.id} [{incident.level}] {incident.title}\n{name}: {zh if self.chinese else en}"
+        # A desktop notification is seen by anyone near the screen and kept in the desktop's history.
+        return title, f"#{incident.id} [{incident.level}] {redact(incident.title)}\n{name}: {zh if self.chinese else en}"
 
     def _notify(self, title: str, text: str, state: str) -> None:
         self.alert.emit(title, text)

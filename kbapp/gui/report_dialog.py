@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.gui.validation import clear_problem, recheck_on_edit, show_problem
+from kbapp.redact import redact as redact_text
 from kbapp.reports.errors import ReportError
 from kbapp.reports.fields import REPORT_FIELDS, check_fields
 
@@ -37,7 +38,8 @@ def export_report(kb, report_id: int, path: Path, redact: bool) -> Path:
         from kbapp.gui.pdf import print_pdf
 
         report = kb.reports.get(report_id)
-        print_pdf(path, html=kb.reports.export_text(report_id, "html", redact=redact), title=report.title)
+        print_pdf(path, html=kb.reports.export_text(report_id, "html", redact=redact),
+                  title=redact_text(report.title) if redact else report.title)
     else:
         fmt = "html" if suffix in (".html", ".htm") else "md"
         atomic_write_text(path, kb.reports.export_text(report_id, fmt, redact=redact))

@@ -265,4 +265,4 @@ class ReportService:
             with_front_matter=False, deadlines=report.deadlines)
         if fmt == "md":
             return text
-        return rdoc.markdown_to_html(text, report.title)
+        return rdoc.markdown_to_html(text, rdoc.redactor(redact)(report.title))

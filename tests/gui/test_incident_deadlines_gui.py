@@ -165,7 +165,7 @@ def test_the_watcher_watches_every_open_incident_and_sends_once_beside_kbapp_wat
     with HookServer() as hook:
         (kb.home.root / "notify.toml").write_text(f'[[webhook]]\nurl = "{hook.url()}"\nformat = "json"\n',
                                                   encoding="utf-8")
-        behind = kb.incidents.start("后台的故障", "II", responsible="王工")
+        behind = kb.incidents.start("后台的故障 password=S3cr3t!", "II", responsible="王工")
         window = open_window(qtbot, make_window, clock)
         # The banner on start lists the open incident with its running deadline.
         banner = window.deadline_banner
@@ -179,6 +179,7 @@ def test_the_watcher_watches_every_open_incident_and_sends_once_beside_kbapp_wat
         clock.now += 21 * M  # both responses turn amber
         result = watch_pass(qtbot, window)
         assert any(f"#{behind.id}" in text for _title, text in alerts)  # not the one on screen only
+        assert not any("S3cr3t!" in text for _title, text in alerts)  # desktop notifications are redacted
         assert any("Deadline close" in title for title, _ in alerts)
         assert {(e.incident_id, e.step) for e in result.escalated} >= {(behind.id, 0)}
 
