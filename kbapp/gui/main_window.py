@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         self.results_view.installEventFilter(self)
         self.reader = ReaderView(central)
         self.reader.command_copied.connect(self._command_copied)
+        self.reader.link_refused.connect(lambda target: self.statusBar().showMessage(
+            self.tr("This link opens nothing from kbapp: %1").replace("%1", target), 8000))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.results_view)

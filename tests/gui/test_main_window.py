@@ -97,6 +97,31 @@ def test_copy_link_puts_the_command_on_the_clipboard(qtbot, make_window, kb):
     assert QGuiApplication.clipboard().text() == step.commands[0]
 
 
+def test_links_outside_the_app_open_only_after_the_engineer_saw_the_full_target(qtbot, make_window, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window()
+    window.show_document("config-loss")
+    qtbot.waitUntil(lambda: window.reader.document_id == "config-loss", timeout=10_000)
+    asked, opened = [], []
+    answer = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_a: asked.append(text) or answer[0])
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toEncoded().data().decode()) or True)
+    target = "https://kb.example.com/article?id=42&x=%E4%B8%AD"
+    window.reader.anchorClicked.emit(QUrl(target))
+    assert len(asked) == 1 and "https://kb.example.com/article?id=42&x=%E4%B8%AD" in asked[0] and opened == []
+    answer[0] = QMessageBox.StandardButton.Open
+    window.reader.anchorClicked.emit(QUrl(target))
+    assert opened == [target]
+    # Other schemes, and a kbapp: link the renderer did not make for a step, open nothing and ask nothing.
+    for url in ("file:///etc/passwd", "javascript:alert(1)", "smb://host/share", "kbapp:other/1"):
+        with qtbot.waitSignal(window.reader.link_refused, timeout=2_000):
+            window.reader.anchorClicked.emit(QUrl(url))
+    assert len(asked) == 2 and opened == [target]
+
+
 def test_problems_panel_lists_broken_files(qtbot, make_window, kb):
     (kb.home.imported / "broken.md").write_text("---\nid: broken\ntitle: [unclosed\n---\n# x\n", encoding="utf-8")
     window = make_window()

@@ -768,19 +768,19 @@
 <context>
     <name>DeadlineBanner</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="175"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="177"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/deadline_watch.py" line="191"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="193"/>
         <source>⚠ %n open incident(s) with deadlines running or overdue:</source>
         <translation>
             <numerusform>⚠ %n 个未关闭的故障有正在计时或已超时的时限：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="200"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="202"/>
         <source>… and %1 more in the Incidents tab (Ctrl+3)</source>
         <translation>……另有 %1 起，见“故障”页（Ctrl+3）</translation>
     </message>
@@ -788,12 +788,12 @@
 <context>
     <name>DeadlineWatch</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="129"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="130"/>
         <source>Deadline missed: %1</source>
         <translation>时限已超时：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="131"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="132"/>
         <source>Deadline close: %1</source>
         <translation>时限临近：%1</translation>
     </message>
@@ -1522,12 +1522,12 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="483"/>
+        <location filename="../../kbapp/gui/main_window.py" line="485"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="487"/>
+        <location filename="../../kbapp/gui/main_window.py" line="489"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
@@ -1547,221 +1547,226 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="134"/>
+        <location filename="../../kbapp/gui/main_window.py" line="120"/>
+        <source>This link opens nothing from kbapp: %1</source>
+        <translation>此链接在 kbapp 中不会打开：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="136"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="135"/>
+        <location filename="../../kbapp/gui/main_window.py" line="137"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="162"/>
+        <location filename="../../kbapp/gui/main_window.py" line="164"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="164"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="168"/>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <location filename="../../kbapp/gui/main_window.py" line="172"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="172"/>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="173"/>
+        <location filename="../../kbapp/gui/main_window.py" line="175"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="174"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="175"/>
+        <location filename="../../kbapp/gui/main_window.py" line="177"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <location filename="../../kbapp/gui/main_window.py" line="178"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="178"/>
+        <location filename="../../kbapp/gui/main_window.py" line="180"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="179"/>
+        <location filename="../../kbapp/gui/main_window.py" line="181"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="180"/>
+        <location filename="../../kbapp/gui/main_window.py" line="182"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="183"/>
+        <location filename="../../kbapp/gui/main_window.py" line="185"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="187"/>
+        <location filename="../../kbapp/gui/main_window.py" line="189"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="189"/>
+        <location filename="../../kbapp/gui/main_window.py" line="191"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="194"/>
+        <location filename="../../kbapp/gui/main_window.py" line="196"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="196"/>
+        <location filename="../../kbapp/gui/main_window.py" line="198"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="198"/>
+        <location filename="../../kbapp/gui/main_window.py" line="200"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="206"/>
+        <location filename="../../kbapp/gui/main_window.py" line="208"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="217"/>
+        <location filename="../../kbapp/gui/main_window.py" line="219"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="230"/>
+        <location filename="../../kbapp/gui/main_window.py" line="232"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="232"/>
+        <location filename="../../kbapp/gui/main_window.py" line="234"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="274"/>
+        <location filename="../../kbapp/gui/main_window.py" line="276"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="285"/>
+        <location filename="../../kbapp/gui/main_window.py" line="287"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="299"/>
+        <location filename="../../kbapp/gui/main_window.py" line="301"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="303"/>
+        <location filename="../../kbapp/gui/main_window.py" line="305"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="319"/>
+        <location filename="../../kbapp/gui/main_window.py" line="321"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="321"/>
+        <location filename="../../kbapp/gui/main_window.py" line="323"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="327"/>
+        <location filename="../../kbapp/gui/main_window.py" line="329"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="385"/>
+        <location filename="../../kbapp/gui/main_window.py" line="387"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="420"/>
+        <location filename="../../kbapp/gui/main_window.py" line="422"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="421"/>
+        <location filename="../../kbapp/gui/main_window.py" line="423"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="431"/>
+        <location filename="../../kbapp/gui/main_window.py" line="433"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="434"/>
+        <location filename="../../kbapp/gui/main_window.py" line="436"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="444"/>
+        <location filename="../../kbapp/gui/main_window.py" line="446"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="451"/>
+        <location filename="../../kbapp/gui/main_window.py" line="453"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="464"/>
+        <location filename="../../kbapp/gui/main_window.py" line="466"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="471"/>
+        <location filename="../../kbapp/gui/main_window.py" line="473"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="472"/>
+        <location filename="../../kbapp/gui/main_window.py" line="474"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="479"/>
-        <location filename="../../kbapp/gui/main_window.py" line="482"/>
+        <location filename="../../kbapp/gui/main_window.py" line="481"/>
+        <location filename="../../kbapp/gui/main_window.py" line="484"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -2608,6 +2613,23 @@ Data home: %1</source>
     </message>
 </context>
 <context>
+    <name>ReaderView</name>
+    <message>
+        <location filename="../../kbapp/gui/reader.py" line="64"/>
+        <source>Open link</source>
+        <translation>打开链接</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/reader.py" line="65"/>
+        <source>This document links outside kbapp. Open it in your browser?
+
+%1</source>
+        <translation>此文档链接到 kbapp 之外。要在浏览器中打开吗？
+
+%1</translation>
+    </message>
+</context>
+<context>
     <name>RecordsModel</name>
     <message>
         <location filename="../../kbapp/gui/records_page.py" line="90"/>
@@ -2741,82 +2763,82 @@ Data home: %1</source>
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="55"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="57"/>
         <source>Fault handling report — incident #%1</source>
         <translation>故障处理报告 — 故障 #%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="87"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="89"/>
         <source>Steps taken (from the log)</source>
         <translation>处理步骤（取自日志）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="91"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="93"/>
         <source>Timeline (from the log)</source>
         <translation>时间线（取自日志）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="95"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="97"/>
         <source>Loading the incident&apos;s log…</source>
         <translation>正在加载故障日志…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="98"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="100"/>
         <source>Redact passwords, tokens and keys in exports</source>
         <translation>导出时隐去密码、令牌和密钥</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="101"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="103"/>
         <source>&amp;Submit report</source>
         <translation>提交报告(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="103"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="105"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="106"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="108"/>
         <source>Add &amp;Lesson…</source>
         <translation>添加经验教训(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="131"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="133"/>
         <source>No steps were recorded.</source>
         <translation>未记录任何步骤。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="138"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="140"/>
         <source>Filled in from the incident and its log; complete the fields marked *.</source>
         <translation>已根据故障及其日志自动填写；请补全标有 * 的字段。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="166"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="168"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="176"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="178"/>
         <source>Report saved as %1; it is now searchable.</source>
         <translation>报告已保存为 %1，现在可以搜索到。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="190"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="192"/>
         <source>%1 field(s) need attention.</source>
         <translation>%1 个字段需要处理。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="195"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="197"/>
         <source>The report was not saved: %1</source>
         <translation>报告未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="201"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="203"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/report_dialog.py" line="213"/>
+        <location filename="../../kbapp/gui/report_dialog.py" line="215"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
