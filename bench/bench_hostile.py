@@ -1,6 +1,6 @@
 """Hostile input and secrets, counted (issue 18's figures; a benchmark, not a test).
 
-Part 1 imports every file of the hostile corpus (tests/hostile_corpus.py, plus the folder
+Part 1 imports every file of the hostile corpus (tests/hostile_corpus.py and hostile_more.py, plus the folder
 tricks of issue 20: a symlink leaving the folder, a FIFO, a UTF-16 file, a shipped and a
 reserved id) with ``kbapp import`` in a new process each, and counts what was imported,
 refused with a message, crashed (a traceback, or an exit code outside the CLI's 0/1/2) or
@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from hostile_corpus import hostile_files  # noqa: E402  (tests/ holds the corpus)
+from hostile_more import more_hostile_files  # noqa: E402
 from notifyhelpers import HookServer  # noqa: E402
 
 FORMS = json.loads((ROOT / "tests" / "data" / "secret_forms.json").read_text(encoding="utf-8"))
@@ -104,7 +105,7 @@ def part_imports(work: Path, timeout: float, details: bool) -> dict:
     folder.mkdir()
     outside.mkdir()
     expected: dict[bytes, bool] = {}
-    for name, (content, refuse) in hostile_files().items():
+    for name, (content, refuse) in {**hostile_files(), **more_hostile_files()}.items():
         Path(os.fsdecode(os.path.join(os.fsencode(folder), name))).write_bytes(content)
         expected[name] = refuse
     for name, (how, refuse) in folder_tricks(outside).items():

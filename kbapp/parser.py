@@ -27,7 +27,7 @@ from kbapp.steps import parse_steps
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-PARSER_VERSION = 2  # bump when parsing changes what gets indexed
+PARSER_VERSION = 3  # bump when parsing changes what gets indexed
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Markdown nesting (lists, quotes, brackets) past these is refused before anything renders
 # it: the Markdown library recurses on nested blocks and backtracks on nested brackets.
@@ -48,6 +48,8 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
 REQUIRED_SECTIONS = tuple(SECTION_NAMES)
 REQUIRED_FIELDS = ("id", "title", "title_en", "category", "levels", "owner", "reviewed", "version")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_HIDDEN_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_DOCUMENT_ID_RE = re.compile(r"^\w[\w.\-/]{0,119}$")  # \w: letters of any script, digits and '_'
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 # Linear-time on any line: the closing '#'s are stripped by heading_text, not by the
 # regex (``\s*#*\s*$`` after a lazy group is cubic on a long run of spaces).
@@ -206,6 +208,12 @@ def _type_name(value: object) -> str:
             set: "a set"}.get(type(value), type(value).__name__)
 
 
+def _valid_id(doc_id: str, kind: str) -> bool:
+    if kind != KIND_DOCUMENT:
+        return bool(_ID_RE.match(doc_id))
+    return bool(_DOCUMENT_ID_RE.match(doc_id)) and ".." not in doc_id and not doc_id.endswith("/")
+
+
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -303,6 +311,11 @@ def _parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tup
 
     for name in _TEXT_FIELDS:
         value = meta.get(name)
+        if name != "id" and isinstance(value, str) and _HIDDEN_RE.search(value):  # an id is refused below
+            # Shown in the result list, the window's title and the terminal: an escape sequence
+            # or a right-to-left override would show the engineer something that is not there.
+            bad(name, "control or text-direction characters removed")
+            meta[name] = value = _HIDDEN_RE.sub("", value)
         if value is None or isinstance(value, str):
             continue
         if isinstance(value, (bool, list, tuple, dict, bytes, set)):
@@ -323,8 +336,13 @@ def _parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tup
             problems.append(Problem(path, 1, f"front matter: required field '{name}' is missing"))
 
     doc_id = str(meta.get("id") or fallback_id).strip()
-    if meta.get("id") is not None and kind != KIND_DOCUMENT and not _ID_RE.match(doc_id):
-        bad("id", f"{doc_id!r} must be lower-case letters, digits and '-'")
+    if meta.get("id") is not None and not _valid_id(doc_id, kind):
+        # Never kept: an id is shown as the document's name, stored with incidents and used in
+        # links, so a path ("../x"), an invisible character ("config\u200b-loss" looks like a
+        # shipped playbook) or 5,000 letters would follow the document everywhere.
+        rule = "lower-case letters, digits and '-'" if kind != KIND_DOCUMENT else "letters, digits, '_', '.', '-' and '/'"
+        bad("id", f"{_short(doc_id)} must be {rule}; the file's own id {fallback_id!r} is used instead")
+        doc_id = fallback_id
     category = str(meta.get("category") or "").strip()
     if category and category not in CATEGORIES:
         bad("category", f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}")

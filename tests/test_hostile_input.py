@@ -135,3 +135,26 @@ def test_rendered_hostile_corpus_keeps_only_the_apps_own_links(tmp_path):
     assert re.findall(r'href="(kbapp:[^"]*)"', html) == ["kbapp:copy/1/0", "kbapp:copy/2/0"]
     assert 'href="#step-1"' in html
     assert "Copy command" in html  # the document's text stays, as inert text
+
+
+def test_more_hostile_files_never_raise_and_ids_never_name_a_path(tmp_path):
+    from hostile_more import more_hostile_files
+
+    for name, (data, refused) in more_hostile_files().items():
+        path = tmp_path / name.decode()
+        path.write_bytes(data)
+        doc, problems = parse_file(path)
+        assert (doc is None) == refused, (name, [str(p) for p in problems])
+        if doc is not None:
+            assert "/" not in doc.id.removeprefix("imported/") and ".." not in doc.id and len(doc.id) <= 120, name
+            assert "\u200b" not in doc.id and "\x1b" not in doc.title and "\u202e" not in doc.title, name
+
+
+def test_an_invalid_id_is_replaced_by_the_files_own_and_said_so(tmp_path):
+    path = tmp_path / "spoof.md"
+    path.write_text("---\nid: config\u200b-loss\ntitle: 配置丢失\u202e txt.exe\n---\n# x\n", encoding="utf-8")
+    doc, problems = parse_file(path)
+    assert doc.id == "spoof" and doc.title == "配置丢失 txt.exe"
+    messages = [p.message for p in problems]
+    assert any("the file's own id 'spoof' is used instead" in m for m in messages), messages
+    assert any(m.startswith("title: control or text-direction characters removed") for m in messages), messages

@@ -72,6 +72,23 @@ def test_a_terminal_that_cannot_show_a_mark_gets_ascii(encoding):
     assert raw.getvalue().decode(encoding) == "v done x failed > now ??\n"
 
 
+def test_a_terminal_is_never_sent_the_control_characters_of_a_title():
+    from kbapp.cli.console import _prepare
+
+    raw = io.BytesIO()
+    stream = _prepare(_Terminal(raw, encoding="utf-8"))
+    stream.write("\x1b[2J\x1b[31m已清屏\x1b[0m \x1b]0;pwned\x07 正常\u202e txt.exe\x9b\tok\r\n")
+    stream.flush()
+    shown = raw.getvalue().decode("utf-8")
+    assert shown == "\u241b[2J\u241b[31m已清屏\u241b[0m \u241b]0;pwned\ufffd 正常\ufffd txt.exe\ufffd\tok\r\n"
+    # A file or a pipe gets the text as it is (a JSON or Markdown export is data, not a screen).
+    raw = io.BytesIO()
+    stream = _prepare(io.TextIOWrapper(raw, encoding="utf-8"))
+    stream.write("\x1b[2J")
+    stream.flush()
+    assert raw.getvalue() == b"\x1b[2J"
+
+
 def test_no_console_at_all_writes_nowhere_without_failing(tmp_path):
     """pythonw and a windowed executable start with sys.stdout and sys.stderr None."""
     code = (

@@ -8,6 +8,10 @@
   out.txt`` gives a UTF-8 file instead of a UnicodeEncodeError.
 * A terminal keeps its own encoding (Windows' console takes Unicode anyway); what it
   cannot show is written as ASCII: ✓ as ``v``, ✗ as ``x``, ▶ as ``>``, the rest as ``?``.
+* A terminal never receives control characters from the text it shows: a document's title
+  or a note can hold ``ESC [2J`` (clear the screen), an OSC sequence (set the window title)
+  or a right-to-left override that makes ``txt.exe`` read as something else. They are shown
+  as visible marks (``␛``, ``�``) instead; line breaks and tabs pass.
 """
 
 from __future__ import annotations
@@ -49,6 +53,36 @@ class _Sink(io.TextIOBase):
         return False
 
 
+# C0 and C1 controls except tab, line feed and carriage return; the bidirectional embeddings,
+# overrides and isolates.
+_UNSAFE = {c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0),
+                                 *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_UNSAFE[0x1B] = "\u241b"  # ␛
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character a terminal would act on made visible."""
+    return text.translate(_UNSAFE)
+
+
+class _TerminalSafe:
+    """A terminal's stream that writes text through ``terminal_safe``; the rest is the stream's."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _is_tty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -70,6 +104,8 @@ def _prepare(stream: TextIO | None) -> TextIO | _Sink:
             reconfigure(errors=ERRORS)
     except (ValueError, OSError, LookupError):  # already written to, or closed
         pass
+    if _is_tty(stream):
+        return _TerminalSafe(stream)  # type: ignore[return-value]  # a TextIO in every use made of it
     return stream
 
 
