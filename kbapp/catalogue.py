@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.errors import KbEnvironmentError
-from kbapp.library import id_hint, resolve_ids, walk_markdown
+from kbapp.library import display_path, id_hint, resolve_ids, valid_name, walk_markdown
 from kbapp.model import Document, Problem
 
 if TYPE_CHECKING:
@@ -92,12 +92,19 @@ class Scan:
             return None
         doc = self.parsed.get((entry.path, entry.shipped))
         if doc is None:
-            from kbapp.parser import parse_file
+            return read_entry(entry, doc_id)
+        return doc if doc.id == doc_id else None
 
-            path = Path(entry.path)
-            hint = id_hint(path, entry.root) if entry.root is not None else None
-            doc, _ = parse_file(path, doc_id_hint=hint, shipped=entry.shipped)
-        return doc if doc is not None and doc.id == doc_id else None
+
+def read_entry(entry: Entry, doc_id: str) -> Document | None:
+    """The document ``doc_id`` parsed from the file of ``entry`` now; None when the file is
+    gone or no longer gives that id."""
+    from kbapp.parser import parse_file
+
+    path = Path(entry.path)
+    hint = id_hint(path, entry.root) if entry.root is not None else None
+    doc, _ = parse_file(path, doc_id_hint=hint, shipped=entry.shipped)
+    return doc if doc is not None and doc.id == doc_id else None
 
 
 class CatalogueError(KbEnvironmentError, RuntimeError):
@@ -162,6 +169,30 @@ class Catalogue:
                                          listed.get((path, shipped), none) if listed else none)
         return known
 
+    def metadata(self) -> dict[tuple[str, bool], dict]:
+        """The metadata (kind, title, category, levels, tags) recorded for each file, by
+        (path, shipped); empty when the catalogue cannot be read. Read on request only: a
+        scan does not need it."""
+        try:
+            db = self._connect()
+        except sqlite3.Error:
+            return {}
+        try:
+            rows = db.execute("SELECT path, shipped, meta FROM files WHERE doc_id IS NOT NULL").fetchall()
+        except sqlite3.Error:
+            return {}
+        finally:
+            db.close()
+        found: dict[tuple[str, bool], dict] = {}
+        for path, shipped, meta in rows:
+            try:
+                value = json.loads(meta)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                found[(path, bool(shipped))] = value
+        return found
+
     # -- scanning -------------------------------------------------------------------------
     def scan(self) -> Scan:
         """Stat every library file; read only the new and changed ones (and hash the racy
@@ -220,6 +251,10 @@ class Catalogue:
             known_here = known[shipped]
             for path, st in walk_markdown(root, skip_readme=shipped):
                 counts["files"] += 1
+                if not valid_name(path):  # not catalogued: SQLite keeps UTF-8 text only
+                    shown = display_path(path)
+                    yield shown, None, None, [Problem(shown, 0, "file name is not valid UTF-8; rename it")]
+                    continue
                 entry = known_here.pop(path, None)  # what is left at the end is gone
                 if (entry is None or entry.size != st.st_size or entry.mtime_ns != st.st_mtime_ns
                         or entry.checked_ns < entry.mtime_ns + RACY_NS):

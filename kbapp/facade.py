@@ -77,7 +77,8 @@ class KnowledgeBase:
         self._index_mmap = index_mmap  # False for a command that asks one query (kbapp.search.index)
         self.db_url = db_url or home.database_url()
         self._shipped_dir = shipped_dir
-        self._lock = _BuildLock()  # held while a part is built (the store opened, the library parsed)
+        self._lock = _BuildLock()  # held while a part is built (the store opened, the index made)
+        self._library_lock = _BuildLock()  # held while the library is loaded: a search never waits for it
         self._library: Library | None = None
         self._index: SearchIndex | None = None
         self._index_notice: str | None = None
@@ -111,14 +112,18 @@ class KnowledgeBase:
     def library(self) -> Library:
         from kbapp.library import Library
 
-        if self._library is not None:  # built: no lock, so the window never waits on one
-            return self._library
-        with self._lock:
+        library = self._library
+        if library is not None:
+            return library
+        # Loaded under a lock of its own: a search or the store (self._lock) never waits
+        # for the library, and the library reads only the files that changed (the catalogue).
+        with self._library_lock:
             if self._library is None:
                 (shipped, _), (writable, _) = self._library_roots()
                 if not self.home.incidents.exists():  # once per home; a stat after that
                     self.incident_documents.backfill_if_missing()
-                library = Library(shipped=shipped, writable=writable, on_change=self._library_changed)
+                library = Library(shipped=shipped, writable=writable, on_change=self._library_changed,
+                                  catalogue=self._catalogue_path())
                 library.reload()
                 self._library = library
             return self._library
@@ -143,14 +148,17 @@ class KnowledgeBase:
             listener()
 
     def reload_library(self) -> None:
-        with self._lock:
-            first_use = self._library is None
+        first_use = self._library is None
         library = self.library  # first use parses the library already
         if not first_use:
             library.reload()
 
     def documents(self) -> list[Document]:
         return self.library.documents()
+
+    def document_count(self) -> int:
+        """How many documents the library holds (none parsed to count them)."""
+        return self.library.count()
 
     def get(self, doc_id: str) -> Document | None:
         return self.library.get(doc_id)
@@ -236,7 +244,10 @@ class KnowledgeBase:
         new and changed ones read. Cheap when nothing changed; the library stays unparsed."""
         from kbapp.catalogue import Catalogue
 
-        return Catalogue(self.home.index / "catalogue.sqlite3", self._library_roots()).scan()
+        return Catalogue(self._catalogue_path(), self._library_roots()).scan()
+
+    def _catalogue_path(self) -> Path:
+        return self.home.index / "catalogue.sqlite3"
 
     def sync_index(self, progress: ProgressFn | None = None, force: bool = False) -> SyncReport:
         """Bring the index up to date with the library (incremental by content hash).
@@ -246,10 +257,15 @@ class KnowledgeBase:
         (a new ``kbapp search``) the catalogue says what changed and only that is parsed."""
         if force:
             self.incident_documents.rebuild()
-        with self._lock:
-            library = self._library
-        if library is not None:
-            return self.index.sync(library.documents(), progress=progress, force=force)
+        library = self._library
+        if library is not None:  # its hashes: a document only catalogued is parsed if the index needs it
+
+            def documents_of(ids: list[str]) -> list[Document]:
+                return [doc for doc in map(library.get, ids) if doc is not None]
+
+            report = self.index.sync_hashes(library.hashes(), documents_of, progress=progress, force=force)
+            report.notice = library.notice
+            return report
         if not self.home.incidents.exists():  # the first time only: the past incidents (a stat after that)
             self.incident_documents.backfill_if_missing()
         scan = self.scan_library()

@@ -20,6 +20,8 @@ from kbapp.threads import off_ui_thread
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from kbapp.catalogue import Entry
+
 # kbapp.parser (and PyYAML) is imported where a file is parsed: the catalogue walks the
 # library with this module without parsing anything when nothing changed.
 
@@ -123,13 +125,25 @@ def id_hint(path: Path, root: Path) -> str:
 
 
 class Library:
-    def __init__(self, shipped: Path, writable: Path, on_change: Callable[[], None] | None = None):
+    """The library's documents by id.
+
+    With a ``catalogue`` (kbapp.catalogue: the file the data home keeps it in) a reload
+    reads only the files that changed since the last one; the others are known by their
+    catalogue entry (path, content hash, problems) and parsed when first asked for
+    (``get``), so opening a 50,000-document library parses nothing when nothing changed.
+    Without one every file is parsed on each reload."""
+
+    def __init__(self, shipped: Path, writable: Path, on_change: Callable[[], None] | None = None,
+                 catalogue: Path | None = None):
         self.shipped_root = Path(shipped)
         self.writable_root = Path(writable)
+        self.catalogue_path = Path(catalogue) if catalogue is not None else None
         self._lock = threading.RLock()
         self._docs: dict[str, Document] = {}
+        self._entries: dict[str, Entry] = {}  # documents known from the catalogue, not parsed yet
         self._problems: list[Problem] = []
         self._on_change = on_change  # called (outside the lock, on the caller's thread) after each change
+        self.notice = ""  # what the last reload's catalogue said (damaged and rebuilt …)
 
     def _changed(self) -> None:
         if self._on_change is not None:
@@ -144,6 +158,9 @@ class Library:
         from kbapp.parser import parse_file
 
         off_ui_thread("Library.reload")
+        if self.catalogue_path is not None:
+            self._reload_from_catalogue()
+            return
 
         def parsed(root: Path, shipped: bool) -> Iterator[tuple[Path | str, str | None, Document | None, list[Problem]]]:
             for path in iter_markdown_files(root, skip_readme=shipped):
@@ -156,16 +173,85 @@ class Library:
         docs, problems = resolve_ids(parsed(root, shipped) for root, shipped in self.roots)
         with self._lock:
             self._docs = {doc_id: doc for doc_id, doc in docs.items() if doc is not None}
+            self._entries = {}
             self._problems = problems
         self._changed()
 
+    def _reload_from_catalogue(self) -> None:
+        from kbapp.catalogue import Catalogue
+
+        assert self.catalogue_path is not None
+        scan = Catalogue(self.catalogue_path, self.roots).scan()
+        docs: dict[str, Document] = {}
+        entries: dict[str, Entry] = {}
+        for doc_id, entry in scan.documents.items():
+            doc = scan.parsed.get((entry.path, entry.shipped))
+            if doc is not None and doc.id == doc_id:
+                docs[doc_id] = doc
+            else:
+                entries[doc_id] = entry
+        with self._lock:
+            self._docs, self._entries, self._problems = docs, entries, scan.problems
+            self.notice = scan.notice
+        self._changed()
+
     def documents(self) -> list[Document]:
+        """Every document, parsed (those only catalogued are parsed now: slow for a large
+        library; ``count``, ``hashes``, ``tags`` and ``get`` are not)."""
+        with self._lock:
+            pending = list(self._entries)
+        for doc_id in pending:
+            self.get(doc_id)
         with self._lock:
             return list(self._docs.values())
 
     def get(self, doc_id: str) -> Document | None:
         with self._lock:
+            doc = self._docs.get(doc_id)
+            entry = self._entries.get(doc_id) if doc is None else None
+        if entry is None:
+            return doc
+        from kbapp.catalogue import read_entry
+
+        doc = read_entry(entry, doc_id)
+        with self._lock:
+            if self._entries.get(doc_id) is entry:  # nothing replaced it meanwhile
+                del self._entries[doc_id]
+                if doc is not None:
+                    self._docs[doc_id] = doc
             return self._docs.get(doc_id)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._docs) + len(self._entries)
+
+    def hashes(self) -> dict[str, str]:
+        """doc id -> content hash, for every document (nothing parsed)."""
+        with self._lock:
+            found = {doc_id: entry.hash for doc_id, entry in self._entries.items()}
+            found.update((doc_id, doc.content_hash) for doc_id, doc in self._docs.items())
+            return found
+
+    def ids_at(self, path: Path | str) -> list[str]:
+        """The documents read from the file ``path`` (nothing parsed)."""
+        path = Path(path)
+        with self._lock:
+            return ([doc_id for doc_id, doc in self._docs.items() if Path(doc.path) == path]
+                    + [doc_id for doc_id, entry in self._entries.items() if Path(entry.path) == path])
+
+    def tags(self) -> set[str]:
+        """Every tag of the library: the catalogued documents' from the catalogue."""
+        with self._lock:
+            found = {tag for doc in self._docs.values() for tag in doc.tags}
+            entries = list(self._entries.values())
+        if entries and self.catalogue_path is not None:
+            from kbapp.catalogue import Catalogue
+
+            meta = Catalogue(self.catalogue_path, self.roots).metadata()
+            for entry in entries:
+                tags = meta.get((entry.path, entry.shipped), {}).get("tags") or ()
+                found.update(tag for tag in tags if isinstance(tag, str))
+        return found
 
     def problems(self) -> list[Problem]:
         with self._lock:
@@ -174,18 +260,22 @@ class Library:
     def add(self, doc: Document) -> None:
         with self._lock:
             self._docs[doc.id] = doc
+            self._entries.pop(doc.id, None)
             self._problems = [p for p in self._problems if p.path != doc.path]
         self._changed()
 
-    def remove(self, doc_id: str) -> Document | None:
-        """Forget one document of the writable library (its file was deleted)."""
+    def remove(self, doc_id: str) -> bool:
+        """Forget one document of the writable library (its file was deleted); whether it
+        was there."""
         with self._lock:
             doc = self._docs.pop(doc_id, None)
-            if doc is not None:
-                self._problems = [p for p in self._problems if p.path != doc.path]
-        if doc is not None:
+            entry = self._entries.pop(doc_id, None)
+            path = Path(doc.path) if doc is not None else Path(entry.path) if entry is not None else None
+            if path is not None:
+                self._problems = [p for p in self._problems if Path(p.path) != path]
+        if path is not None:
             self._changed()
-        return doc
+        return path is not None
 
     def load_path(self, path: Path) -> tuple[Document | None, list[Problem]]:
         """Parse one file of the writable library and put it in the library."""
@@ -196,6 +286,7 @@ class Library:
             self._problems = [p for p in self._problems if p.path != path] + problems
             if doc is not None:
                 self._docs[doc.id] = doc
+                self._entries.pop(doc.id, None)
         self._changed()
         return doc, problems
 

@@ -296,8 +296,7 @@ class DeskSync:
             kb.sync_index()  # the catalogue stats the library and parses what changed only
             return
         for path in removed:
-            gone = [d.id for d in kb.library.documents() if not d.shipped and Path(d.path) == path]
-            for doc_id in gone:
+            for doc_id in kb.library.ids_at(path):  # (a shipped file is never removed here)
                 kb.remove_document(doc_id)
         for path in written:
             doc, _problems = kb.library.load_path(path)

@@ -236,6 +236,7 @@ def test_documents_the_app_writes_are_read_once(tmp_path, parses, indexed):
     first_sync(tmp_path)
     kb = new_process(tmp_path)
     try:
+        assert kb.library.count() == 3  # loaded before the file is written, as the window's is
         path = write_library(kb.home.library / "incidents", {"incident-7.md": playbook_text(
             "incident-7", "数据库宕机", "Database down", kind="document", symptoms="- 独有词 quokka。")}) / "incident-7.md"
         doc, _ = parse_file(path, doc_id_hint="incidents/incident-7")

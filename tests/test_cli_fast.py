@@ -76,6 +76,15 @@ def test_search_imports_neither_the_store_nor_markdown(tmp_path):
     assert "filelock" not in modules  # nor written
 
 
+def test_incident_commands_import_no_search_engine(tmp_path):
+    home = str(tmp_path / "home")
+    code, modules = imported_by("--home", home, "incident", "start", "--title", "磁盘告警", "--level", "III",
+                                "--customer", "acme")
+    assert code == 0 and not {m for m in modules if m.split(".")[0] in ("whoosh", "rjieba")}
+    code, modules = imported_by("--home", home, "incident", "note", "1", "已联系客户")
+    assert code == 0 and not {m for m in modules if m.split(".")[0] in ("whoosh", "rjieba") or m.startswith("kbapp.search")}
+
+
 def test_index_status_and_lint_import_no_store(tmp_path):
     home = str(tmp_path / "home")
     for args in (["index", "status"], ["lint"], ["index", "status"]):

@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
         """Runs on the write lane: parse the library, then index what changed."""
         self.kb.reload_library()
         report = self.kb.sync_index(progress=progress, force=force)
-        return report, self.kb.problems(), sorted({t for d in self.kb.documents() for t in d.tags}, key=str.lower)
+        return report, self.kb.problems(), sorted(self.kb.library.tags(), key=str.lower)
 
     def _index_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
     def _show_document_count(self) -> None:
         if self.progress.isVisible():
             return  # the index is being built: its progress is shown, then the count
-        self.index_label.setText(self.tr("Index up to date: %n document(s)", "", len(self.kb.documents())))
+        self.index_label.setText(self.tr("Index up to date: %n document(s)", "", self.kb.document_count()))
 
     def _index_synced(self, outcome) -> None:
         report, problems, tags = outcome

@@ -13,6 +13,14 @@ window, the CLI, a scanner) holds a file in. Folders the manifest no longer name
 removed later, on an open that finds no other writer; one still held open (Windows) is
 left for the next time. Other processes see the new manifest on their next search and
 reopen. An index written before generations existed lives in ``whoosh`` and stays usable.
+
+Adding or changing a few documents costs the same at 1,000 and 50,000 documents: the
+change is appended to ``manifest.log`` (one JSON line: the hashes set and the ids
+removed) instead of rewriting the whole manifest, and the open index is kept unless
+another process changed it. Every ``COMPACT_LINES`` lines (and on every rebuild) the
+log is folded into ``manifest.json``, which gets a new ``base`` id; lines written for
+another base are ignored, so a reader that meets the two files mid-fold reads the same
+documents either way.
 """
 
 from __future__ import annotations
@@ -22,9 +30,11 @@ import datetime as dt
 import gc
 import json
 import logging
+import os
 import re
 import shutil
 import threading
+import uuid
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +57,9 @@ WRITE_LOCK_TIMEOUT_S = 120
 LEGACY_DIR = "whoosh"  # the one folder of indexes written before generations
 _GENERATION = re.compile(r"whoosh-(\d{1,12})")
 _DEBRIS = ("whoosh.new", "whoosh.old")  # what a rebuild of the renaming kind left
+JOURNAL_NAME = "manifest.log"
+COMPACT_LINES = 256  # changes appended to the journal before it is folded into the manifest
+ManifestSig = tuple[tuple[int, int, int], tuple[int, int, int] | None]
 
 
 class IndexBusy(KbEnvironmentError, RuntimeError):
@@ -103,7 +116,7 @@ class SearchIndex:
         self._mmap = mmap
         self.root.mkdir(parents=True, exist_ok=True)
         self.manifest_path = self.root / "manifest.json"
-        self._manifest_sig: tuple[int, int, int] | None = None  # the manifest file read, by stat
+        self._manifest_sig: ManifestSig | None = None  # the manifest and its journal as read, by stat
         self._file_lock = None  # a FileLock, made on the first write (filelock is slow to import)
         self._write_lock = threading.RLock()
         self._read_lock = threading.RLock()
@@ -130,7 +143,7 @@ class SearchIndex:
         """Whether another process rewrote the manifest (a rebuild switched folders, or an
         update) since this one read it."""
         try:
-            return _stat_sig(self.manifest_path) != self._manifest_sig
+            return _manifest_sig(self.manifest_path) != self._manifest_sig
         except OSError:
             return self._manifest_sig is not None
 
@@ -245,6 +258,13 @@ class SearchIndex:
         if self._ix is None and self._problem is None:
             self._open()
 
+    def _open_if_changed(self) -> None:
+        """``_open``, unless the index is open and no process changed it since: a write
+        then costs the same at any library size (no manifest read, no segment re-opened)."""
+        if self._ix is not None and self._problem is None and not self._manifest_changed():
+            return
+        self._open()
+
     def _close_readers(self) -> None:
         with self._read_lock:
             if self._searcher is not None:
@@ -326,11 +346,11 @@ class SearchIndex:
         off_ui_thread("SearchIndex.sync_hashes")
         if not force:
             with self._write_lock:
-                self._open()
+                self._open_if_changed()
                 if self._problem is None and not any(self._plan_hashes(wanted)[1].values()):
                     return SyncReport()
         with self._write_lock, self._locked():
-            self._open()  # another process may have changed it since we last looked
+            self._open_if_changed()  # another process may have changed it since we last looked
             if force or self._problem is not None:
                 reason = "requested" if force else self._problem[1]
                 documents = load(list(wanted))
@@ -355,7 +375,7 @@ class SearchIndex:
         off_ui_thread("SearchIndex.update_documents")
         documents = list(documents)
         with self._write_lock, self._locked():
-            self._open()
+            self._open_if_changed()
             if self._problem is not None:
                 raise IndexBusy(f"the index needs a rebuild first: {self._problem[1]}")
             self._write(documents, [], None)
@@ -363,27 +383,33 @@ class SearchIndex:
     def remove_documents(self, doc_ids: Iterable[str]) -> None:
         off_ui_thread("SearchIndex.remove_documents")
         with self._write_lock, self._locked():
-            self._open()
+            self._open_if_changed()
             if self._problem is None:
                 self._write([], list(doc_ids), None)
 
     def _write(self, changed: list[Document], removed: list[str], progress: ProgressFn | None) -> None:
         writer = self._ix.writer(timeout=WRITE_LOCK_TIMEOUT_S, limitmb=128)
-        docs = dict(self._manifest["docs"])
+        known = self._manifest["docs"]
+        gone = [doc_id for doc_id in removed if doc_id in known]
+        hashes: dict[str, str] = {}
         try:
             for doc_id in removed:
                 writer.delete_by_term("id", doc_id)
-                docs.pop(doc_id, None)
             for done, doc in enumerate(changed, start=1):
-                writer.update_document(**index_fields(doc))
-                docs[doc.id] = doc.content_hash
+                # A new document has no earlier copy to delete (a term lookup per document
+                # saved; add_document of an id the manifest does not hold).
+                if doc.id in known or doc.id in hashes:
+                    writer.update_document(**index_fields(doc))
+                else:
+                    writer.add_document(**index_fields(doc))
+                hashes[doc.id] = doc.content_hash
                 if progress:
                     progress(done, len(changed))
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-        self._save_manifest(docs)
+        self._record_changes(hashes, gone)
         self._refresh_searcher()
 
     def _next_generation(self) -> str:
@@ -412,17 +438,49 @@ class SearchIndex:
         self._read_damage = None
         self._open()
 
+    def _record_changes(self, hashes: dict[str, str], gone: list[str]) -> None:
+        """The manifest after a write: one line appended to its journal (folded into the
+        manifest every COMPACT_LINES lines)."""
+        docs = self._manifest["docs"]
+        for doc_id in gone:
+            docs.pop(doc_id, None)
+        docs.update(hashes)
+        updated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._manifest["updated"] = updated
+        lines = int(self._manifest.get("journal", 0)) + 1
+        base = self._manifest.get("base")
+        if not isinstance(base, str) or lines > COMPACT_LINES:
+            self._save_manifest(docs)
+            return
+        line = json.dumps({"base": base, "updated": updated, "set": hashes, "del": gone}, ensure_ascii=False)
+        with open(self.root / JOURNAL_NAME, "a", encoding="utf-8", newline="\n") as journal:
+            journal.write(line + "\n")
+            journal.flush()
+            os.fsync(journal.fileno())
+        self._manifest["journal"] = lines
+        with contextlib.suppress(OSError):
+            self._manifest_sig = _manifest_sig(self.manifest_path)
+
     def _save_manifest(self, docs: dict[str, str], folder: str | None = None) -> None:
         self._manifest = {
             "format": SCHEMA_VERSION,
             "fingerprint": config_fingerprint(),
             "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "dir": folder or _folder_name(self._manifest),
+            "base": uuid.uuid4().hex,  # the journal lines written from now on name it
             "docs": docs,
         }
         atomic_write_text(self.manifest_path, json.dumps(self._manifest, ensure_ascii=False, indent=0))
+        # Lines of the old base are ignored from now on; emptied only to save the space
+        # (on Windows another process reading it may refuse that: emptied next time).
         with contextlib.suppress(OSError):
-            self._manifest_sig = _stat_sig(self.manifest_path)
+            journal = self.root / JOURNAL_NAME
+            if journal.exists():
+                with open(journal, "w", encoding="utf-8"):
+                    pass
+        self._manifest["journal"] = 0
+        with contextlib.suppress(OSError):
+            self._manifest_sig = _manifest_sig(self.manifest_path)
 
     # -- checking ------------------------------------------------------------------
     def check(self, documents: Iterable[Document]) -> list[str]:
@@ -523,17 +581,54 @@ def _folder_name(manifest: dict | None) -> str:
     return name if isinstance(name, str) and _GENERATION.fullmatch(name) else LEGACY_DIR
 
 
-def _load_manifest(path: Path) -> tuple[dict | None, tuple[int, int, int] | None]:
-    """(the manifest, or None when missing or unreadable; the file's stat signature)."""
+def _load_manifest(path: Path) -> tuple[dict | None, ManifestSig | None]:
+    """(the manifest with its journal applied, or None when missing or unreadable; the
+    stat signature of both files). The journal is read before the manifest: a fold in
+    between gives the new manifest, whose base the lines read do not name."""
     try:
-        sig = _stat_sig(path)
+        sig = _manifest_sig(path)
     except OSError:
         return None, None
+    try:
+        journal = (path.parent / JOURNAL_NAME).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        journal = ""
+    except (OSError, ValueError):
+        return None, sig
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, sig
-    return (data if isinstance(data, dict) and isinstance(data.get("docs"), dict) else None), sig
+    if not isinstance(data, dict) or not isinstance(data.get("docs"), dict):
+        return None, sig
+    base, docs, lines = data.get("base"), data["docs"], 0
+    for text in journal.split("\n"):
+        try:
+            change = json.loads(text) if text else None
+        except ValueError:  # a line cut short by a crash: the index's count will disagree
+            continue
+        if not isinstance(change, dict) or base is None or change.get("base") != base:
+            continue
+        removed, hashes = change.get("del"), change.get("set")
+        if not isinstance(removed, list) or not isinstance(hashes, dict):
+            continue
+        for doc_id in removed:
+            docs.pop(doc_id, None)
+        docs.update(hashes)
+        data["updated"] = change.get("updated", data.get("updated"))
+        lines += 1
+    data["journal"] = lines
+    return data, sig
+
+
+def _manifest_sig(path: Path) -> ManifestSig:
+    """The stat signatures of the manifest (OSError when it is missing) and its journal."""
+    main = _stat_sig(path)
+    try:
+        journal: tuple[int, int, int] | None = _stat_sig(path.parent / JOURNAL_NAME)
+    except OSError:
+        journal = None
+    return main, journal
 
 
 def _stat_sig(path: Path) -> tuple[int, int, int]:
