@@ -101,3 +101,26 @@ def test_journal_lines_of_an_older_manifest_are_ignored(tmp_path):
             other.close()
     finally:
         kb.close()
+
+
+def test_empty_query_lists_by_kind_and_title_reading_only_the_shown_documents(tmp_path, monkeypatch):
+    library = {f"doc-{n}.md": playbook_text(f"doc-{n}", f"标题{9 - n}", f"T{n}", kind="document") for n in range(6)}
+    library["pb.md"] = playbook_text("pb", "一个预案", "A playbook")
+    kb = open_kb(tmp_path, library)
+    try:
+        kb.sync_index()
+        kb.add_document(new_doc(kb, 0))  # a second segment: the order spans both
+        kb.remove_document("doc-2")
+        from whoosh.reading import SegmentReader
+
+        read: list[int] = []
+        original = SegmentReader.stored_fields
+        monkeypatch.setattr(SegmentReader, "stored_fields",
+                            lambda self, docnum: read.append(docnum) or original(self, docnum))
+        results = kb.search("", limit=4)
+        assert [(h.kind, h.title) for h in results.hits] == [
+            ("document", "标题4"), ("document", "标题5"), ("document", "标题6"), ("document", "标题8")]
+        assert results.total == 7 and len(read) == 4
+        assert [h.title for h in kb.search("", kind="playbook").hits] == ["一个预案", "新文档0"]
+    finally:
+        kb.close()

@@ -73,8 +73,14 @@ def complete_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | N
     q = required[0].query if len(required) == 1 else wq.And([u.query for u in required])
     if optional:
         q = wq.AndMaybe(q, optional[0] if len(optional) == 1 else wq.Or(optional))
-    results = searcher.search(preloaded(q), limit=limit, filter=filt)
-    return [Ranked(h.docnum, float(h.score or 0.0)) for h in results], results.estimated_length()
+    from kbapp.search import vector
+
+    try:
+        ids, scores = vector.score_all(searcher, q, _allowed(searcher, filt))
+    except vector.Unsupported:
+        results = searcher.search(preloaded(q), limit=limit, filter=filt)
+        return [Ranked(h.docnum, float(h.score or 0.0)) for h in results], results.estimated_length()
+    return [Ranked(doc, score) for doc, score in vector.top(ids, scores, limit)], int(ids.size)
 
 
 def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | None,
@@ -83,8 +89,16 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
     matchable = [u for u in units if u.alternatives]
     if not matchable:
         return [], 0
+    from kbapp.search import vector
+
     total_docs = max(1, searcher.doc_count())
-    docs = [_unit_docs(searcher, u.query) for u in matchable]
+    try:  # each unit's documents and scores at once (kbapp.search.vector)
+        scored: list[dict[int, float]] | None = [
+            dict(zip(*(a.tolist() for a in vector.score_all(searcher, u.query)), strict=True)) for u in matchable]
+        docs = [set(unit_scores) for unit_scores in scored]
+    except vector.Unsupported:
+        scored = None
+        docs = [_unit_docs(searcher, u.query) for u in matchable]
     weights = [_unit_weight(len(d), total_docs) * (OPTIONAL_WEIGHT if u.optional else 1.0)
                for u, d in zip(matchable, docs, strict=True)]
     known = sum(weights) / len(weights)
@@ -96,8 +110,14 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
         candidates &= allowed
     scores = dict.fromkeys(candidates, 0.0)
     covered = dict.fromkeys(candidates, 0.0)
-    for unit, weight, unit_docs in zip(matchable, weights, docs, strict=True):
-        for doc, score in _scores(searcher, unit.query.normalize(), sorted(candidates & unit_docs)).items():
+    for i, (unit, weight, unit_docs) in enumerate(zip(matchable, weights, docs, strict=True)):
+        found = candidates & unit_docs
+        if scored is not None:
+            unit_scores = scored[i]
+            matched = {doc: unit_scores[doc] for doc in found}
+        else:
+            matched = _scores(searcher, unit.query.normalize(), sorted(found))
+        for doc, score in matched.items():
             scores[doc] += score
             covered[doc] += weight
     ranked = [Ranked(doc, score * (covered[doc] / total_weight) ** COVERAGE_POWER)

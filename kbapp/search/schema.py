@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kbapp.model import Document
 from kbapp.search.analysis import mixed_analyzer
 
-SCHEMA_VERSION = 2  # 2: autolink text indexed; title_key for exact-title matches
+SCHEMA_VERSION = 3  # 2: autolink text indexed; title_key for exact-title matches; 3: the listing column
 
 
 def build_schema() -> Schema:
@@ -28,6 +29,9 @@ def build_schema() -> Schema:
         # Unstemmed English words: the vocabulary for "did you mean".
         spell=TEXT(analyzer=RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter(), spelling=True),
         display_title=STORED,
+        # kind and title, for the whole library's listing (an empty query) in that order
+        # without reading every document's stored fields (seconds at 10,000 documents)
+        listing=COLUMN(VarBytesColumn()),
         title_en=STORED,
         path=STORED,
         hash=STORED,
@@ -63,6 +67,12 @@ def title_key(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
+def listing_key(kind: str, title: str) -> bytes:
+    """Sorts as (kind, title) does: UTF-8 keeps the order of code points, and NUL comes
+    before any character."""
+    return f"{kind}\x00{title}".encode("utf-8", "surrogatepass")
+
+
 def index_fields(doc: Document) -> dict:
     body = plain_text(doc.body)
     if doc.summary:
@@ -80,6 +90,7 @@ def index_fields(doc: Document) -> dict:
         "body": body,
         "spell": f"{titles} {' '.join(doc.tags)} {body}",
         "display_title": doc.title,
+        "listing": listing_key(doc.kind, doc.title),
         "title_en": doc.title_en,
         "path": str(doc.path),
         "hash": doc.content_hash,

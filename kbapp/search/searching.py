@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 
 from whoosh import query as wq
@@ -121,10 +122,19 @@ def _rank(searcher, text: str, units: list[Unit], limit: int, filt) -> tuple[lis
 
 
 def _everything(searcher, limit: int, filt) -> SearchResults:
-    results = searcher.search(wq.Every(), limit=None, filter=filt)
-    ordered = sorted(results, key=lambda h: (h.get("kind", ""), h.get("display_title", "")))
-    hits = [_to_hit(h.fields(), float(h.score or 0.0), set()) for h in ordered[:limit]]
-    return SearchResults(query="", hits=hits, total=len(results))
+    """The whole library (or what the filters let through) by kind and title: the order
+    from the listing column, the stored fields of the shown documents only."""
+    reader = searcher.reader()
+    if not reader.has_column("listing"):  # (an index of before the column: rebuilt by the next sync)
+        results = searcher.search(wq.Every(), limit=None, filter=filt)
+        ordered = sorted(results, key=lambda h: (h.get("kind", ""), h.get("display_title", "")))
+        hits = [_to_hit(h.fields(), float(h.score or 0.0), set()) for h in ordered[:limit]]
+        return SearchResults(query="", hits=hits, total=len(results))
+    column = reader.column_reader("listing")
+    docnums = list(searcher.docs_for_query(filt)) if filt is not None else list(reader.all_doc_ids())
+    shown = heapq.nsmallest(limit, docnums, key=lambda d: (column[d], d))
+    hits = [_to_hit(searcher.stored_fields(d), 1.0, set()) for d in shown]
+    return SearchResults(query="", hits=hits, total=len(docnums))
 
 
 def run_search(index, searcher, text: str, *, limit: int, kind=None, category=None, level=None, tag=None) -> SearchResults:

@@ -41,10 +41,16 @@ def _match_tokens(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
         else:
             latin.add(term)
     if latin:
+        # A Latin term's first three letters are in any word that analyzes to it (stemming
+        # changes endings only, and a part of a word is in the word): words without any
+        # are not taken apart (that was most of a snippet's time).
+        heads = re.compile("|".join(sorted({re.escape(t[:3]) for t in latin})))
         for match in _RUN_RE.finditer(text):
             if match.group("cjk"):
                 continue
             whole, offset = match.group(), match.start()
+            if heads.search(whole.lower()) is None:
+                continue
             pieces = [(whole, 0, len(whole)), *token_parts(whole)]
             for piece, start, end in pieces:
                 term = _term_of(piece)
