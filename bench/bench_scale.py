@@ -318,6 +318,12 @@ def bench_size(root: Path, docs: int, runs: int, queries: list[str], window: boo
     out["kbapp_cli"] = median_of([spawn([*kb_cli, q, "--limit", "10"], env) for q in QUERIES for _ in range(runs)])
     if window:
         print(f"{docs}: the window ...", file=sys.stderr)
+        from kbapp.facade import KnowledgeBase
+
+        kb = KnowledgeBase.open(home=home)
+        if kb.engineer is None:
+            kb.set_engineer("bench")  # no first-start dialog asking for a name
+        kb.close()
         wenv = dict(env, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(root / "config"),
                     PYTHONPYCACHEPREFIX=str(root / "pycache"))
         samples = []
