@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -250,9 +250,23 @@ class MainWindow(QMainWindow):
         """Load the library and bring the index up to date, in the background."""
         self.progress.setRange(0, 0)
         self.progress.show()
+        # The first search is answered from the index on disk; the library's re-check and
+        # the store (migrations) start once it is shown, so that it does not share the
+        # two cores with them (or after a second, if it takes longer).
+        self._background_started = False
+        self.search.results_ready.connect(self._start_background)
+        self.search.search_failed.connect(self._start_background)
+        QTimer.singleShot(1000, self._start_background)
+        self._query_changed()
+
+    def _start_background(self, *_args) -> None:
+        if self._background_started:
+            return
+        self._background_started = True
+        self.search.results_ready.disconnect(self._start_background)
+        self.search.search_failed.disconnect(self._start_background)
         self.runner.write(lambda progress: self._load_and_sync(progress, force=False), self._index_synced,
                           self._index_failed, self._index_progress)
-        self._query_changed()
         # Open incidents resume where their action log ends (migrations run on the write lane).
         self.runner.write(lambda: self.kb.store, lambda _store: self._store_ready(), self._show_failure)
 
