@@ -101,33 +101,23 @@ TANTIVY_CHILD = textwrap.dedent("""
 """)
 
 
+TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+
+
 def spawn(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall s, peak memory MB, stdout) of one process."""
+    """(wall s, peak memory MB, stdout) of one process. The peak (max RSS) is GNU time's:
+    the child's own rusage would count the copy of this (large) process it was forked
+    from before it ran Python."""
+    if TIME:
+        argv = [TIME, "-f", "@@RSS %M", *argv]
     t = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO_ROOT)
-    stdout, stderr = proc.communicate()
+    proc = subprocess.run(argv, capture_output=True, env=env, cwd=REPO_ROOT, check=False)
     wall = time.perf_counter() - t
-    rss = max(proc_rss.get(proc.pid, 0), 0)
+    stderr = proc.stderr.decode(errors="replace")
     if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{argv[:4]} failed ({proc.returncode}): {stderr.decode(errors='replace')[-2000:]}")
-    return wall, rss / 1024, stdout.decode("utf-8", errors="replace")
-
-
-proc_rss: dict[int, int] = {}
-_real_waitpid = os.waitpid
-
-
-def _waitpid(pid: int, options: int):
-    """subprocess waits through os.waitpid: wait4 instead, keeping the child's max RSS (KB)."""
-    if pid > 0 and hasattr(os, "wait4"):
-        got, status, usage = os.wait4(pid, options)
-        if got:
-            proc_rss[got] = usage.ru_maxrss
-        return got, status
-    return _real_waitpid(pid, options)
-
-
-os.waitpid = _waitpid
+        raise RuntimeError(f"{argv[:6]} failed ({proc.returncode}): {stderr[-2000:]}")
+    rss_kb = [int(line.split()[1]) for line in stderr.splitlines() if line.startswith("@@RSS ")]
+    return wall, (rss_kb[-1] / 1024 if rss_kb else float("nan")), proc.stdout.decode("utf-8", errors="replace")
 
 
 def median_of(samples: list[tuple[float, float, str]]) -> dict:

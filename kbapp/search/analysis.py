@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from typing import Any
 
-from whoosh.analysis import Composable, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 from whoosh.lang.porter import stem
 
 from kbapp.resources import index_config_dir
@@ -79,7 +80,7 @@ class _Segmenter:
     _jieba = None
 
     @classmethod
-    def get(cls):
+    def get(cls) -> Any:
         if cls._jieba is None:
             with cls._lock:
                 if cls._jieba is None:
@@ -105,7 +106,7 @@ MAX_WORD = 12
 
 
 @contextmanager
-def query_vocabulary(has_term: Callable[[str], bool]):
+def query_vocabulary(has_term: Callable[[str], bool]) -> Iterator[None]:
     token = _query_vocabulary.set(has_term)
     try:
         yield
@@ -138,21 +139,24 @@ def _cut_by_vocabulary(text: str, has_term: Callable[[str], bool]) -> list[tuple
     best[0] = (0, 0, 1)
     for j in range(1, n + 1):
         for i in range(max(0, j - MAX_WORD), j):
-            if best[i] is None:
+            here = best[i]
+            if here is None:
                 continue
             word = text[i:j]
             # a character standing alone that is no stop word may be part of a word jieba
             # knows and the library lacks (一堆 is not 一 + 堆): jieba decides
             if not (word in stops or (j - i > 1 and (word in domain or has_term(word)))):
                 continue
-            pieces, singles, _ = best[i]
+            pieces, singles, ways = here
             cand = (pieces + 1, singles + (j - i == 1))
-            if best[j] is None or cand < best[j][:2]:
-                best[j] = (*cand, best[i][2])
+            there = best[j]
+            if there is None or cand < there[:2]:
+                best[j] = (cand[0], cand[1], ways)
                 back[j] = i
-            elif cand == best[j][:2]:
-                best[j] = (*cand, best[j][2] + best[i][2])
-    if best[n] is None or best[n][2] != 1:
+            elif cand == there[:2]:
+                best[j] = (cand[0], cand[1], there[2] + ways)
+    last = best[n]
+    if last is None or last[2] != 1:
         return None
     cuts: list[tuple[str, int, int]] = []
     j = n
@@ -220,12 +224,12 @@ def _compound_parts(whole: str) -> list[tuple[str, int, int]]:
 
 
 class MixedTokenizer(Tokenizer):
-    def __eq__(self, other):
+    def __eq__(self, other: Any) -> bool:
         return other.__class__ is self.__class__
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs) -> Iterator[Token]:
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         index_mode = mode != "query"
         pos = start_pos
@@ -244,7 +248,7 @@ class MixedTokenizer(Tokenizer):
                 token.boost = 1.0
                 token.stopped = False
                 if keeporiginal:
-                    token.original = text
+                    token.original = text  # type: ignore[attr-defined]  # Whoosh sets it so too
                 if positions:
                     token.pos = pos
                 if chars:
@@ -257,10 +261,10 @@ class MixedTokenizer(Tokenizer):
 class EnglishStemFilter(Filter):
     """Porter-stems plain English words only; codes, paths and Chinese pass unchanged."""
 
-    def __eq__(self, other):
+    def __eq__(self, other: Any) -> bool:
         return other.__class__ is self.__class__
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Any) -> Any:  # type: ignore[override]  # a filter takes tokens
         for token in tokens:
             if _STEMMABLE_RE.match(token.text):
                 token.text = _cached_stem(token.text)
@@ -275,21 +279,21 @@ def _cached_stem(word: str) -> str:
 class KbStopFilter(StopFilter):
     """The stop list of ``index/stopwords.txt``, read when used, not pickled."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(stoplist=(), minsize=1)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict:
         return {}
 
-    def __setstate__(self, state):
-        self.__init__()
+    def __setstate__(self, state: Any) -> None:
+        KbStopFilter.__init__(self)
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Any) -> Any:  # type: ignore[override]  # a filter takes tokens
         self.stops = stop_words()
         return super().__call__(tokens)
 
 
-def mixed_analyzer() -> Composable:
+def mixed_analyzer() -> Analyzer:
     return MixedTokenizer() | LowercaseFilter() | KbStopFilter() | EnglishStemFilter()
 
 

@@ -36,9 +36,10 @@ import shutil
 import threading
 import uuid
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as windex
 
@@ -75,10 +76,11 @@ def _release_quietly(exc: BaseException) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         seen: set[int] = set()
-        while exc is not None and id(exc) not in seen:
-            seen.add(id(exc))
-            exc.__traceback__ = None
-            exc = exc.__context__ or exc.__cause__
+        link: BaseException | None = exc
+        while link is not None and id(link) not in seen:
+            seen.add(id(link))
+            link.__traceback__ = None
+            link = link.__context__ or link.__cause__
         gc.collect()
 
 
@@ -117,11 +119,11 @@ class SearchIndex:
         self.root.mkdir(parents=True, exist_ok=True)
         self.manifest_path = self.root / "manifest.json"
         self._manifest_sig: ManifestSig | None = None  # the manifest and its journal as read, by stat
-        self._file_lock = None  # a FileLock, made on the first write (filelock is slow to import)
+        self._file_lock: Any = None  # a FileLock, made on the first write (filelock is slow to import)
         self._write_lock = threading.RLock()
         self._read_lock = threading.RLock()
-        self._ix = None
-        self._searcher = None
+        self._ix: Any = None  # whoosh's FileIndex and Searcher (their types are partial)
+        self._searcher: Any = None
         self._manifest: dict = {}
         self._problem: tuple[str, str] | None = None  # (state, reason) when unusable
         self._cjk_cache: tuple[int, list[str]] | None = None
@@ -297,7 +299,7 @@ class SearchIndex:
 
     # -- writing -----------------------------------------------------------------
     @contextlib.contextmanager
-    def _locked(self):
+    def _locked(self) -> Iterator[None]:
         """Hold the cross-process write lock for the ``with`` block, waiting for it.
 
         (Returning the acquired FileLock to ``with`` acquired it twice and released it
@@ -352,7 +354,7 @@ class SearchIndex:
         with self._write_lock, self._locked():
             self._open_if_changed()  # another process may have changed it since we last looked
             if force or self._problem is not None:
-                reason = "requested" if force else self._problem[1]
+                reason = "requested" if force or self._problem is None else self._problem[1]
                 documents = load(list(wanted))
                 self._rebuild(documents, progress)
                 return SyncReport(added=len(documents), rebuilt=True, reason=reason)
@@ -364,7 +366,7 @@ class SearchIndex:
                     raise
                 except Exception as exc:  # the segments it had to read are damaged
                     self._mark_damaged(exc, "the index cannot be updated")
-                    reason = self._problem[1]
+                    reason = self._problem[1] if self._problem is not None else str(exc)
                     documents = load(list(wanted))
                     self._rebuild(documents, progress)
                     return SyncReport(added=len(documents), rebuilt=True, reason=reason)
@@ -512,7 +514,7 @@ class SearchIndex:
                 old, self._searcher = self._searcher, self._ix.searcher(weighting=FastBM25F())
                 old.close()
 
-    def searcher(self):
+    def searcher(self) -> Any:
         with self._read_lock:
             self._ensure_open()
             if self._ix is None:
@@ -537,7 +539,7 @@ class SearchIndex:
                 self._mark_damaged(exc, "the index cannot be read", reading=True)
                 return None
 
-    def cjk_terms(self, searcher) -> list[str]:
+    def cjk_terms(self, searcher: Any) -> list[str]:
         from kbapp.search.searching import collect_cjk_terms
 
         generation = id(searcher.reader())

@@ -13,9 +13,10 @@ not know. Alternatives other than the typed term weigh a little less. Filler wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from whoosh import query as wq
 
@@ -109,9 +110,10 @@ def _known_split(term: str, oracle: TermOracle) -> list[str] | None:
     best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
     best[0] = (0.0, [])
     for i in range(n):
-        if best[i] is None:
+        here = best[i]
+        if here is None:
             continue
-        cost, pieces = best[i]
+        cost, pieces = here
         for j in range(i + 1, n + 1):
             piece = term[i:j]
             if j - i == 1:
@@ -120,9 +122,11 @@ def _known_split(term: str, oracle: TermOracle) -> list[str] | None:
                 step = 1.0
             else:
                 continue
-            if best[j] is None or cost + step < best[j][0]:
+            there = best[j]
+            if there is None or cost + step < there[0]:
                 best[j] = (cost + step, [*pieces, piece])
-    pieces = best[n][1] if best[n] else []
+    last = best[n]
+    pieces = last[1] if last else []
     return pieces if any(len(p) > 1 for p in pieces) else None
 
 
@@ -162,9 +166,10 @@ def _term_query(term: str, oracle: TermOracle | None, terms: set[str], weight: f
         if known_parts:
             # 硬盘坏道, with no 坏道 in the library, is still about 硬盘
             parts = [p for p in parts if p is not None]
-        if not parts or any(p is None for p in parts):
+        found = [p for p in parts if p is not None]
+        if not found or len(found) < len(parts):
             return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+        return found[0] if len(found) == 1 else wq.And(found)
     options = []
     if known:
         terms.add(term)
@@ -229,7 +234,7 @@ def query_pieces(text: str, oracle: TermOracle | None, context: str | None = Non
     return pieces
 
 
-def _merge_single_chars(tokens, oracle: TermOracle) -> list[tuple[str, int, int]]:
+def _merge_single_chars(tokens: Any, oracle: TermOracle) -> list[tuple[str, int, int]]:
     terms: list[tuple[str, int, int]] = []
     i = 0
     while i < len(tokens):
@@ -362,7 +367,7 @@ def preloaded(q: wq.Query) -> wq.Query:
     return q
 
 
-def _walk(q: wq.Query):
+def _walk(q: wq.Query) -> Iterator[wq.Query]:
     yield q
     for child in q.children():
         yield from _walk(child)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -52,11 +53,11 @@ def _unit_weight(df: int, total_docs: int) -> float:
     return math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5))
 
 
-def _allowed(searcher, filt: wq.Query | None) -> set[int] | None:
+def _allowed(searcher: Any, filt: wq.Query | None) -> set[int] | None:
     return None if filt is None else set(searcher.docs_for_query(filt))
 
 
-def exact_title(searcher, text: str, filt: wq.Query | None) -> list[Ranked]:
+def exact_title(searcher: Any, text: str, filt: wq.Query | None) -> list[Ranked]:
     key = title_key(text)
     if not key:
         return []
@@ -64,7 +65,7 @@ def exact_title(searcher, text: str, filt: wq.Query | None) -> list[Ranked]:
     return [Ranked(hit.docnum, float(hit.score or 0.0)) for hit in results]
 
 
-def complete_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | None) -> tuple[list[Ranked], int]:
+def complete_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Query | None) -> tuple[list[Ranked], int]:
     """Documents matching every unit (optional ones add to the score only)."""
     required = [u for u in units if not u.optional]
     optional = [u.query for u in units if u.optional]
@@ -83,7 +84,7 @@ def complete_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | N
     return [Ranked(doc, score) for doc, score in vector.top(ids, scores, limit)], int(ids.size)
 
 
-def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | None,
+def partial_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Query | None,
                     exclude: set[int]) -> tuple[list[Ranked], int]:
     """Documents matching some of the units, best first (see the module docstring)."""
     matchable = [u for u in units if u.alternatives]
@@ -95,7 +96,7 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
     try:  # each unit's documents and scores at once (kbapp.search.vector)
         scored: list[dict[int, float]] | None = [
             dict(zip(*(a.tolist() for a in vector.score_all(searcher, u.query)), strict=True)) for u in matchable]
-        docs = [set(unit_scores) for unit_scores in scored]
+        docs = [set(unit_scores) for unit_scores in scored or ()]
     except vector.Unsupported:
         scored = None
         docs = [_unit_docs(searcher, u.query) for u in matchable]
@@ -126,7 +127,7 @@ def partial_matches(searcher, units: list[Unit], limit: int, filt: wq.Query | No
     return ranked[:limit], len(set().union(*docs) - exclude)
 
 
-def _unit_docs(searcher, q: wq.Query) -> set[int]:
+def _unit_docs(searcher: Any, q: wq.Query) -> set[int]:
     """The documents matching a unit, from the ids of its terms' postings: set unions
     and intersections instead of Whoosh's union matchers stepping one id at a time."""
     found: set[int] = set()
@@ -136,7 +137,7 @@ def _unit_docs(searcher, q: wq.Query) -> set[int]:
     return found
 
 
-def _node_docs(sub, q: wq.Query) -> set[int]:
+def _node_docs(sub: Any, q: wq.Query) -> set[int]:
     if isinstance(q, wq.Term):
         return _term_ids(q.matcher(sub, sub.boolean_context()))
     if isinstance(q, (wq.Or, wq.And)):
@@ -147,18 +148,19 @@ def _node_docs(sub, q: wq.Query) -> set[int]:
     return set(q.matcher(sub, sub.boolean_context()).all_ids())
 
 
-def _term_ids(matcher) -> set[int]:
+def _term_ids(matcher: Any) -> set[int]:
     while type(matcher) is WrappingMatcher:  # a boost; a deletion filter is a subclass and stays
         matcher = matcher.child
     if type(matcher) is not W3LeafMatcher:
         return set(matcher.all_ids())
     # Whole blocks of ids at a time (the codec's own block reader, as its skip_to uses it).
     ids: set[int] = set()
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids.update(matcher._ids)
-        matcher._next_block()
+    leaf: Any = matcher  # its block internals are not in Whoosh's types
+    while leaf.is_active():
+        if leaf._ids is None:
+            leaf._read_ids()
+        ids.update(leaf._ids)
+        leaf._next_block()
     return ids
 
 
@@ -182,7 +184,7 @@ def _candidates(docs: list[set[int]], limit: int) -> set[int]:
     return found
 
 
-def _scores(searcher, q: wq.Query, docs: list[int]) -> dict[int, float]:
+def _scores(searcher: Any, q: wq.Query, docs: list[int]) -> dict[int, float]:
     """BM25F of ``q`` for the given documents (sorted global numbers), summed like
     Whoosh's Or and And do, reading each term's postings only where they are."""
     out: dict[int, float] = {}
@@ -194,7 +196,7 @@ def _scores(searcher, q: wq.Query, docs: list[int]) -> dict[int, float]:
     return out
 
 
-def _node_scores(sub, q: wq.Query, docs: list[int]) -> dict[int, float]:
+def _node_scores(sub: Any, q: wq.Query, docs: list[int]) -> dict[int, float]:
     if isinstance(q, wq.Term):
         matcher = q.matcher(sub, sub.context())
         found = {}
@@ -208,14 +210,15 @@ def _node_scores(sub, q: wq.Query, docs: list[int]) -> dict[int, float]:
             if matcher.id() == doc:
                 found[doc] = matcher.score()
         return found
+    boost = float(getattr(q, "boost", 1.0))
     children = [_node_scores(sub, child, docs) for child in q.children()]
     if isinstance(q, wq.And):
         common = set.intersection(*(set(c) for c in children)) if children else set()
-        return {doc: sum(c[doc] for c in children) * q.boost for doc in common}
+        return {doc: sum(c[doc] for c in children) * boost for doc in common}
     summed: dict[int, float] = {}
     for child in children:  # Or
         for doc, score in child.items():
             summed[doc] = summed.get(doc, 0.0) + score
-    return {doc: score * q.boost for doc, score in summed.items()} if q.boost != 1.0 else summed
+    return {doc: score * boost for doc, score in summed.items()} if boost != 1.0 else summed
 
 

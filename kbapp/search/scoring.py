@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from whoosh import scoring
 
@@ -21,7 +22,7 @@ _cache: OrderedDict[tuple[str, int, str], list[int]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _field_lengths(searcher, fieldname: str) -> list[int] | None:
+def _field_lengths(searcher: Any, fieldname: str) -> list[int] | None:
     reader = searcher.reader()
     seg = reader.segment() if reader.is_atomic() else None
     if seg is None:  # not a single-segment reader: no cache
@@ -40,7 +41,7 @@ def _field_lengths(searcher, fieldname: str) -> list[int] | None:
     return lengths
 
 
-def _read_lengths(reader, fieldname: str) -> list[int]:
+def _read_lengths(reader: Any, fieldname: str) -> list[int]:
     """Per document, the value of BM25F's ``searcher.doc_field_length(docid, field, 1)``.
 
     Whoosh 3 keeps a field's lengths as one byte per document in a column; it is read
@@ -66,7 +67,7 @@ def _read_lengths(reader, fieldname: str) -> list[int]:
 
 
 class FastBM25F(scoring.BM25F):
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(self, searcher: Any, fieldname: Any, text: Any, qf: Any = 1) -> Any:
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if type(scorer) is scoring.BM25FScorer:
             lengths = _field_lengths(searcher, fieldname)
@@ -85,15 +86,15 @@ class _FastScorer(scoring.BaseScorer):
         self._a = inner.K1 * (1 - inner.B)
         self._b = inner.K1 * inner.B / inner.avgfl
 
-    def supports_block_quality(self):
+    def supports_block_quality(self) -> bool:
         return self._inner.supports_block_quality()
 
-    def max_quality(self):
+    def max_quality(self) -> float:
         return self._inner.max_quality()
 
-    def block_quality(self, matcher):
+    def block_quality(self, matcher: Any) -> float:
         return self._inner.block_quality(matcher)
 
-    def score(self, matcher):
+    def score(self, matcher: Any) -> float:
         tf = matcher.weight()
         return self._c * tf / (tf + self._a + self._b * self._lengths[matcher.id()])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from typing import Any
 
 from whoosh import query as wq
 
@@ -26,7 +27,7 @@ from kbapp.search.types import SearchHit, SearchResults
 _CJK_RE = re.compile(f"[{_CJK}]")
 
 
-def collect_cjk_terms(searcher) -> list[str]:
+def collect_cjk_terms(searcher: Any) -> list[str]:
     reader = searcher.reader()
     terms: set[str] = set()
     for field in TEXT_FIELDS:
@@ -35,7 +36,7 @@ def collect_cjk_terms(searcher) -> list[str]:
     return sorted(terms)
 
 
-def _oracle(index, searcher) -> TermOracle:
+def _oracle(index: Any, searcher: Any) -> TermOracle:
     reader = searcher.reader()
 
     def has_term(term: str) -> bool:
@@ -44,7 +45,7 @@ def _oracle(index, searcher) -> TermOracle:
     return TermOracle(has_term, lambda: index.cjk_terms(searcher))
 
 
-def _to_hit(fields: dict, score: float, body_terms: set[str], typed_terms: set[str] = frozenset()) -> SearchHit:
+def _to_hit(fields: dict, score: float, body_terms: set[str], typed_terms: frozenset[str] | set[str] = frozenset()) -> SearchHit:
     levels = tuple(x for x in (fields.get("levels") or "").split(",") if x)
     tags = tuple(x.strip() for x in (fields.get("tags") or "").split(",") if x.strip())
     return SearchHit(
@@ -61,7 +62,7 @@ def _to_hit(fields: dict, score: float, body_terms: set[str], typed_terms: set[s
     )
 
 
-def nearest_word(reader, word: str, fields: tuple[str, ...] = ("spell",)) -> str | None:
+def nearest_word(reader: Any, word: str, fields: tuple[str, ...] = ("spell",)) -> str | None:
     """The indexed word closest to ``word`` (edit distance 1, else 2 for words of five
     letters or more), the most frequent among equally close ones: "harware" is
     "hardware", not the commoner "aware" two edits away."""
@@ -73,7 +74,7 @@ def nearest_word(reader, word: str, fields: tuple[str, ...] = ("spell",)) -> str
     return None
 
 
-def spelling_corrections(searcher, text: str) -> dict[str, str]:
+def spelling_corrections(searcher: Any, text: str) -> dict[str, str]:
     """{analyzed term of a typed word the index does not know: nearest indexed word}."""
     reader = searcher.reader()
     fixes: dict[str, str] = {}
@@ -98,7 +99,7 @@ def _corrected_text(text: str, fixes: dict[str, str]) -> str:
     return text
 
 
-def _rank(searcher, text: str, units: list[Unit], limit: int, filt) -> tuple[list[Ranked], int]:
+def _rank(searcher: Any, text: str, units: list[Unit], limit: int, filt: Any) -> tuple[list[Ranked], int]:
     ranked: list[Ranked] = []
     seen: set[int] = set()
     for r in exact_title(searcher, text, filt):
@@ -121,7 +122,7 @@ def _rank(searcher, text: str, units: list[Unit], limit: int, filt) -> tuple[lis
     return ranked[:limit], total
 
 
-def _everything(searcher, limit: int, filt) -> SearchResults:
+def _everything(searcher: Any, limit: int, filt: Any) -> SearchResults:
     """The whole library (or what the filters let through) by kind and title: the order
     from the listing column, the stored fields of the shown documents only."""
     reader = searcher.reader()
@@ -137,7 +138,8 @@ def _everything(searcher, limit: int, filt) -> SearchResults:
     return SearchResults(query="", hits=hits, total=len(docnums))
 
 
-def run_search(index, searcher, text: str, *, limit: int, kind=None, category=None, level=None, tag=None) -> SearchResults:
+def run_search(index: Any, searcher: Any, text: str, *, limit: int, kind: str | None = None, category: str | None = None,
+               level: str | None = None, tag: str | None = None) -> SearchResults:
     text = text.strip()
     filt = filter_query(kind=kind, category=category, level=level, tag=tag)
     if not text:
@@ -164,7 +166,7 @@ def run_search(index, searcher, text: str, *, limit: int, kind=None, category=No
 MAX_SIMILAR_TERMS = 24
 
 
-def run_similar(index, searcher, text: str, *, limit: int, kinds: tuple[str, ...] = (),
+def run_similar(index: Any, searcher: Any, text: str, *, limit: int, kinds: tuple[str, ...] = (),
                 exclude: tuple[str, ...] = ()) -> SearchResults:
     """More like this: documents sharing the rarest words of ``text``, any of them.
 

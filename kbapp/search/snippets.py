@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Set as AbstractSet
 
 from kbapp.search.analysis import _CJK, _RUN_RE, _STEMMABLE_RE, _cached_stem, token_parts
 
@@ -70,7 +71,7 @@ def _merge(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _best_window_start(tokens: list[tuple[int, int, str]], width: int, primary: set[str]) -> int:
+def _best_window_start(tokens: list[tuple[int, int, str]], width: int, primary: AbstractSet[str]) -> int:
     """Start of the window with the most different terms the user typed, then the most
     different terms (synonyms included), then the most matches."""
     best_start, best = tokens[0][0], (0, 0, 0)
@@ -90,7 +91,7 @@ def _best_window_start(tokens: list[tuple[int, int, str]], width: int, primary: 
     return best_start
 
 
-def make_snippet(text: str, terms: set[str], width: int = 120, primary: set[str] | None = None) -> str:
+def make_snippet(text: str, terms: set[str], width: int = 120, primary: AbstractSet[str] | None = None) -> str:
     """``terms``: the index terms to highlight; ``primary``: those the user typed
     (rather than their synonyms), which decide where the window goes."""
     primary = primary or set()

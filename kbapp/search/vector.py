@@ -58,12 +58,12 @@ def _length_array(lengths: list[int]) -> NDArray[np.float64]:
     return array
 
 
-_MAX_CACHED_POSTINGS = 4_000_000  # postings kept decoded (12 bytes each: ~48 MB at most)
+_MAX_CACHED_POSTINGS = 2_000_000  # postings kept decoded (16 bytes each: 32 MB at most)
 _postings_cache: OrderedDict[tuple, tuple[Ids, NDArray[np.float64]]] = OrderedDict()
 _postings_held = [0]
 
 
-def _cached_postings(reader, field: str, text: str) -> tuple[Ids, NDArray[np.float64]]:
+def _cached_postings(reader: Any, field: str, text: str) -> tuple[Ids, NDArray[np.float64]]:
     """``_postings``, kept for the segment's life (segments never change once written;
     deletions are masked later): typing a query asks for the same terms keystroke after
     keystroke, and decoding a common term's blocks is most of what is left of a query."""
@@ -86,7 +86,7 @@ def _cached_postings(reader, field: str, text: str) -> tuple[Ids, NDArray[np.flo
     return found
 
 
-def _postings(reader, field: str, text: str) -> tuple[Ids, NDArray[np.float64]]:
+def _postings(reader: Any, field: str, text: str) -> tuple[Ids, NDArray[np.float64]]:
     """A term's document numbers and weights (term frequencies), deletions included."""
     matcher = reader.postings(field, text)
     while not isinstance(matcher, W3LeafMatcher):  # a deletion filter: deletions are masked later
@@ -94,14 +94,15 @@ def _postings(reader, field: str, text: str) -> tuple[Ids, NDArray[np.float64]]:
         if child is None:
             raise Unsupported(type(matcher).__name__)
         matcher = child
+    leaf: Any = matcher  # its block internals are not in Whoosh's types
     id_parts, weight_parts = [], []
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        ids, weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
-        ids = np.asarray(ids, dtype=np.int64)
-        if not matcher._byteids:
+    while leaf.is_active():
+        if leaf._data is None:
+            leaf._read_data()
+        raw, weights = leaf._data[0], leaf._data[1]
+        count = int(leaf._blocklength)
+        ids = np.asarray(raw, dtype=np.int64)
+        if not leaf._byteids:
             ids = np.cumsum(ids)
         if weights is None:
             w = np.ones(count, dtype=np.float64)
@@ -111,13 +112,13 @@ def _postings(reader, field: str, text: str) -> tuple[Ids, NDArray[np.float64]]:
             w = np.asarray(weights, dtype=np.float64)
         id_parts.append(ids)
         weight_parts.append(w)
-        matcher._next_block()
+        leaf._next_block()
     if not id_parts:
         return _EMPTY_IDS, _EMPTY_SCORES
     return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
-def _term(sub, q: wq.Term) -> tuple[Ids, Scores]:
+def _term(sub: Any, q: wq.Term) -> tuple[Ids, Scores]:
     reader = sub.reader()
     if (q.fieldname, q.text) not in reader:
         return _EMPTY_IDS, _EMPTY_SCORES
@@ -132,7 +133,7 @@ def _term(sub, q: wq.Term) -> tuple[Ids, Scores]:
     return ids, scores
 
 
-def _node(sub, q: wq.Query, size: int) -> tuple[Ids, Scores]:
+def _node(sub: Any, q: wq.Query, size: int) -> tuple[Ids, Scores]:
     if isinstance(q, wq.Term):
         return _term(sub, q)
     if isinstance(q, wq.AndMaybe):
@@ -143,7 +144,7 @@ def _node(sub, q: wq.Query, size: int) -> tuple[Ids, Scores]:
             dense[extra_ids] = extra
             scores = scores + dense[ids]
         return _boosted(ids, scores, q.boost)
-    if type(q) in (wq.Or, wq.And):
+    if isinstance(q, (wq.Or, wq.And)) and type(q) in (wq.Or, wq.And):
         children = [_node(sub, child, size) for child in q.children()]
         if not children:
             return _EMPTY_IDS, _EMPTY_SCORES
@@ -166,7 +167,7 @@ def _boosted(ids: Ids, scores: Scores, boost: float) -> tuple[Ids, Scores]:
     return (ids, scores * boost) if boost != 1.0 else (ids, scores)
 
 
-def score_all(searcher, q: wq.Query, allowed: set[int] | None = None) -> tuple[Ids, Scores]:
+def score_all(searcher: Any, q: wq.Query, allowed: set[int] | None = None) -> tuple[Ids, Scores]:
     """Every document ``q`` matches (global numbers, ascending) and its score; only those
     in ``allowed`` when given. Raises Unsupported for what it cannot score."""
     q = q.normalize()
