@@ -90,3 +90,20 @@ def test_the_marker_sees_another_process_write_and_not_its_own(kb, tmp_path):
         assert marker.poll().records
     finally:
         marker.close()
+
+
+def test_the_run_view_reads_an_incident_in_one_transaction(kb, monkeypatch):
+    incident = kb.incidents.start("客户A 配置丢失", "II", actor="张工", playbook_ids=["config-loss"])
+    kb.incidents.step(incident.id, 1, "done", note="已确认", actor="张工")
+    kb.incidents.note(incident.id, "配置文件为空", actor="张工")
+    service, reads = kb.incidents, []
+    real_read = kb.store.read
+    monkeypatch.setattr(kb.store, "read", lambda work: reads.append(work) or real_read(work))
+    state = service.state(incident.id)
+    assert len(reads) == 1
+    monkeypatch.setattr(kb.store, "read", real_read)
+    assert state.incident == service.get(incident.id)
+    assert state.actions == service.timeline(incident.id)
+    assert state.runs == service.playbook_runs(incident.id)
+    assert state.deadline_records == service.deadline_records(incident.id)
+    assert state.runs[0].current == 2

@@ -97,9 +97,8 @@ class IncidentView(QWidget):
 
         def read():
             service = kb.incidents  # reached on the read pool, never on the UI thread
-            incident, actions = service.get(incident_id), service.timeline(incident_id)
-            return incident, service.playbook_runs(incident_id), actions, service.chain(), \
-                service.deadline_records(incident, actions)
+            state = service.state(incident_id)  # one read transaction: the parts never mix two states
+            return state.incident, state.runs, state.actions, service.chain(), state.deadline_records
 
         def show(state) -> None:
             if seq == self._load_seq:

@@ -13,7 +13,7 @@ import builtins
 import datetime as dt
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -495,22 +495,36 @@ class IncidentService(IncidentEdits, LoggedService):
             self._row(s, incident_id)
             return [itypes.action_from_row(r) for r in s.execute(query)]
 
-        actions = self.store.read(work)
-        corrections: dict[int, list[int]] = {}
-        for action in actions:
-            if action.corrects_id is not None:
-                corrections.setdefault(action.corrects_id, []).append(action.id)
-        if not corrections:
-            return actions
-        return [replace(a, corrected_by=tuple(corrections.get(a.id, ()))) for a in actions]
+        return _link_corrections(self.store.read(work))
 
     def playbook_runs(self, incident_id: int) -> builtins.list[itypes.PlaybookRun]:
         """Where the engineer is in each attached playbook (replayed from the log)."""
         incident = self.get(incident_id)
-        steps = self.timeline(incident.id, kinds=(itypes.STEP, itypes.PLAYBOOK_ATTACHED))
+        return self._runs(incident, self.timeline(incident.id, kinds=(itypes.STEP, itypes.PLAYBOOK_ATTACHED)))
+
+    def _runs(self, incident: itypes.Incident, actions: builtins.list[itypes.Action]) -> builtins.list[itypes.PlaybookRun]:
+        steps = [a for a in actions if a.kind in (itypes.STEP, itypes.PLAYBOOK_ATTACHED)]
         attached = {a.playbook_id: a.at for a in steps if a.kind == itypes.PLAYBOOK_ATTACHED}
         return [itypes.replay_playbook_run(pid, self._doc_or_none(pid), steps, attached.get(pid))
                 for pid in incident.playbook_ids]
+
+    def state(self, incident_id: int) -> IncidentState:
+        """The incident, its whole log, its playbook runs and its deadlines, read in one
+        transaction (so they never mix two states): what the run view shows."""
+        incident_id = check_id(incident_id)
+        columns = ActionRow.__table__.c
+        query = select(*columns).where(columns.incident_id == incident_id).order_by(columns.id)
+
+        def work(s: Session) -> tuple[itypes.Incident, list[itypes.Action]]:
+            row = s.scalars(select(IncidentRow).where(IncidentRow.id == incident_id)
+                            .options(selectinload(IncidentRow.playbooks))).one_or_none()
+            if row is None:
+                raise IncidentError(f"incident_id: no incident #{incident_id}", field="incident_id")
+            return itypes.incident_from_row(row), [itypes.action_from_row(r) for r in s.execute(query)]
+
+        incident, actions = self.store.read(work)
+        actions = _link_corrections(actions)
+        return IncidentState(incident, actions, self._runs(incident, actions), self.deadline_records(incident, actions))
 
     def deadline_records(self, incident: itypes.Incident | int,
                          actions: builtins.list[itypes.Action] | None = None) -> builtins.list[deadline_log.DeadlineRecord]:
@@ -536,3 +550,23 @@ class IncidentService(IncidentEdits, LoggedService):
     def save_chain(self, chain: EscalationChain) -> None:
         save_chain(chain_path(self.kb.home.root), chain)
 
+
+@dataclass(frozen=True)
+class IncidentState:
+    """One incident as the run view shows it (IncidentService.state), from one read."""
+
+    incident: itypes.Incident
+    actions: list[itypes.Action]
+    runs: list[itypes.PlaybookRun]
+    deadline_records: list[deadline_log.DeadlineRecord]
+
+
+def _link_corrections(actions: list[itypes.Action]) -> list[itypes.Action]:
+    """Each corrected action names the corrections pointing at it."""
+    corrections: dict[int, list[int]] = {}
+    for action in actions:
+        if action.corrects_id is not None:
+            corrections.setdefault(action.corrects_id, []).append(action.id)
+    if not corrections:
+        return actions
+    return [replace(a, corrected_by=tuple(corrections.get(a.id, ()))) for a in actions]
