@@ -12,20 +12,28 @@ added, so the merge is a union and replaying it is safe.
 When the move made offline is no longer legal (another desk resolved the incident
 meanwhile), it is not lost: a note flagged ``conflict`` records what was done offline,
 when and why it was refused, for a person to settle; the other desk's move stands.
+
+A new incident can be started offline too (op ``start``): its id is then the operation's
+UUIDv7, the number people say aloud is "pending" (:func:`pending_incidents`) until the
+server numbers it on the first send, and later operations naming that uid reach the
+numbered incident. The number comes from the server alone, so two desks never give one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from kbapp.store.ids import uuid7
+from kbapp.store.ids import derived, uuid7
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.orm import Session
 
     from kbapp.facade import KnowledgeBase
@@ -33,8 +41,11 @@ if TYPE_CHECKING:
     from kbapp.incidents.types import Action
     from kbapp.store.models import IncidentRow
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
 OUTBOX_FILE = "outbox.sqlite3"
-OPS = ("note", "step", "status", "resolve")
+OPS = ("start", "note", "step", "status", "resolve")
 CONFLICT_NOTE = "离线操作冲突 offline conflict"
 
 
@@ -52,10 +63,28 @@ class SendResult:
     duplicates: int = 0  # already on the server (a replay)
     conflicts: list[str] = field(default_factory=list)  # what was refused, as said in the flagged note
     waiting: int = 0  # still in the outbox (the server stopped answering again)
+    numbered: dict[str, int] = field(default_factory=dict)  # incident started offline (uid) → its number
 
     def to_json(self) -> dict[str, Any]:
         return {"sent": self.sent, "duplicates": self.duplicates, "conflicts": self.conflicts,
-                "waiting": self.waiting}
+                "waiting": self.waiting, "numbered": self.numbered}
+
+
+@dataclass(frozen=True)
+class PendingIncident:
+    """An incident started on this desk while offline: no number until the server gives one."""
+    uid: str
+    title: str
+    level: str
+    made_at: dt.datetime
+    actor: str
+    queued: tuple[Queued, ...]  # its start and what was logged on it since, in order
+
+    def to_json(self) -> dict[str, Any]:
+        return {"uid": self.uid, "number": None, "pending": True, "title": self.title, "level": self.level,
+                "made_at": self.made_at.isoformat(), "actor": self.actor,
+                "queued": [{"uid": q.uid, "op": q.op, "made_at": q.made_at.isoformat(), "what": describe(q)}
+                           for q in self.queued]}
 
 
 class Outbox:
@@ -73,8 +102,15 @@ class Outbox:
     def add(self, op: str, args: dict[str, Any], made_at: dt.datetime | None = None) -> Queued:
         if op not in OPS:
             raise ValueError(f"cannot queue {op!r} offline")
-        made_at = (made_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-        item = Queued(uuid7(), op, dict(args), made_at)
+        if made_at is None:
+            from kbapp.sync import desk_now
+
+            made_at = desk_now()  # this desk's clock, when the engineer made it
+        made_at = made_at.astimezone(dt.UTC)
+        uid = uuid7(int(made_at.timestamp() * 1000))
+        if op == "start":
+            args = {**args, "uid": uid}  # the incident's id until the server numbers it
+        item = Queued(uid, op, dict(args), made_at)
         conn = self._connect()
         try:
             conn.execute("INSERT INTO outbox (uid, op, args, made_at) VALUES (?, ?, ?, ?)",
@@ -104,9 +140,56 @@ class Outbox:
             conn.close()
 
 
-def _call(svc: IncidentService, item: Queued) -> Action:
+def run_or_queue(kb: KnowledgeBase, op: str, args: dict[str, Any], fn: Callable[[], T]) -> T | Queued:
+    """``fn()`` (the same operation, on the server); in team mode with the server unreachable,
+    the operation queued in this desk's outbox instead (the window's writes)."""
+    from kbapp.store.db import StoreUnreachable
+
+    try:
+        return fn()
+    except StoreUnreachable:
+        if not kb.shares_database:
+            raise
+        return Outbox(kb.home.root).add(op, {**args, "actor": args.get("actor") or kb.actor_name()})
+
+
+def pending_incidents(home_root: Path) -> list[PendingIncident]:
+    """The incidents started offline on this desk that the server has not numbered yet."""
+    items = Outbox(home_root).items()
+    found: dict[str, PendingIncident] = {}
+    for item in items:
+        if item.op == "start":
+            a = item.args
+            found[item.uid] = PendingIncident(item.uid, str(a.get("title", "")), str(a.get("level", "")),
+                                              item.made_at, str(a.get("actor") or ""), (item,))
+        else:
+            ref = str(item.args.get("id", "")).strip().lower()
+            if ref in found:
+                p = found[ref]
+                found[ref] = PendingIncident(p.uid, p.title, p.level, p.made_at, p.actor, (*p.queued, item))
+    return list(found.values())
+
+
+def pending_incident(home_root: Path, ref: str) -> PendingIncident | None:
+    ref = str(ref).strip().lower()
+    return next((p for p in pending_incidents(home_root) if p.uid == ref), None)
+
+
+def _start_args(a: dict[str, Any]) -> dict[str, Any]:
+    keys = ("title", "level", "description", "category", "channel", "reporter", "responsible", "customer", "system")
+    args: dict[str, Any] = {k: a[k] for k in keys if k in a}
+    args["playbook_ids"] = list(a.get("playbooks") or [])
+    if a.get("notified_at"):
+        args["notified_at"] = dt.datetime.fromisoformat(a["notified_at"])
+    return args
+
+
+def _call(svc: IncidentService, item: Queued) -> Action | int:
     a = item.args
     actor = a.get("actor") or None  # who made it, when it was queued
+    if item.op == "start":
+        return svc.start(**_start_args(a), actor=actor, uid=a["uid"]).id
+    a = {**a, "id": svc.number_of(a["id"])}  # a number, or an incident started offline: its number now
     if item.op == "note":
         return svc.note(a["id"], a["text"], actor=actor)
     if item.op == "step":
@@ -120,44 +203,118 @@ def _call(svc: IncidentService, item: Queued) -> Action:
 
 def describe(item: Queued) -> str:
     a = item.args
-    what = {"note": "note", "step": f"step {a.get('step')} {a.get('result')}",
+    what = {"start": f"started {a.get('title', '')!r}", "note": "note",
+            "step": f"step {a.get('step')} {a.get('result')}",
             "status": f"status → {a.get('status')}", "resolve": "resolved"}[item.op]
     return f"{what} (made offline at {item.made_at.isoformat(timespec='seconds')}, {item.uid})"
 
 
 def send(kb: KnowledgeBase) -> SendResult:
     """Replay the outbox onto the server, oldest first; stops (leaving the rest queued) when
-    the server stops answering."""
+    the server stops answering. One send at a time per data home (a file lock)."""
+    from filelock import FileLock
+
+    with FileLock(str(Path(kb.home.root) / ".outbox.lock")):
+        return _send(kb)
+
+
+def _send(kb: KnowledgeBase) -> SendResult:
+    outbox = Outbox(kb.home.root)
+    result = SendResult()
+    items = outbox.items()
+    touched: set[int] = set()  # incidents the merge added to: their milestones are recomputed
+    try:
+        _replay(kb, outbox, items, result, touched)
+    finally:
+        _recompute(kb, touched)
+    return result
+
+
+def _recompute(kb: KnowledgeBase, touched: set[int]) -> None:
+    from kbapp.incidents import merge
+    from kbapp.incidents.errors import IncidentError
+    from kbapp.store.db import StoreError
+
+    for incident_id in sorted(touched):
+        try:
+            merge.recompute(kb.incidents, incident_id)
+        except (IncidentError, StoreError):
+            return  # the next send recomputes: the actions are there
+
+
+def _stale(svc: IncidentService, item: Queued) -> Action | None:
+    """The other desk's later move an offline status move did not see, if any."""
+    from kbapp.incidents import merge
     from kbapp.incidents import types as itypes
+
+    if item.op not in ("status", "resolve"):
+        return None
+    incident_id = svc.number_of(item.args["id"])
+    row = svc.store.read(lambda s: merge.stale_move(s, incident_id, item.made_at))
+    return itypes.action_from_row(row) if row is not None else None
+
+
+def _flag(svc: IncidentService, item: Queued, text: str, **payload: Any) -> None:
+    from kbapp.incidents import types as itypes
+
+    def flag(s: Session, row: IncidentRow, now: dt.datetime) -> Action:
+        return svc._append(s, row, itypes.NOTE, actor=svc._actor(item.args.get("actor")), at=now, details=text,
+                           payload={"conflict": True, "offline": {"op": item.op, "args": item.args}, **payload})
+
+    svc._write(svc.number_of(item.args["id"]), flag)
+
+
+def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: SendResult, touched: set[int]) -> None:
     from kbapp.incidents.base import REPLAY_AT
     from kbapp.incidents.errors import IncidentError
     from kbapp.incidents.service import REPLAY_UID, AlreadyApplied
     from kbapp.store.db import StoreUnreachable
 
-    outbox = Outbox(kb.home.root)
-    result = SendResult()
-    items = outbox.items()
     for index, item in enumerate(items):
         uid_token, at_token = REPLAY_UID.set([item.uid, 0]), REPLAY_AT.set(item.made_at)
         try:
             svc = kb.incidents
             try:
-                _call(svc, item)
+                stale = _stale(svc, item)
+                done = _call(svc, item)
                 result.sent += 1
+                if item.op == "start" and isinstance(done, int):
+                    result.numbered[item.uid] = done
+                    touched.add(done)
+                elif not isinstance(done, int):
+                    touched.add(done.incident_id)
+                if stale is not None:  # both moves kept; a person decides which stands
+                    text = (f"{CONFLICT_NOTE}: {describe(item)} was applied after {stale.actor}'s later move "
+                            f"to {stale.payload.get('to')} ({stale.at.isoformat(timespec='seconds')}); "
+                            f"please settle it")
+                    REPLAY_UID.set([derived(item.uid, 1000), 0])  # its own uid: a replay flags it once
+                    try:
+                        _flag(svc, item, text, after=stale.id)
+                        result.conflicts.append(text)
+                    except AlreadyApplied:
+                        pass
             except AlreadyApplied:
                 result.duplicates += 1
+                if item.op == "start":
+                    result.numbered[item.uid] = svc.number_of(item.uid)
             except IncidentError as exc:
                 # Kept, flagged for a person: the move made offline and why it was refused now.
                 text = f"{CONFLICT_NOTE}: {describe(item)} was refused: {exc}; please settle it"
-                incident_id = int(item.args["id"])
-
-                def flag(s: Session, row: IncidentRow, now: dt.datetime, text: str = text, item: Queued = item,
-                         svc: IncidentService = svc) -> Action:
-                    return svc._append(s, row, itypes.NOTE, actor=svc._actor(item.args.get("actor")), at=now,
-                                       details=text,
-                                       payload={"conflict": True, "offline": {"op": item.op, "args": item.args}})
+                if item.op == "start":  # nothing to flag it on: said, and kept in the log file
+                    log.warning("%s", text)
+                    result.conflicts.append(text)
+                    outbox.remove(item.uid)
+                    continue
                 try:
-                    svc._write(incident_id, flag)
+                    incident_id = svc.number_of(item.args["id"])
+                except IncidentError:
+                    result.conflicts.append(text)
+                    outbox.remove(item.uid)
+                    continue
+
+                try:
+                    _flag(svc, item, text)
+                    touched.add(incident_id)
                     result.conflicts.append(text)
                 except AlreadyApplied:
                     result.duplicates += 1
@@ -165,9 +322,8 @@ def send(kb: KnowledgeBase) -> SendResult:
                     result.conflicts.append(text)
         except StoreUnreachable:
             result.waiting = len(items) - index
-            return result
+            return
         finally:
             REPLAY_UID.reset(uid_token)
             REPLAY_AT.reset(at_token)
         outbox.remove(item.uid)  # after the server's commit: a crash before this replays, harmlessly
-    return result

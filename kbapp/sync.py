@@ -17,16 +17,17 @@ window calls ``pull()`` on a background thread, the command line before it reads
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbapp.errors import KbEnvironmentError
 
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable
 
     from sqlalchemy.orm import Session
 
@@ -36,6 +37,24 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "sync.json"
 BATCH = 2000
+SKEW_LIMIT_S = 60.0  # a desk clock further than this from the server's is shown
+
+
+def desk_now() -> dt.datetime:
+    """This desk's clock (the tests move it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def skew_notice(seconds: float | None) -> str | None:
+    """What to tell the engineer about a desk clock ``seconds`` ahead of the server's
+    (negative: behind); None within a minute either way."""
+    if seconds is None or abs(seconds) <= SKEW_LIMIT_S:
+        return None
+    way = "ahead of" if seconds > 0 else "behind"
+    amount = abs(seconds)
+    said = f"{amount / 3600:.1f} h" if amount >= 3600 else f"{amount / 60:.0f} min" if amount >= 120 else \
+        f"{amount:.0f} s"
+    return f"this desk's clock is {said} {way} the server's: times made here are off by as much"
 
 
 class SyncError(KbEnvironmentError, RuntimeError):
@@ -49,10 +68,16 @@ class SyncResult:
     removed: list[Path] = field(default_factory=list)  # library files taken out (a reopened incident)
     cursor: int = 0  # the last change id this desk has copied
     server: str = ""
+    skew_s: float | None = None  # this desk's clock minus the server's, in seconds
 
-    def to_json(self) -> dict:
+    @property
+    def skew_notice(self) -> str | None:
+        return skew_notice(self.skew_s)
+
+    def to_json(self) -> dict[str, Any]:
         return {"changes": self.changes, "written": [str(p) for p in self.written],
-                "removed": [str(p) for p in self.removed], "cursor": self.cursor, "server": self.server}
+                "removed": [str(p) for p in self.removed], "cursor": self.cursor, "server": self.server,
+                "clock_skew_s": None if self.skew_s is None else round(self.skew_s, 3)}
 
     def summary(self) -> str:
         return (f"{self.changes} change(s) since the last sync: {len(self.written)} document(s) written, "
@@ -94,8 +119,34 @@ def _plain_name(path: str) -> str | None:
 
 
 class DeskSync:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.kb = kb
+        self.clock = clock  # None: desk_now()
+
+    def _now(self) -> dt.datetime:
+        return (self.clock or desk_now)()
+
+    # -- the clocks --------------------------------------------------------------------
+    def clock_skew(self) -> float:
+        """This desk's clock minus the server's, in seconds, measured at the middle of one
+        round trip (the server's CURRENT_TIMESTAMP). Raises SyncError when unreachable."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        from kbapp.store.db import StoreError
+
+        before = self._now()
+        try:
+            server = self.kb.store.read(lambda s: s.scalar(text("SELECT CURRENT_TIMESTAMP")))
+        except (StoreError, DBAPIError) as exc:
+            raise SyncError(str(exc).splitlines()[0]) from None
+        after = self._now()
+        if isinstance(server, str):  # SQLite answers with text, in UTC
+            server = dt.datetime.fromisoformat(server)
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=dt.UTC)
+        middle = before + (after - before) / 2
+        return (middle - server).total_seconds()
 
     # -- the cursor ------------------------------------------------------------------
     @property
@@ -130,6 +181,7 @@ class DeskSync:
         from filelock import FileLock
 
         result = SyncResult(server=server_key(self.kb.db_url))
+        result.skew_s = self.clock_skew()
         with FileLock(str(self.kb.home.root / ".sync.lock")):
             cursor = result.cursor = self.cursor()
             while True:
@@ -188,7 +240,9 @@ class DeskSync:
         from kbapp.store.models import ReportRow
 
         row = s.get(ReportRow, int(ref))
-        name = _plain_name(row.path) if row is not None else None
+        if row is None:  # gone meanwhile (a newer change says what became of it)
+            return None
+        name = _plain_name(row.path)
         if name is None:
             return None
         r = _report_from_row(row)
@@ -203,7 +257,9 @@ class DeskSync:
         from kbapp.store.models import LessonRow, ReportRow
 
         row = s.get(LessonRow, int(ref))
-        name = _plain_name(row.path) if row is not None and row.doc_id else None
+        if row is None or not row.doc_id:
+            return None
+        name = _plain_name(row.path)
         if name is None:
             return None
         playbook = self.kb.get(row.playbook_id)  # for its title, category and levels
@@ -228,7 +284,9 @@ class DeskSync:
         from kbapp.store.records_models import ProblemRecordRow, RecordTransitionRow
 
         row = s.get(ProblemRecordRow, int(ref))
-        name = _plain_name(row.file_name or document.file_name(row.id, row.title)) if row is not None else None
+        if row is None:
+            return None
+        name = _plain_name(row.file_name or document.file_name(row.id, row.title))
         if name is None:
             return None
         history = [transition_from_row(t) for t in s.scalars(
@@ -243,14 +301,18 @@ class DeskSync:
 
         row = s.scalars(select(PlaybookVersionRow).where(PlaybookVersionRow.playbook_id == ref)
                         .order_by(PlaybookVersionRow.version.desc()).limit(1)).first()
-        rel = safe_rel_path(row.rel_path) if row is not None else None
+        if row is None:
+            return None
+        rel = safe_rel_path(row.rel_path)
         return _Doc(rel, row.text) if rel else None
 
     def _render_document(self, s: Session, ref: str) -> _Doc | None:
         from kbapp.store.team_models import SharedDocumentRow
 
         row = s.get(SharedDocumentRow, int(ref))
-        rel = safe_rel_path(row.rel_path) if row is not None else None
+        if row is None:
+            return None
+        rel = safe_rel_path(row.rel_path)
         return _Doc(rel, row.text) if rel else None
 
     # -- writing ---------------------------------------------------------------------
@@ -269,6 +331,11 @@ class DeskSync:
                         if other != path and other.suffix == ".md" and other.is_file():
                             other.unlink(missing_ok=True)
                             removed.append(other)
+            if doc.text is None:  # taken out on the server
+                if path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+                continue
             if _same_text(path, doc.text):
                 continue
             atomic_write_text(path, doc.text)

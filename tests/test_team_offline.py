@@ -41,7 +41,8 @@ def test_notes_logged_offline_reach_the_server_once_with_the_time_they_were_made
 
     synced = _cli(home_a, pg_url, "sync", "--json")
     assert synced.returncode == 0, synced.stderr
-    assert json.loads(synced.stdout)["sent"] == {"sent": 3, "duplicates": 0, "conflicts": [], "waiting": 0}
+    assert json.loads(synced.stdout)["sent"] == {"sent": 3, "duplicates": 0, "conflicts": [], "waiting": 0,
+                                                 "numbered": {}}
     notes = [a for a in desk_b.incidents.timeline(incident.id) if a.kind == "note"]
     assert [a.details for a in notes] == ["离线记录 0", "离线记录 1", "离线记录 2"]
     assert [a.at for a in notes] == made  # the time on the desk when the engineer wrote it

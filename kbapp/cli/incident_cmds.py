@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit, emit_redacted, print_redacted
 from kbapp.cli.common import pad as _pad
+from kbapp.cli.incident_offline import by_number, list_with_pending, queued_offline, show_or_pending
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import worst_state
 from kbapp.incidents.export import FORMATS, deadline_phrase, export_timeline, format_time
+from kbapp.incidents.merge import unsettled
 from kbapp.incidents.redaction import redacted_actions, redacted_incident
 from kbapp.incidents.types import CHANNELS, RESULT_LABELS, describe_action
 from kbapp.incidents.validate import parse_when
 from kbapp.redact import redact
+from kbapp.sync import SKEW_LIMIT_S
 
 if TYPE_CHECKING:
     from typing import Any
@@ -51,7 +54,7 @@ def register(subparsers: Subparsers) -> None:
     )
     sub = incident.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
 
-    p = _add(sub, "start", _start, "log a new incident and print its id")
+    p = _add(sub, "start", queued_offline("start", _start), "log a new incident and print its id")
     p.add_argument("--title", required=True, help="one line: what is wrong")
     p.add_argument("--level", required=True, help="fault level I, II, III or IV (故障级别)")
     p.add_argument("--playbook", action="append", default=[], metavar="ID", help="attach a playbook (repeatable)")
@@ -66,11 +69,11 @@ def register(subparsers: Subparsers) -> None:
                    " a new name is added to the customer list")
     p.add_argument("--system", default="", help="the customer's business system (业务系统) concerned")
 
-    p = _add(sub, "ack", _ack, "acknowledge (响应) the incident: meets the 30-minute response")
+    p = _add(sub, "ack", by_number(_ack), "acknowledge (响应) the incident: meets the 30-minute response")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--note", default="", help="optional remark")
 
-    p = _add(sub, "step", _queued_offline("step", _step), "mark a playbook step done, skipped or failed")
+    p = _add(sub, "step", queued_offline("step", _step), "mark a playbook step done, skipped or failed")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("step_number", metavar="STEP", help="step number")
     result = p.add_mutually_exclusive_group(required=True)
@@ -83,59 +86,63 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--emergency-plan", action="store_true",
                    help="this step (done) is the level I emergency plan (应急方案); the note is the plan")
 
-    p = _add(sub, "plan", _plan, "record the handling plan (故障处理方案) or, with --emergency, the emergency plan")
+    p = _add(sub, "plan", by_number(_plan), "record the handling plan (故障处理方案) or, with --emergency, the emergency plan")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--text", required=True, help="the plan; - reads it from stdin")
     p.add_argument("--emergency", action="store_true", help="the level I emergency plan (应急方案)")
 
-    p = _add(sub, "status", _queued_offline("status", _status), "move the incident on: responding, mitigated, resolved, report_submitted, closed")
+    p = _add(sub, "status", queued_offline("status", _status), "move the incident on: responding, mitigated, resolved, report_submitted, closed")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("status", metavar="STATUS")
     p.add_argument("--note", default="", help="why (required when closing an incident that was never solved)")
     p.add_argument("--as", dest="close_reason", default="", metavar="REASON",
                    help="closing one never solved: duplicate, withdrawn or not_an_incident (its clocks stop unmet)")
 
-    p = _add(sub, "level", _level, "change the fault level; re-plans only the deadlines still open")
+    p = _add(sub, "level", by_number(_level), "change the fault level; re-plans only the deadlines still open")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("level", metavar="LEVEL", help="I, II, III or IV")
     p.add_argument("--reason", required=True, help="why the level changes (logged)")
 
     for name, help_text in (("responsible", "set who answers for the incident (负责人)"),
                             ("reporter", "set who reported the incident (报告人)")):
-        p = _add(sub, name, _set_person(name), help_text)
+        p = _add(sub, name, by_number(_set_person(name)), help_text)
         p.add_argument("id", metavar="ID", help="incident id")
         p.add_argument("name", metavar="NAME")
         p.add_argument("--reason", default="", help="why (logged)")
 
-    p = _add(sub, "channel", _channel, "move the service channel on: phone → remote → onsite (logged)")
+    p = _add(sub, "channel", by_number(_channel), "move the service channel on: phone → remote → onsite (logged)")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("channel", metavar="CHANNEL", help=", ".join(CHANNELS))
     p.add_argument("--reason", default="", help="why (required to go back down)")
 
-    p = _add(sub, "notified", _notified, "correct when the customer notified us; every deadline follows")
+    p = _add(sub, "notified", by_number(_notified), "correct when the customer notified us; every deadline follows")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("time", metavar="TIME", help="ISO 8601 or HH:MM today (local time)")
     p.add_argument("--reason", required=True, help="why the time is corrected (logged)")
 
-    p = _add(sub, "escalate", _escalate, "escalate now: log and notify the next person up the escalation chain")
+    p = _add(sub, "escalate", by_number(_escalate), "escalate now: log and notify the next person up the escalation chain")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--note", default="", help="what they should know")
 
-    p = _add(sub, "note", _queued_offline("note", _note), "add a note to the incident's log")
+    p = _add(sub, "note", queued_offline("note", _note), "add a note to the incident's log")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("text", metavar="TEXT", help="the note; - reads it from stdin")
 
-    p = _add(sub, "show", _show, "show an incident with its deadlines, steps and timeline")
+    p = _add(sub, "settle", by_number(_settle), "settle the conflicting moves desks made offline: say what stands")
+    p.add_argument("id", metavar="ID", help="incident id")
+    p.add_argument("--note", required=True, help="what stands and why ('-' reads stdin)")
+
+    p = _add(sub, "show", show_or_pending(_show), "show an incident with its deadlines, steps and timeline")
     p.add_argument("id", metavar="ID", help="incident id")
 
-    p = _add(sub, "list", _list, "list incidents, newest first")
+    p = _add(sub, "list", list_with_pending(_list), "list incidents, newest first")
     p.add_argument("--open", action="store_true", help="only incidents not closed yet")
 
-    p = _add(sub, "resolve", _queued_offline("resolve", _resolve), "mark the fault solved (the fault report is then due within 24 h)")
+    p = _add(sub, "resolve", queued_offline("resolve", _resolve), "mark the fault solved (the fault report is then due within 24 h)")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--summary", required=True, help="how it was solved")
 
-    p = _add(sub, "export", _export, "export the timeline as Markdown, CSV or HTML")
+    p = _add(sub, "export", by_number(_export), "export the timeline as Markdown, CSV or HTML")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
@@ -191,43 +198,6 @@ def _ack(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def _plan(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     action = kb.incidents.record_plan(args.id, _text_arg(args.text), emergency=args.emergency)
     return _done(args, kb, action, f"#{action.id} {'应急方案 emergency plan' if args.emergency else '故障处理方案 handling plan'} recorded")
-
-
-def _offline_args(op: str, args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, Any]:
-    base: dict[str, Any] = {"id": args.id, "actor": kb.actor_name()}
-    if op == "note":
-        return {**base, "text": _text_arg(args.text)}
-    if op == "step":
-        return {**base, "step": args.step_number, "result": args.result, "note": args.note,
-                "playbook": args.playbook, "goto": args.goto, "emergency_plan": args.emergency_plan}
-    if op == "status":
-        return {**base, "status": args.status, "note": args.note, "close_reason": args.close_reason}
-    return {**base, "summary": args.summary}
-
-
-def _queued_offline(op: str, handler: Handler) -> Handler:
-    """In team mode, with the server unreachable, the action goes into this desk's offline
-    outbox (kbapp.offline) and ``kbapp sync`` sends it later, with the time it was made."""
-    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-        from kbapp.store.db import StoreUnreachable
-
-        try:
-            return handler(args, kb)
-        except StoreUnreachable as exc:
-            if not kb.shares_database:
-                raise
-            from kbapp.offline import Outbox
-
-            item = Outbox(kb.home.root).add(op, _offline_args(op, args, kb))
-            waiting = Outbox(kb.home.root).count()
-            print(f"kbapp: offline ({exc}); queued, {waiting} waiting: 'kbapp sync' sends them", file=sys.stderr)
-            if args.json:
-                _emit({"queued": {"uid": item.uid, "op": op, "made_at": item.made_at.isoformat()},
-                       "waiting": waiting})
-            else:
-                print(f"queued {item.uid}")
-            return 0
-    return run
 
 
 def _status(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -308,8 +278,10 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     # the note alone), then every printed line again.
     incident, timeline = redacted_incident(incident), redacted_actions(svc.timeline(incident.id))
     warranty = kb.customers.warranty_on(incident.customer, incident.notified_at) if incident.customer else None
+    flags = unsettled(timeline)  # conflicting moves from offline desks, for a person to settle
     if args.json:
         _emit({"incident": incident.to_json(), "in_warranty": warranty,
+               "needs_settling": [a.to_json() for a in flags],
                "deadlines": [_deadline_json(d) for d in deadlines],
                "runner": [r.to_json() for r in runs], "timeline": [a.to_json() for a in timeline]})
         return 0
@@ -322,6 +294,11 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
                   None: "质保期未知 warranty unknown (no acceptance date)"}[warranty]
         system = f" / {incident.system}" if incident.system else ""
         print(f"  客户单位 customer: {incident.customer}{system}    {inside}")
+    if flags:
+        print(f"  ⚠ 待人工裁定 needs settling: {len(flags)} conflicting move(s) made offline; "
+              f"'kbapp incident settle {incident.id} --note …' once decided")
+        for a in flags:
+            print(f"    #{a.id} {a.actor}: {a.details}")
     if incident.description:
         print(f"  描述 description: {incident.description}")
     if incident.summary:
@@ -342,8 +319,16 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     print("\n时间线 Timeline")
     for a in timeline:
         fixed = f" (corrected by {', '.join('#' + str(i) for i in a.corrected_by)})" if a.corrected_by else ""
-        print(f"  #{a.id} {format_time(a.at)} {a.actor} {a.kind}: {describe_action(a)}{fixed}")
+        late = a.received_at is not None and abs((a.received_at - a.at).total_seconds()) > SKEW_LIMIT_S
+        got = f" (server {format_time(a.received_at)})" if late and a.received_at is not None else ""
+        print(f"  #{a.id} {format_time(a.at)} {a.actor} {a.kind}: {describe_action(a)}{fixed}{got}")
     return 0
+
+
+def _settle(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    from kbapp.incidents.merge import settle
+
+    return _done(args, kb, settle(kb.incidents, args.id, _text_arg(args.note)))
 
 
 def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:

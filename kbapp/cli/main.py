@@ -209,11 +209,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     kb.actor_override = (args.actor or os.environ.get(ENV_ACTOR) or "").strip() or None
     try:
-        if kb.shares_database and args.command in _sync_before():
-            from kbapp.cli.sync_cmds import pull_before_reading
+        if kb.shares_database:
+            from kbapp.cli import sync_cmds
 
-            pull_before_reading(kb)  # team mode: what the other desks wrote, when the server answers
-        return int(args.func(args, kb) or 0)
+            sync_cmds._WARNED.clear()  # said once per command (tests run many in one process)
+            if args.command in _sync_before():
+                sync_cmds.pull_before_reading(kb)  # team mode: what the other desks wrote, when the server answers
+        status = int(args.func(args, kb) or 0)
+        if kb.shares_database and args.command not in (*_sync_before(), "sync") and kb._store is not None:
+            from kbapp.cli import sync_cmds
+
+            sync_cmds.check_clock(kb)  # the server answered this command: are the clocks a minute apart?
+        return status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into head and the like

@@ -40,6 +40,7 @@ def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     except SyncError as exc:
         print(f"kbapp: offline: {exc}", file=sys.stderr)
         return 2
+    warn_skew(result.skew_s)
     for conflict in sent.conflicts:
         print(f"kbapp: {conflict}", file=sys.stderr)
     if args.json:
@@ -47,7 +48,33 @@ def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     else:
         print(f"sent {sent.sent} offline action(s) ({sent.duplicates} already there, {len(sent.conflicts)} "
               f"conflict(s) flagged); {result.summary()}")
+        for uid, number in sent.numbered.items():
+            print(f"incident {uid} (started offline) is #{number}")
     return 0
+
+
+_WARNED: list[str] = []
+
+
+def warn_skew(seconds: float | None) -> None:
+    """Once per command, on stderr: this desk's clock is more than a minute off the server's."""
+    from kbapp.sync import skew_notice
+
+    notice = skew_notice(seconds)
+    if notice and not _WARNED:
+        _WARNED.append(notice)
+        print(f"kbapp: warning: {notice}", file=sys.stderr)
+
+
+def check_clock(kb: KnowledgeBase) -> None:
+    """Team mode, after a command that reached the server: the clocks compared (silent when
+    the server stopped answering; the command said so itself)."""
+    from kbapp.sync import SyncError
+
+    try:
+        warn_skew(kb.team.clock_skew())
+    except SyncError:
+        pass
 
 
 def pull_before_reading(kb: KnowledgeBase) -> None:
@@ -55,7 +82,7 @@ def pull_before_reading(kb: KnowledgeBase) -> None:
     from kbapp.sync import SyncError
 
     try:
-        kb.team.pull()
+        warn_skew(kb.team.pull().skew_s)
     except SyncError as exc:
         print(f"kbapp: offline ({exc}); showing this desk's local copy", file=sys.stderr)
     except OSError as exc:

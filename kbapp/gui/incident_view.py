@@ -24,6 +24,7 @@ class IncidentView(QWidget):
     loaded = Signal(int)  # the incident's state is on screen (after a load or a write)
     changed = Signal(int)  # a write to the incident was committed
     failed = Signal(str)
+    queued_offline = Signal(object)  # kbapp.offline.Queued: the server was unreachable, the write waits
 
     def __init__(self, kb, runner, clock, actor, chinese: bool, parent=None, settings=None,
                  state_key: str = "incidents"):
@@ -43,6 +44,12 @@ class IncidentView(QWidget):
         self.header.acknowledge_requested.connect(self.acknowledge)
         self.escalation_label = self.header.escalation
         self.chip_labels = self.header.chip_labels
+        # Conflicting moves desks made offline (kbapp.incidents.merge), until a person settles them.
+        self.settle_banner = QLabel(self)
+        self.settle_banner.setObjectName("settleBanner")
+        self.settle_banner.setWordWrap(True)
+        self.settle_banner.setStyleSheet("background:#fff3e0;color:#e65100;padding:4px;")
+        self.settle_banner.hide()
         self.error_label = QLabel(self)
         self.error_label.setObjectName("incidentError")
         self.error_label.setStyleSheet("color:#b71c1c;")
@@ -70,6 +77,7 @@ class IncidentView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.mode_banner)
         layout.addWidget(self.header)
+        layout.addWidget(self.settle_banner)
         layout.addWidget(self.error_label)
         layout.addWidget(body, 1)
         layout.addWidget(self.note_edit)
@@ -120,8 +128,19 @@ class IncidentView(QWidget):
             self.timeline_model.actions = []
             self.timeline_model.endResetModel()
         self.timeline_model.set_actions(actions)
+        self._show_conflicts(actions)
         self.tick()
         self.loaded.emit(incident.id)
+
+    def _show_conflicts(self, actions) -> None:
+        from kbapp.incidents.merge import unsettled
+
+        flags = unsettled(actions)
+        if flags:
+            text = self.tr("⚠ Needs settling: %n conflicting move(s) made offline; decide what stands and "
+                           "settle it (kbapp incident settle)", "", len(flags))
+            self.settle_banner.setText(text + "\n" + "\n".join(f"#{a.id} {a.actor}: {a.details}" for a in flags))
+        self.settle_banner.setVisible(bool(flags))
 
     def _show_mode(self, mode: str) -> None:
         if mode == itypes.MODE_DRILL:
@@ -172,11 +191,25 @@ class IncidentView(QWidget):
         self.timeline_panel.focus_search()
 
     # -- writing ------------------------------------------------------------------------------------
-    def _write(self, fn) -> None:
+    def _write(self, fn, offline: tuple[str, dict] | None = None) -> None:
+        """``fn`` on the write lane; ``offline`` (an outbox operation and its arguments): with
+        the team's server unreachable it is queued on this desk instead (kbapp.offline)."""
         incident_id = self.incident_id
         self.error_label.hide()
+        if offline is not None and self.kb.shares_database:
+            from kbapp.offline import run_or_queue
 
-        def done(_result) -> None:
+            op, args = offline
+            call, fn = fn, lambda: run_or_queue(self.kb, op, {"id": incident_id, **args}, call)
+
+        def done(result) -> None:
+            from kbapp.offline import Queued
+
+            if isinstance(result, Queued):
+                self.queued_offline.emit(result)
+                self.error_label.setText(self.tr("Offline: kept on this desk; it is sent when the server answers"))
+                self.error_label.show()
+                return
             self.changed.emit(incident_id)  # the reload follows with the write's OpChanges
 
         def failed(exc) -> None:
@@ -190,7 +223,9 @@ class IncidentView(QWidget):
                      emergency: bool = False) -> None:
         incident_id, actor = self.incident_id, self.actor()
         self._write(lambda: self.kb.incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
-                                                   goto=goto, actor=actor, emergency_plan=emergency))
+                                                   goto=goto, actor=actor, emergency_plan=emergency),
+                    ("step", {"step": number, "result": result, "note": note, "playbook": playbook_id,
+                              "goto": goto, "emergency_plan": emergency, "actor": actor}))
 
     def _record_item(self, playbook_id: str, number: int, result: str, note: str, value: str) -> None:
         incident_id, actor = self.incident_id, self.actor()
@@ -209,15 +244,18 @@ class IncidentView(QWidget):
             return
         incident_id, actor = self.incident_id, self.actor()
         self.note_edit.clear()
-        self._write(lambda: self.kb.incidents.note(incident_id, text, actor=actor))
+        self._write(lambda: self.kb.incidents.note(incident_id, text, actor=actor),
+                    ("note", {"text": text, "actor": actor}))
 
     def set_status(self, status: str, note: str = "") -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.set_status(incident_id, status, note=note, actor=actor))
+        self._write(lambda: self.kb.incidents.set_status(incident_id, status, note=note, actor=actor),
+                    ("status", {"status": status, "note": note, "actor": actor}))
 
     def resolve(self, summary: str) -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.resolve(incident_id, summary, actor=actor))
+        self._write(lambda: self.kb.incidents.resolve(incident_id, summary, actor=actor),
+                    ("resolve", {"summary": summary, "actor": actor}))
 
     def change_level(self, level: str, reason: str = "") -> None:
         incident_id, actor = self.incident_id, self.actor()

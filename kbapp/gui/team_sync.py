@@ -4,14 +4,19 @@ When the data home's database is a shared server (kbapp.sync), :class:`TeamPolle
 pulls the change log every few seconds (``team/poll_seconds`` in the home's settings,
 default 5) on the runner's write lane — the pull writes library files and the index,
 never on the UI thread — and shows the desk's state in the status bar: online, syncing,
-or offline with the reason. After a pull that brought documents, the window's search is
-refreshed and the incident list reloaded. Nothing happens with a local SQLite database.
+or offline with the reason, how many changes made on this desk wait to be sent, and a
+desk clock more than a minute off the server's. After a pull that brought documents,
+the window's search is refreshed and the incident list reloaded; after a send that
+numbered incidents started offline or merged actions, the incident list and the open
+incident are read again. Nothing happens with a local SQLite database.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
+
+from kbapp.sync import SKEW_LIMIT_S
 
 DEFAULT_POLL_S = 5.0
 SHORTEST_POLL_S = 1.0
@@ -20,6 +25,7 @@ SHORTEST_POLL_S = 1.0
 class TeamPoller(QObject):
     synced = Signal(object)  # kbapp.sync.SyncResult, on the UI thread, after each pull
     state_changed = Signal(str)  # "online", "syncing", "offline"
+    merged = Signal(object)  # kbapp.offline.SendResult: this desk's offline work reached the server
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
@@ -30,6 +36,8 @@ class TeamPoller(QObject):
         self.state = ""
         self.last_error = ""
         self.waiting = 0  # actions made offline on this desk not sent yet
+        self.skew_s: float | None = None  # this desk's clock minus the server's (kbapp.sync)
+        self.sent = None  # the last kbapp.offline.SendResult
         self._running = False
         self.timer = QTimer(self)
         try:
@@ -71,13 +79,30 @@ class TeamPoller(QObject):
             sent = send(self.kb)
         except StoreError:
             sent = None
+        self.sent = sent
         self.waiting = sent.waiting if sent is not None else Outbox(self.kb.home.root).count()
-        return self.kb.team.pull()
+        result = self.kb.team.pull()
+        self.skew_s = result.skew_s
+        return result
+
+    def queued(self, _item=None) -> None:
+        """A write of this window went into the outbox (the server did not answer)."""
+        from kbapp.offline import Outbox
+
+        self.runner.query(lambda: Outbox(self.kb.home.root).count(), self._counted)
+
+    def _counted(self, waiting: int) -> None:
+        self.waiting = waiting
+        self.last_error = self.last_error or self.tr("the server did not answer")
+        self._set_state("offline")
 
     def _pulled(self, result) -> None:
         self._running = False
         self.last_error = ""
         self._set_state("online")
+        sent = self.sent
+        if sent is not None and (sent.sent or sent.conflicts):
+            self.merged.emit(sent)
         if result.written or result.removed:
             self.window.search.refresh()
             self.window.statusBar().showMessage(
@@ -96,8 +121,13 @@ class TeamPoller(QObject):
             text = self.tr("Team: syncing…")
         else:
             text = self.tr("Team: offline, showing this desk's copy")
-            if self.waiting:
-                text += " · " + self.tr("%n action(s) waiting to be sent", "", self.waiting)
+        if self.waiting:
+            text += " · " + self.tr("%n action(s) waiting to be sent", "", self.waiting)
+        if state != "offline" and self.skew_s is not None and abs(self.skew_s) > SKEW_LIMIT_S:
+            minutes = max(1, round(abs(self.skew_s) / 60))
+            text += " · " + (self.tr("this desk's clock is %n min ahead of the server's", "", minutes)
+                             if self.skew_s > 0 else
+                             self.tr("this desk's clock is %n min behind the server's", "", minutes))
         self.label.setText(text)
         self.label.setToolTip(self.last_error)
         if state != self.state:

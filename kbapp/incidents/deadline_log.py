@@ -18,6 +18,10 @@ The rules are those of :mod:`kbapp.incidents.deadlines`; what each action means 
   resolution is open again and no report is due until it is solved again;
 - status → report_submitted: the report is in; status → closed: the clocks stop;
 - ``level``: re-plans what is still open (see the module above).
+
+Team mode merges logs: an action an offline desk made reaches the log after others, with
+the time it was made. So a response, plan or emergency plan is met at the earliest time
+any action shows it, whatever the order they were logged in (kbapp.offline).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 RESPONDING_KINDS = frozenset({"ack", "note", "plan", "emergency_plan", "step", "command_copied"})
 _RESPONDING_STATUSES = frozenset({"responding", "mitigated", "resolved"})
 _LEVEL_KEYS = (dl.PLAN, dl.RESOLUTION, dl.EMERGENCY_PLAN)
+_EARLIEST_COUNTS = frozenset({dl.RESPONSE, dl.PLAN, dl.EMERGENCY_PLAN})
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,12 @@ class DeadlinePlanner:
 
     def _meet(self, key: str, at: dt.datetime, action_id: int | None) -> None:
         slot = self._slots.get(key)
-        if slot is not None and slot.met_at is None and not self.closed:
+        if slot is None or self.closed:
+            return
+        # A response or plan an offline desk made earlier than the one logged first (its
+        # actions reach the log later, with the time they were made): the earliest counts.
+        earlier = key in _EARLIEST_COUNTS and slot.met_at is not None and at < slot.met_at
+        if slot.met_at is None or earlier:
             self._slots[key] = replace(slot, met_at=at, met_by=action_id)
 
     # -- events ---------------------------------------------------------------------------

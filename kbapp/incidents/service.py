@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from kbapp.incidents import deadline_log, knowledge, serious
@@ -76,6 +76,41 @@ def _check_replay(s: Session) -> None:
     if s.scalar(select(ActionRow.id).where(ActionRow.uid == replay[0])) is not None:
         raise AlreadyApplied(replay[0])
 
+
+_SERVER_NOW = "kbapp_server_now"
+
+
+def server_now(s: Session) -> dt.datetime | None:
+    """The shared server's clock in this transaction (its CURRENT_TIMESTAMP, asked once per
+    transaction), or None on a desk's own SQLite file, where there is no other clock."""
+    if s.get_bind().dialect.name == "sqlite":
+        return None
+    cached = s.info.get(_SERVER_NOW)
+    transaction = s.get_transaction()
+    if cached is not None and cached[0] is transaction:
+        return cached[1]
+    value = s.scalar(text("SELECT CURRENT_TIMESTAMP"))
+    if isinstance(value, dt.datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    else:
+        value = None
+    s.info[_SERVER_NOW] = (transaction, value)
+    return value
+
+
+def looks_like_uid(ref: Any) -> bool:
+    """A desk-made incident id (UUIDv7, as ``incident start`` prints it offline)."""
+    import uuid
+
+    if not isinstance(ref, str) or len(ref.strip()) != 36:
+        return False
+    try:
+        uuid.UUID(ref.strip())
+    except ValueError:
+        return False
+    return True
+
+
 class IncidentService(IncidentEdits, LoggedService):
     # -- helpers ---------------------------------------------------------------------------
     def _playbook(self, playbook_id: Any) -> Document:
@@ -110,7 +145,8 @@ class IncidentService(IncidentEdits, LoggedService):
                 playbook_id: str | None = None, details: str = "", payload: dict | None = None,
                 corrects_id: int | None = None) -> itypes.Action:
         action = ActionRow(incident_id=row.id, at=at, actor=actor, kind=kind, step=step, playbook_id=playbook_id,
-                           details=details, payload=payload or {}, corrects_id=corrects_id, uid=_next_uid())
+                           details=details, payload=payload or {}, corrects_id=corrects_id, uid=_next_uid(),
+                           received_at=server_now(s))
         s.add(action)
         row.updated_at = at
         s.flush()  # assigns the id
@@ -151,10 +187,13 @@ class IncidentService(IncidentEdits, LoggedService):
     def start(self, title: str, level: str, description: str = "", category: str = "", channel: str = "phone",
               reporter: str = "", responsible: str = "", playbook_ids: Iterable[str] = (), actor: str | None = None,
               notified_at: dt.datetime | None = None, mode: str = itypes.MODE_INCIDENT,
-              context: dict[str, Any] | None = None, customer: str = "", system: str = "") -> itypes.Incident:
+              context: dict[str, Any] | None = None, customer: str = "", system: str = "",
+              uid: str | None = None) -> itypes.Incident:
         """Log a new incident, or with ``mode`` a drill or an inspection (same runner and log,
         never in incident lists or deadlines). ``context`` (JSON-able) is kept in the
-        creation action, written in the same transaction: a drill's scenario, say."""
+        creation action, written in the same transaction: a drill's scenario, say. ``uid``:
+        the desk-made id of an incident started offline (kbapp.offline); the server gives
+        it its number now, once: a second replay of the same start raises AlreadyApplied."""
         if mode not in itypes.MODES:
             raise IncidentError(f"mode: {mode!r} is not one of {', '.join(itypes.MODES)}", field="mode")
         if context is not None and not isinstance(context, dict):
@@ -181,11 +220,18 @@ class IncidentService(IncidentEdits, LoggedService):
         channels = serious.load_channels(self) if mode == itypes.MODE_INCIDENT and level in serious.SERIOUS_LEVELS \
             else (None, None)
 
+        if uid is not None and not looks_like_uid(uid):
+            raise IncidentError(f"uid: {uid!r} is not a desk-made incident id", field="uid")
+
         def work(s: Session) -> int:
+            if uid is not None:
+                _check_replay(s)
+                if s.scalar(select(IncidentRow.id).where(IncidentRow.uid == uid)) is not None:
+                    raise AlreadyApplied(uid)
             row = IncidentRow(title=title, description=description, level=level, category=category,
                               channel=channel, reporter=reporter, responsible=responsible, status=lc.OPEN,
                               summary="", created_by=actor, created_at=now, notified_at=notified_at,
-                              updated_at=now, mode=mode, customer=customer, system=system)
+                              updated_at=now, mode=mode, customer=customer, system=system, uid=uid)
             s.add(row)
             customers.ensure(s, customer, system, actor=actor, now=now)  # named on the fly: now in the list
             s.flush()
@@ -455,6 +501,18 @@ class IncidentService(IncidentEdits, LoggedService):
         return action
 
     # -- reading ---------------------------------------------------------------------------
+    def number_of(self, ref: Any) -> int:
+        """The incident's number for ``ref``: a number, or the desk-made id an incident
+        started offline had before the server numbered it (IncidentError when unknown)."""
+        if not looks_like_uid(ref):
+            return check_id(ref)
+        uid = str(ref).strip().lower()
+        found = self.store.read(lambda s: s.scalar(select(IncidentRow.id).where(IncidentRow.uid == uid)))
+        if found is None:
+            raise IncidentError(f"incident_id: no incident {uid} on the server yet (started offline and not "
+                                f"synced?)", field="incident_id")
+        return int(found)
+
     def get(self, incident_id: int) -> itypes.Incident:
         incident_id = check_id(incident_id)
 

@@ -121,6 +121,7 @@ class Incident:
     mode: str = MODE_INCIDENT  # incident, drill or inspection
     customer: str = ""  # 客户单位
     system: str = ""  # 业务系统
+    uid: str | None = None  # the desk-made id of an incident started offline (kbapp.offline)
 
     def milestones(self) -> Milestones:
         return Milestones(
@@ -151,10 +152,13 @@ class Action:
     payload: dict[str, Any]
     corrects_id: int | None = None
     corrected_by: tuple[int, ...] = ()  # later corrections pointing at this action
+    received_at: dt.datetime | None = None  # the shared server's clock when it stored the action
+    db_login: str | None = None  # the database login that stored it (on a server)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "incident_id": self.incident_id, "at": _iso(self.at), "actor": self.actor,
+            "id": self.id, "incident_id": self.incident_id, "at": _iso(self.at),
+            "received_at": _iso(self.received_at), "actor": self.actor, "db_login": self.db_login,
             "kind": self.kind, "step": self.step, "playbook_id": self.playbook_id, "details": self.details,
             "payload": self.payload, "corrects_id": self.corrects_id, "corrected_by": list(self.corrected_by),
             "summary": describe_action(self),
@@ -355,6 +359,7 @@ def incident_from_row(row: IncidentRow) -> Incident:
         report_submitted_at=row.report_submitted_at, closed_at=row.closed_at,
         playbook_ids=tuple(p.playbook_id for p in sorted(row.playbooks, key=lambda p: p.position)),
         mode=row.mode or MODE_INCIDENT, customer=row.customer or "", system=row.system or "",
+        uid=getattr(row, "uid", None),
     )
 
 
@@ -362,4 +367,5 @@ def action_from_row(row: Any) -> Action:
     """A detached Action from an ORM row or a Core row of the actions table."""
     return Action(id=row.id, incident_id=row.incident_id, at=row.at, actor=row.actor, kind=row.kind,
                   step=row.step, playbook_id=row.playbook_id, details=row.details or "",
-                  payload=dict(row.payload or {}), corrects_id=row.corrects_id)
+                  payload=dict(row.payload or {}), corrects_id=row.corrects_id,
+                  received_at=getattr(row, "received_at", None), db_login=getattr(row, "db_login", None))

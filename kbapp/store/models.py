@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, FetchedValue, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kbapp.store.base import Base, UTCDateTime
@@ -52,6 +52,9 @@ class IncidentRow(Base):
     report_submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Made by the desk that started it offline (UUIDv7, kbapp.offline); None when started
+    # online. Unique: a replayed start never makes a second incident.
+    uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
 
     playbooks: Mapped[list[IncidentPlaybookRow]] = relationship(
         back_populates="incident", order_by="IncidentPlaybookRow.position"
@@ -95,6 +98,12 @@ class ActionRow(Base):
     # Made by the desk (UUIDv7, kbapp.store.ids): an action replayed from a desk's offline
     # outbox is recognised by it and never stored twice. None for actions logged before.
     uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
+    # When a shared server stored it, by the server's clock (``at`` is the desk's): both are
+    # kept for an action that travelled from an offline desk. None on a desk's own SQLite.
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The database login that stored it, set on the server by a trigger (migration 0016);
+    # with a login per engineer, the server's own record of who wrote it. None on SQLite.
+    db_login: Mapped[str | None] = mapped_column(String(100), nullable=True, server_default=FetchedValue())
 
 
 class ReportRow(Base):

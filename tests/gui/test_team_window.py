@@ -4,6 +4,10 @@ says whether the desk is online."""
 
 from __future__ import annotations
 
+import gc
+
+import pytest
+
 from kbapp.facade import KnowledgeBase
 
 FILLED = {"fault_type": "配置丢失", "cause": "运维误删配置", "loss": "业务中断 40 分钟", "place": "客户机房"}
@@ -64,3 +68,133 @@ def test_the_window_sends_what_this_desk_queued_offline(qtbot, make_window, tmp_
             window.close()  # its background reads and polls end before the databases close
         other.close()
         here.close()
+
+
+def _moved(seconds):
+    import datetime as dt
+
+    return lambda: dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+# A server stopped under open connections: psycopg warns when the dead ones are collected.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_window_keeps_logging_with_the_server_down_and_sends_it_when_back(qtbot, make_window, tmp_path,
+                                                                              pg_server, pg_url, settings):
+    from kbapp.offline import Outbox
+
+    settings.setValue("team/poll_seconds", 1)
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
+    window = None
+    try:
+        incident = other.incidents.start("机房断电", "II")
+        window = make_window(knowledge_base=here)
+        view = window.incidents.view
+        with qtbot.waitSignal(view.loaded, timeout=30_000):
+            view.load(incident.id)
+        qtbot.waitUntil(lambda: window.team.state == "online", timeout=30_000)
+        pg_server.stop()
+        try:
+            with qtbot.waitSignal(view.queued_offline, timeout=60_000):
+                view.note_edit.setText("断网时记下的")
+                view.log_note()
+            assert Outbox(here.home.root).count() == 1
+            assert not view.error_label.isHidden() and "Offline" in view.error_label.text()
+            qtbot.waitUntil(lambda: "1 action(s) waiting" in window.team.label.text(), timeout=60_000)
+            assert "offline" in window.team.label.text()
+        finally:
+            pg_server.start()
+        qtbot.waitUntil(lambda: Outbox(here.home.root).count() == 0, timeout=60_000)
+        qtbot.waitUntil(lambda: window.team.label.text() == "Team: online", timeout=60_000)
+        notes = [a for a in other.incidents.timeline(incident.id) if a.kind == "note"]
+        assert [a.details for a in notes] == ["断网时记下的"]
+        # The merge reaches the screen: the open incident is read again.
+        qtbot.waitUntil(lambda: any(a.details == "断网时记下的" for a in view.timeline_model.actions), timeout=30_000)
+    finally:
+        if window is not None:
+            window.close()
+        other.close()
+        here.close()
+        gc.collect()  # here, not in the next test
+
+
+def test_a_conflict_made_offline_is_shown_on_the_incident_until_settled(qtbot, make_window, tmp_path, pg_url):
+    import datetime as dt
+
+    from kbapp.incidents.merge import settle
+    from kbapp.offline import Outbox, send
+
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    offline = KnowledgeBase.open(home=tmp_path / "offline", db_url=pg_url)
+    here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
+    other.actor_override = "王工"
+    window = None
+    try:
+        incident = other.incidents.start("专线中断", "II")
+        other.incidents.acknowledge(incident.id)
+        Outbox(offline.home.root).add("status", {"id": incident.id, "status": "mitigated", "actor": "李工"},
+                                      made_at=dt.datetime.now(dt.UTC))
+        other.incidents.set_status(incident.id, "mitigated")
+        assert len(send(offline).conflicts) == 1
+        window = make_window(knowledge_base=here)
+        view = window.incidents.view
+        with qtbot.waitSignal(view.loaded, timeout=30_000):
+            view.load(incident.id)
+        assert not view.settle_banner.isHidden() and "Needs settling" in view.settle_banner.text()
+        assert "李工" in view.settle_banner.text()
+        settle(other.incidents, incident.id, "以王工的为准")
+        with qtbot.waitSignal(view.loaded, timeout=30_000):
+            view.load(incident.id)
+        assert view.settle_banner.isHidden()
+    finally:
+        if window is not None:
+            window.close()
+        for kb in (other, offline, here):
+            kb.close()
+
+
+def test_the_status_bar_shows_a_desk_clock_a_minute_off_the_server(qtbot, make_window, tmp_path, pg_url, settings):
+    settings.setValue("team/poll_seconds", 1)
+    here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
+    window = None
+    try:
+        here.team.clock = _moved(59)
+        window = make_window(knowledge_base=here)
+        qtbot.waitUntil(lambda: window.team.state == "online", timeout=30_000)
+        assert window.team.label.text() == "Team: online"  # 59 s: not shown
+        here.team.clock = _moved(61)
+        qtbot.waitUntil(lambda: "1 min ahead of the server" in window.team.label.text(), timeout=30_000)
+        here.team.clock = _moved(-125)
+        qtbot.waitUntil(lambda: "2 min behind the server" in window.team.label.text(), timeout=30_000)
+    finally:
+        if window is not None:
+            window.close()
+        here.close()
+
+
+def test_a_report_written_on_desk_a_is_found_by_search_on_desk_b_within_5_s(qtbot, make_window, tmp_path, pg_url,
+                                                                           settings):
+    settings.setValue("team/poll_seconds", 1)
+    desk_b = KnowledgeBase.open(home=tmp_path / "b", db_url=pg_url)
+    desk_a = KnowledgeBase.open(home=tmp_path / "a", db_url=pg_url)
+    desk_a.actor_override = "王工"
+    window = None
+    try:
+        incident = desk_a.incidents.start("防火墙策略丢失 FWQ-5521", "II", category="config-loss",
+                                          playbook_ids=["config-loss"], reporter="客户李工")
+        desk_a.incidents.resolve(incident.id, "从备份恢复策略")
+        window = make_window(knowledge_base=desk_b)
+        qtbot.waitUntil(lambda: window.team.state == "online", timeout=30_000)
+        window.search_box.setText("FWQ-5521")
+        desk_a.reports.submit(incident.id, FILLED)  # from here, desk B has 5 s
+
+        def found() -> bool:
+            return any(window.results_model.hit(r).id == f"report-{incident.id}"
+                       for r in range(window.results_model.rowCount()))
+
+        qtbot.waitUntil(found, timeout=5_000)
+    finally:
+        if window is not None:
+            window.close()
+        desk_a.close()
+        desk_b.close()

@@ -1192,22 +1192,34 @@
 <context>
     <name>IncidentView</name>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="57"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="64"/>
         <source>Type a note and press Enter to log it (Ctrl+L)</source>
         <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/incident_view.py" line="140"/>
+        <source>⚠ Needs settling: %n conflicting move(s) made offline; decide what stands and settle it (kbapp incident settle)</source>
+        <translation>
+            <numerusform>⚠ 待人工裁定：%n 项离线时做出的冲突操作；请决定以哪项为准并裁定（kbapp incident settle）</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="129"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="147"/>
         <source>演练 DRILL — not a real incident</source>
         <translation>演练 DRILL — 非真实故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="131"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="149"/>
         <source>巡检 INSPECTION — routine check, not an incident</source>
         <translation>巡检 INSPECTION — 例行检查，非故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="273"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="210"/>
+        <source>Offline: kept on this desk; it is sent when the server answers</source>
+        <translation>离线：已保存在本机，服务器恢复后发送</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/incident_view.py" line="310"/>
         <source>Escalated to %1 (%2, %3)</source>
         <translation>已升级至 %1（%2，%3）</translation>
     </message>
@@ -1522,12 +1534,12 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="485"/>
+        <location filename="../../kbapp/gui/main_window.py" line="501"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="489"/>
+        <location filename="../../kbapp/gui/main_window.py" line="505"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
@@ -1542,231 +1554,231 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="98"/>
+        <location filename="../../kbapp/gui/main_window.py" line="99"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="120"/>
+        <location filename="../../kbapp/gui/main_window.py" line="121"/>
         <source>This link opens nothing from kbapp: %1</source>
         <translation>此链接在 kbapp 中不会打开：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="136"/>
+        <location filename="../../kbapp/gui/main_window.py" line="138"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="137"/>
+        <location filename="../../kbapp/gui/main_window.py" line="139"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="164"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <location filename="../../kbapp/gui/main_window.py" line="168"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <location filename="../../kbapp/gui/main_window.py" line="172"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="172"/>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="174"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="175"/>
+        <location filename="../../kbapp/gui/main_window.py" line="177"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <location filename="../../kbapp/gui/main_window.py" line="178"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="177"/>
+        <location filename="../../kbapp/gui/main_window.py" line="179"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="178"/>
+        <location filename="../../kbapp/gui/main_window.py" line="180"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="180"/>
+        <location filename="../../kbapp/gui/main_window.py" line="182"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="181"/>
+        <location filename="../../kbapp/gui/main_window.py" line="183"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="182"/>
+        <location filename="../../kbapp/gui/main_window.py" line="184"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="185"/>
+        <location filename="../../kbapp/gui/main_window.py" line="187"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="189"/>
+        <location filename="../../kbapp/gui/main_window.py" line="191"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="191"/>
+        <location filename="../../kbapp/gui/main_window.py" line="193"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="196"/>
+        <location filename="../../kbapp/gui/main_window.py" line="198"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="198"/>
+        <location filename="../../kbapp/gui/main_window.py" line="200"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="200"/>
+        <location filename="../../kbapp/gui/main_window.py" line="202"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="208"/>
+        <location filename="../../kbapp/gui/main_window.py" line="210"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="219"/>
+        <location filename="../../kbapp/gui/main_window.py" line="221"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="232"/>
+        <location filename="../../kbapp/gui/main_window.py" line="234"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="234"/>
+        <location filename="../../kbapp/gui/main_window.py" line="236"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="276"/>
+        <location filename="../../kbapp/gui/main_window.py" line="292"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="287"/>
+        <location filename="../../kbapp/gui/main_window.py" line="303"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="301"/>
+        <location filename="../../kbapp/gui/main_window.py" line="317"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="305"/>
+        <location filename="../../kbapp/gui/main_window.py" line="321"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="321"/>
+        <location filename="../../kbapp/gui/main_window.py" line="337"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="323"/>
+        <location filename="../../kbapp/gui/main_window.py" line="339"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="329"/>
+        <location filename="../../kbapp/gui/main_window.py" line="345"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="387"/>
+        <location filename="../../kbapp/gui/main_window.py" line="403"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="422"/>
+        <location filename="../../kbapp/gui/main_window.py" line="438"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="423"/>
+        <location filename="../../kbapp/gui/main_window.py" line="439"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="433"/>
+        <location filename="../../kbapp/gui/main_window.py" line="449"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="436"/>
+        <location filename="../../kbapp/gui/main_window.py" line="452"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="446"/>
+        <location filename="../../kbapp/gui/main_window.py" line="462"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="453"/>
+        <location filename="../../kbapp/gui/main_window.py" line="469"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="466"/>
+        <location filename="../../kbapp/gui/main_window.py" line="482"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="473"/>
+        <location filename="../../kbapp/gui/main_window.py" line="489"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="474"/>
+        <location filename="../../kbapp/gui/main_window.py" line="490"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="481"/>
-        <location filename="../../kbapp/gui/main_window.py" line="484"/>
+        <location filename="../../kbapp/gui/main_window.py" line="497"/>
+        <location filename="../../kbapp/gui/main_window.py" line="500"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -3240,33 +3252,52 @@ Data home: %1</source>
 </context>
 <context>
     <name>TeamPoller</name>
+    <message>
+        <location filename="../../kbapp/gui/team_sync.py" line="96"/>
+        <source>the server did not answer</source>
+        <translation>服务器无响应</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="84"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="109"/>
         <source>%n document(s) from the other desks</source>
         <translation>
             <numerusform>来自其他工位的 %n 份文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="94"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="119"/>
         <source>Team: online</source>
         <translation>团队：在线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="96"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="121"/>
         <source>Team: syncing…</source>
         <translation>团队：同步中…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="98"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="123"/>
         <source>Team: offline, showing this desk&apos;s copy</source>
         <translation>团队：离线，显示本机副本</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="100"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="125"/>
         <source>%n action(s) waiting to be sent</source>
         <translation>
             <numerusform>%n 项操作等待发送</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/team_sync.py" line="128"/>
+        <source>this desk&apos;s clock is %n min ahead of the server&apos;s</source>
+        <translation>
+            <numerusform>本机时钟比服务器快 %n 分钟</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/team_sync.py" line="130"/>
+        <source>this desk&apos;s clock is %n min behind the server&apos;s</source>
+        <translation>
+            <numerusform>本机时钟比服务器慢 %n 分钟</numerusform>
         </translation>
     </message>
 </context>

@@ -1,0 +1,200 @@
+"""``kbapp incident ...`` with the shared server unreachable (kbapp.offline).
+
+- ``start``, ``note``, ``step``, ``status`` and ``resolve`` go into this desk's outbox with
+  the time they were made, and ``kbapp sync`` sends them; said once on stderr.
+- An incident started offline has no number yet: ``start`` prints ``pending <uid>``, and
+  every command takes that uid where it takes a number (before and after the server gave
+  one). ``show`` and ``list`` show it as pending, with what was logged on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import sys
+from typing import TYPE_CHECKING
+
+from kbapp.cli.common import emit
+from kbapp.redact import redact, redact_value
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kbapp.cli.common import Handler
+    from kbapp.facade import KnowledgeBase
+    from kbapp.offline import PendingIncident
+
+PENDING = "待编号 pending"
+
+
+def print(*parts: object, **kwargs: Any) -> None:  # noqa: A001 - every line this module prints is redacted
+    builtins.print(*(redact(str(p)) for p in parts), **kwargs)
+
+
+def _text_arg(value: str) -> str:
+    return sys.stdin.read() if value == "-" else value
+
+
+def offline_args(op: str, args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, Any]:
+    """What the outbox keeps of a command, to run it later as this engineer."""
+    if op == "start":
+        import datetime as dt
+
+        from kbapp.incidents.validate import parse_when
+
+        # Not the service's clock: opening the service needs the server.
+        notified = parse_when(args.notified_at, dt.datetime.now(dt.UTC)) if args.notified_at else None
+        return {"title": args.title, "level": args.level, "description": args.description,
+                "playbooks": list(args.playbook), "category": args.category, "channel": args.channel,
+                "reporter": args.reporter, "responsible": args.responsible, "customer": args.customer,
+                "system": args.system, "actor": kb.actor_name(),
+                **({"notified_at": notified.isoformat()} if notified else {})}
+    base: dict[str, Any] = {"id": args.id, "actor": kb.actor_name()}
+    if op == "note":
+        return {**base, "text": _text_arg(args.text)}
+    if op == "step":
+        return {**base, "step": args.step_number, "result": args.result, "note": args.note,
+                "playbook": args.playbook, "goto": args.goto, "emergency_plan": args.emergency_plan}
+    if op == "status":
+        return {**base, "status": args.status, "note": args.note, "close_reason": args.close_reason}
+    return {**base, "summary": args.summary}
+
+
+def _check_start(args: argparse.Namespace, kb: KnowledgeBase) -> None:
+    """What can be checked on this desk is checked before the start is queued."""
+    from kbapp.incidents.errors import IncidentError
+    from kbapp.incidents.validate import MAX_TITLE_CHARS, check_category, check_channel, check_level, check_line
+
+    check_line(args.title, "title", required=True, max_chars=MAX_TITLE_CHARS)
+    check_level(args.level)
+    check_category(args.category)
+    check_channel(args.channel)
+    for pid in args.playbook:
+        if kb.get(pid) is None:
+            raise IncidentError(f"playbook_id: no playbook {pid!r} in the library", field="playbook_id")
+
+
+def numbered(kb: KnowledgeBase, ref: str) -> str:
+    """``ref`` as the incident's number: an incident started offline is looked up by its uid
+    (sent first when it is still in this desk's outbox and the server answers)."""
+    from kbapp.incidents.errors import IncidentError
+    from kbapp.incidents.service import looks_like_uid
+
+    if not looks_like_uid(ref):
+        return ref
+    try:
+        return str(kb.incidents.number_of(ref))
+    except IncidentError:
+        from kbapp.offline import pending_incident, send
+
+        if pending_incident(kb.home.root, ref) is None:
+            raise
+        send(kb)  # the server answers: the start goes now, and gets its number
+        return str(kb.incidents.number_of(ref))
+
+
+def queued_offline(op: str, handler: Handler) -> Handler:
+    """In team mode, with the server unreachable, the command goes into this desk's offline
+    outbox (kbapp.offline) and ``kbapp sync`` sends it later, with the time it was made."""
+    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+        from kbapp.store.db import StoreUnreachable
+
+        try:
+            if op != "start":
+                args.id = numbered(kb, args.id)
+            return handler(args, kb)
+        except StoreUnreachable as exc:
+            if not kb.shares_database:
+                raise
+            from kbapp.offline import Outbox
+
+            if op == "start":
+                _check_start(args, kb)
+            item = Outbox(kb.home.root).add(op, offline_args(op, args, kb))
+            waiting = Outbox(kb.home.root).count()
+            print(f"kbapp: offline ({exc}); queued, {waiting} waiting: 'kbapp sync' sends them", file=sys.stderr)
+            if args.json:
+                emit(redact_value({"queued": {"uid": item.uid, "op": op, "made_at": item.made_at.isoformat()},
+                                   "waiting": waiting, **({"incident": {"uid": item.uid, "number": None}}
+                                                          if op == "start" else {})}))
+            elif op == "start":
+                print(f"{PENDING} {item.uid}")
+            else:
+                print(f"queued {item.uid}")
+            return 0
+    return run
+
+
+def by_number(handler: Handler) -> Handler:
+    """A command that needs the server, taking a number or an offline start's uid."""
+    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+        args.id = numbered(kb, args.id)
+        return handler(args, kb)
+    return run
+
+
+def show_or_pending(handler: Handler) -> Handler:
+    """``incident show``: an incident this desk started offline is shown from its outbox, as
+    pending, while the server has not numbered it (or cannot be reached)."""
+    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+        from kbapp.offline import pending_incident
+        from kbapp.store.db import StoreUnreachable
+
+        pending = pending_incident(kb.home.root, args.id)
+        if pending is not None:
+            try:
+                args.id = numbered(kb, args.id)
+            except StoreUnreachable as exc:
+                print(f"kbapp: offline ({exc}); showing this desk's copy", file=sys.stderr)
+                return _show_pending(args, pending)
+        else:
+            args.id = numbered(kb, args.id)
+        return handler(args, kb)
+    return run
+
+
+def _show_pending(args: argparse.Namespace, p: PendingIncident) -> int:
+    from kbapp.offline import describe
+
+    if args.json:
+        emit(redact_value({"incident": p.to_json()}))
+        return 0
+    print(f"#{PENDING} [{p.level}] {p.title}")
+    print(f"  {p.uid}: started offline by {p.actor or '—'} at {p.made_at.isoformat(timespec='seconds')}; "
+          f"the server gives it its number on the next 'kbapp sync'")
+    print("\n离线记录 Logged offline")
+    for q in p.queued:
+        print(f"  {describe(q)}")
+    return 0
+
+
+def list_with_pending(handler: Handler) -> Handler:
+    """``incident list``: this desk's pending incidents first, then the server's (or, offline,
+    the pending ones alone, said once on stderr)."""
+    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+        from kbapp.offline import pending_incidents
+        from kbapp.store.db import StoreUnreachable
+
+        pending = pending_incidents(kb.home.root) if kb.shares_database else []
+        if not pending:
+            return handler(args, kb)
+        if args.json:
+            try:
+                from kbapp.incidents.deadlines import worst_state
+
+                svc = kb.incidents
+                rows = [{**i.to_json(), "deadline_state": worst_state(svc.deadlines(i))}
+                        for i in svc.list(open_only=args.open)]
+            except StoreUnreachable as exc:
+                print(f"kbapp: offline ({exc}); showing this desk's copy", file=sys.stderr)
+                rows = []
+            emit(redact_value([p.to_json() for p in pending] + rows))
+            return 0
+        for p in pending:
+            print(f"{'pending':>7}  {p.level:<3} {'':<16}   {p.title}  ({p.uid})")
+        try:
+            return handler(args, kb)
+        except StoreUnreachable as exc:
+            print(f"kbapp: offline ({exc}); showing this desk's copy", file=sys.stderr)
+            return 0
+    return run
