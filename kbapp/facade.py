@@ -181,10 +181,13 @@ class KnowledgeBase:
             raise NotFoundError(f"id: no document {doc_id!r} in the library", field="id")
         return render_document(doc, **options)
 
-    def import_paths(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> ImportResult:
+    def import_paths(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None,
+                     replace: bool | frozenset[str] = False) -> ImportResult:
+        """Import files and folders (kbapp.importer); ``replace``: a file with an id the
+        library already has replaces that document instead of being refused."""
         from kbapp.importer import import_paths
 
-        result = import_paths(self, [Path(p) for p in paths], progress=progress)
+        result = import_paths(self, [Path(p) for p in paths], progress=progress, replace=replace)
         if result.imported:
             from kbapp.sync import share_files
 

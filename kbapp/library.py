@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable, Iterable
@@ -29,6 +30,10 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
 # Folder READMEs document the library; they are not part of it.
 _SKIPPED_NAMES = {"readme.md"}
 T = TypeVar("T")
+# Ids the app gives its own documents, each in its own folder of the home's library: an
+# imported or hand-placed file elsewhere never takes one (search would serve the fake).
+RESERVED_ID_RE = re.compile(r"^(report|lesson|record|incident)-\d+$")
+_RESERVED_FOLDERS = {"report": "reports", "lesson": "lessons", "record": "records", "incident": "incidents"}
 _entry_name = operator.attrgetter("name")
 
 
@@ -116,6 +121,28 @@ def resolve_ids(roots: Iterable[Iterable[tuple[Path | str, str | None, T, list[P
     return chosen, problems
 
 
+def reserved_id(doc_id: str) -> str | None:
+    """The home's folder that alone may hold a document with ``doc_id`` (``report-3`` ->
+    ``reports``), or None for an id anyone may use."""
+    match = RESERVED_ID_RE.match(doc_id)
+    return _RESERVED_FOLDERS[match.group(1)] if match else None
+
+
+def reserved_problem(path: Path, doc_id: str, library_root: Path | None) -> Problem | None:
+    """A Problem when the file at ``path`` claims an id of the app's own kinds outside the
+    folder where the app writes them (``library_root`` None: anywhere)."""
+    folder = reserved_id(doc_id)
+    if folder is None:
+        return None
+    if library_root is not None:
+        try:
+            if Path(path).relative_to(library_root).parts[0] == folder:
+                return None
+        except (ValueError, IndexError):
+            pass
+    return Problem(Path(path), 1, f"id '{doc_id}' is reserved for the app's own {folder}; this file is ignored")
+
+
 def id_hint(path: Path, root: Path) -> str:
     try:
         rel = path.relative_to(root)
@@ -168,6 +195,9 @@ class Library:
                     yield display_path(path), None, None, [Problem(display_path(path), 0, "file name is not valid UTF-8; rename it")]
                     continue
                 doc, file_problems = parse_file(path, doc_id_hint=id_hint(path, root), shipped=shipped)
+                if doc is not None and not shipped and (taken := reserved_problem(path, doc.id, root)):
+                    yield path, None, None, [*file_problems, taken]
+                    continue
                 yield path, doc.id if doc is not None else None, doc, file_problems
 
         docs, problems = resolve_ids(parsed(root, shipped) for root, shipped in self.roots)
@@ -282,6 +312,8 @@ class Library:
         from kbapp.parser import parse_file
 
         doc, problems = parse_file(path, doc_id_hint=id_hint(path, self.writable_root))
+        if doc is not None and (taken := reserved_problem(path, doc.id, self.writable_root)):
+            doc, problems = None, [*problems, taken]
         with self._lock:
             self._problems = [p for p in self._problems if p.path != path] + problems
             if doc is not None:

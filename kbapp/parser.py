@@ -96,13 +96,9 @@ def parse_file(path: Path, *, doc_id_hint: str | None = None, shipped: bool = Fa
 def parse_bytes(raw: bytes, path: Path, *, doc_id_hint: str | None = None, shipped: bool = False) -> tuple[Document | None, list[Problem]]:
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(path, 0, f"file is {len(raw) // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024} KiB")]
-    if b"\x00" in raw[:8192]:
-        return None, [Problem(path, 0, "binary file, not Markdown text")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(path, line, f"not UTF-8 text (bad byte at offset {exc.start})")]
+    text, problem = decode_text(raw, path)
+    if text is None:
+        return None, [problem] if problem else []
     if not text.strip():
         return None, [Problem(path, 1, "empty file")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -112,6 +108,35 @@ def parse_bytes(raw: bytes, path: Path, *, doc_id_hint: str | None = None, shipp
     doc.content_hash = content_hash(raw)
     doc.shipped = shipped
     return doc, problems
+
+
+# Byte-order marks of the Unicode encodings a Windows editor saves ("Unicode" in Notepad
+# is UTF-16 LE); UTF-32 first: its LE mark begins with UTF-16 LE's.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def utf16_or_32(raw: bytes) -> str | None:
+    """The codec of a file that starts with a UTF-16 or UTF-32 byte-order mark, else None."""
+    return next((codec for bom, codec in _BOMS if raw.startswith(bom)), None)
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str | None, Problem | None]:
+    """The text of a file: UTF-8 (with or without a BOM), or UTF-16/32 with a BOM; None
+    and the reason for binary data or another encoding."""
+    codec = utf16_or_32(raw)
+    if codec is not None:
+        try:
+            return raw[2 if "16" in codec else 4:].decode(codec), None
+        except UnicodeDecodeError as exc:
+            return None, Problem(path, 0, f"not {codec.upper()} text as its byte-order mark says (bad bytes at offset {exc.start})")
+    if b"\x00" in raw[:8192]:
+        return None, Problem(path, 0, "binary file, not Markdown text")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(path, line, f"not UTF-8 text (bad byte at offset {exc.start})")
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict | None, str, int, list[Problem]]:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from kbapp.model import Decision, Problem, Step
 
-_ITEM_RE = re.compile(r"^ {0,2}(\d{1,3})[.)]\s+(.*)$")
+# Up to 9 digits, as CommonMark's ordered lists: a 10,000-step playbook keeps its steps.
+_ITEM_RE = re.compile(r"^ {0,2}(\d{1,9})[.)]\s+(.*)$")
 _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 _EXPECTED_RE = re.compile(r"^(?:预期结果|预期|期望结果|expected(?: result)?)\s*[:：]\s*(.*)$", re.I)
 # The condition runs to the last arrow (greedy, then stripped): a lazy condition followed

@@ -60,7 +60,10 @@ def hostile_files() -> dict[bytes, tuple[bytes, bool]]:
         b"bom.md": (b"\xef\xbb\xbf" + playbook_text("bom-doc").encode(), False),
         b"crlf.md": (playbook_text("crlf-doc").replace("\n", "\r\n").encode(), False),
         b"bom-crlf.md": (b"\xef\xbb\xbf" + playbook_text("bom-crlf-doc").replace("\n", "\r\n").encode(), False),
-        b"utf16.md": ("\ufeff# utf16\n".encode("utf-16-le"), True),
+        # UTF-16 with its byte-order mark (Notepad's "Unicode") is text, read as such.
+        b"utf16.md": ("\ufeff# utf16\n".encode("utf-16-le"), False),
+        b"utf16-be.md": ("\ufeff# utf16 big-endian\n".encode("utf-16-be"), False),
+        b"utf16-odd.md": (b"\xff\xfe#\x00 \x00x", True),  # a mark, then an odd number of bytes
         b"unclosed-front.md": (b"---\nid: x\n# no end\n", False),
         b"empty.md": (b"", True),
         b"kbapp-links.md": (playbook_text("kbapp-links", extra_body=(

@@ -329,3 +329,16 @@ def test_document_kind_needs_only_id_and_title(tmp_path):
     text = "---\nid: note-1\ntitle: 笔记\nkind: document\n---\n正文\n"
     _, doc, problems = parse(tmp_path, text)
     assert problems == [] and doc.kind == KIND_DOCUMENT and doc.title == "笔记"
+
+
+def test_a_ten_thousand_step_playbook_keeps_every_step(tmp_path):
+    """Step numbers past 999 are steps (they were merged into step 999)."""
+    steps = "".join(f"{n}. 第 {n} 步 step{n}\n" for n in range(1, 10_001))
+    steps += "   如果 还不行 → 第 1 步\n"
+    path = tmp_path / "long.md"
+    doc, problems = parse_bytes(playbook_text("long", steps=steps).encode(), path)
+    assert doc is not None and [p for p in problems if "step" in p.message] == []
+    assert len(doc.steps) == 10_000
+    assert [s.number for s in doc.steps[998:1001]] == [999, 1000, 1001]
+    assert doc.steps[-1].title == "第 10000 步 step10000" and doc.steps[-1].decisions[0].target == 1
+    assert "1000." not in doc.steps[998].text

@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="copy Markdown files or folders into the library and index them")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--replace", action="store_true",
+                   help="a file whose id the library already has (a shipped playbook, an earlier import) replaces it")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("index", help="search index: status, check or rebuild")
@@ -91,13 +93,17 @@ def _plain(snippet: str) -> str:
 
 
 def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    result = kb.import_paths(args.paths)
+    result = kb.import_paths(args.paths, replace=args.replace)
     for problem in result.warnings:
         print(f"warning: {problem}")
+    for dest, doc_id in result.replaced:
+        print(f"replaced: {doc_id}: now {dest}")
+    for source, reason in result.skipped:
+        print(f"skipped: {source}: {reason}")
     for source, reason in result.failed:
         print(f"failed: {source}: {reason}")
     print(result.summary())
-    return 1 if result.failed else 0
+    return 1 if result.failed or result.skipped else 0
 
 
 def cmd_index(args: argparse.Namespace, kb: KnowledgeBase) -> int:

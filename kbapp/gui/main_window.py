@@ -440,28 +440,53 @@ class MainWindow(QMainWindow):
         if paths:
             self.import_paths(paths)
 
-    def import_paths(self, paths: list[str]) -> None:
+    def import_paths(self, paths: list[str], replace: frozenset[str] = frozenset()) -> None:
+        """Import on the write lane; ``replace``: the ids the user agreed may be replaced."""
         from pathlib import Path
 
-        self.runner.write(lambda: self.kb.import_paths([Path(p) for p in paths]), self._imported)
+        self.runner.write(lambda: self.kb.import_paths([Path(p) for p in paths], replace=replace),
+                          lambda result: self._imported(result, paths))
 
-    def _imported(self, result) -> None:
+    def _imported(self, result, paths: list[str] | None = None) -> None:
         summary = self.tr("Imported %1, failed %2.").replace("%1", str(len(result.imported))).replace(
             "%2", str(len(result.failed)))
+        if result.skipped:
+            summary += " " + self.tr("%n skipped unread (links out of the folder, pipes or devices).", "",
+                                     len(result.skipped))
         if result.warnings:
             summary += " " + self.tr("%n imported with problems (Library Problems, Ctrl+Shift+P).", "",
                                      len(result.with_problems))
-        lines = [summary] + [f"{source}: {reason}" for source, reason in result.failed[:20]]
+        lines = [summary] + [f"{source}: {reason}" for source, reason in (result.skipped + result.failed)[:20]]
         lines += [str(problem) for problem in result.warnings[:20]]
         self.statusBar().showMessage(summary, 10000)
         self.problems_model.set_problems(self.kb.problems())
         self._update_problems_button(self.problems_model.rowCount())
         self._show_document_count()
         self.search.refresh()
-        if result.failed or result.warnings:  # window-modal, not blocking: the window keeps working
+        if result.replaceable and paths:  # replacing a document is the user's choice, never a side effect
+            self._ask_replace(result, paths, lines)
+        elif result.failed or result.warnings or result.skipped:  # window-modal, not blocking
             self.import_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Import"), "\n".join(lines),
                                           QMessageBox.StandardButton.Ok, self)
             self.import_box.open()
+
+    def _ask_replace(self, result, paths: list[str], lines: list[str]) -> None:
+        ids = frozenset(doc_id for _, doc_id, _ in result.replaceable)
+        question = self.tr("%n file(s) have the id of a document the library already has. Replace those documents?",
+                           "", len(result.replaceable))
+        names = [self.tr("%1 would replace %2 (%3)").replace("%1", str(source)).replace("%2", doc_id).replace(
+            "%3", existing) for source, doc_id, existing in result.replaceable[:20]]
+        self.replace_box = QMessageBox(QMessageBox.Icon.Question, self.tr("Replace documents?"),
+                                       "\n".join([question, *names, "", *lines]),
+                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        self.replace_box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button) -> None:
+            if self.replace_box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self.import_paths(paths, replace=ids)
+
+        self.replace_box.buttonClicked.connect(answered)
+        self.replace_box.open()
 
     def rebuild_index(self) -> None:
         self.progress.setRange(0, 0)

@@ -96,3 +96,22 @@ def test_dialog_messages_go_once_fixed(qtbot, make_window):
     record.title.setText("报表导出乱码")
     assert record.error.text() == ""
     record.reject()
+
+
+def test_an_import_that_would_replace_a_shipped_playbook_asks_first(qtbot, make_window, tmp_path):
+    window = make_window()
+    source = write_library(tmp_path / "theirs", {"mine.md": playbook_text("config-loss", title="我的 minetitle")})
+    window.import_paths([str(source)])
+    qtbot.waitUntil(lambda: getattr(window, "replace_box", None) is not None, timeout=30_000)
+    box = window.replace_box
+    assert box.isVisible() and "config-loss" in box.text() and "mine.md" in box.text()
+    assert window.kb.get("config-loss").shipped  # nothing replaced yet
+    box.button(QMessageBox.StandardButton.No).click()
+    assert window.kb.get("config-loss").shipped
+
+    window.replace_box = None
+    window.import_paths([str(source)])
+    qtbot.waitUntil(lambda: getattr(window, "replace_box", None) is not None, timeout=30_000)
+    window.replace_box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not window.kb.get("config-loss").shipped, timeout=30_000)
+    assert window.kb.get("config-loss").title == "我的 minetitle"

@@ -1534,12 +1534,12 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="501"/>
+        <location filename="../../kbapp/gui/main_window.py" line="526"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="505"/>
+        <location filename="../../kbapp/gui/main_window.py" line="530"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
@@ -1738,47 +1738,71 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="449"/>
+        <location filename="../../kbapp/gui/main_window.py" line="451"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="452"/>
+        <location filename="../../kbapp/gui/main_window.py" line="454"/>
+        <source>%n skipped unread (links out of the folder, pipes or devices).</source>
+        <translation>
+            <numerusform>%n 个未读取即跳过（指向文件夹之外的链接、管道或设备）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/main_window.py" line="457"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="462"/>
+        <location filename="../../kbapp/gui/main_window.py" line="469"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../kbapp/gui/main_window.py" line="475"/>
+        <source>%n file(s) have the id of a document the library already has. Replace those documents?</source>
+        <translation>
+            <numerusform>%n 个文件的 id 与知识库中已有的文档相同。要替换这些文档吗？</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="469"/>
+        <location filename="../../kbapp/gui/main_window.py" line="477"/>
+        <source>%1 would replace %2 (%3)</source>
+        <translation>%1 将替换 %2（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="479"/>
+        <source>Replace documents?</source>
+        <translation>替换文档？</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/main_window.py" line="494"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="482"/>
+        <location filename="../../kbapp/gui/main_window.py" line="507"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="489"/>
+        <location filename="../../kbapp/gui/main_window.py" line="514"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="490"/>
+        <location filename="../../kbapp/gui/main_window.py" line="515"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="497"/>
-        <location filename="../../kbapp/gui/main_window.py" line="500"/>
+        <location filename="../../kbapp/gui/main_window.py" line="522"/>
+        <location filename="../../kbapp/gui/main_window.py" line="525"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
