@@ -166,6 +166,60 @@ def _long_token(match: re.Match[str]) -> str | None:
     return _whole(match)
 
 
+# Key material, plainly: a base64 word of 8 characters or more with a digit, '+', '/' or
+# '=' in it (a prose word has none), one of 40 or more (no prose word is that long), or
+# a PGP checksum line (=AbCd). Possessive and atomic: linear on any text.
+_B64 = "A-Za-z0-9+/="
+_PEM_KEY = rf"(?>=[A-Za-z0-9+/]{{4}}|(?=[A-Za-z]*+[0-9+/=])[{_B64}]{{8,}}+|[{_B64}]{{40,}}+)(?![{_B64}])"
+# Between key lines: a line break (at most one blank line), an escaped one ("\\n" in JSON
+# or an .env value), or spaces (a key flattened onto one line by a log).
+_PEM_SEP = r"(?:(?:[ \t]*+(?:\r?\n|\\r\\n|\\n)){1,2}+[ \t]*+|[ \t]++)"
+_PEM_HEADER = r"(?:Proc-Type|DEK-Info|Version|Comment|Hash|Charset):[^\n\\]*+"
+_PEM_BEGIN = r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----"
+_PEM_BODY = rf"(?:{_PEM_SEP}{_PEM_HEADER})*+(?:{_PEM_SEP}{_PEM_KEY})++"
+_PEM_END = re.compile(r"-----END (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----")
+_B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+def _is_key_word(word: str) -> bool:
+    if word.startswith("=") and len(word) == 5 and "=" not in word[1:]:
+        return True
+    return len(word) >= 40 or len(word) >= 8 and any(c in "0123456789+/=" for c in word)
+
+
+def _key_lines_before(text: str, end: int) -> int:
+    """Where the key material right before ``end`` (an END line) starts, walking back
+    over base64 words and the line breaks between them (at most one blank line); ``end``
+    itself when there is none."""
+    start = i = end
+    while True:
+        j, breaks = i, 0
+        while j > 0 and text[j - 1] in " \t\r\n" and breaks <= 2:
+            breaks += text[j - 1] == "\n"
+            j -= 1
+        if breaks > 2 or j == i and i != end:
+            return start
+        k = j
+        while k > 0 and text[k - 1] in _B64_CHARS:
+            k -= 1
+        if k == j or not _is_key_word(text[k:j]) or (k > 0 and text[k - 1] not in " \t\r\n"):
+            return start
+        start = i = k
+
+
+def _orphan_pem_ends(text: str) -> tuple[str, int]:
+    """An END line without its BEGIN (a paste that starts mid-key): the key lines right
+    above it become the marker, nothing before them."""
+    count, pieces, last = 0, [], 0
+    for match in _PEM_END.finditer(text):
+        start = _key_lines_before(text, match.start())
+        if start < match.start() and start >= last:
+            trailing = text[start:match.start()]
+            pieces += [text[last:start], MARKER, trailing[len(trailing.rstrip(" \t\r\n")):] or "\n"]
+            last, count = match.start(), count + 1
+    return "".join(pieces) + text[last:], count
+
+
 def _pem(match: re.Match[str]) -> str:
     label = match.group("label")
     return f"-----BEGIN {label}-----\n{MARKER}\n-----END {label}-----"
@@ -183,12 +237,12 @@ _MYSQL_TOOLS = (
 _ORACLE_TOOLS = r"sqlplus|rman|exp|imp|expdp|impdp|sqlldr|dgmgrl|conn|connect"
 
 _RULES: list[_Rule] = [
-    # PEM private keys (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK): the whole body.
-    (re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----.*?-----END (?P=label)-----",
-                re.DOTALL), _pem),
-    # ... and a block cut off before its END line (a truncated paste or log).
-    (re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----"
-                r"(?:\s*(?:[A-Za-z0-9+/=]{8,}|[A-Za-z-]+:[^\n]*))+"), _pem_cut),
+    # PEM private keys (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK): the whole body, when
+    # it is key material only (base64 lines and the armour headers) up to its END line.
+    (re.compile(_PEM_BEGIN + _PEM_BODY + _PEM_SEP + r"-----END (?P=label)-----"), _pem),
+    # ... and a block cut off before its END line (a truncated paste or log): the key lines
+    # after BEGIN, not the ordinary lines after them (an END further down is another's).
+    (re.compile(_PEM_BEGIN + _PEM_BODY), _pem_cut),
     # scheme://user:password@host (postgresql, mysql, mongodb+srv, redis, amqp, https, jdbc:...)
     (re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:(?P<v>[^\s/]+)@(?=[^\s/@]+)"), _whole),
     # Go MySQL DSN: user:password@tcp(host:3306)/db
@@ -344,6 +398,9 @@ def redact_count(text: str) -> tuple[str, int]:
 
     for pattern, replace in _RULES:
         text = apply(pattern, replace, text)
+    if "-----END " in text:
+        text, orphans = _orphan_pem_ends(text)
+        count += orphans
     text = apply(_COOKIE_LINE, _cookie, text)
     text = apply(_TOKENS, lambda m: MARKER, text)
     text = apply(_SLACK_HOOK, _whole, text)

@@ -210,3 +210,66 @@ def test_large_log_is_redacted_whole():
     text = line * 5000 + "password=hunter2\n" + "A" * 50_000
     out, count = redact_count(text)
     assert count == 1 and "hunter2" not in out and out.endswith("A" * 50_000)
+
+
+KEY_LINES = ("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n"
+             "MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n")
+
+
+def test_a_key_cut_off_before_its_end_removes_only_the_key_lines_not_the_notes_after():
+    """Issue 20: a truncated BEGIN with an END some lines later took every line between."""
+    text = ("配置备份：\n-----BEGIN PRIVATE KEY-----\n" + KEY_LINES +
+            "Then restart nginx and check the error log.\n"
+            "重启后检查 ORA-01555 是否消失。\n"
+            "-----END PRIVATE KEY-----\n完成")
+    out, count = redact_count(text)
+    assert out == ("配置备份：\n-----BEGIN PRIVATE KEY-----\n" + R + "\n"
+                   "Then restart nginx and check the error log.\n"
+                   "重启后检查 ORA-01555 是否消失。\n"
+                   "-----END PRIVATE KEY-----\n完成")
+    assert count == 1
+
+
+def test_an_end_without_its_begin_removes_only_the_key_lines_right_above_it():
+    text = ("Pasted from the middle of the file:\n" + KEY_LINES + "=AbCd\n"
+            "-----END RSA PRIVATE KEY-----\nthen chmod 600 the file")
+    out, count = redact_count(text)
+    assert out == ("Pasted from the middle of the file:\n" + R + "\n"
+                   "-----END RSA PRIVATE KEY-----\nthen chmod 600 the file")
+    assert count == 1
+    # Ordinary lines right above an END are not key material: nothing removed.
+    prose = "we lost the key\nsee ticket 4711 for details\n-----END RSA PRIVATE KEY-----\n"
+    assert redact_count(prose) == (prose, 0)
+
+
+def test_a_begin_followed_by_prose_keeps_the_prose():
+    text = "-----BEGIN OPENSSH PRIVATE KEY-----\nthe rest was cut off by the mail client\n"
+    assert redact_count(text) == (text, 0)
+
+
+def test_two_blocks_one_cut_off_each_keep_the_lines_between():
+    text = ("-----BEGIN EC PRIVATE KEY-----\n" + KEY_LINES + "next key:\n"
+            "-----BEGIN EC PRIVATE KEY-----\n" + KEY_LINES + "-----END EC PRIVATE KEY-----\nend")
+    assert redact(text) == ("-----BEGIN EC PRIVATE KEY-----\n" + R + "\nnext key:\n"
+                            "-----BEGIN EC PRIVATE KEY-----\n" + R + "\n-----END EC PRIVATE KEY-----\nend")
+
+
+def test_keys_escaped_in_json_or_flattened_onto_one_line_are_still_whole_blocks():
+    flat = "key=-----BEGIN RSA PRIVATE KEY----- MIIEpAIBAAKCAQEA1234567890abcdef abcdef+ABCDEF09876== -----END RSA PRIVATE KEY----- ok"
+    assert redact(flat) == f"key=-----BEGIN RSA PRIVATE KEY-----\n{R}\n-----END RSA PRIVATE KEY----- ok"
+    escaped = '{"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B\\nAQEFAASC==\\n-----END PRIVATE KEY-----\\n"}'
+    out = redact(escaped)
+    assert "MIIEvQ" not in out and "AQEFAASC" not in out and out.endswith('-----END PRIVATE KEY-----\\n"}')
+
+
+def test_pgp_armour_headers_and_checksum_are_key_material():
+    text = ("-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\n" + KEY_LINES + "=AbCd\n"
+            "-----END PGP PRIVATE KEY BLOCK-----")
+    assert redact(text) == f"-----BEGIN PGP PRIVATE KEY BLOCK-----\n{R}\n-----END PGP PRIVATE KEY BLOCK-----"
+
+
+def test_key_redaction_is_linear_on_a_hostile_text():
+    """No backtracking blow-up: a BEGIN then 200,000 base64 words and no END, and 10,000 ENDs."""
+    text = "-----BEGIN RSA PRIVATE KEY-----\n" + "abc123DEF " * 200_000 + "\n-----END RSA PRIVATE KEY-----\n" * 10_000
+    out = redact(text)
+    assert "abc123DEF" not in out
