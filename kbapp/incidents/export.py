@@ -17,6 +17,7 @@ import re
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import Deadline, describe
 from kbapp.incidents.types import ACTION_LABELS, CHANNEL_LABELS, Action, Incident, describe_action
+from kbapp.inert_markdown import inert_markdown
 from kbapp.model import CATEGORIES
 
 FORMATS = ("md", "csv", "html")
@@ -122,7 +123,7 @@ def to_markdown(incident: Incident, actions: list[Action], deadlines: list[Deadl
     lines += ["", "## 时间线 Timeline", ""]
     lines += _md_table(["#", "时间 Time", "人员 Actor", "类型 Kind", "内容 Details"],
                        [_action_cells(a, tz) for a in actions])
-    return "\n".join(lines) + "\n"
+    return inert_markdown("\n".join(lines) + "\n")
 
 
 # -- CSV ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from kbapp.fsutil import atomic_write_text
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import types as itypes
 from kbapp.incidents.export import format_time, md_escape
+from kbapp.inert_markdown import inert_markdown
 from kbapp.model import CATEGORIES, KIND_INCIDENT
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ def incident_markdown(incident: itypes.Incident, actions: list[itypes.Action], t
     for heading, lines in (("处理方案 Plans", plans), ("已执行步骤 Steps taken", steps), ("备注 Notes", notes)):
         if lines:
             out += ["", f"## {heading}", "", *lines]
-    return "\n".join(out) + "\n"
+    return inert_markdown("\n".join(out) + "\n")
 
 
 class IncidentKnowledge:

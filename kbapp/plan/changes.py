@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from kbapp.incidents.base import LoggedService
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import MAX_TITLE_CHARS, check_id, check_line, check_text
+from kbapp.inert_markdown import inert_markdown
 from kbapp.plan import workdays
 from kbapp.store.plan_models import ChangeEventRow, ChangeRequestRow
 from kbapp.store.records_models import ProblemRecordRow
@@ -215,7 +216,7 @@ def submission_markdown(row: ChangeRequestRow) -> str:
     if row.description.strip():
         lines += ["", "## 修改要求 What is asked", "", row.description.strip()]
     lines += ["", "## 审批意见 Decision", "", "审批人 Approver: ________    日期 Date: ________", ""]
-    return "\n".join(lines)
+    return inert_markdown("\n".join(lines))
 
 
 class ChangeRequestService(LoggedService):

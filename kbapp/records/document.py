@@ -7,18 +7,20 @@ written atomically, so the file is always a whole record, never half of one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from kbapp.fsutil import atomic_write_text, safe_filename
 from kbapp.incidents.export import format_time, md_escape
+from kbapp.inert_markdown import front_matter, inert_markdown
 from kbapp.model import KIND_RECORD
 from kbapp.records import workflow as wf
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from sqlalchemy.orm import Session
 
 # Multi-line fields get a section each, in the order the plan's steps fill them in.
@@ -40,8 +42,22 @@ def _line(label: tuple[str, str], value: str) -> str:
     return f"- {label[0]} {label[1]}: {md_escape(value)}"
 
 
+def _redacted(record: wf.ProblemRecord) -> wf.ProblemRecord:
+    """Every text field with its secrets masked: field by field, before the escaping that
+    would hide ``<password>x</password>`` from the redaction."""
+    from kbapp.redact import redact
+
+    masked: dict[str, Any] = {f.name: redact(value) for f in dataclasses.fields(record)
+                              if f.name != "file_name" and isinstance(value := getattr(record, f.name), str)}
+    return dataclasses.replace(record, **masked)
+
+
 def record_markdown(record: wf.ProblemRecord, history: list[wf.Transition]) -> str:
-    """The whole document: YAML front matter (``kind: record``) and a readable body."""
+    """The whole document: YAML front matter (``kind: record``) and a readable body,
+    secrets masked."""
+    from kbapp.redact import redact
+
+    record = _redacted(record)
     meta = {
         "id": record.doc_id, "kind": KIND_RECORD, "title": record.title,
         "title_en": f"Problem record #{record.id}",
@@ -56,8 +72,7 @@ def record_markdown(record: wf.ProblemRecord, history: list[wf.Transition]) -> s
         "updated_at": record.updated_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
     }
     meta = {k: v for k, v in meta.items() if v is not None}
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10_000)
-    out = [f"---\n{front}---", f"# {md_escape(record.title)}", "",
+    out = [front_matter(meta).rstrip("\n"), f"# {md_escape(record.title)}", "",
            f"问题记录 Problem record #{record.id} · {wf.label(wf.KIND_LABELS, record.kind)} · "
            f"{wf.label(wf.STATE_LABELS, record.state)}", ""]
     out.append(_line(("提出时间", "Raised"), format_time(record.raised)))
@@ -89,9 +104,9 @@ def record_markdown(record: wf.ProblemRecord, history: list[wf.Transition]) -> s
         if text:
             out += ["", f"## {zh} {en}", "", text]
     out += ["", "## 处理记录 History", ""]
-    out += [f"- {format_time(t.at)} · {md_escape(t.actor)}: {md_escape(t.describe())}" for t in history]
+    out += [f"- {format_time(t.at)} · {md_escape(t.actor)}: {md_escape(redact(t.describe()))}" for t in history]
     out.append("")
-    return "\n".join(out)
+    return inert_markdown("\n".join(out))
 
 
 def write_record_document(folder: Path, record: wf.ProblemRecord, history: list[wf.Transition],

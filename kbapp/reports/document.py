@@ -11,9 +11,9 @@ import datetime as dt
 import html
 from collections.abc import Callable
 
-import yaml
-
 from kbapp.incidents.export import format_time, md_escape
+from kbapp.inert_markdown import front_matter as inert_front_matter
+from kbapp.inert_markdown import inert_markdown
 from kbapp.reports.fields import REPORT_FIELDS
 
 _SECTION_FIELDS = [f for f in REPORT_FIELDS if f.multiline]
@@ -33,8 +33,7 @@ def redactor(enabled: bool) -> Callable[[str], str]:
 
 
 def front_matter(meta: dict) -> str:
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10_000)
-    return f"---\n{dumped}---\n"
+    return inert_front_matter(meta)
 
 
 def report_title(incident_title: str) -> str:
@@ -74,7 +73,7 @@ def report_markdown(*, doc_id: str, incident_id: int, title: str, fields: dict[s
     out += ["", "## 处理时间线 Timeline", "", "| 时间 Time | 人员 Actor | 类型 Kind | 内容 Details |", "|---|---|---|---|"]
     out += ["| " + " | ".join(md_escape(clean(c)) for c in row) + " |" for row in timeline]
     out += ["", f"提交 Submitted: {format_time(submitted_at)} · {md_escape(submitted_by)}", ""]
-    return "\n".join(out)
+    return inert_markdown("\n".join(out))
 
 
 def lesson_title(playbook_title: str, step: int | None, text: str) -> str:
@@ -102,7 +101,7 @@ def lesson_markdown(*, doc_id: str, playbook_id: str, playbook_title: str, step:
     if incident_id:
         body.append(f"- 来自故障 From incident #{incident_id}")
     body += [f"- {md_escape(created_by)} · {format_time(created_at)}", ""]
-    return front_matter({k: v for k, v in meta.items() if v is not None}) + "\n".join(body)
+    return front_matter({k: v for k, v in meta.items() if v is not None}) + inert_markdown("\n".join(body))
 
 
 PRINT_CSS = """body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC",sans-serif;font-size:10.5pt;color:#222}

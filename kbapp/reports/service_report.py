@@ -26,6 +26,7 @@ from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import types as itypes
 from kbapp.incidents.deadline_log import DeadlineRecord, replay
 from kbapp.incidents.export import format_time
+from kbapp.inert_markdown import inert_markdown
 from kbapp.model import CATEGORIES, LEVELS
 from kbapp.records import workflow as wf
 from kbapp.redact import redact
@@ -294,4 +295,4 @@ def render_markdown(report: ServiceReport, suggestions: str) -> str:
     else:
         out.append("无 None.")
     out += ["", "## 7. 改进建议 Improvement suggestions", "", redact(suggestions.strip()), ""]
-    return "\n".join(out)
+    return inert_markdown("\n".join(out))

@@ -18,6 +18,7 @@ from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_line
+from kbapp.inert_markdown import inert_markdown
 from kbapp.model import KIND_SCENARIO, Document
 from kbapp.training.common import (
     format_minutes,
@@ -246,4 +247,4 @@ def drill_report_markdown(drill: Drill, score: Score, actions: list[itypes.Actio
     lines += md_table(["#", "时间 Time", "人员 Actor", "类型 Kind", "内容 Details"], [
         [f"#{a.id}", local_time(a.at, tz), a.actor, " ".join(itypes.ACTION_LABELS.get(a.kind, (a.kind, ""))).strip(),
          itypes.describe_action(a)] for a in actions])
-    return "\n".join(lines) + "\n"
+    return inert_markdown("\n".join(lines) + "\n")

@@ -26,6 +26,7 @@ from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_line, check_result
+from kbapp.inert_markdown import inert_markdown
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, Document
 from kbapp.store.models import ActionRow, IncidentRow
 from kbapp.training.common import local_time, md_table, redact_text, redacted_action, redacted_incident
@@ -335,4 +336,4 @@ def inspection_report_markdown(inspection: itypes.Incident, items: list[ItemResu
     lines += md_table(["#", "时间 Time", "人员 Actor", "类型 Kind", "内容 Details"], [
         [f"#{a.id}", local_time(a.at, tz), a.actor, " ".join(itypes.ACTION_LABELS.get(a.kind, (a.kind, ""))).strip(),
          itypes.describe_action(a)] for a in actions])
-    return "\n".join(lines) + "\n"
+    return inert_markdown("\n".join(lines) + "\n")
