@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.errors import KbEnvironmentError
-from kbapp.library import display_path, id_hint, resolve_ids, valid_name, walk_markdown
+from kbapp.library import display_path, id_hint, reserved_problem, resolve_ids, valid_name, walk_markdown
 from kbapp.model import Document, Problem
 
 if TYPE_CHECKING:
@@ -268,6 +268,9 @@ class Catalogue:
                     elif old is None or (entry.size, entry.mtime_ns) != (old.size, old.mtime_ns) or not entry.racy():
                         checked.append(entry)  # (checked again and still racy: nothing to record)
                 entry.root = root
+                if not shipped and entry.doc_id and (taken := reserved_problem(Path(path), entry.doc_id, root)):
+                    yield path, None, None, [*entry.problems, taken]  # the app's own id, outside its folder
+                    continue
                 yield path, entry.doc_id, entry, entry.problems
 
         documents, problems = resolve_ids(files_of(root, shipped) for root, shipped in self.roots)

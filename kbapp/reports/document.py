@@ -56,7 +56,7 @@ def report_markdown(*, doc_id: str, incident_id: int, title: str, fields: dict[s
             "tags": [t for t in [fields.get("fault_type", "")] if t], "incident": incident_id,
             "playbooks": playbooks, "submitted_by": submitted_by,
             "submitted_at": submitted_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
-            "summary": fields.get("cause", "")[:160],
+            "summary": " ".join(fields.get("cause", "").split())[:160],  # one line: a summary holds no line breaks
         }
         out.append(front_matter({k: v for k, v in meta.items() if v is not None}))
     out += [f"# {md_escape(clean(title))}", "", f"故障记录 Incident #{incident_id}", "",
