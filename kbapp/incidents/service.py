@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from kbapp.incidents import deadline_log, knowledge, serious
+from kbapp.incidents import deadline_log, kept_playbooks, knowledge, serious
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import types as itypes
@@ -257,7 +257,7 @@ class IncidentService(IncidentEdits, LoggedService):
     def _attach(self, s: Session, row: IncidentRow, doc: Document, position: int, actor: str,
                 now: dt.datetime) -> itypes.Action:
         s.add(IncidentPlaybookRow(incident_id=row.id, playbook_id=doc.id, position=position, attached_at=now,
-                                  attached_by=actor))
+                                  attached_by=actor, text=kept_playbooks.file_text(doc)))
         return self._append(s, row, itypes.PLAYBOOK_ATTACHED, actor=actor, at=now, playbook_id=doc.id,
                             payload={"title": doc.title, "title_en": doc.title_en})
 
@@ -300,6 +300,8 @@ class IncidentService(IncidentEdits, LoggedService):
         if doc.id not in incident.playbook_ids:
             raise IncidentError(f"playbook_id: {doc.id!r} is not attached to incident #{incident_id}",
                                 field="playbook_id")
+        texts = self.store.read(lambda s: kept_playbooks.kept_texts(s, incident_id))
+        doc = kept_playbooks.kept_version(doc, doc.id, texts.get(doc.id)) or doc  # the version it started with
         number = check_id(step_number, "step")
         step = doc.step(number)
         if step is None:
@@ -563,7 +565,9 @@ class IncidentService(IncidentEdits, LoggedService):
     def _runs(self, incident: itypes.Incident, actions: builtins.list[itypes.Action]) -> builtins.list[itypes.PlaybookRun]:
         steps = [a for a in actions if a.kind in (itypes.STEP, itypes.PLAYBOOK_ATTACHED)]
         attached = {a.playbook_id: a.at for a in steps if a.kind == itypes.PLAYBOOK_ATTACHED}
-        return [itypes.replay_playbook_run(pid, self._doc_or_none(pid), steps, attached.get(pid))
+        texts = self.store.read(lambda s: kept_playbooks.kept_texts(s, incident.id))
+        return [itypes.replay_playbook_run(pid, kept_playbooks.kept_version(self._doc_or_none(pid), pid, texts.get(pid)),
+                                           steps, attached.get(pid))
                 for pid in incident.playbook_ids]
 
     def state(self, incident_id: int) -> IncidentState:

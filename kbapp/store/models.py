@@ -71,6 +71,9 @@ class IncidentPlaybookRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     attached_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     attached_by: Mapped[str] = mapped_column(String(100))
+    # The playbook file's text when attached: the incident keeps these steps whatever
+    # version the library has later. None for playbooks attached before (migration 0019).
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     incident: Mapped[IncidentRow] = relationship(back_populates="playbooks")
 
