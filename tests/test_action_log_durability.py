@@ -165,7 +165,7 @@ def test_sqlite_runs_in_wal_with_full_sync_and_a_busy_timeout(tmp_path):
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5_000  # seconds, not a minute
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert current_revision(store) == head_revision()
     finally:

@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DEFAULT_BUSY_TIMEOUT = 10.0  # seconds SQLite waits for another writer
+DEFAULT_BUSY_TIMEOUT = 5.0  # seconds SQLite waits for another writer
+BUSY_BUDGET = 5.0  # seconds in all before "stayed busy": SQLite's wait and the retries together
 CONNECT_TIMEOUT = 5  # seconds to reach a database server
 LOCKED_RETRIES = 6  # on top of the busy timeout, for the cases SQLite does not wait for
 _BEGIN_OPTION = "kbapp_sqlite_begin"
@@ -52,6 +53,10 @@ _BEGIN_OPTION = "kbapp_sqlite_begin"
 
 class StoreError(KbEnvironmentError, RuntimeError):
     """The database cannot be used; the message says why, in one line."""
+
+
+class StoreBusy(StoreError):
+    """Another program kept the database's write lock past BUSY_BUDGET: nothing was written."""
 
 
 class StoreUnreachable(StoreError):
@@ -99,7 +104,7 @@ class Store:
         store = cls(engine, url)
         try:
             if migrate:
-                store.backup_path = _retry_locked(lambda: _upgrade(store, backup_dir))
+                store.backup_path = _retry_locked(lambda: _upgrade(store, backup_dir), url=url)
         except StoreError:
             engine.dispose()
             raise
@@ -156,13 +161,13 @@ class Store:
                 staging.apply(staged)
                 tokens = [item.token for item in staged]
                 try:
-                    _retry_locked(lambda: forget(tokens))
+                    _retry_locked(lambda: forget(tokens), url=self.url)
                 except DBAPIError:
                     pass  # the moves are done; the next recovery pass forgets the rows
             return result
 
         try:
-            return _retry_locked(attempt)
+            return _retry_locked(attempt, url=self.url)
         except DBAPIError as exc:
             error = StoreUnreachable if _is_unreachable(exc, self.url) else StoreError
             raise error(f"database error in {_where(self.url)}: {_reason(exc)}") from None
@@ -257,22 +262,45 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, journal: str |
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _retry_locked(fn: Callable[[], T], *, wrap: type[BaseException] = OperationalError) -> T:
-    """Call ``fn`` again, with growing random pauses, while it fails with "database is locked"."""
+def _retry_locked(fn: Callable[[], T], *, wrap: type[BaseException] = OperationalError, url: str | None = None) -> T:
+    """Call ``fn`` again, with growing random pauses, while it fails with "database is locked",
+    for BUSY_BUDGET seconds in all (SQLite's own busy wait included); then StoreBusy, naming
+    the database and, where the system says, the process that holds it."""
+    started = time.monotonic()
     for attempt in range(LOCKED_RETRIES + 1):
         try:
             return fn()
         except wrap as exc:
             if not is_locked_error(exc):
                 raise
-            if attempt == LOCKED_RETRIES:
-                raise StoreError(
-                    "the database stayed busy: another program kept it locked for too long; try again"
-                ) from None
+            elapsed = time.monotonic() - started
+            if attempt == LOCKED_RETRIES or elapsed >= BUSY_BUDGET:
+                raise _busy(url, elapsed) from None
             pause = min(2.0, 0.02 * 2**attempt) * (0.5 + random.random())
+            pause = min(pause, max(0.0, BUSY_BUDGET - elapsed))
             log.debug("database busy, retrying in %.2fs", pause)
             time.sleep(pause)
     raise AssertionError("unreachable")
+
+
+def _busy(url: str | None, elapsed: float) -> StoreBusy:
+    from kbapp.store.busy import describe_holder
+
+    database = _database_file(url) if url else None
+    holder = describe_holder(database) if database is not None else None
+    what = f"the database {database if database is not None else _where(url) if url else ''}".rstrip()
+    return StoreBusy(f"{what} stayed busy for {elapsed:.0f} s: {holder or 'another program'} kept its write "
+                     f"lock; nothing was saved, try again", path=database)
+
+
+def _database_file(url: str) -> Path | None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser().absolute()
 
 
 def _where(url: str) -> str:
