@@ -27,6 +27,7 @@ from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.i18n import home_settings
 from kbapp.gui.incident_actions import IncidentActions
 from kbapp.gui.incidents_page import IncidentsPage
+from kbapp.gui.lost_database import LostDatabase
 from kbapp.gui.metrics_page import install_metrics
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("kbapp — Emergency knowledge base"))
         self.runner = OperationRunner(self)
+        self.lost_database: LostDatabase | None = None  # made when the database is found lost
         if self.chinese:
             self.runner.localize = localized  # the core's error messages in Chinese
         self.runner.operation_failed.connect(self._show_failure)
@@ -117,8 +119,6 @@ class MainWindow(QMainWindow):
         self.results_view.installEventFilter(self)
         self.reader = ReaderView(central)
         self.reader.command_copied.connect(self._command_copied)
-        self.reader.link_refused.connect(lambda target: self.statusBar().showMessage(
-            self.tr("This link opens nothing from kbapp: %1").replace("%1", target), 8000))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.results_view)
@@ -270,7 +270,18 @@ class MainWindow(QMainWindow):
         self.runner.write(lambda progress: self._load_and_sync(progress, force=False), self._index_synced,
                           self._index_failed, self._index_progress)
         # Open incidents resume where their action log ends (migrations run on the write lane).
-        self.runner.write(lambda: self.kb.store, lambda _store: self._store_ready(), self._show_failure)
+        self.runner.write(lambda: self.kb.store, lambda _store: self._store_ready(), self._store_failed)
+
+    def _store_failed(self, exc: BaseException) -> None:
+        from kbapp.store.backups import DatabaseLost
+
+        if isinstance(exc, DatabaseLost):  # asked, not replaced: restore, start empty or quit
+            if self.lost_database is None:
+                self.lost_database = LostDatabase(self, self.kb, self.runner, self._show_failure)
+                self.lost_database.restarted.connect(self.start)
+            self.lost_database.ask(exc)
+            return
+        self._show_failure(exc)
 
     def _store_ready(self) -> None:
         self.incidents.reload_list()
@@ -315,7 +326,7 @@ class MainWindow(QMainWindow):
     def _index_failed(self, exc: BaseException) -> None:
         self.progress.hide()
         self.index_label.setText(self.tr("Index unavailable"))
-        self._show_failure(exc)
+        self._store_failed(exc)
 
     def _update_problems_button(self, count: int) -> None:
         self.problems_button.setText(self.tr("⚠ %n library problem(s)", "", count))
@@ -516,6 +527,11 @@ class MainWindow(QMainWindow):
             "%1", str(self.kb.home.root)))
 
     def _show_failure(self, exc: BaseException) -> None:
+        from kbapp.store.backups import DatabaseLost
+
+        if isinstance(exc, DatabaseLost):  # whichever operation met it first: one question, never a warning
+            self._store_failed(exc)
+            return
         message = str(exc) or type(exc).__name__
         self.statusBar().showMessage(message, 10000)
         if isinstance(exc, KbError | OSError):  # something the engineer can act on: the message says what
