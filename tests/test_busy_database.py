@@ -37,7 +37,7 @@ def hold_write_lock(db: Path) -> subprocess.Popen:
 def notes(home: Path) -> list[str]:
     shown = run_cli("incident", "show", "1", "--json", home=home)
     assert shown.returncode == 0, shown.stderr
-    return [a["text"] for a in json.loads(shown.stdout)["timeline"] if a["kind"] == "note"]
+    return [a["details"] for a in json.loads(shown.stdout)["timeline"] if a["kind"] == "note"]
 
 
 def test_a_note_on_a_locked_database_fails_quickly_and_says_nothing_was_saved(tmp_path):
