@@ -124,3 +124,19 @@ def test_empty_query_lists_by_kind_and_title_reading_only_the_shown_documents(tm
         assert [h.title for h in kb.search("", kind="playbook").hits] == ["一个预案", "新文档0"]
     finally:
         kb.close()
+
+
+def test_an_added_document_keeps_the_readers_of_unchanged_segments(tmp_path):
+    kb = open_kb(tmp_path, LIBRARY)
+    try:
+        kb.sync_index()
+        assert found(kb, "aardvark") == ["alpha"]
+        first = [r for r, _ in kb.index.searcher().reader().leaf_readers()]
+        kb.add_document(new_doc(kb, 0))
+        now = [r for r, _ in kb.index.searcher().reader().leaf_readers()]
+        assert first[0] in now and len(now) == len(first) + 1  # the built segment's reader, kept
+        assert found(kb, "zyzzyva0") == ["new-0"] and found(kb, "aardvark") == ["alpha"]
+        kb.remove_document("alpha")  # a deletion in that segment: its reader is opened again
+        assert found(kb, "aardvark") == [] and first[0] not in [r for r, _ in kb.index.searcher().reader().leaf_readers()]
+    finally:
+        kb.close()
