@@ -1532,36 +1532,74 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
     </message>
 </context>
 <context>
+    <name>LostDatabase</name>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="32"/>
+        <source>kbapp — database missing</source>
+        <translation>kbapp — 数据库丢失</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="35"/>
+        <source>kbapp does not start an empty database in its place without asking: the incidents, reports and lessons it held would seem gone.</source>
+        <translation>kbapp 不会未经询问就用空数据库代替它：否则其中的事件、报告和经验教训看起来就像消失了。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="38"/>
+        <source>Restore latest backup</source>
+        <translation>恢复最新备份</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="41"/>
+        <source>Start empty</source>
+        <translation>从空数据库开始</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="43"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="62"/>
+        <source>The database %1 is missing or empty, but this data home held one.</source>
+        <translation>数据库 %1 丢失或为空，但此数据目录曾有数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="66"/>
+        <source>Latest backup: %1 (%2).</source>
+        <translation>最新备份：%1（%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="68"/>
+        <source>No backup was found in the backups folder.</source>
+        <translation>备份文件夹中没有找到备份。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="526"/>
+        <location filename="../../kbapp/gui/main_window.py" line="542"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="530"/>
+        <location filename="../../kbapp/gui/main_window.py" line="546"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="60"/>
+        <location filename="../../kbapp/gui/main_window.py" line="61"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="67"/>
+        <location filename="../../kbapp/gui/main_window.py" line="69"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="99"/>
+        <location filename="../../kbapp/gui/main_window.py" line="101"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
-    </message>
-    <message>
-        <location filename="../../kbapp/gui/main_window.py" line="121"/>
-        <source>This link opens nothing from kbapp: %1</source>
-        <translation>此链接在 kbapp 中不会打开：%1</translation>
     </message>
     <message>
         <location filename="../../kbapp/gui/main_window.py" line="138"/>
@@ -1684,125 +1722,125 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="292"/>
+        <location filename="../../kbapp/gui/main_window.py" line="303"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="303"/>
+        <location filename="../../kbapp/gui/main_window.py" line="314"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="317"/>
+        <location filename="../../kbapp/gui/main_window.py" line="328"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="321"/>
+        <location filename="../../kbapp/gui/main_window.py" line="332"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="337"/>
+        <location filename="../../kbapp/gui/main_window.py" line="348"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="339"/>
+        <location filename="../../kbapp/gui/main_window.py" line="350"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="345"/>
+        <location filename="../../kbapp/gui/main_window.py" line="356"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="403"/>
+        <location filename="../../kbapp/gui/main_window.py" line="414"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="438"/>
+        <location filename="../../kbapp/gui/main_window.py" line="449"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="439"/>
+        <location filename="../../kbapp/gui/main_window.py" line="450"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="451"/>
+        <location filename="../../kbapp/gui/main_window.py" line="462"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="454"/>
+        <location filename="../../kbapp/gui/main_window.py" line="465"/>
         <source>%n skipped unread (links out of the folder, pipes or devices).</source>
         <translation>
             <numerusform>%n 个未读取即跳过（指向文件夹之外的链接、管道或设备）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="457"/>
+        <location filename="../../kbapp/gui/main_window.py" line="468"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="469"/>
+        <location filename="../../kbapp/gui/main_window.py" line="480"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="475"/>
+        <location filename="../../kbapp/gui/main_window.py" line="486"/>
         <source>%n file(s) have the id of a document the library already has. Replace those documents?</source>
         <translation>
             <numerusform>%n 个文件的 id 与知识库中已有的文档相同。要替换这些文档吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="477"/>
+        <location filename="../../kbapp/gui/main_window.py" line="488"/>
         <source>%1 would replace %2 (%3)</source>
         <translation>%1 将替换 %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="479"/>
+        <location filename="../../kbapp/gui/main_window.py" line="490"/>
         <source>Replace documents?</source>
         <translation>替换文档？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="494"/>
+        <location filename="../../kbapp/gui/main_window.py" line="505"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="507"/>
+        <location filename="../../kbapp/gui/main_window.py" line="518"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="514"/>
+        <location filename="../../kbapp/gui/main_window.py" line="525"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="515"/>
+        <location filename="../../kbapp/gui/main_window.py" line="526"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="522"/>
-        <location filename="../../kbapp/gui/main_window.py" line="525"/>
+        <location filename="../../kbapp/gui/main_window.py" line="538"/>
+        <location filename="../../kbapp/gui/main_window.py" line="541"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
