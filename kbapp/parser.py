@@ -27,7 +27,7 @@ from kbapp.steps import parse_steps
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-PARSER_VERSION = 3  # bump when parsing changes what gets indexed
+PARSER_VERSION = 4  # bump when parsing changes what gets indexed
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Markdown nesting (lists, quotes, brackets) past these is refused before anything renders
 # it: the Markdown library recurses on nested blocks and backtracks on nested brackets.
@@ -48,7 +48,7 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
 REQUIRED_SECTIONS = tuple(SECTION_NAMES)
 REQUIRED_FIELDS = ("id", "title", "title_en", "category", "levels", "owner", "reviewed", "version")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-_HIDDEN_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_HIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _DOCUMENT_ID_RE = re.compile(r"^\w[\w.\-/]{0,119}$")  # \w: letters of any script, digits and '_'
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 # Linear-time on any line: the closing '#'s are stripped by heading_text, not by the
@@ -336,6 +336,8 @@ def _parse_text(text: str, path: Path, *, doc_id_hint: str | None = None) -> tup
 
     for name in _TEXT_FIELDS:
         value = meta.get(name)
+        if name != "id" and isinstance(value, str) and ("\n" in value or "\r" in value or "\t" in value):
+            meta[name] = value = " ".join(value.split())  # a one-line field written as a YAML block
         if name != "id" and isinstance(value, str) and _HIDDEN_RE.search(value):  # an id is refused below
             # Shown in the result list, the window's title and the terminal: an escape sequence
             # or a right-to-left override would show the engineer something that is not there.

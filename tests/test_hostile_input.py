@@ -158,3 +158,11 @@ def test_an_invalid_id_is_replaced_by_the_files_own_and_said_so(tmp_path):
     messages = [p.message for p in problems]
     assert any("the file's own id 'spoof' is used instead" in m for m in messages), messages
     assert any(m.startswith("title: control or text-direction characters removed") for m in messages), messages
+
+
+def test_a_one_line_field_written_over_several_lines_is_joined_without_a_problem(tmp_path):
+    path = tmp_path / "multi.md"
+    path.write_text("---\nid: multi\nkind: document\ntitle: 第一行\nsummary: |\n  原因：配置被覆盖\n  处理：恢复备份\n---\n# x\n",
+                    encoding="utf-8")
+    doc, problems = parse_file(path)
+    assert doc.summary == "原因：配置被覆盖 处理：恢复备份" and problems == []
