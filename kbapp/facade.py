@@ -328,8 +328,9 @@ class KnowledgeBase:
         with self._lock:
             if self._store is None:
                 from kbapp.store import backups, staging
+                from kbapp.store.db import sqlite_path
 
-                database = backups.sqlite_path(self.db_url)
+                database = sqlite_path(self.db_url)
                 existed = False
                 if database is not None:
                     # A lost database stops here, never becomes a new empty one (DatabaseLost).
@@ -347,7 +348,7 @@ class KnowledgeBase:
     @property
     def database_file(self) -> Path | None:
         """The SQLite file of the database; None for a team server (or in memory)."""
-        from kbapp.store.backups import sqlite_path
+        from kbapp.store.db import sqlite_path
 
         return sqlite_path(self.db_url)
 

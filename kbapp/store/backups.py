@@ -219,20 +219,6 @@ def start_empty(home: DataHome, database: Path) -> None:
     Store.open(f"sqlite:///{database}", backup_dir=home.backups).close()  # the schema, so the guard is content
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL; None for a server or an in-memory database."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database).expanduser().absolute()
-
-
 # -- listing --------------------------------------------------------------------
 
 def _stamp(now: dt.datetime | None = None) -> str:

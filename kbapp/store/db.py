@@ -286,14 +286,15 @@ def _retry_locked(fn: Callable[[], T], *, wrap: type[BaseException] = Operationa
 def _busy(url: str | None, elapsed: float) -> StoreBusy:
     from kbapp.store.busy import describe_holder
 
-    database = _database_file(url) if url else None
+    database = sqlite_path(url) if url else None
     holder = describe_holder(database) if database is not None else None
     what = f"the database {database if database is not None else _where(url) if url else ''}".rstrip()
     return StoreBusy(f"{what} stayed busy for {elapsed:.0f} s: {holder or 'another program'} kept its write "
                      f"lock; nothing was saved, try again", path=database)
 
 
-def _database_file(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for a server or an in-memory database."""
     try:
         parsed = make_url(url)
     except ArgumentError:
