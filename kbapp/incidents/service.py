@@ -562,10 +562,13 @@ class IncidentService(IncidentEdits, LoggedService):
         incident = self.get(incident_id)
         return self._runs(incident, self.timeline(incident.id, kinds=(itypes.STEP, itypes.PLAYBOOK_ATTACHED)))
 
-    def _runs(self, incident: itypes.Incident, actions: builtins.list[itypes.Action]) -> builtins.list[itypes.PlaybookRun]:
+    def _runs(self, incident: itypes.Incident, actions: builtins.list[itypes.Action],
+              texts: dict[str, str | None] | None = None) -> builtins.list[itypes.PlaybookRun]:
+        """``texts``: the playbook versions the incident keeps, when already read with its log."""
         steps = [a for a in actions if a.kind in (itypes.STEP, itypes.PLAYBOOK_ATTACHED)]
         attached = {a.playbook_id: a.at for a in steps if a.kind == itypes.PLAYBOOK_ATTACHED}
-        texts = self.store.read(lambda s: kept_playbooks.kept_texts(s, incident.id))
+        if texts is None:
+            texts = self.store.read(lambda s: kept_playbooks.kept_texts(s, incident.id))
         return [itypes.replay_playbook_run(pid, kept_playbooks.kept_version(self._doc_or_none(pid), pid, texts.get(pid)),
                                            steps, attached.get(pid))
                 for pid in incident.playbook_ids]
@@ -577,16 +580,18 @@ class IncidentService(IncidentEdits, LoggedService):
         columns = ActionRow.__table__.c
         query = select(*columns).where(columns.incident_id == incident_id).order_by(columns.id)
 
-        def work(s: Session) -> tuple[itypes.Incident, list[itypes.Action]]:
+        def work(s: Session) -> tuple[itypes.Incident, list[itypes.Action], dict[str, str | None]]:
             row = s.scalars(select(IncidentRow).where(IncidentRow.id == incident_id)
                             .options(selectinload(IncidentRow.playbooks))).one_or_none()
             if row is None:
                 raise IncidentError(f"incident_id: no incident #{incident_id}", field="incident_id")
-            return itypes.incident_from_row(row), [itypes.action_from_row(r) for r in s.execute(query)]
+            return (itypes.incident_from_row(row), [itypes.action_from_row(r) for r in s.execute(query)],
+                    kept_playbooks.kept_texts(s, incident_id))
 
-        incident, actions = self.store.read(work)
+        incident, actions, texts = self.store.read(work)
         actions = _link_corrections(actions)
-        return IncidentState(incident, actions, self._runs(incident, actions), self.deadline_records(incident, actions))
+        return IncidentState(incident, actions, self._runs(incident, actions, texts),
+                             self.deadline_records(incident, actions))
 
     def deadline_records(self, incident: itypes.Incident | int,
                          actions: builtins.list[itypes.Action] | None = None) -> builtins.list[deadline_log.DeadlineRecord]:
