@@ -31,7 +31,6 @@ import gc
 import json
 import logging
 import os
-import re
 import shutil
 import threading
 import uuid
@@ -47,6 +46,17 @@ from kbapp.errors import KbEnvironmentError
 from kbapp.fsutil import atomic_write_text
 from kbapp.model import Document
 from kbapp.search.analysis import config_fingerprint
+from kbapp.search.manifest import (
+    COMPACT_LINES,
+    GENERATION,
+    JOURNAL_NAME,
+    LEGACY_DIR,
+    ManifestSig,
+    folder_name,
+    load_manifest,
+    manifest_sig,
+)
+from kbapp.search.reuse import searcher_reusing
 from kbapp.search.schema import SCHEMA_VERSION, build_schema, index_fields
 from kbapp.search.scoring import FastBM25F
 from kbapp.search.types import SearchResults
@@ -55,12 +65,7 @@ from kbapp.threads import off_ui_thread
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
 WRITE_LOCK_TIMEOUT_S = 120
-LEGACY_DIR = "whoosh"  # the one folder of indexes written before generations
-_GENERATION = re.compile(r"whoosh-(\d{1,12})")
 _DEBRIS = ("whoosh.new", "whoosh.old")  # what a rebuild of the renaming kind left
-JOURNAL_NAME = "manifest.log"
-COMPACT_LINES = 256  # changes appended to the journal before it is folded into the manifest
-ManifestSig = tuple[tuple[int, int, int], tuple[int, int, int] | None]
 
 
 class IndexBusy(KbEnvironmentError, RuntimeError):
@@ -134,18 +139,18 @@ class SearchIndex:
     @property
     def dir(self) -> Path:
         """The Whoosh folder in use: the one the manifest names."""
-        manifest = self._manifest if self._ix is not None else _load_manifest(self.manifest_path)[0]
-        return self.root / _folder_name(manifest)
+        manifest = self._manifest if self._ix is not None else load_manifest(self.manifest_path)[0]
+        return self.root / folder_name(manifest)
 
     def _read_manifest(self) -> dict | None:
-        data, self._manifest_sig = _load_manifest(self.manifest_path)
+        data, self._manifest_sig = load_manifest(self.manifest_path)
         return data
 
     def _manifest_changed(self) -> bool:
         """Whether another process rewrote the manifest (a rebuild switched folders, or an
         update) since this one read it."""
         try:
-            return _manifest_sig(self.manifest_path) != self._manifest_sig
+            return manifest_sig(self.manifest_path) != self._manifest_sig
         except OSError:
             return self._manifest_sig is not None
 
@@ -158,7 +163,7 @@ class SearchIndex:
         self._close_readers()
         self._problem = None
         manifest = self._read_manifest()
-        self._remove_debris(_folder_name(manifest) if manifest is not None else None)
+        self._remove_debris(folder_name(manifest) if manifest is not None else None)
         if self._read_damage is not None:
             self._problem = ("damaged", self._read_damage)
             return
@@ -168,7 +173,7 @@ class SearchIndex:
             else:
                 self._problem = ("missing", "no index has been built yet")
             return
-        folder = self.root / _folder_name(manifest)
+        folder = self.root / folder_name(manifest)
         if not folder.is_dir() or not any(folder.glob("*.toc")):
             self._problem = ("missing", "no index has been built yet")
             return
@@ -226,7 +231,7 @@ class SearchIndex:
             entries = list(self.root.iterdir())
         except OSError:
             return []
-        return [p for p in entries if (p.name == LEGACY_DIR or p.name in _DEBRIS or _GENERATION.fullmatch(p.name))
+        return [p for p in entries if (p.name == LEGACY_DIR or p.name in _DEBRIS or GENERATION.fullmatch(p.name))
                 and p.is_dir()]
 
     def _remove_debris(self, keep: str | None) -> None:
@@ -415,8 +420,8 @@ class SearchIndex:
         self._refresh_searcher()
 
     def _next_generation(self) -> str:
-        numbers = [int(m.group(1)) for p in self._index_folders() if (m := _GENERATION.fullmatch(p.name))]
-        current = _GENERATION.fullmatch(str(self._manifest.get("dir", "")))
+        numbers = [int(m.group(1)) for p in self._index_folders() if (m := GENERATION.fullmatch(p.name))]
+        current = GENERATION.fullmatch(str(self._manifest.get("dir", "")))
         if current:
             numbers.append(int(current.group(1)))
         return f"whoosh-{max(numbers, default=0) + 1}"
@@ -461,14 +466,14 @@ class SearchIndex:
             os.fsync(journal.fileno())
         self._manifest["journal"] = lines
         with contextlib.suppress(OSError):
-            self._manifest_sig = _manifest_sig(self.manifest_path)
+            self._manifest_sig = manifest_sig(self.manifest_path)
 
     def _save_manifest(self, docs: dict[str, str], folder: str | None = None) -> None:
         self._manifest = {
             "format": SCHEMA_VERSION,
             "fingerprint": config_fingerprint(),
             "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "dir": folder or _folder_name(self._manifest),
+            "dir": folder or folder_name(self._manifest),
             "base": uuid.uuid4().hex,  # the journal lines written from now on name it
             "docs": docs,
         }
@@ -482,7 +487,7 @@ class SearchIndex:
                     pass
         self._manifest["journal"] = 0
         with contextlib.suppress(OSError):
-            self._manifest_sig = _manifest_sig(self.manifest_path)
+            self._manifest_sig = manifest_sig(self.manifest_path)
 
     # -- checking ------------------------------------------------------------------
     def check(self, documents: Iterable[Document]) -> list[str]:
@@ -513,7 +518,7 @@ class SearchIndex:
                 # A new searcher rather than refresh(): refresh fails on an empty index.
                 old = self._searcher
                 try:
-                    self._searcher = _searcher_reusing(self._ix, old)
+                    self._searcher = searcher_reusing(self._ix, old)
                 except Exception:  # anything unexpected: open every segment again
                     self._searcher = self._ix.searcher(weighting=FastBM25F())
                     old.close()
@@ -579,88 +584,3 @@ class SearchIndex:
             except Exception as exc:  # a damaged posting list or stored field, met mid-search
                 self._mark_damaged(exc, "the index cannot be read", reading=True)
                 return SearchResults(query=text)
-
-
-def _searcher_reusing(ix: Any, old: Any) -> Any:
-    """A searcher of the index as it is now that keeps ``old``'s readers of the segments
-    that did not change (same segment, same deletions): opening the reader of a large
-    segment copies its term index (~0.1 s at 50,000 documents), so a document added
-    costs the same at any library size. ``old``'s other readers are closed."""
-    from whoosh.reading import MultiReader, SegmentReader
-    from whoosh.searching import Searcher
-
-    info = ix._read_toc()
-    kept = {(r.segment().segment_id(), r.segment().deleted_count()): r for r, _ in old.reader().leaf_readers()
-            if r.segment() is not None}
-    readers = []
-    for segment in info.segments:
-        reader = kept.pop((segment.segment_id(), segment.deleted_count()), None)
-        readers.append(reader if reader is not None
-                       else SegmentReader(ix.storage, info.schema, segment, generation=info.generation))
-    if not readers:
-        raise ValueError("an empty index")
-    reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=info.generation)
-    for unused in kept.values():
-        unused.close()
-    return Searcher(reader, weighting=FastBM25F(), fromindex=ix)
-
-
-def _folder_name(manifest: dict | None) -> str:
-    """The Whoosh folder a manifest names: a generation, else (older manifests) ``whoosh``."""
-    name = (manifest or {}).get("dir")
-    return name if isinstance(name, str) and _GENERATION.fullmatch(name) else LEGACY_DIR
-
-
-def _load_manifest(path: Path) -> tuple[dict | None, ManifestSig | None]:
-    """(the manifest with its journal applied, or None when missing or unreadable; the
-    stat signature of both files). The journal is read before the manifest: a fold in
-    between gives the new manifest, whose base the lines read do not name."""
-    try:
-        sig = _manifest_sig(path)
-    except OSError:
-        return None, None
-    try:
-        journal = (path.parent / JOURNAL_NAME).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        journal = ""
-    except (OSError, ValueError):
-        return None, sig
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None, sig
-    if not isinstance(data, dict) or not isinstance(data.get("docs"), dict):
-        return None, sig
-    base, docs, lines = data.get("base"), data["docs"], 0
-    for text in journal.split("\n"):
-        try:
-            change = json.loads(text) if text else None
-        except ValueError:  # a line cut short by a crash: the index's count will disagree
-            continue
-        if not isinstance(change, dict) or base is None or change.get("base") != base:
-            continue
-        removed, hashes = change.get("del"), change.get("set")
-        if not isinstance(removed, list) or not isinstance(hashes, dict):
-            continue
-        for doc_id in removed:
-            docs.pop(doc_id, None)
-        docs.update(hashes)
-        data["updated"] = change.get("updated", data.get("updated"))
-        lines += 1
-    data["journal"] = lines
-    return data, sig
-
-
-def _manifest_sig(path: Path) -> ManifestSig:
-    """The stat signatures of the manifest (OSError when it is missing) and its journal."""
-    main = _stat_sig(path)
-    try:
-        journal: tuple[int, int, int] | None = _stat_sig(path.parent / JOURNAL_NAME)
-    except OSError:
-        journal = None
-    return main, journal
-
-
-def _stat_sig(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_size, st.st_ino
