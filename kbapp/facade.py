@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kbapp.errors import NotFoundError
+from kbapp.facade_backups import BackupCommands
 from kbapp.facade_metrics import MetricsReads
 from kbapp.home import DataHome, resolve_home
 from kbapp.model import Document, Problem
+from kbapp.read_only_home import Scratch
 from kbapp.threads import off_ui_thread
 
 if TYPE_CHECKING:
@@ -39,7 +41,6 @@ if TYPE_CHECKING:
     from kbapp.reports.similar import SimilarIncident
     from kbapp.search.index import SearchIndex, SyncReport
     from kbapp.search.types import SearchHit, SearchResults
-    from kbapp.store.backups import BackupResult, RestoreResult
     from kbapp.store.db import Store
     from kbapp.sync import DeskSync
     from kbapp.training import Training
@@ -68,7 +69,7 @@ class _BuildLock:
         return self._lock
 
 
-class KnowledgeBase(MetricsReads):
+class KnowledgeBase(MetricsReads, BackupCommands):
     def __init__(self, home: DataHome, db_url: str | None = None, shipped_dir: Path | None = None, *,
                  index_mmap: bool = True) -> None:
         self.home = home
@@ -80,6 +81,8 @@ class KnowledgeBase(MetricsReads):
         self._library: Library | None = None
         self._index: SearchIndex | None = None
         self._index_notice: str | None = None
+        # A read-only home's index, catalogue and migrated copy live outside it (kbapp.read_only_home).
+        self._scratch = Scratch(home.index) if home.read_only else None
         self._store: Store | None = None
         self._incidents: IncidentService | None = None
         self._reports: ReportService | None = None
@@ -118,7 +121,7 @@ class KnowledgeBase(MetricsReads):
         with self._library_lock:
             if self._library is None:
                 (shipped, _), (writable, _) = self._library_roots()
-                if not self.home.incidents.exists():  # once per home; a stat after that
+                if not self.home.incidents.exists() and not self.home.read_only:  # once per home; a stat after
                     self.incident_documents.backfill_if_missing()
                 library = Library(shipped=shipped, writable=writable, on_change=self._library_changed,
                                   catalogue=self._catalogue_path())
@@ -185,6 +188,7 @@ class KnowledgeBase(MetricsReads):
         library already has replaces that document instead of being refused."""
         from kbapp.importer import import_paths
 
+        self.home.refuse_write("the import")
         result = import_paths(self, [Path(p) for p in paths], progress=progress, replace=replace)
         if result.imported:
             from kbapp.sync import share_files
@@ -207,6 +211,7 @@ class KnowledgeBase(MetricsReads):
         """Name the engineer of this data home; from now on their name is on every action."""
         from kbapp.identity import save_engineer
 
+        self.home.refuse_write("the engineer's name")
         engineer = save_engineer(self.home.root, name, role)
         with self._engineer_lock:
             self._engineer, self._engineer_read = engineer, True
@@ -230,7 +235,7 @@ class KnowledgeBase(MetricsReads):
             return self._index
         with self._lock:
             if self._index is None:
-                index = self._index = SearchIndex(self.home.index, mmap=self._index_mmap)
+                index = self._index = SearchIndex(self._index_root(), mmap=self._index_mmap)
                 return index
             return self._index
 
@@ -248,7 +253,11 @@ class KnowledgeBase(MetricsReads):
         return Catalogue(self._catalogue_path(), self._library_roots()).scan()
 
     def _catalogue_path(self) -> Path:
-        return self.home.index / "catalogue.sqlite3"
+        return self._index_root() / "catalogue.sqlite3"
+
+    def _index_root(self) -> Path:
+        """The home's index folder; a read-only home's copy of it, in the scratch folder."""
+        return self._scratch.index if self._scratch is not None else self.home.index
 
     def sync_index(self, progress: ProgressFn | None = None, force: bool = False) -> SyncReport:
         """Bring the index up to date with the library (incremental by content hash).
@@ -256,7 +265,7 @@ class KnowledgeBase(MetricsReads):
 
         With the library loaded (the window, import) its documents are compared; otherwise
         (a new ``kbapp search``) the catalogue says what changed and only that is parsed."""
-        if force:
+        if force and not self.home.read_only:
             self.incident_documents.rebuild()
         library = self._library
         if library is not None:  # its hashes: a document only catalogued is parsed if the index needs it
@@ -267,7 +276,7 @@ class KnowledgeBase(MetricsReads):
             report = self.index.sync_hashes(library.hashes(), documents_of, progress=progress, force=force)
             report.notice = library.notice
             return report
-        if not self.home.incidents.exists():  # the first time only: the past incidents (a stat after that)
+        if not self.home.incidents.exists() and not self.home.read_only:  # the first time only (a stat after)
             self.incident_documents.backfill_if_missing()
         scan = self.scan_library()
         wanted = {doc_id: entry.hash for doc_id, entry in scan.documents.items()}
@@ -329,6 +338,14 @@ class KnowledgeBase(MetricsReads):
                 from kbapp.store.db import sqlite_path
 
                 database = sqlite_path(self.db_url)
+                if self._scratch is not None:  # read only: never migrated, recovered or backed up here
+                    if database is not None:
+                        store = Store.open_read_only(database, self.home.root, self._scratch.path)
+                    else:  # a team server: read as ever, but nothing written from this home
+                        store = Store.open(self.db_url, backup_dir=None)
+                        store.read_only_home = self.home.root
+                    self._store = store
+                    return store
                 existed = False
                 if database is not None:
                     # A lost database stops here, never becomes a new empty one (DatabaseLost).
@@ -342,51 +359,6 @@ class KnowledgeBase(MetricsReads):
                 self._store = store
                 return store
             return self._store
-
-    @property
-    def database_file(self) -> Path | None:
-        """The SQLite file of the database; None for a team server (or in memory)."""
-        from kbapp.store.db import sqlite_path
-
-        return sqlite_path(self.db_url)
-
-    def backup(self, to: Path | None = None) -> BackupResult:
-        """A full backup of this home: the SQLite database (online) and the library."""
-        from kbapp.store import backups
-
-        database = self._local_database("back up")
-        return backups.make_backup(self.home, database, to=to)
-
-    def restore(self, name: str | None = None, *, force: bool = False) -> RestoreResult:
-        """The backup ``name`` (default: the newest) put back into this home; the store is
-        closed first and opens again, migrated, on next use."""
-        from kbapp.store import backups
-
-        database = self._local_database("restore")
-        with self._lock:
-            self._close_store()
-            backup = backups.find_backup(self.home, name)
-            result = backups.restore(self.home, backup, database, force=force)
-        self.reload_library()
-        return result
-
-    def start_empty(self) -> None:
-        """The explicit choice to begin with an empty database where one was lost."""
-        from kbapp.store import backups
-
-        database = self._local_database("start again")
-        with self._lock:
-            self._close_store()
-            backups.start_empty(self.home, database)
-
-    def _local_database(self, what: str) -> Path:
-        from kbapp.store.db import StoreError
-
-        database = self.database_file
-        if database is None:
-            raise StoreError(f"cannot {what} {self.db_url.split('@')[-1]}: backups are of the local SQLite "
-                             f"database; a team server is backed up on the server (pg_dump)")
-        return database
 
     def _close_store(self) -> None:
         self._incidents = self._reports = self._lessons = self._changes = None
@@ -596,3 +568,5 @@ class KnowledgeBase(MetricsReads):
             if self._store is not None:
                 self._store.close()
                 self._store = None
+            if self._scratch is not None:
+                self._scratch.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +35,28 @@ class HomeError(KbEnvironmentError, RuntimeError):
     """The data home cannot be used; the message says why and where."""
 
 
+class ReadOnlyHome(HomeError):
+    """A write asked of a data home opened for reading only (exit 2, as a home that cannot
+    be used): nothing was saved."""
+
+
+# What a folder the user may not write says when written to (a read-only mount, no permission).
+_READ_ONLY_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
 @dataclass(frozen=True)
 class DataHome:
     root: Path
+    read_only: bool = False  # it exists and cannot be written: opened for reading (search, show, export)
+
+    def read_only_notice(self) -> str:
+        return (f"the data home {self.root} is read-only: opened for reading (search, show, list, export "
+                f"to a folder you choose); nothing is saved in it")
+
+    def refuse_write(self, what: str = "the change") -> None:
+        """ReadOnlyHome naming the home when it is read-only; nothing otherwise."""
+        if self.read_only:
+            raise ReadOnlyHome(read_only_refusal(self.root, what), path=self.root)
 
     @property
     def library(self) -> Path:
@@ -98,7 +118,8 @@ def resolve_home(explicit: str | os.PathLike | None = None) -> DataHome:
     """``--home DIR``, else ``$KBAPP_HOME``, else the platform's user data folder.
 
     The folder is created when missing and checked for writing; anything in the way
-    becomes one HomeError with a readable message.
+    becomes one HomeError with a readable message. A folder that exists and cannot be
+    written (no permission, a read-only mount) opens for reading: ``read_only``, nothing created.
     """
     raw = explicit if explicit is not None else os.environ.get(ENV_HOME)
     root = Path(raw).expanduser() if raw else default_home_path()
@@ -107,14 +128,38 @@ def resolve_home(explicit: str | os.PathLike | None = None) -> DataHome:
         raise HomeError(f"data home {root} is a file, not a folder; choose another with --home")
     home = DataHome(root)
     refuse_network_folder(root, "data home")
+    if root.is_dir():
+        try:
+            probe_write(root)
+        except OSError as exc:
+            if exc.errno in _READ_ONLY_ERRNOS:
+                return DataHome(root, read_only=True)
+            # anything else is told below, with what it was doing
     try:
         for folder in (root, home.library, home.imported, home.reports, home.lessons, home.index):
             folder.mkdir(parents=True, exist_ok=True)
-        probe = root / f".write-test-{os.urandom(8).hex()}"  # (uuid is slow to import)
-        probe.write_bytes(b"")
-        probe.unlink()
+        probe_write(root)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         where = exc.filename or root
         raise HomeError(f"data home {root} cannot be used: {reason} ({where})") from None
     return home
+
+
+def read_only_refusal(root: Path, what: str = "the change") -> str:
+    return (f"the data home {root} is read-only: {what} was not saved. Open a copy of it you can write "
+            f"(--home DIR), or ask for write access")
+
+
+def probe_write(root: Path) -> None:
+    """Create and remove an empty file in ``root``; the OSError when that is not possible."""
+    probe = root / f".write-test-{os.urandom(8).hex()}"  # (uuid is slow to import)
+    probe.write_bytes(b"")
+    probe.unlink()
+
+
+def sqlite_read_only_uri(database: Path) -> str:
+    """An SQLite URI that reads ``database`` and writes nothing beside it: ``mode=ro``, and
+    ``immutable=1`` when it has no -wal file (nobody is writing it; no -shm is needed)."""
+    wal = database.with_name(database.name + "-wal")
+    return database.absolute().as_uri() + "?mode=ro" + ("" if wal.exists() else "&immutable=1")

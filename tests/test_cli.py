@@ -271,19 +271,24 @@ def test_unusable_home_gives_one_clear_error(tmp_path, how):
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
                     reason="chmod makes no folder read-only for root, nor on Windows (the emulated test covers it)")
-def test_read_only_home_gives_one_clear_error(tmp_path):
+def test_read_only_home_opens_for_reading_with_one_line(tmp_path):
     home = tmp_path / "ro"
     home.mkdir()
     home.chmod(0o500)
     try:
-        result = run_cli("search", "x", home=home)
+        result = run_cli("search", "磁盘", home=home)
+        refused = run_cli("incident", "start", "--title", "x", "--level", "III", home=home)
     finally:
         home.chmod(0o700)
-    assert result.returncode == 2 and len(lines(result.stderr)) == 1 and result.stderr.startswith("kbapp: ")
+    assert result.returncode == 0 and "disk-full" in result.stdout
+    assert "is read-only" in lines(result.stderr)[0] and str(home) in result.stderr
+    assert refused.returncode == 2 and "read-only" in refused.stderr
+    assert list(home.iterdir()) == []
 
 
-def test_read_only_home_emulated_gives_one_clear_error(tmp_path, monkeypatch, capsys):
-    """The same without chmod (root, Windows): every write inside the home is refused."""
+def test_read_only_home_emulated_opens_for_reading_with_one_line(tmp_path, monkeypatch, capsys):
+    """The same without chmod (root, Windows): every write inside the home is refused, the
+    search is answered from the shipped playbooks indexed outside it (tests/test_read_only_home.py)."""
     from pathlib import Path
 
     from kbapp.cli.main import main
@@ -307,8 +312,10 @@ def test_read_only_home_emulated_gives_one_clear_error(tmp_path, monkeypatch, ca
 
     monkeypatch.setattr(Path, "mkdir", mkdir)
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
-    assert main(["--home", str(home), "search", "x"]) == 2
+    assert main(["--home", str(home), "search", "磁盘"]) == 0
     captured = capsys.readouterr()
     err = lines(captured.err)
-    assert captured.out == "" and len(err) == 1 and err[0].startswith("kbapp: ") and str(home) in err[0]
-    assert "Permission denied" in err[0] and list(home.iterdir()) == []
+    assert "disk-full" in captured.out and err[0].startswith("kbapp: ") and str(home) in err[0]
+    assert "is read-only" in err[0] and list(home.iterdir()) == []
+    # The home had no index: one is built outside it, and said so as in any home.
+    assert len(err) == 2 and err[1].startswith("kbapp: index rebuilt (no index has been built yet)")

@@ -200,9 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         kb = KnowledgeBase.open(home=args.home, db_url=args.db, index_mmap=False)
     except HomeError as exc:
         return failures.report(exc)
-    from kbapp.logs import configure_logging
+    if kb.home.read_only:  # said once; nothing, not even the log, is written into it
+        print(f"kbapp: {kb.home.read_only_notice()}", file=sys.stderr)
+    else:
+        from kbapp.logs import configure_logging
 
-    configure_logging(kb.home.root)
+        configure_logging(kb.home.root)
     import os
 
     from kbapp.identity import ENV_ACTOR

@@ -101,7 +101,8 @@ def run_gui(home: str | None = None, db: str | None = None) -> int:
         return 2
     from kbapp.logs import configure_logging, log_unexpected
 
-    configure_logging(kb.home.root)
+    if not kb.home.read_only:  # a read-only home is not written to, not even its log
+        configure_logging(kb.home.root)
     previous_hook = sys.excepthook
 
     def log_and_report(kind: type[BaseException], exc: BaseException, tb: object) -> None:
@@ -118,11 +119,19 @@ def run_gui(home: str | None = None, db: str | None = None) -> int:
     set_ui_thread_check(lambda: QThread.currentThread() is app.thread())
     legacy = QSettings()  # the per-user file of earlier versions, shared by every data home
     # The data home's own settings, created after the application so it knows its name.
-    settings = home_settings(kb.home.root, legacy)
+    if kb.home.read_only:
+        from kbapp.gui.i18n import SETTINGS_FILE
+        from kbapp.gui.read_only import session_settings
+
+        print(f"kbapp: {kb.home.read_only_notice()}", file=sys.stderr)
+        settings = session_settings(kb.home.root, SETTINGS_FILE)
+    else:
+        settings = home_settings(kb.home.root, legacy)
     language = effective_language(settings)
     translators = install_translators(app, language)  # noqa: F841 - kept alive until exit
     apply_style(app)
-    ask_engineer(kb, legacy)
+    if not kb.home.read_only:
+        ask_engineer(kb, legacy)
     window = MainWindow(kb, language=language, settings=settings)
     window.show()
     _quit_when_ready(app, window)

@@ -309,6 +309,14 @@ def localize_problem(problem: FieldProblem) -> FieldProblem:
 
 def localized(exc: BaseException) -> BaseException:
     """The same error (same class, field and problems) with its message translated."""
+    from kbapp.home import ReadOnlyHome
+
+    if isinstance(exc, ReadOnlyHome) and exc.path is not None:
+        from kbapp.gui.read_only import refusal_text
+
+        new = copy.copy(exc)
+        new.args = (refusal_text(exc.path),)
+        return new
     if isinstance(exc, ReportError) and exc.problems:
         new = copy.copy(exc)
         new.problems = [localize_problem(p) for p in exc.problems]

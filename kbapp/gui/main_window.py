@@ -24,7 +24,7 @@ from kbapp.errors import KbError
 from kbapp.gui.change_watch import ChangeWatch
 from kbapp.gui.errors import localized
 from kbapp.gui.filter_bar import FilterBar
-from kbapp.gui.i18n import home_settings
+from kbapp.gui.i18n import SETTINGS_FILE, home_settings
 from kbapp.gui.incident_actions import IncidentActions
 from kbapp.gui.incidents_page import IncidentsPage
 from kbapp.gui.lost_database import LostDatabase
@@ -33,6 +33,7 @@ from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
 from kbapp.gui.plan_pages import install_plan_pages
 from kbapp.gui.problems import ProblemsDialog
+from kbapp.gui.read_only import install_read_only, session_settings
 from kbapp.gui.reader import ReaderView
 from kbapp.gui.result_delegate import ResultDelegate
 from kbapp.gui.search_controller import SearchController, SearchRequest
@@ -56,7 +57,9 @@ class MainWindow(QMainWindow):
         self.language = language
         self.chinese = language.startswith("zh")
         # Preferences and window state are the data home's (kbapp.gui.i18n.home_settings).
-        self.settings = settings if settings is not None else home_settings(kb.home.root)
+        if settings is None:  # a read-only home's: a copy for this session (kbapp.gui.read_only)
+            settings = session_settings(kb.home.root, SETTINGS_FILE) if kb.home.read_only else home_settings(kb.home.root)
+        self.settings = settings
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("kbapp — Emergency knowledge base"))
         self.runner = OperationRunner(self)
@@ -80,6 +83,7 @@ class MainWindow(QMainWindow):
         install_metrics(self)
         self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
+        install_read_only(self)  # a read-only home: one banner, the writing actions off
         self.team = TeamPoller(self, self)
         # Writes made elsewhere (the command line, another window, another desk) reach every
         # screen as the window's own do: through runner.changed (kbapp.opchanges).
@@ -285,7 +289,8 @@ class MainWindow(QMainWindow):
 
     def _store_ready(self) -> None:
         self.incidents.reload_list()
-        self.watch.start()  # every open incident's deadlines, from now on
+        if not self.kb.home.read_only:  # its passes write (notices, escalations)
+            self.watch.start()  # every open incident's deadlines, from now on
         self.records.reload()
         self.plan_pages.store_ready()
         self.team.start()  # team mode: the other desks' writes, in the background

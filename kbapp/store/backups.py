@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from kbapp.errors import KbError
 from kbapp.fsutil import replace
+from kbapp.home import sqlite_read_only_uri
 from kbapp.store.db import DEFAULT_BUSY_TIMEOUT, StoreError, backup_sqlite_file
 
 if TYPE_CHECKING:
@@ -117,15 +118,17 @@ class RestoreResult:
 MISSING, EMPTY, NO_TABLES, OK, DAMAGED = "missing", "empty", "no tables", "ok", "damaged"
 
 
-def database_state(path: Path) -> str:
-    """MISSING, EMPTY (0 bytes, nothing in its WAL), NO_TABLES, OK or DAMAGED (not a database)."""
+def database_state(path: Path, *, read_only: bool = False) -> str:
+    """MISSING, EMPTY (0 bytes, nothing in its WAL), NO_TABLES, OK or DAMAGED (not a database).
+    ``read_only``: a read-only home's file, read without making a -shm beside it."""
     if not path.exists():
         return MISSING
     wal = Path(f"{path}-wal")
     if path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
         return EMPTY
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=DEFAULT_BUSY_TIMEOUT)
+        uri = sqlite_read_only_uri(path) if read_only else f"{path.absolute().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=DEFAULT_BUSY_TIMEOUT)
     except sqlite3.Error:
         return DAMAGED
     try:
@@ -291,7 +294,7 @@ def make_backup(home: DataHome, database: Path, to: Path | None = None, label: s
     """A full backup of ``home`` (its SQLite ``database`` and its library) into ``to``
     (default: the home's ``backups/``)."""
     started = time.perf_counter()
-    state = database_state(database)
+    state = database_state(database, read_only=home.read_only)
     if state != OK:
         raise StoreError(f"cannot back up {database}: the database {state}", path=database)
     folder = Path(to) if to is not None else home.backups
@@ -304,14 +307,14 @@ def make_backup(home: DataHome, database: Path, to: Path | None = None, label: s
         raise StoreError(f"cannot back up to {folder}: {exc.strerror or exc}", path=folder) from None
     try:
         # The database first: the library copied after it holds at least what it names.
-        copy = backup_sqlite_file(database, work, label="db")
+        copy = backup_sqlite_file(database, work, label="db", read_only=home.read_only)
         replace(copy, work / DB_NAME)
         files, size = _copy_tree(home.library, work / "library")
         for extra in HOME_FILES:
             if (home.root / extra).is_file():
                 shutil.copy2(home.root / extra, work / extra)
         if (home.root / OUTBOX).is_file():
-            outbox = backup_sqlite_file(home.root / OUTBOX, work, label="outbox")
+            outbox = backup_sqlite_file(home.root / OUTBOX, work, label="outbox", read_only=home.read_only)
             replace(outbox, work / OUTBOX)
         size += (work / DB_NAME).stat().st_size
         manifest = {"format": 1, "made_at": made_at.isoformat(), "label": label, "home": str(home.root),

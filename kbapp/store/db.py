@@ -32,6 +32,7 @@ from sqlalchemy.pool import StaticPool
 
 from kbapp.errors import KbEnvironmentError
 from kbapp.fsutil import replace
+from kbapp.home import sqlite_read_only_uri as read_only_uri
 from kbapp.threads import off_ui_thread
 
 if TYPE_CHECKING:
@@ -79,10 +80,12 @@ def is_locked_error(exc: BaseException) -> bool:
 class Store:
     """One database. Thread-safe: every operation takes its own Session."""
 
-    def __init__(self, engine: Engine, url: str, *, backup_path: Path | None = None):
+    def __init__(self, engine: Engine, url: str, *, backup_path: Path | None = None,
+                 read_only_home: Path | None = None):
         self.engine = engine
         self.url = url
         self.backup_path = backup_path  # the copy made before the last schema upgrade
+        self.read_only_home = read_only_home  # set: a read-only data home's, every write refused
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._closers: list[Callable[[], None]] = []
         write_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}) if self.is_sqlite else engine
@@ -114,6 +117,37 @@ class Store:
             raise error(f"cannot open the database {_where(url)}: {_reason(exc)}") from None
         return store
 
+    @classmethod
+    def open_read_only(cls, database: Path, home_root: Path, scratch: Path, *,
+                       busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:
+        """The database of a read-only data home, for reading: opened ``mode=ro`` (and
+        ``immutable=1`` without a -wal file, so not even a -shm is made beside it), never
+        migrated, recovered or backed up; every ``write`` raises ReadOnlyHome. A database
+        of an older schema is copied into ``scratch`` (a temporary folder) and the copy
+        migrated, so this kbapp can read it; the home is not touched either way."""
+        off_ui_thread("Store.open")
+        if not database.is_file():
+            from kbapp.home import ReadOnlyHome
+
+            raise ReadOnlyHome(f"the data home {home_root} is read-only and holds no database "
+                               f"({database.name}): there are no incidents to read", path=database)
+        url = f"sqlite:///{database}"
+        engine = _create_engine(url, busy_timeout, read_only=database)
+        store = cls(engine, url, read_only_home=home_root)
+        try:
+            current = current_revision(store)
+        except DBAPIError as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open the database {database}: {_reason(exc)}") from None
+        if current == head_revision():
+            return store
+        engine.dispose()
+        copy = backup_sqlite_file(database, scratch, label="read-only", read_only=True)
+        migrated = cls.open(f"sqlite:///{copy}", backup_dir=None, busy_timeout=busy_timeout)
+        migrated.url = url  # what messages name: the home's file, not the copy
+        migrated.read_only_home = home_root
+        return migrated
+
     # -- sessions ------------------------------------------------------------
     def session(self, *, write: bool = True) -> Session:
         """A new Session for one operation: ``with store.session() as s, s.begin(): ...``.
@@ -128,7 +162,12 @@ class Store:
         ``work`` must only touch the database: it may run more than once. Library files it
         changes are staged (kbapp.store.staging.stage_write/stage_delete) and put in place
         after the commit; an attempt that does not commit leaves none of them.
+        A read-only data home's store refuses (ReadOnlyHome), before anything runs.
         """
+        if self.read_only_home is not None:
+            from kbapp.home import ReadOnlyHome, read_only_refusal
+
+            raise ReadOnlyHome(read_only_refusal(self.read_only_home), path=self.read_only_home)
         return self._run(work, write=True)
 
     def read(self, work: Callable[[Session], T]) -> T:
@@ -193,7 +232,17 @@ class Store:
 
 # -- engine -------------------------------------------------------------------
 
-def _create_engine(url: str, busy_timeout: float) -> Engine:
+def _create_engine(url: str, busy_timeout: float, *, read_only: Path | None = None) -> Engine:
+    if read_only is not None:  # a read-only home's file: opened through SQLite's URI, nothing made
+        from sqlalchemy.pool import QueuePool
+
+        uri = read_only_uri(read_only)
+        engine = create_engine(
+            "sqlite://", poolclass=QueuePool,
+            creator=lambda: sqlite3.connect(uri, uri=True, timeout=busy_timeout, check_same_thread=False),
+            json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+        _install_sqlite_hooks(engine, busy_timeout, journal=None, synchronous=False)
+        return engine
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -240,7 +289,8 @@ def _journal_mode(folder: Path) -> str:
     return "DELETE" if network_fs(folder) else "WAL"
 
 
-def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, journal: str | None) -> None:
+def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, journal: str | None,
+                          synchronous: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
         # SQLAlchemy, not the sqlite3 module, decides when transactions begin.
@@ -251,7 +301,8 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, journal: str |
             if journal:
                 _retry_locked(lambda: cursor.execute(f"PRAGMA journal_mode = {journal}"),
                               wrap=sqlite3.OperationalError)
-            cursor.execute("PRAGMA synchronous = FULL")
+            if synchronous:
+                cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()
@@ -393,12 +444,13 @@ def _has_tables(store: Store) -> bool:
         return bool(inspect(conn).get_table_names())
 
 
-def backup_sqlite_file(db_file: Path, backup_dir: Path, label: str = "") -> Path:
+def backup_sqlite_file(db_file: Path, backup_dir: Path, label: str = "", *, read_only: bool = False) -> Path:
     """A consistent copy of a live SQLite database, appearing atomically in ``backup_dir``.
 
     SQLite's online backup API copies committed pages (WAL included), so the copy is
     consistent even while another process writes; it is written to a temporary file,
     fsynced and then renamed, so a half-made backup never carries a backup's name.
+    ``read_only``: the file is read through a read-only URI (a read-only data home's).
     """
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -406,7 +458,8 @@ def backup_sqlite_file(db_file: Path, backup_dir: Path, label: str = "") -> Path
     fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=backup_dir)
     os.close(fd)
     try:
-        source = sqlite3.connect(str(db_file), timeout=DEFAULT_BUSY_TIMEOUT)
+        source = (sqlite3.connect(read_only_uri(db_file), uri=True, timeout=DEFAULT_BUSY_TIMEOUT) if read_only
+                  else sqlite3.connect(str(db_file), timeout=DEFAULT_BUSY_TIMEOUT))
         try:
             target = sqlite3.connect(tmp_name)
             try:

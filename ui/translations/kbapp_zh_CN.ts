@@ -1577,270 +1577,270 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="542"/>
+        <location filename="../../kbapp/gui/main_window.py" line="547"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="546"/>
+        <location filename="../../kbapp/gui/main_window.py" line="551"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="61"/>
+        <location filename="../../kbapp/gui/main_window.py" line="64"/>
         <source>kbapp — Emergency knowledge base</source>
         <translation>kbapp — 应急知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="69"/>
+        <location filename="../../kbapp/gui/main_window.py" line="72"/>
         <source>Search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="101"/>
+        <location filename="../../kbapp/gui/main_window.py" line="105"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="138"/>
+        <location filename="../../kbapp/gui/main_window.py" line="142"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="139"/>
+        <location filename="../../kbapp/gui/main_window.py" line="143"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="166"/>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="168"/>
+        <location filename="../../kbapp/gui/main_window.py" line="172"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="172"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="174"/>
+        <location filename="../../kbapp/gui/main_window.py" line="178"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <location filename="../../kbapp/gui/main_window.py" line="180"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="177"/>
+        <location filename="../../kbapp/gui/main_window.py" line="181"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="178"/>
+        <location filename="../../kbapp/gui/main_window.py" line="182"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="179"/>
+        <location filename="../../kbapp/gui/main_window.py" line="183"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="180"/>
+        <location filename="../../kbapp/gui/main_window.py" line="184"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="182"/>
+        <location filename="../../kbapp/gui/main_window.py" line="186"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="183"/>
+        <location filename="../../kbapp/gui/main_window.py" line="187"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="184"/>
+        <location filename="../../kbapp/gui/main_window.py" line="188"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="187"/>
+        <location filename="../../kbapp/gui/main_window.py" line="191"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="191"/>
+        <location filename="../../kbapp/gui/main_window.py" line="195"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="193"/>
+        <location filename="../../kbapp/gui/main_window.py" line="197"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="198"/>
+        <location filename="../../kbapp/gui/main_window.py" line="202"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="200"/>
+        <location filename="../../kbapp/gui/main_window.py" line="204"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="202"/>
+        <location filename="../../kbapp/gui/main_window.py" line="206"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="210"/>
+        <location filename="../../kbapp/gui/main_window.py" line="214"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="221"/>
+        <location filename="../../kbapp/gui/main_window.py" line="225"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="234"/>
+        <location filename="../../kbapp/gui/main_window.py" line="238"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="236"/>
+        <location filename="../../kbapp/gui/main_window.py" line="240"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="303"/>
+        <location filename="../../kbapp/gui/main_window.py" line="308"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="314"/>
+        <location filename="../../kbapp/gui/main_window.py" line="319"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="328"/>
+        <location filename="../../kbapp/gui/main_window.py" line="333"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="332"/>
+        <location filename="../../kbapp/gui/main_window.py" line="337"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="348"/>
+        <location filename="../../kbapp/gui/main_window.py" line="353"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="350"/>
+        <location filename="../../kbapp/gui/main_window.py" line="355"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="356"/>
+        <location filename="../../kbapp/gui/main_window.py" line="361"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="414"/>
+        <location filename="../../kbapp/gui/main_window.py" line="419"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="449"/>
+        <location filename="../../kbapp/gui/main_window.py" line="454"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="450"/>
+        <location filename="../../kbapp/gui/main_window.py" line="455"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="462"/>
+        <location filename="../../kbapp/gui/main_window.py" line="467"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="465"/>
+        <location filename="../../kbapp/gui/main_window.py" line="470"/>
         <source>%n skipped unread (links out of the folder, pipes or devices).</source>
         <translation>
             <numerusform>%n 个未读取即跳过（指向文件夹之外的链接、管道或设备）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="468"/>
+        <location filename="../../kbapp/gui/main_window.py" line="473"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="480"/>
+        <location filename="../../kbapp/gui/main_window.py" line="485"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="486"/>
+        <location filename="../../kbapp/gui/main_window.py" line="491"/>
         <source>%n file(s) have the id of a document the library already has. Replace those documents?</source>
         <translation>
             <numerusform>%n 个文件的 id 与知识库中已有的文档相同。要替换这些文档吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="488"/>
+        <location filename="../../kbapp/gui/main_window.py" line="493"/>
         <source>%1 would replace %2 (%3)</source>
         <translation>%1 将替换 %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="490"/>
+        <location filename="../../kbapp/gui/main_window.py" line="495"/>
         <source>Replace documents?</source>
         <translation>替换文档？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="505"/>
+        <location filename="../../kbapp/gui/main_window.py" line="510"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="518"/>
+        <location filename="../../kbapp/gui/main_window.py" line="523"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="525"/>
+        <location filename="../../kbapp/gui/main_window.py" line="530"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="526"/>
+        <location filename="../../kbapp/gui/main_window.py" line="531"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="538"/>
-        <location filename="../../kbapp/gui/main_window.py" line="541"/>
+        <location filename="../../kbapp/gui/main_window.py" line="543"/>
+        <location filename="../../kbapp/gui/main_window.py" line="546"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -2684,6 +2684,19 @@ Data home: %1</source>
         <location filename="../../kbapp/gui/lesson_dialogs.py" line="187"/>
         <source>No changes yet.</source>
         <translation>尚无改动。</translation>
+    </message>
+</context>
+<context>
+    <name>ReadOnlyHome</name>
+    <message>
+        <location filename="../../kbapp/gui/read_only.py" line="27"/>
+        <source>This data home (%1) is read-only: you can search, read and export to a folder you choose; nothing can be saved in it.</source>
+        <translation>此数据目录（%1）是只读的：可以搜索、阅读，并导出到您选择的文件夹；其中不能保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/read_only.py" line="33"/>
+        <source>The data home %1 is read-only: this was not saved. Open a copy of it you can write (--home DIR), or ask for write access.</source>
+        <translation>数据目录 %1 是只读的：本次操作未保存。请打开一份可写的副本（--home 目录），或申请写入权限。</translation>
     </message>
 </context>
 <context>
