@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from kbapp.model import Document
+    from kbapp.store.db import Store
 
 
 def file_text(doc: Document) -> str | None:
@@ -42,6 +43,13 @@ def kept_texts(s: Session, incident_id: int) -> dict[str, str | None]:
     rows = s.execute(select(IncidentPlaybookRow.playbook_id, IncidentPlaybookRow.text)
                      .where(IncidentPlaybookRow.incident_id == incident_id))
     return {pid: text for pid, text in rows}
+
+
+def kept_playbook(store: Store, current: Document | None, incident_id: int, playbook_id: str) -> Document | None:
+    """The version of ``playbook_id`` that incident ``incident_id`` (a drill, an inspection)
+    started with; ``current`` (the library's) when none was kept."""
+    texts = store.read(lambda s: kept_texts(s, incident_id))
+    return kept_version(current, playbook_id, texts.get(playbook_id))
 
 
 def kept_version(current: Document | None, playbook_id: str, text: str | None) -> Document | None:

@@ -149,9 +149,12 @@ class DrillService:
 
     def score(self, drill_id: int) -> Score:
         drill = self.get(drill_id)
+        from kbapp.incidents.kept_playbooks import kept_playbook
+
         actions = self.incidents.timeline(drill.id, kinds=(itypes.STEP,))
-        return score_drill(drill.scenario, self.kb.get(drill.scenario.playbook_id), actions,
-                           drill.incident.created_at)
+        playbook_id = drill.scenario.playbook_id  # scored on the version the drill started with
+        doc = kept_playbook(self.kb.store, self.kb.get(playbook_id), drill.id, playbook_id)
+        return score_drill(drill.scenario, doc, actions, drill.incident.created_at)
 
     def finish(self, drill_id: int, actor: str | None = None) -> Score:
         """End the drill (it is marked resolved, with the score in the log) and score it."""

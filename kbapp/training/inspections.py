@@ -25,6 +25,7 @@ from sqlalchemy import select
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
+from kbapp.incidents.kept_playbooks import kept_playbook
 from kbapp.incidents.validate import check_id, check_line, check_result
 from kbapp.inert_markdown import inert_markdown
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK, Document
@@ -132,7 +133,8 @@ class InspectionService:
         """Every item of the checklist with its latest result and the incident it opened."""
         inspection = self.get(inspection_id)
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
-        doc = self.kb.get(checklist) if checklist else None
+        # The items of the checklist version the round started with, not the library's now.
+        doc = kept_playbook(self.kb.store, self.kb.get(checklist), inspection.id, checklist) if checklist else None
         actions = self.incidents.timeline(inspection.id, kinds=(itypes.STEP, itypes.FOLLOW_UP))
         latest: dict[int, itypes.Action] = {}
         follow: dict[int, int] = {}
