@@ -66,7 +66,7 @@ def _restore(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit({"backup": str(result.backup.path), "database": str(result.database), "incidents": result.incidents,
                "files_restored": result.files_restored, "files_unchanged": result.files_unchanged,
-               "kept_newer": result.kept_newer,
+               "kept_newer": result.kept_newer, "orphaned": [o.to_json() for o in result.orphaned],
                "replaced_to": str(result.replaced_to) if result.replaced_to else None,
                "safety_backup": str(result.safety_backup) if result.safety_backup else None})
         return 0
@@ -75,6 +75,12 @@ def _restore(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if result.backup.full:
         print(f"library: {result.files_restored} file(s) put back, {result.files_unchanged} unchanged, "
               f"{result.kept_newer} newer than the backup kept")
+    if result.orphaned:
+        print(f"{len(result.orphaned)} of the files kept belong to what the restored database does not have: they "
+              f"are still found by a search but are in no list (report list, lessons, records, incidents); move "
+              f"them out of the library if they should not be found:")
+        for orphan in result.orphaned:
+            print(f"  {orphan}")
     if result.replaced_to:
         print(f"the live files it replaced are in {result.replaced_to}")
     if result.safety_backup:

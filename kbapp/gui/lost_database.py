@@ -48,7 +48,7 @@ class LostDatabase(QObject):
         def chosen(button) -> None:
             self.box = None
             if button is restore:
-                self.runner.write(lambda: self.kb.restore(None), lambda _result: self.restarted.emit(), self._failed)
+                self.runner.write(lambda: self.kb.restore(None), self._restored, self._failed)
             elif button is empty:
                 self.runner.write(self.kb.start_empty, lambda _none: self.restarted.emit(), self._failed)
             else:
@@ -66,6 +66,19 @@ class LostDatabase(QObject):
             return text + "\n\n" + self.tr("Latest backup: %1 (%2).").replace("%1", str(exc.latest.path)).replace(
                 "%2", made)
         return text + "\n\n" + self.tr("No backup was found in the backups folder.")
+
+    def _restored(self, result) -> None:
+        self.restarted.emit()
+        if not result.orphaned:
+            return
+        # Files written after the backup, kept: found by a search, in no list. Said, not hidden.
+        box = self.orphans_box = QMessageBox(QMessageBox.Icon.Information, self.tr("kbapp — restored"), self.tr(
+            "%1 library file(s) written after the backup were kept, but the restored database does not have "
+            "what they belong to: a search still finds them, no list shows them. Move them out of the library "
+            "if they should not be found.").replace("%1", str(len(result.orphaned))), parent=self.window)
+        box.setObjectName("restoredOrphansBox")
+        box.setDetailedText("\n".join(str(orphan) for orphan in result.orphaned))
+        box.open()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, DatabaseLost):

@@ -45,6 +45,7 @@ from kbapp.errors import KbError
 from kbapp.fsutil import replace
 from kbapp.home import sqlite_read_only_uri
 from kbapp.store.db import DEFAULT_BUSY_TIMEOUT, StoreError, backup_sqlite_file
+from kbapp.store.orphans import Orphan, orphaned_files
 
 if TYPE_CHECKING:
     from kbapp.home import DataHome
@@ -111,6 +112,8 @@ class RestoreResult:
     safety_backup: Path | None = None  # the live database, copied before --force overwrote it
     kept_newer: int = 0  # live library files the backup does not have (left in place)
     home_files: list[str] = field(default_factory=list)
+    # Of those, the ones naming a report, lesson, record or incident the restored database lacks.
+    orphaned: list[Orphan] = field(default_factory=list)
 
 
 # -- the state of a database file ---------------------------------------------
@@ -499,8 +502,10 @@ def restore(home: DataHome, backup: Backup, database: Path, *, force: bool = Fal
                 result.replaced_to = aside
             _atomic_copy(src, target)
             result.files_restored += 1
-    for root, _dirs, names in os.walk(home.library):
-        result.kept_newer += sum(1 for n in names if (Path(root) / n).relative_to(home.library) not in backed)
+    kept = [rel for root, _dirs, names in os.walk(home.library)
+            for rel in ((Path(root) / n).relative_to(home.library) for n in names) if rel not in backed]
+    result.kept_newer = len(kept)
+    result.orphaned = orphaned_files(database, home.library, kept)
     for extra in (*HOME_FILES, OUTBOX):
         if (backup.path / extra).is_file() and not (home.root / extra).exists():
             _atomic_copy(backup.path / extra, home.root / extra)

@@ -64,3 +64,30 @@ def test_quit_leaves_the_home_as_it_was(qtbot, make_window, lost_home):
     box.findChild(QPushButton, "quit").click()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert backups.database_state(lost_home.home.database) == backups.MISSING
+
+
+def test_a_restore_names_the_kept_files_the_backup_does_not_know(qtbot, make_window, tmp_path):
+    home = tmp_path / "orphans"
+    before = KnowledgeBase.open(home=home)
+    first = before.incidents.start("磁盘满 disk full", "III")
+    before.incidents.resolve(first.id, "清理日志")
+    before.backup()
+    second = before.incidents.start("配置丢失 config lost", "III")
+    before.incidents.resolve(second.id, "恢复配置")  # its document, library/incidents/, is newer than the backup
+    before.close()
+    for suffix in ("", "-wal", "-shm"):
+        (home / f"kbapp.sqlite3{suffix}").unlink(missing_ok=True)
+    kb = KnowledgeBase.open(home=home)
+    try:
+        window = make_window(start=False, knowledge_base=kb)
+        window.start()
+        box = asked(qtbot, window)
+        box.findChild(QPushButton, "restoreLatest").click()
+        qtbot.waitUntil(lambda: getattr(window.lost_database, "orphans_box", None) is not None
+                        and window.lost_database.orphans_box.isVisible(), timeout=120_000)
+        shown = window.lost_database.orphans_box
+        assert shown.text().startswith("1 library file(s)")
+        assert f"incident-{second.id}: incident #{second.id} is not in the restored database" in shown.detailedText()
+        assert f"incident-{first.id}" not in shown.detailedText()
+    finally:
+        kb.close()

@@ -1573,6 +1573,16 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
         <source>No backup was found in the backups folder.</source>
         <translation>备份文件夹中没有找到备份。</translation>
     </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="75"/>
+        <source>kbapp — restored</source>
+        <translation>kbapp — 已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../kbapp/gui/lost_database.py" line="76"/>
+        <source>%1 library file(s) written after the backup were kept, but the restored database does not have what they belong to: a search still finds them, no list shows them. Move them out of the library if they should not be found.</source>
+        <translation>备份之后写入的 %1 个资料库文件已保留，但恢复后的数据库中没有它们所属的记录：搜索仍能找到它们，但任何列表中都没有。如果不应再被找到，请把它们移出资料库。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
