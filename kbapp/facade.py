@@ -83,6 +83,7 @@ class KnowledgeBase(MetricsReads, BackupCommands):
         self._index_notice: str | None = None
         # A read-only home's index, catalogue and migrated copy live outside it (kbapp.read_only_home).
         self._scratch = Scratch(home.index) if home.read_only else None
+        self._metrics_copy: Store | None = None  # a read-only home's figures are derived in a copy
         self._store: Store | None = None
         self._incidents: IncidentService | None = None
         self._reports: ReportService | None = None
@@ -568,5 +569,8 @@ class KnowledgeBase(MetricsReads, BackupCommands):
             if self._store is not None:
                 self._store.close()
                 self._store = None
+            if self._metrics_copy is not None:
+                self._metrics_copy.close()
+                self._metrics_copy = None
             if self._scratch is not None:
                 self._scratch.close()

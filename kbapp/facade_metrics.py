@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from kbapp.facade import _BuildLock
     from kbapp.incidents.service import IncidentService
+    from kbapp.read_only_home import Scratch
     from kbapp.reports.metrics import MissedDeadline
     from kbapp.reports.service_report import ServiceReport
     from kbapp.store.db import Store
@@ -21,6 +23,10 @@ class MetricsReads:
     """Reads of the metrics; the facade (kbapp.facade.KnowledgeBase) supplies the parts below."""
 
     if TYPE_CHECKING:
+        _lock: _BuildLock
+        _scratch: Scratch | None
+        _metrics_copy: Store | None
+
         @property
         def store(self) -> Store: ...
 
@@ -35,8 +41,27 @@ class MetricsReads:
         (step by step, each step a write of its own: kbapp.reports.metrics.bring_up_to_date)."""
         from kbapp.reports import metrics
 
-        metrics.bring_up_to_date(self.store.write, tz)
-        return self.store.read(fn)
+        store = self._metrics_store()
+        metrics.bring_up_to_date(store.write, tz)
+        return store.read(fn)
+
+    def _metrics_store(self) -> Store:
+        """The database the figures are derived in. A read-only home's is a copy in its
+        scratch folder, made on first use: the facts derived from the log are written
+        there, never into the home (figures as of that copy)."""
+        store = self.store
+        if store.read_only_home is None or self._scratch is None:
+            return store
+        with self._lock:
+            if self._metrics_copy is None:
+                from kbapp.store.db import Store, backup_sqlite_file, sqlite_path
+
+                database = sqlite_path(store.url)  # the home's file (a migrated copy's url names it too)
+                if database is None:
+                    return store  # a team server: refused as any write
+                copy = backup_sqlite_file(database, self._scratch.path, label="metrics", read_only=True)
+                self._metrics_copy = Store.open(f"sqlite:///{copy}", backup_dir=None)
+            return self._metrics_copy
 
     def metrics(self, start: dt.datetime | None = None, end: dt.datetime | None = None, *,
                 customer: str | None = None, now: dt.datetime | None = None,

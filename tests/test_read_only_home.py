@@ -208,3 +208,14 @@ def test_a_chmod_read_only_home_opens_for_reading(written_home):
     finally:
         for path, mode in sorted(modes.items(), key=lambda item: len(item[0].parts)):
             path.chmod(stat.S_IMODE(mode))
+
+
+def test_the_metrics_of_a_read_only_home_are_derived_outside_it(written_home, read_only):
+    home, _ = written_home
+    read_only(home)
+    before = snapshot(home)
+    result = run_cli("metrics", "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert "the change was not saved" not in result.stderr and figures
+    assert snapshot(home) == before
