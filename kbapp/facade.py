@@ -16,6 +16,7 @@ from kbapp.errors import NotFoundError
 from kbapp.facade_backups import BackupCommands
 from kbapp.facade_metrics import MetricsReads
 from kbapp.home import DataHome, resolve_home
+from kbapp.local_first import DeskCopy
 from kbapp.model import Document, Problem
 from kbapp.read_only_home import Scratch
 from kbapp.threads import off_ui_thread
@@ -69,7 +70,7 @@ class _BuildLock:
         return self._lock
 
 
-class KnowledgeBase(MetricsReads, BackupCommands):
+class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
     def __init__(self, home: DataHome, db_url: str | None = None, shipped_dir: Path | None = None, *,
                  index_mmap: bool = True) -> None:
         self.home = home
@@ -562,6 +563,7 @@ class KnowledgeBase(MetricsReads, BackupCommands):
         return self.render_html(doc_id, **options)
 
     def close(self) -> None:
+        self.close_replica()
         with self._lock.quietly():
             if self._index is not None:
                 self._index.close()

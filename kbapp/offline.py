@@ -45,7 +45,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 OUTBOX_FILE = "outbox.sqlite3"
-OPS = ("start", "note", "step", "status", "resolve")
+OPS = ("start", "note", "step", "status", "resolve", "call")
+# Op "call": any other write of the incident service (or settle / escalate) by its method
+# name and its arguments, replayed as that call (kbapp.local_first makes them).
+CALLS = frozenset({"start", "attach_playbook", "step", "copy_command", "note", "record_plan", "set_status",
+                   "resolve", "change_level", "acknowledge", "correct_notified_at", "set_responsible",
+                   "set_reporter", "set_channel", "correct", "settle", "escalate_now"})
 CONFLICT_NOTE = "离线操作冲突 offline conflict"
 
 
@@ -100,6 +105,10 @@ class Outbox:
         return conn
 
     def add(self, op: str, args: dict[str, Any], made_at: dt.datetime | None = None) -> Queued:
+        return self.put(self.make(op, args, made_at))
+
+    def make(self, op: str, args: dict[str, Any], made_at: dt.datetime | None = None) -> Queued:
+        """The operation as it will be queued (not queued yet)."""
         if op not in OPS:
             raise ValueError(f"cannot queue {op!r} offline")
         if made_at is None:
@@ -110,11 +119,14 @@ class Outbox:
         uid = uuid7(int(made_at.timestamp() * 1000))
         if op == "start":
             args = {**args, "uid": uid}  # the incident's id until the server numbers it
-        item = Queued(uid, op, dict(args), made_at)
+        return Queued(uid, op, dict(args), made_at)
+
+    def put(self, item: Queued) -> Queued:
         conn = self._connect()
         try:
             conn.execute("INSERT INTO outbox (uid, op, args, made_at) VALUES (?, ?, ?, ?)",
-                         (item.uid, op, json.dumps(args, ensure_ascii=False), made_at.isoformat()))
+                         (item.uid, item.op, json.dumps(item.args, ensure_ascii=False),
+                          item.made_at.isoformat()))
         finally:
             conn.close()
         return item
@@ -142,7 +154,7 @@ class Outbox:
 
 def run_or_queue(kb: KnowledgeBase, op: str, args: dict[str, Any], fn: Callable[[], T]) -> T | Queued:
     """``fn()`` (the same operation, on the server); in team mode with the server unreachable,
-    the operation queued in this desk's outbox instead (the window's writes)."""
+    the operation made on this desk's copy and queued in its outbox instead (:func:`queue`)."""
     from kbapp.store.db import StoreUnreachable
 
     try:
@@ -150,7 +162,50 @@ def run_or_queue(kb: KnowledgeBase, op: str, args: dict[str, Any], fn: Callable[
     except StoreUnreachable:
         if not kb.shares_database:
             raise
-        return Outbox(kb.home.root).add(op, {**args, "actor": args.get("actor") or kb.actor_name()})
+        return queue(kb, op, args)[0]
+
+
+def server_ref(kb: KnowledgeBase, ref: Any) -> Any:
+    """How the server will know the incident ``ref`` of this desk's copy: its number, or for
+    one started here and not numbered yet, its desk-made uid."""
+    from kbapp.incidents.service import looks_like_uid
+    from kbapp.replica import is_local_id
+
+    if looks_like_uid(ref):
+        return str(ref).strip().lower()
+    try:
+        number = int(ref)
+    except (TypeError, ValueError):
+        return ref
+    if is_local_id(number):
+        uid = kb.replica.incidents.get(number).uid
+        return uid or ref
+    return ref
+
+
+def queue(kb: KnowledgeBase, op: str, args: dict[str, Any]) -> tuple[Queued, Any]:
+    """Local first: the operation made on this desk's copy of the incidents (kbapp.replica),
+    then kept in the outbox until the server has it. Refused (IncidentError, nothing queued)
+    when the copy has the incident and the operation is not possible on it; an incident the
+    copy never saw is queued as it is, for the server to decide. Returns the queued item and
+    what the copy made (an Action, an incident id, or None)."""
+    from kbapp.incidents.errors import IncidentError
+
+    args = {**args, "actor": args.get("actor") or kb.actor_name()}
+    if "id" in args:
+        args["id"] = server_ref(kb, args["id"])
+    outbox = Outbox(kb.home.root)
+    item = outbox.make(op, args)
+    replica = kb.replica
+    known = True
+    if "id" in args:
+        try:
+            replica.incidents.get(replica.incidents.number_of(args["id"]))
+        except IncidentError:
+            known = False
+    made = replica.apply(item) if known else None
+    outbox.put(item)
+    return item, made
 
 
 def pending_incidents(home_root: Path) -> list[PendingIncident]:
@@ -158,8 +213,8 @@ def pending_incidents(home_root: Path) -> list[PendingIncident]:
     items = Outbox(home_root).items()
     found: dict[str, PendingIncident] = {}
     for item in items:
-        if item.op == "start":
-            a = item.args
+        if _starts(item):
+            a = item.args if item.op == "start" else item.args.get("kwargs") or {}
             found[item.uid] = PendingIncident(item.uid, str(a.get("title", "")), str(a.get("level", "")),
                                               item.made_at, str(a.get("actor") or ""), (item,))
         else:
@@ -184,6 +239,51 @@ def _start_args(a: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$time"}:
+            return dt.datetime.fromisoformat(value["$time"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def encode(value: Any) -> Any:
+    """Arguments as the outbox keeps them (JSON; a time as {"$time": iso})."""
+    if isinstance(value, dt.datetime):
+        return {"$time": value.isoformat()}
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [encode(v) for v in value]
+    return value
+
+
+def call_operation(svc: IncidentService, item: Queued, kb: KnowledgeBase) -> Any:
+    """Replay ``item`` through ``svc`` (the server's incident service, or this desk's copy's)."""
+    if item.op != "call":
+        return _call(svc, item)
+    a = item.args
+    method, kwargs = a["method"], _decode(a.get("kwargs") or {})
+    if method not in CALLS:
+        raise ValueError(f"cannot replay {method!r}")
+    if method == "start":
+        return svc.start(**kwargs, uid=item.uid).id
+    if method == "correct":
+        return svc.correct(**kwargs)
+    kwargs["incident_id"] = svc.number_of(a["id"])
+    if method == "settle":
+        from kbapp.incidents.merge import settle
+
+        return settle(svc, **kwargs)
+    if method == "escalate_now":
+        from kbapp.incidents.watcher import Watcher
+
+        return Watcher(svc.kb).escalate_now(**kwargs)  # (on a desk's copy, svc.kb is its CopyView)
+    return getattr(svc, method)(**kwargs)
+
+
 def _call(svc: IncidentService, item: Queued) -> Action | int:
     a = item.args
     actor = a.get("actor") or None  # who made it, when it was queued
@@ -203,6 +303,8 @@ def _call(svc: IncidentService, item: Queued) -> Action | int:
 
 def describe(item: Queued) -> str:
     a = item.args
+    if item.op == "call":
+        return f"{a.get('method')} (made offline at {item.made_at.isoformat(timespec='seconds')}, {item.uid})"
     what = {"start": f"started {a.get('title', '')!r}", "note": "note",
             "step": f"step {a.get('step')} {a.get('result')}",
             "status": f"status → {a.get('status')}", "resolve": "resolved"}[item.op]
@@ -247,7 +349,8 @@ def _stale(svc: IncidentService, item: Queued) -> Action | None:
     from kbapp.incidents import merge
     from kbapp.incidents import types as itypes
 
-    if item.op not in ("status", "resolve"):
+    if item.op not in ("status", "resolve") and not (item.op == "call" and item.args.get("method") in
+                                                    ("set_status", "resolve")):
         return None
     incident_id = svc.number_of(item.args["id"])
     row = svc.store.read(lambda s: merge.stale_move(s, incident_id, item.made_at))
@@ -276,12 +379,12 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
             svc = kb.incidents
             try:
                 stale = _stale(svc, item)
-                done = _call(svc, item)
+                done = call_operation(svc, item, kb)
                 result.sent += 1
-                if item.op == "start" and isinstance(done, int):
+                if _starts(item) and isinstance(done, int):
                     result.numbered[item.uid] = done
                     touched.add(done)
-                elif not isinstance(done, int):
+                elif getattr(done, "incident_id", None) is not None:
                     touched.add(done.incident_id)
                 if stale is not None:  # both moves kept; a person decides which stands
                     text = (f"{CONFLICT_NOTE}: {describe(item)} was applied after {stale.actor}'s later move "
@@ -295,12 +398,12 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
                         pass
             except AlreadyApplied:
                 result.duplicates += 1
-                if item.op == "start":
+                if _starts(item):
                     result.numbered[item.uid] = svc.number_of(item.uid)
             except IncidentError as exc:
                 # Kept, flagged for a person: the move made offline and why it was refused now.
                 text = f"{CONFLICT_NOTE}: {describe(item)} was refused: {exc}; please settle it"
-                if item.op == "start":  # nothing to flag it on: said, and kept in the log file
+                if _starts(item) or "id" not in item.args:  # nothing to flag it on: said, and kept in the log file
                     log.warning("%s", text)
                     result.conflicts.append(text)
                     outbox.remove(item.uid)
@@ -327,3 +430,7 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
             REPLAY_UID.reset(uid_token)
             REPLAY_AT.reset(at_token)
         outbox.remove(item.uid)  # after the server's commit: a crash before this replays, harmlessly
+
+
+def _starts(item: Queued) -> bool:
+    return item.op == "start" or (item.op == "call" and item.args.get("method") == "start")

@@ -226,7 +226,8 @@ def _notified(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
 
 def _escalate(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    done = kb.watcher().escalate_now(args.id, note=args.note)
+    escalate = getattr(kb.incidents, "escalate_now", None) or kb.watcher().escalate_now  # local first on a team desk
+    done = escalate(args.id, note=args.note)
     if done.warning:
         print(f"kbapp: warning: {done.warning}", file=sys.stderr)
     if args.json:
@@ -277,7 +278,7 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     # Field by field first (rules that read a whole line, "AUTH pw", a Cookie: header, see
     # the note alone), then every printed line again.
     incident, timeline = redacted_incident(incident), redacted_actions(svc.timeline(incident.id))
-    warranty = kb.customers.warranty_on(incident.customer, incident.notified_at) if incident.customer else None
+    warranty = _warranty(kb, incident)
     flags = unsettled(timeline)  # conflicting moves from offline desks, for a person to settle
     if args.json:
         _emit({"incident": incident.to_json(), "in_warranty": warranty,
@@ -325,10 +326,22 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0
 
 
+def _warranty(kb: KnowledgeBase, incident: Any) -> bool | None:
+    from kbapp.store.db import StoreUnreachable
+
+    try:
+        return kb.customers.warranty_on(incident.customer, incident.notified_at) if incident.customer else None
+    except StoreUnreachable:
+        return None  # offline: not known on this desk
+
+
 def _settle(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     from kbapp.incidents.merge import settle
 
-    return _done(args, kb, settle(kb.incidents, args.id, _text_arg(args.note)))
+    svc: Any = kb.incidents
+    if hasattr(svc, "escalate_now"):  # a team desk: local first (kbapp.local_first)
+        return _done(args, kb, svc.settle(args.id, _text_arg(args.note)))
+    return _done(args, kb, settle(svc, args.id, _text_arg(args.note)))
 
 
 def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -339,7 +352,10 @@ def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         _emit([{**i.to_json(), "deadline_state": state} for i, state in rows])
         return 0
     for i, state in rows:
-        print(f"{i.id:>5}  {i.level:<3} {i.status:<16} {_STATE_MARK.get(state, ' ')} {i.title}")
+        if i.pending:  # started offline on this desk: no number yet
+            print(f"{'pending':>7}  {i.level:<3} {i.status:<16} {_STATE_MARK.get(state, ' ')} {i.title}  ({i.uid})")
+        else:
+            print(f"{i.id:>5}  {i.level:<3} {i.status:<16} {_STATE_MARK.get(state, ' ')} {i.title}")
     _print_due(kb)
     return 0
 
@@ -347,8 +363,12 @@ def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def _print_due(kb: KnowledgeBase) -> None:
     """The follow-up visits and inspections overdue or due, as the window's banner says."""
     from kbapp.plan.schedule import due_line
+    from kbapp.store.db import StoreUnreachable
 
-    line = due_line(kb.visits.due(), kb.inspection_plans.due())
+    try:
+        line = due_line(kb.visits.due(), kb.inspection_plans.due())
+    except StoreUnreachable:
+        return  # offline: the incidents came from this desk's copy, the plans are on the server
     if line:
         print(line)
 

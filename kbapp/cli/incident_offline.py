@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import builtins
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kbapp.cli.common import emit
 from kbapp.redact import redact, redact_value
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from kbapp.cli.common import Handler
@@ -106,11 +107,11 @@ def queued_offline(op: str, handler: Handler) -> Handler:
         except StoreUnreachable as exc:
             if not kb.shares_database:
                 raise
-            from kbapp.offline import Outbox
+            from kbapp.offline import Outbox, queue
 
             if op == "start":
                 _check_start(args, kb)
-            item = Outbox(kb.home.root).add(op, offline_args(op, args, kb))
+            item = queue(kb, op, offline_args(op, args, kb))[0]  # on this desk's copy first
             waiting = Outbox(kb.home.root).count()
             print(f"kbapp: offline ({exc}); queued, {waiting} waiting: 'kbapp sync' sends them", file=sys.stderr)
             if args.json:
@@ -125,11 +126,49 @@ def queued_offline(op: str, handler: Handler) -> Handler:
     return run
 
 
+class DeskKB:
+    """The knowledge base as a team desk's incident commands see it: its incidents local
+    first (kbapp.local_first), everything else as it is."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self.incidents = kb.desk_incidents
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kb, name)
+
+
+def desk(kb: KnowledgeBase) -> KnowledgeBase:
+    return cast("KnowledgeBase", DeskKB(kb)) if kb.shares_database else kb
+
+
+def _desk_number(kb: KnowledgeBase, ref: str) -> str:
+    from kbapp.store.db import StoreUnreachable
+
+    try:
+        return numbered(kb, ref)
+    except StoreUnreachable:
+        return str(kb.desk_incidents.number_of(ref))  # this desk's copy knows it (or says it does not)
+
+
 def by_number(handler: Handler) -> Handler:
-    """A command that needs the server, taking a number or an offline start's uid."""
+    """Any other incident command, taking a number or an offline start's uid. In team mode
+    with the server unreachable it works on this desk's copy, a change queued for the
+    server (kbapp.local_first), said once on stderr."""
     def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-        args.id = numbered(kb, args.id)
-        return handler(args, kb)
+        if not kb.shares_database:
+            args.id = numbered(kb, args.id)
+            return handler(args, kb)
+        args.id = _desk_number(kb, args.id)
+        incidents = kb.desk_incidents
+        before = len(incidents.queued)
+        code = handler(args, desk(kb))
+        if len(incidents.queued) > before:
+            from kbapp.offline import Outbox
+
+            print(f"kbapp: offline ({incidents.offline_reason}); made on this desk's copy and queued, "
+                  f"{Outbox(kb.home.root).count()} waiting: 'kbapp sync' sends them", file=sys.stderr)
+        return code
     return run
 
 
@@ -147,10 +186,22 @@ def show_or_pending(handler: Handler) -> Handler:
             except StoreUnreachable as exc:
                 print(f"kbapp: offline ({exc}); showing this desk's copy", file=sys.stderr)
                 return _show_pending(args, pending)
+        elif kb.shares_database:
+            args.id = _desk_number(kb, args.id)
+            return _said_offline(kb, lambda: handler(args, desk(kb)))
         else:
             args.id = numbered(kb, args.id)
         return handler(args, kb)
     return run
+
+
+def _said_offline(kb: KnowledgeBase, run: Callable[[], int]) -> int:
+    incidents = kb.desk_incidents
+    incidents.offline_reason = ""
+    code = run()
+    if incidents.offline_reason:
+        print(f"kbapp: offline ({incidents.offline_reason}); showing this desk's copy", file=sys.stderr)
+    return code
 
 
 def _show_pending(args: argparse.Namespace, p: PendingIncident) -> int:
@@ -176,7 +227,13 @@ def list_with_pending(handler: Handler) -> Handler:
         from kbapp.store.db import StoreUnreachable
 
         pending = pending_incidents(kb.home.root) if kb.shares_database else []
+        if kb.shares_database:  # this desk's copy has them too: not twice
+            from kbapp.replica import LOCAL_BASE
+
+            pending = [p for p in pending if not _on_copy(kb, p.uid, LOCAL_BASE)]
         if not pending:
+            if kb.shares_database:
+                return _said_offline(kb, lambda: handler(args, desk(kb)))
             return handler(args, kb)
         if args.json:
             try:
@@ -198,3 +255,13 @@ def list_with_pending(handler: Handler) -> Handler:
             print(f"kbapp: offline ({exc}); showing this desk's copy", file=sys.stderr)
             return 0
     return run
+
+
+def _on_copy(kb: KnowledgeBase, uid: str, base: int) -> bool:
+    """An incident started offline that this desk's copy holds (and lists itself)."""
+    from kbapp.incidents.errors import IncidentError
+
+    try:
+        return kb.replica.incidents.number_of(uid) >= base
+    except IncidentError:
+        return False

@@ -21,8 +21,9 @@ SYNC_BEFORE = frozenset({"search", "show", "playbook", "pack"})
 
 
 def register(subparsers: Subparsers) -> None:
-    _add(subparsers, "sync", _sync, "copy what the other desks wrote (reports, lessons, records, approved "
-                                    "playbooks, imports, solved incidents) into this desk's library and index")
+    _add(subparsers, "sync", _sync, "send what this desk did offline, then copy what the other desks wrote "
+                                    "(reports, lessons, records, approved playbooks, imports, incidents) into "
+                                    "this desk's library, index and copy of the incidents")
 
 
 def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -35,19 +36,22 @@ def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         if args.json:
             _emit({"sent": sent.to_json(), "pulled": None})
         return 2
+    from kbapp.store.db import StoreError
+
     try:
         result = kb.team.pull()
-    except SyncError as exc:
+        copied = kb.replica.refresh()  # this desk's copy of the incidents (kbapp.replica)
+    except (SyncError, StoreError) as exc:
         print(f"kbapp: offline: {exc}", file=sys.stderr)
         return 2
     warn_skew(result.skew_s)
     for conflict in sent.conflicts:
         print(f"kbapp: {conflict}", file=sys.stderr)
     if args.json:
-        _emit({"sent": sent.to_json(), "pulled": result.to_json()})
+        _emit({"sent": sent.to_json(), "pulled": result.to_json(), "incidents_copied": copied})
     else:
         print(f"sent {sent.sent} offline action(s) ({sent.duplicates} already there, {len(sent.conflicts)} "
-              f"conflict(s) flagged); {result.summary()}")
+              f"conflict(s) flagged); {result.summary()}; {copied} incident(s) copied to this desk")
         for uid, number in sent.numbered.items():
             print(f"incident {uid} (started offline) is #{number}")
     return 0

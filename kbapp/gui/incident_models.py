@@ -49,6 +49,14 @@ def pick(labels: tuple[str, str], chinese: bool) -> str:
     return labels[0] if chinese else labels[1]
 
 
+def incident_number(incident: itypes.Incident) -> str:
+    """"#42", or for an incident started offline on this desk (kbapp.replica) that it has no
+    number yet."""
+    if incident.pending:
+        return QCoreApplication.translate("IncidentListModel", "#pending")
+    return f"#{incident.id}"
+
+
 class IncidentListModel(QAbstractListModel):
     IncidentRole = Qt.ItemDataRole.UserRole + 1
 
@@ -76,10 +84,11 @@ class IncidentListModel(QAbstractListModel):
             return None
         incident = self._incidents[index.row()]
         status = pick(STATUS_LABELS.get(incident.status, (incident.status, incident.status)), self.chinese)
+        number = incident_number(incident)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"#{incident.id} [{incident.level}] {incident.title}\n{status}"
+            return f"{number} [{incident.level}] {incident.title}\n{status}"
         if role == HeadRole:
-            return f"#{incident.id} [{incident.level}] {incident.title}"
+            return f"{number} [{incident.level}] {incident.title}"
         if role == BodyRole:
             return status
         if role == Qt.ItemDataRole.ForegroundRole:

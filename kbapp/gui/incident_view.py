@@ -17,6 +17,7 @@ from kbapp.gui.timeline_panel import TimelinePanel
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import types as itypes
 from kbapp.incidents.deadline_log import deadlines_at
+from kbapp.incidents.errors import IncidentError
 from kbapp.model import LEVELS
 
 
@@ -103,9 +104,17 @@ class IncidentView(QWidget):
         kb = self.kb
         self._load_seq = seq = getattr(self, "_load_seq", 0) + 1
 
+        shown = self.incident
+        uid = shown.uid if shown is not None and shown.id == incident_id and shown.pending else None
+
         def read():
-            service = kb.incidents  # reached on the read pool, never on the UI thread
-            state = service.state(incident_id)  # one read transaction: the parts never mix two states
+            service = kb.desk_incidents  # on the read pool, never the UI thread; offline: the desk's copy
+            try:
+                state = service.state(incident_id)  # one read transaction: the parts never mix two states
+            except IncidentError:
+                if uid is None:
+                    raise
+                state = service.state(service.number_of(uid))  # started offline, numbered since
             return state.incident, state.runs, state.actions, service.chain(), state.deadline_records
 
         def show(state) -> None:
@@ -196,11 +205,14 @@ class IncidentView(QWidget):
         the team's server unreachable it is queued on this desk instead (kbapp.offline)."""
         incident_id = self.incident_id
         self.error_label.hide()
-        if offline is not None and self.kb.shares_database:
-            from kbapp.offline import run_or_queue
+        if self.kb.shares_database:  # local first: offline, made on this desk's copy and queued
+            call = fn
 
-            op, args = offline
-            call, fn = fn, lambda: run_or_queue(self.kb, op, {"id": incident_id, **args}, call)
+            def fn():
+                incidents = self.kb.desk_incidents
+                before = len(incidents.queued)
+                result = call()
+                return incidents.queued[-1] if len(incidents.queued) > before else result
 
         def done(result) -> None:
             from kbapp.offline import Queued
@@ -222,20 +234,20 @@ class IncidentView(QWidget):
     def _record_step(self, playbook_id: str, number: int, result: str, note: str, goto,
                      emergency: bool = False) -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
+        self._write(lambda: self.kb.desk_incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
                                                    goto=goto, actor=actor, emergency_plan=emergency),
                     ("step", {"step": number, "result": result, "note": note, "playbook": playbook_id,
                               "goto": goto, "emergency_plan": emergency, "actor": actor}))
 
     def _record_item(self, playbook_id: str, number: int, result: str, note: str, value: str) -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
+        self._write(lambda: self.kb.desk_incidents.step(incident_id, number, result, note=note, playbook_id=playbook_id,
                                                    value=value, actor=actor))
 
     def _copy_command(self, playbook_id: str, number: int, index: int, command: str) -> None:
         QGuiApplication.clipboard().setText(command)
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.copy_command(incident_id, number, index, playbook_id=playbook_id,
+        self._write(lambda: self.kb.desk_incidents.copy_command(incident_id, number, index, playbook_id=playbook_id,
                                                            actor=actor))
 
     def log_note(self) -> None:
@@ -244,37 +256,37 @@ class IncidentView(QWidget):
             return
         incident_id, actor = self.incident_id, self.actor()
         self.note_edit.clear()
-        self._write(lambda: self.kb.incidents.note(incident_id, text, actor=actor),
+        self._write(lambda: self.kb.desk_incidents.note(incident_id, text, actor=actor),
                     ("note", {"text": text, "actor": actor}))
 
     def set_status(self, status: str, note: str = "") -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.set_status(incident_id, status, note=note, actor=actor),
+        self._write(lambda: self.kb.desk_incidents.set_status(incident_id, status, note=note, actor=actor),
                     ("status", {"status": status, "note": note, "actor": actor}))
 
     def resolve(self, summary: str) -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.resolve(incident_id, summary, actor=actor),
+        self._write(lambda: self.kb.desk_incidents.resolve(incident_id, summary, actor=actor),
                     ("resolve", {"summary": summary, "actor": actor}))
 
     def change_level(self, level: str, reason: str = "") -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.change_level(incident_id, level, reason=reason, actor=actor))
+        self._write(lambda: self.kb.desk_incidents.change_level(incident_id, level, reason=reason, actor=actor))
 
     def record_plan(self, text: str, emergency: bool = False) -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.record_plan(incident_id, text, emergency=emergency, actor=actor))
+        self._write(lambda: self.kb.desk_incidents.record_plan(incident_id, text, emergency=emergency, actor=actor))
 
     def acknowledge(self, note: str = "") -> None:
         """响应: the engineer has it. The first one meets the response deadline."""
         if self.incident is None or self.incident.mode != itypes.MODE_INCIDENT:
             return
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.acknowledge(incident_id, note=note, actor=actor))
+        self._write(lambda: self.kb.desk_incidents.acknowledge(incident_id, note=note, actor=actor))
 
     def correct_notified_at(self, when, reason: str) -> None:
         incident_id, actor = self.incident_id, self.actor()
-        self._write(lambda: self.kb.incidents.correct_notified_at(incident_id, when, reason, actor=actor))
+        self._write(lambda: self.kb.desk_incidents.correct_notified_at(incident_id, when, reason, actor=actor))
 
     # -- deadlines ------------------------------------------------------------------------------------
     def tick(self) -> None:

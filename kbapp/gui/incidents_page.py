@@ -95,7 +95,7 @@ class IncidentsPage(QWidget):
         if select_id is not None:
             self._select_after_reload = select_id
         self._refreshing = refresh and self._select_after_reload is None
-        self.runner.query(lambda: self.kb.incidents.list_incidents(open_only=True), self._show_list,
+        self.runner.query(lambda: self.kb.desk_incidents.list_incidents(open_only=True), self._show_list,
                           lambda exc: self.message.emit(str(exc)))
 
     def _show_list(self, incidents) -> None:
@@ -148,7 +148,7 @@ class IncidentsPage(QWidget):
             self._select_after_reload = incident.id  # the list reloads with the write's OpChanges
             self.incident_started.emit(incident.id)
 
-        self.runner.write(lambda: self.kb.incidents.start(actor=actor, **values), started,
+        self.runner.write(lambda: self.kb.desk_incidents.start(actor=actor, **values), started,
                           lambda exc: self.message.emit(str(exc)))
 
     def status_menu(self, parent) -> QMenu:
@@ -210,7 +210,9 @@ class IncidentsPage(QWidget):
         if incident is None or incident.mode != itypes.MODE_INCIDENT:
             return
         actor, clock, kb = self.kb.actor_name(), self.clock, self.kb
-        self.runner.write(lambda: kb.watcher(clock=lambda: clock()).escalate_now(incident.id, actor=actor),
+        escalate = kb.desk_incidents.escalate_now if kb.shares_database else \
+            kb.watcher(clock=lambda: clock()).escalate_now  # a team desk: queued when offline
+        self.runner.write(lambda: escalate(incident.id, actor=actor),
                           self._escalated,
                           self._escalation_failed)
 

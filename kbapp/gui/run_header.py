@@ -13,7 +13,7 @@ import datetime as dt
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from kbapp.gui.incident_models import LEVEL_COLOURS, format_duration, pick
+from kbapp.gui.incident_models import LEVEL_COLOURS, format_duration, incident_number, pick
 from kbapp.incidents import deadlines as dl
 from kbapp.incidents import types as itypes
 from kbapp.incidents.lifecycle import STATUS_LABELS, is_working
@@ -204,7 +204,7 @@ class RunHeader(QWidget):
         layout.addWidget(self.escalation)
 
     def set_incident(self, incident: itypes.Incident) -> None:
-        self.title.set_full_text(f"#{incident.id} {incident.title}")
+        self.title.set_full_text(f"{incident_number(incident)} {incident.title}")
         colour = LEVEL_COLOURS.get(incident.level, "#000")
         name = pick(LEVEL_NAMES.get(incident.level, ("", "")), self.chinese)
         self.level.setText(f" {incident.level} {name} ")

@@ -83,6 +83,7 @@ class TeamPoller(QObject):
         self.waiting = sent.waiting if sent is not None else Outbox(self.kb.home.root).count()
         result = self.kb.team.pull()
         self.skew_s = result.skew_s
+        self.kb.replica.refresh()  # the incidents this desk has seen, for when the server is gone
         return result
 
     def queued(self, _item=None) -> None:

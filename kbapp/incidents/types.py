@@ -136,7 +136,16 @@ class Incident:
             value = getattr(self, name)
             data[name] = _iso(value) if isinstance(value, dt.datetime) else value
         data["playbook_ids"] = list(self.playbook_ids)
+        data["pending"] = self.pending
+        data["number"] = None if self.pending else self.id
         return data
+
+    @property
+    def pending(self) -> bool:
+        """Started offline on this desk's copy (kbapp.replica): no number from the server yet."""
+        from kbapp.store.ids import LOCAL_BASE
+
+        return self.id >= LOCAL_BASE
 
 
 @dataclass(frozen=True)

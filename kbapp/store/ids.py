@@ -7,6 +7,10 @@ import os
 import time
 import uuid
 
+# Ids of the rows a team desk makes on its own copy of the incidents (kbapp.replica): far
+# above any server's, so an incident with one is "pending" (started offline, no number yet).
+LOCAL_BASE = 2_000_000_000  # (a PostgreSQL integer reaches 2_147_483_647)
+
 
 def uuid7(now_ms: int | None = None) -> str:
     ms = int(time.time() * 1000) if now_ms is None else now_ms

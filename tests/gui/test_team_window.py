@@ -198,3 +198,62 @@ def test_a_report_written_on_desk_a_is_found_by_search_on_desk_b_within_5_s(qtbo
             window.close()
         desk_a.close()
         desk_b.close()
+
+
+# A server stopped under open connections: psycopg warns when the dead ones are collected.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_offline_the_window_lists_opens_and_starts_incidents_from_the_desks_copy(qtbot, make_window, tmp_path,
+                                                                                 pg_server, pg_url, settings):
+    from kbapp.offline import Outbox
+
+    settings.setValue("team/poll_seconds", 1)
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
+    window = None
+    try:
+        never_opened = other.incidents.start("数据库连接池耗尽", "II")
+        other.incidents.note(never_opened.id, "另一台电脑的记录")
+        newest = other.incidents.start("邮件网关延迟", "III")
+        window = make_window(knowledge_base=here)
+        page, view = window.incidents, window.incidents.view
+        with qtbot.waitSignal(window.team.synced, timeout=30_000):  # a pull: the desk's copy has both now
+            pass
+        pg_server.stop()
+        try:
+            page.reload_list()
+            qtbot.waitUntil(lambda: page.list_model.rowCount() == 2, timeout=30_000)
+            assert never_opened.id != view.incident_id
+            with qtbot.waitSignal(view.loaded, timeout=30_000):
+                view.load(never_opened.id)
+            assert view.incident.title == "数据库连接池耗尽"
+            assert [a.details for a in view.timeline_model.actions if a.kind == "note"] == ["另一台电脑的记录"]
+            with qtbot.waitSignal(page.incident_started, timeout=30_000) as started:
+                page.start_incident(title="离线时新来的故障", level="III")
+            qtbot.waitUntil(lambda: page.list_model.rowCount() == 3, timeout=30_000)
+            heads = [page.list_model.index(r, 0).data() for r in range(3)]
+            assert any(h.startswith("#pending [III] 离线时新来的故障") for h in heads)
+            with qtbot.waitSignal(view.loaded, timeout=30_000):
+                view.load(started.args[0])
+            assert view.incident.pending
+            with qtbot.waitSignal(view.queued_offline, timeout=30_000):
+                view.note_edit.setText("离线时记下的")
+                view.log_note()
+            qtbot.waitUntil(lambda: any(a.details == "离线时记下的" for a in view.timeline_model.actions),
+                            timeout=30_000)
+            assert Outbox(here.home.root).count() == 2
+        finally:
+            pg_server.start()
+        qtbot.waitUntil(lambda: Outbox(here.home.root).count() == 0, timeout=60_000)
+        qtbot.waitUntil(lambda: window.team.label.text() == "Team: online", timeout=60_000)
+        found = [i for i in other.incidents.list() if i.title == "离线时新来的故障"]
+        assert len(found) == 1 and len(other.incidents.list()) == 3
+        assert [a.details for a in other.incidents.timeline(found[0].id) if a.kind == "note"] == ["离线时记下的"]
+        assert newest.id in {i.id for i in other.incidents.list()}
+        # The incident on screen is the numbered one now.
+        qtbot.waitUntil(lambda: view.incident is not None and view.incident.id == found[0].id, timeout=30_000)
+    finally:
+        if window is not None:
+            window.close()
+        other.close()
+        here.close()
+        gc.collect()

@@ -1190,36 +1190,44 @@
     </message>
 </context>
 <context>
+    <name>IncidentListModel</name>
+    <message>
+        <location filename="../../kbapp/gui/incident_models.py" line="56"/>
+        <source>#pending</source>
+        <translation>#待编号</translation>
+    </message>
+</context>
+<context>
     <name>IncidentView</name>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="64"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="65"/>
         <source>Type a note and press Enter to log it (Ctrl+L)</source>
         <translation>输入备注后按 Enter 记入日志（Ctrl+L）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/incident_view.py" line="140"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="149"/>
         <source>⚠ Needs settling: %n conflicting move(s) made offline; decide what stands and settle it (kbapp incident settle)</source>
         <translation>
             <numerusform>⚠ 待人工裁定：%n 项离线时做出的冲突操作；请决定以哪项为准并裁定（kbapp incident settle）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="147"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="156"/>
         <source>演练 DRILL — not a real incident</source>
         <translation>演练 DRILL — 非真实故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="149"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="158"/>
         <source>巡检 INSPECTION — routine check, not an incident</source>
         <translation>巡检 INSPECTION — 例行检查，非故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="210"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="222"/>
         <source>Offline: kept on this desk; it is sent when the server answers</source>
         <translation>离线：已保存在本机，服务器恢复后发送</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_view.py" line="310"/>
+        <location filename="../../kbapp/gui/incident_view.py" line="322"/>
         <source>Escalated to %1 (%2, %3)</source>
         <translation>已升级至 %1（%2，%3）</translation>
     </message>
@@ -1247,22 +1255,22 @@
         <translation>是如何解决的？（摘要）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="219"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="221"/>
         <source>Escalated to %1 (%2): call %3 now.</source>
         <translation>已升级到 %1（%2）：请立即致电 %3。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="220"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="222"/>
         <source>them (no phone in the chain)</source>
         <translation>对方（升级链中没有电话）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="229"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="231"/>
         <source>Nobody to escalate to</source>
         <translation>没有可升级的人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="230"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="232"/>
         <source>The escalation chain is empty, so nobody can be told.
 
 Set it up in Incident ▸ Escalation Chain…: add each person of the team with their phone (and e-mail), and whom they report to; the first person is the one on duty. Or write escalation.json in the data home (see the README).</source>
@@ -1271,27 +1279,27 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 请在“故障 ▸ 升级链…”中设置：添加团队中每个人的电话（和电子邮件）以及其上级；第一个人是值班人员。也可以在数据目录中编写 escalation.json（见 README）。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="234"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="236"/>
         <source>Set Up the Escalation Chain…</source>
         <translation>设置升级链…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="237"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="239"/>
         <source>Escalate now</source>
         <translation>立即升级</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="247"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="249"/>
         <source>Export timeline</source>
         <translation>导出时间线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="259"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="261"/>
         <source>Timeline exported to %1</source>
         <translation>时间线已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incidents_page.py" line="269"/>
+        <location filename="../../kbapp/gui/incidents_page.py" line="271"/>
         <source>Escalation chain</source>
         <translation>升级链</translation>
     </message>
@@ -3338,48 +3346,48 @@ Data home: %1</source>
 <context>
     <name>TeamPoller</name>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="96"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="97"/>
         <source>the server did not answer</source>
         <translation>服务器无响应</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="109"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="110"/>
         <source>%n document(s) from the other desks</source>
         <translation>
             <numerusform>来自其他工位的 %n 份文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="119"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="120"/>
         <source>Team: online</source>
         <translation>团队：在线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="121"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="122"/>
         <source>Team: syncing…</source>
         <translation>团队：同步中…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="123"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="124"/>
         <source>Team: offline, showing this desk&apos;s copy</source>
         <translation>团队：离线，显示本机副本</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="125"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="126"/>
         <source>%n action(s) waiting to be sent</source>
         <translation>
             <numerusform>%n 项操作等待发送</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="128"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="129"/>
         <source>this desk&apos;s clock is %n min ahead of the server&apos;s</source>
         <translation>
             <numerusform>本机时钟比服务器快 %n 分钟</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="130"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="131"/>
         <source>this desk&apos;s clock is %n min behind the server&apos;s</source>
         <translation>
             <numerusform>本机时钟比服务器慢 %n 分钟</numerusform>
@@ -3389,22 +3397,22 @@ Data home: %1</source>
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="97"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="106"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="97"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="106"/>
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="98"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="107"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="98"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="107"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
