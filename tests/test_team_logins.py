@@ -85,3 +85,40 @@ def test_an_engineer_login_cannot_change_the_log_or_the_schema(tmp_path, logins,
             pytest.skip("before PostgreSQL 15 every login may create tables in the public schema")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(statement)
+
+
+def test_approvals_and_sign_offs_record_the_engineers_server_login(tmp_path, logins):
+    from kbhelpers import playbook_text, write_library
+    from sqlalchemy import select
+
+    from kbapp.store.team_models import PlaybookVersionRow
+
+    urls, names = logins
+    shipped = write_library(tmp_path / "shipped", {"svc.md": playbook_text("svc-down", "服务宕机", "Service down")})
+    wang = KnowledgeBase.open(home=tmp_path / "wang", db_url=urls["eng_wang"], shipped_dir=shipped)
+    li = KnowledgeBase.open(home=tmp_path / "li", db_url=urls["eng_li"], shipped_dir=shipped)
+    wang.actor_override, li.actor_override = "王工", "李主管"
+    try:
+        new_text = (shipped / "svc.md").read_text(encoding="utf-8").replace("重启服务", "重启服务并核对配置")
+        proposed = wang.changes.propose("svc-down", new_text, reason="步骤更清楚")
+        rejected = wang.changes.propose("svc-down", new_text + "\n多余的一行\n", reason="重复")
+        assert proposed.decided_db_login is None
+        li.changes.approve(proposed.id)
+        wang.changes.reject(rejected.id, note="重复提议")
+        assert li.changes.get(proposed.id).decided_db_login == names["eng_li"]
+        assert wang.changes.get(rejected.id).decided_db_login == names["eng_wang"]
+        versions = li.store.read(lambda s: [(r.approved_by, r.db_login) for r in s.scalars(select(PlaybookVersionRow))])
+        assert versions == [("李主管", names["eng_li"])]
+
+        record = wang.records.new("defect", "报表导出失败")
+        wang.records.move(record.id, "analysed", classification="technical")
+        wang.records.move(record.id, "proposed", fix="扩大导出内存")
+        li.records.move(record.id, "signed_off", supervisor="李主管", supervisor_role="技术主管 support lead")
+        history = li.records.history(record.id)
+        assert [(t.to_state, t.db_login) for t in history] == [
+            ("submitted", names["eng_wang"]), ("analysed", names["eng_wang"]), ("proposed", names["eng_wang"]),
+            ("signed_off", names["eng_li"])]
+        assert history[-1].to_json()["db_login"] == names["eng_li"]
+    finally:
+        wang.close()
+        li.close()

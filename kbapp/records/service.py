@@ -62,7 +62,7 @@ def record_from_row(row: ProblemRecordRow) -> wf.ProblemRecord:
 def transition_from_row(row: RecordTransitionRow) -> wf.Transition:
     return wf.Transition(id=row.id, record_id=row.record_id, at=row.at, actor=row.actor, from_kind=row.from_kind,
                          from_state=row.from_state, to_kind=row.to_kind, to_state=row.to_state,
-                         fields=dict(row.fields or {}), note=row.note)
+                         fields=dict(row.fields or {}), note=row.note, db_login=getattr(row, "db_login", None))
 
 
 class RecordService(LoggedService):

@@ -373,6 +373,7 @@ class Transition:
     to_state: str
     fields: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    db_login: str | None = None  # the server's database login that stored the move (a sign-off included)
 
     @property
     def converted(self) -> bool:
@@ -405,4 +406,4 @@ class Transition:
         return {"id": self.id, "record_id": self.record_id, "at": _iso(self.at), "actor": self.actor,
                 "from_kind": self.from_kind, "from_state": self.from_state, "to_kind": self.to_kind,
                 "to_state": self.to_state, "fields": dict(self.fields), "note": self.note,
-                "summary": self.describe()}
+                "summary": self.describe(), **({"db_login": self.db_login} if self.db_login else {})}

@@ -54,6 +54,7 @@ class Change:
     decided_at: dt.datetime | None
     decision_note: str
     new_version: int | None
+    decided_db_login: str | None = None  # the server's database login that approved or rejected it
 
     def diff(self) -> str:
         return unified_diff(self.base_text, self.new_text, self.playbook_id)
@@ -77,7 +78,7 @@ class Version:
 def _change(row: PlaybookChangeRow) -> Change:
     return Change(row.id, row.playbook_id, row.lesson_id, row.reason, row.base_version, row.base_text, row.new_text,
                   row.status, row.proposed_by, row.proposed_at, row.decided_by, row.decided_at, row.decision_note,
-                  row.new_version)
+                  row.new_version, getattr(row, "decided_db_login", None))
 
 
 def unified_diff(old: str, new: str, name: str) -> str:

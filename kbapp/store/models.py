@@ -161,3 +161,6 @@ class PlaybookChangeRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     new_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Who approved or rejected it, by the server's database login (a trigger, migration 0020).
+    decided_db_login: Mapped[str | None] = mapped_column(String(100), nullable=True, server_default=FetchedValue(),
+                                                         server_onupdate=FetchedValue())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, FetchedValue, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kbapp.store.base import Base, UTCDateTime
@@ -60,6 +60,8 @@ class ChangeEventRow(Base):
     to_state: Mapped[str] = mapped_column(String(20))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The database login that stored it, set on the server by a trigger (migration 0020). None on SQLite.
+    db_login: Mapped[str | None] = mapped_column(String(100), nullable=True, server_default=FetchedValue())
 
 
 # -- follow-up visits (定期回访, plan ch. 1.3) ---------------------------------------------------

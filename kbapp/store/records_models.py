@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, FetchedValue, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kbapp.store.base import Base, UTCDateTime
@@ -76,5 +76,7 @@ class RecordTransitionRow(Base):
     to_state: Mapped[str] = mapped_column(String(20))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The database login that stored it, set on the server by a trigger (migration 0020). None on SQLite.
+    db_login: Mapped[str | None] = mapped_column(String(100), nullable=True, server_default=FetchedValue())
 
     record: Mapped[ProblemRecordRow] = relationship(back_populates="transitions")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import FetchedValue, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kbapp.store.base import Base, UTCDateTime
@@ -41,6 +41,8 @@ class PlaybookVersionRow(Base):
     change_id: Mapped[int | None] = mapped_column(ForeignKey("playbook_changes.id"), nullable=True)
     approved_by: Mapped[str] = mapped_column(String(100))
     approved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The database login that stored it, set on the server by a trigger (migration 0020). None on SQLite.
+    db_login: Mapped[str | None] = mapped_column(String(100), nullable=True, server_default=FetchedValue())
 
 
 class SharedDocumentRow(Base):
