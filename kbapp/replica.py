@@ -168,7 +168,8 @@ class Replica:
                 touched_here = set(s.scalars(select(ActionRow.incident_id).where(ActionRow.id >= LOCAL_BASE)
                                              .distinct()))
                 _drop(s, select(IncidentRow.id).where(IncidentRow.id >= LOCAL_BASE))
-                s.execute(_table(ActionRow).delete().where(ActionRow.id >= LOCAL_BASE))
+                if touched_here:
+                    s.execute(_table(ActionRow).delete().where(ActionRow.id >= LOCAL_BASE))
                 ours = _signatures(s)
                 stale = {i for i, sig in theirs.items() if ours.get(i) != sig} | (touched_here & set(theirs))
                 gone = set(ours) - set(theirs)

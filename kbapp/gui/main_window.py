@@ -88,8 +88,8 @@ class MainWindow(QMainWindow):
         # Writes made elsewhere (the command line, another window, another desk) reach every
         # screen as the window's own do: through runner.changed (kbapp.opchanges).
         self.change_watch = ChangeWatch(kb, self.runner, self)
-        self.team.synced.connect(lambda result: self.incidents.reload_list() if result.changes else None)
-        self.team.merged.connect(lambda _sent: self._after_merge())
+        # The exchange (send, pull, the desk's copy) runs on the write lane: the incident list
+        # and the incident on screen reload from its OpChanges, like after any other write.
         self._restore_state()
         # The document count in the status bar follows every import, report, lesson and change.
         self.library_changed.connect(self._show_document_count)
@@ -134,7 +134,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
         self.incidents = IncidentsPage(self.kb, self.runner, self.settings, self.chinese, self)
-        self.incidents.view.queued_offline.connect(lambda item: self.team.queued(item))  # the status bar counts it
         self.incidents.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.incidents.incident_started.connect(lambda _id: self.show_incidents())
         self.pages = QTabWidget(self)
@@ -551,12 +550,6 @@ class MainWindow(QMainWindow):
             box.setInformativeText(self.tr("The details are also in the log file %1.").replace("%1", str(log)))
         box.setDetailedText(failure_details(exc))
         box.open()
-
-    def _after_merge(self) -> None:
-        """This desk's offline work reached the server: the incidents as they are now."""
-        self.incidents.reload_list()
-        if self.incidents.view.incident_id is not None:
-            self.incidents.view.load(self.incidents.view.incident_id)
 
     def closeEvent(self, event) -> None:
         self._stop_listening()

@@ -6,9 +6,10 @@ default 5) on the runner's write lane — the pull writes library files and the 
 never on the UI thread — and shows the desk's state in the status bar: online, syncing,
 or offline with the reason, how many changes made on this desk wait to be sent, and a
 desk clock more than a minute off the server's. After a pull that brought documents,
-the window's search is refreshed and the incident list reloaded; after a send that
-numbered incidents started offline or merged actions, the incident list and the open
-incident are read again. Nothing happens with a local SQLite database.
+the window's search is refreshed. The exchange runs on the write lane, so the incident
+list and the open incident reload from its OpChanges (runner.changed), and the count of
+actions waiting follows every write that touched incidents. Nothing happens with a local
+SQLite database.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class TeamPoller(QObject):
             return
         self.window.statusBar().addPermanentWidget(self.label)
         self.label.show()
+        self.runner.changed.connect(self.apply_changes)
         self.pull_now()
         self.timer.start()
 
@@ -86,16 +88,25 @@ class TeamPoller(QObject):
         self.kb.replica.refresh()  # the incidents this desk has seen, for when the server is gone
         return result
 
-    def queued(self, _item=None) -> None:
-        """A write of this window went into the outbox (the server did not answer)."""
+    def apply_changes(self, changes) -> None:
+        """After any write that touched incidents (runner.changed, kbapp.opchanges): how many
+        actions wait now. A write made on the desk's copy means the server did not answer."""
+        if not changes.incidents or self._running:
+            return  # an exchange says it all when it ends
         from kbapp.offline import Outbox
 
         self.runner.query(lambda: Outbox(self.kb.home.root).count(), self._counted)
 
     def _counted(self, waiting: int) -> None:
+        offline = bool(getattr(self.kb.desk_incidents, "offline", False))
+        if waiting == self.waiting and not (offline and self.state != "offline"):
+            return
         self.waiting = waiting
-        self.last_error = self.last_error or self.tr("the server did not answer")
-        self._set_state("offline")
+        if offline:
+            self.last_error = self.last_error or self.tr("the server did not answer")
+            self._set_state("offline")
+        else:
+            self._set_state(self.state or "online")
 
     def _pulled(self, result) -> None:
         self._running = False

@@ -100,8 +100,8 @@ def test_the_window_keeps_logging_with_the_server_down_and_sends_it_when_back(qt
                 view.log_note()
             assert Outbox(here.home.root).count() == 1
             assert not view.error_label.isHidden() and "Offline" in view.error_label.text()
-            qtbot.waitUntil(lambda: "1 action(s) waiting" in window.team.label.text(), timeout=60_000)
-            assert "offline" in window.team.label.text()
+            qtbot.waitUntil(lambda: "1 action(s) waiting" in window.team.label.text()
+                            and "offline" in window.team.label.text(), timeout=60_000)  # (a poll says "syncing")
         finally:
             pg_server.start()
         qtbot.waitUntil(lambda: Outbox(here.home.root).count() == 0, timeout=60_000)
@@ -230,6 +230,9 @@ def test_offline_the_window_lists_opens_and_starts_incidents_from_the_desks_copy
             with qtbot.waitSignal(page.incident_started, timeout=30_000) as started:
                 page.start_incident(title="离线时新来的故障", level="III")
             qtbot.waitUntil(lambda: page.list_model.rowCount() == 3, timeout=30_000)
+            # The status bar follows the write's OpChanges (runner.changed), a start included.
+            qtbot.waitUntil(lambda: "1 action(s) waiting" in window.team.label.text()
+                            and "offline" in window.team.label.text(), timeout=30_000)  # (a poll says "syncing")
             heads = [page.list_model.index(r, 0).data() for r in range(3)]
             assert any(h.startswith("#pending [III] 离线时新来的故障") for h in heads)
             with qtbot.waitSignal(view.loaded, timeout=30_000):
@@ -241,6 +244,7 @@ def test_offline_the_window_lists_opens_and_starts_incidents_from_the_desks_copy
             qtbot.waitUntil(lambda: any(a.details == "离线时记下的" for a in view.timeline_model.actions),
                             timeout=30_000)
             assert Outbox(here.home.root).count() == 2
+            qtbot.waitUntil(lambda: "2 action(s) waiting" in window.team.label.text(), timeout=30_000)
         finally:
             pg_server.start()
         qtbot.waitUntil(lambda: Outbox(here.home.root).count() == 0, timeout=60_000)
