@@ -10,8 +10,6 @@ import time
 import unicodedata
 from pathlib import Path
 
-from kbapp.redact import redact
-
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
     f"lpt{i}" for i in range(1, 10)
 }
@@ -93,6 +91,8 @@ def safe_filename(title: str, suffix: str = ".md", max_len: int = 80) -> str:
     Titles are typed by people at 3 a.m. ("登录失败 password=…"); a file name is seen by everyone
     who lists the folder, is shared with the library and stored in the search index.
     """
+    from kbapp.redact import redact  # (its rules take ~30 ms to compile: not for every importer)
+
     name = unicodedata.normalize("NFKC", redact(title))
     name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", "-", name)
     name = re.sub(r"\s+", "-", name.strip())

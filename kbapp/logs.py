@@ -2,7 +2,7 @@
 
 Both entry points (``kbapp`` commands and the window) call :func:`configure_logging` once
 they know the data home. What reaches the file is redacted twice over: every record's
-message (kbapp.redact.install_log_redaction) and the whole formatted entry, traceback
+message (install_log_redaction) and the whole formatted entry, traceback
 included, since an exception's text can quote a password from a note or a URL.
 Failures that are nobody's input (bugs) are written with their traceback by
 :func:`log_unexpected`; an error a person can fix (kbapp.errors.KbError) is not a bug
@@ -15,6 +15,7 @@ import logging
 import logging.handlers
 import traceback
 from pathlib import Path
+from typing import Any
 
 LOGGER = "kbapp"
 MAX_BYTES = 1_000_000
@@ -30,6 +31,31 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+def install_log_redaction() -> None:
+    """Every log record made from now on carries its message redacted (the message with its
+    arguments, and an exception's text): logs are attached to tickets and mailed around.
+    Idempotent; called by the entry point (``kbapp.cli.main.main``, the window too).
+    kbapp.redact is imported by the first record, not here: compiling its rules costs a
+    command ~30 ms, and most commands log nothing."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "_kbapp_redacting", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: leave it to logging to report
+            return record
+        from kbapp.redact import redact
+
+        record.msg, record.args = redact(message), None
+        return record
+
+    factory._kbapp_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
 def log_path(home_root: Path) -> Path:
     return Path(home_root) / "logs" / "kbapp.log"
 
@@ -37,8 +63,6 @@ def log_path(home_root: Path) -> Path:
 def configure_logging(home_root: Path, *, level: int = logging.INFO) -> Path:
     """Send the ``kbapp`` loggers to the data home's rotating log file (instead of another
     home's); idempotent. Returns the file's path."""
-    from kbapp.redact import install_log_redaction
-
     install_log_redaction()
     path = log_path(home_root)
     logger = logging.getLogger(LOGGER)

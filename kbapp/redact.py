@@ -26,9 +26,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any
+    pass
 
-__all__ = ["MARKER", "redact", "redact_count", "redact_value", "has_secrets", "install_log_redaction"]
+__all__ = ["MARKER", "redact", "redact_count", "redact_value", "has_secrets"]
 
 MARKER = "[REDACTED]"
 
@@ -432,26 +432,3 @@ def redact_value(value: object, key: str = "") -> object:
     if isinstance(value, (list, tuple)):
         return type(value)(redact_value(v) for v in value)
     return value
-
-
-def install_log_redaction() -> None:
-    """Every log record made from now on carries its message redacted (the message with its
-    arguments, and an exception's text): logs are attached to tickets and mailed around.
-    Idempotent; called by the entry point (``kbapp.cli.main.main``, the window too)."""
-    import logging
-
-    previous = logging.getLogRecordFactory()
-    if getattr(previous, "_kbapp_redacting", False):
-        return
-
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string: leave it to logging to report
-            return record
-        record.msg, record.args = redact(message), None
-        return record
-
-    factory._kbapp_redacting = True  # type: ignore[attr-defined]
-    logging.setLogRecordFactory(factory)

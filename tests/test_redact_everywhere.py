@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from kbhelpers import open_kb, playbook_text
 
-from kbapp.redact import MARKER, install_log_redaction, redact, redact_value
+from kbapp.logs import install_log_redaction
+from kbapp.redact import MARKER, redact, redact_value
 
 FORMS = json.loads((Path(__file__).parent / "data" / "secret_forms.json").read_text(encoding="utf-8"))
 SECRETS = [form["secret"] for form in FORMS]

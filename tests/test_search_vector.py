@@ -8,7 +8,7 @@ from kbhelpers import open_kb, playbook_text
 from whoosh import query as wq
 
 from kbapp.parser import parse_file
-from kbapp.search import vector
+from kbapp.search import ranking, vector
 from kbapp.search.query import fields_query, preloaded
 from kbapp.search.scoring import FastBM25F
 
@@ -70,3 +70,40 @@ def test_another_scorer_is_left_to_whoosh(kb, monkeypatch):
     with pytest.raises(vector.Unsupported):
         vector.score_all(kb.index.searcher(), fields_query("数据库"))
     assert kb.search("数据库").hits  # the search still answers, through Whoosh
+
+
+RANKED_QUERIES = ["数据库 备份", "disk full", "nginx 502 排查", "pods keep restarting in a crash loop",
+                  "数据库服务拉不起来了", "配置丢失 怎么办", "误删 文件 恢复", "ORA-00600", "备份"]
+
+
+@pytest.mark.parametrize("text", RANKED_QUERIES)
+def test_a_one_query_process_ranks_as_the_window_does(kb, text):
+    """A `kbapp` command on a small library scores with Whoosh (no numpy to import);
+    the window scores with numpy: the same documents in the same order either way."""
+    assert kb.index.searcher().doc_count_all() < ranking.ONE_QUERY_VECTOR_MIN_DOCS
+    kb.index.one_query = False
+    window = kb.search(text, limit=10)
+    kb.index.one_query = True
+    try:
+        command = kb.search(text, limit=10)
+    finally:
+        kb.index.one_query = False
+    assert window.hits
+    assert [h.id for h in command.hits] == [h.id for h in window.hits]
+    assert [h.score for h in command.hits] == pytest.approx([h.score for h in window.hits], rel=1e-6)
+    assert command.total == window.total
+
+
+def test_a_one_query_process_scores_a_big_library_with_numpy(kb, monkeypatch):
+    calls = []
+    real = vector.score_all
+    monkeypatch.setattr(vector, "score_all", lambda *a, **k: calls.append(1) or real(*a, **k))
+    kb.index.one_query = True
+    try:
+        kb.search("数据库 备份")
+        assert not calls
+        monkeypatch.setattr(ranking, "ONE_QUERY_VECTOR_MIN_DOCS", 1)
+        kb.search("数据库 备份")
+        assert calls
+    finally:
+        kb.index.one_query = False

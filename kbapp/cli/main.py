@@ -81,6 +81,20 @@ def _version() -> str:
         return __version__
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata
+    takes ~20 ms to import and search the installed distributions)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str = "show the version and exit") -> None:  # noqa: A002
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"kbapp {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def _import_command_module(name: str) -> ModuleType:
     """The command module ``name``, imported by a plain import statement (not importlib by
     name): a frozen app (PyInstaller) bundles exactly what the code imports, and a module
@@ -153,7 +167,7 @@ def build_parser(modules: Sequence[str] = _COMMAND_MODULES) -> argparse.Argument
     parser.add_argument("--actor", metavar="NAME",
                         help="who is acting, for the action log (default: $KBAPP_ACTOR, else the data home's "
                              "engineer — see 'kbapp engineer' — else the login name)")
-    parser.add_argument("--version", action="version", version=f"kbapp {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
         _import_command_module(name).register(sub)
@@ -175,7 +189,7 @@ def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from kbapp.cli.console import prepare_streams
-    from kbapp.redact import install_log_redaction
+    from kbapp.logs import install_log_redaction
 
     prepare_streams()  # UTF-8 into files and pipes; no console at all in a windowed executable
 

@@ -121,6 +121,7 @@ class SearchIndex:
         slower for many (the window)."""
         self.root = Path(root)
         self._mmap = mmap
+        self.one_query = not mmap  # and scored without numpy when small (kbapp.search.ranking)
         self.root.mkdir(parents=True, exist_ok=True)
         self.manifest_path = self.root / "manifest.json"
         self._manifest_sig: ManifestSig | None = None  # the manifest and its journal as read, by stat

@@ -37,6 +37,10 @@ OPTIONAL_WEIGHT = 0.5  # a single character inside a sentence counts half in cov
 FEW_DOCS = 500  # a unit matching at most this many documents brings them all as candidates
 PAIR_CANDIDATES = 1000  # documents matching two common units: enough to rank the page from
 PAIR_SLACK = 3  # candidates per place on the page that make common pairs unnecessary
+# A process that asks one query (a `kbapp` command) scores with Whoosh below this many
+# documents: there a query takes tens of milliseconds, less than importing numpy costs
+# (about 0.1 s). The window, asking a query per keystroke, always uses kbapp.search.vector.
+ONE_QUERY_VECTOR_MIN_DOCS = 5000
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,15 @@ def _unit_weight(df: int, total_docs: int) -> float:
     return math.log(1.0 + (total_docs - df + 0.5) / (df + 0.5))
 
 
+def _vector(searcher: Any, one_query: bool) -> Any:
+    """kbapp.search.vector, unless scoring with Whoosh is quicker for this process."""
+    if one_query and searcher.doc_count_all() < ONE_QUERY_VECTOR_MIN_DOCS:
+        return None
+    from kbapp.search import vector
+
+    return vector
+
+
 def _allowed(searcher: Any, filt: wq.Query | None) -> set[int] | None:
     return None if filt is None else set(searcher.docs_for_query(filt))
 
@@ -65,7 +78,8 @@ def exact_title(searcher: Any, text: str, filt: wq.Query | None) -> list[Ranked]
     return [Ranked(hit.docnum, float(hit.score or 0.0)) for hit in results]
 
 
-def complete_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Query | None) -> tuple[list[Ranked], int]:
+def complete_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Query | None, *,
+                     one_query: bool = False) -> tuple[list[Ranked], int]:
     """Documents matching every unit (optional ones add to the score only)."""
     required = [u for u in units if not u.optional]
     optional = [u.query for u in units if u.optional]
@@ -74,31 +88,36 @@ def complete_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Quer
     q = required[0].query if len(required) == 1 else wq.And([u.query for u in required])
     if optional:
         q = wq.AndMaybe(q, optional[0] if len(optional) == 1 else wq.Or(optional))
-    from kbapp.search import vector
-
-    try:
-        ids, scores = vector.score_all(searcher, q, _allowed(searcher, filt))
-    except vector.Unsupported:
-        results = searcher.search(preloaded(q), limit=limit, filter=filt)
-        return [Ranked(h.docnum, float(h.score or 0.0)) for h in results], results.estimated_length()
-    return [Ranked(doc, score) for doc, score in vector.top(ids, scores, limit)], int(ids.size)
+    vector = _vector(searcher, one_query)
+    if vector is not None:
+        try:
+            ids, scores = vector.score_all(searcher, q, _allowed(searcher, filt))
+        except vector.Unsupported:
+            pass
+        else:
+            return [Ranked(doc, score) for doc, score in vector.top(ids, scores, limit)], int(ids.size)
+    results = searcher.search(preloaded(q), limit=limit, filter=filt)
+    return [Ranked(h.docnum, float(h.score or 0.0)) for h in results], len(results)  # exact, as the vector count
 
 
 def partial_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Query | None,
-                    exclude: set[int]) -> tuple[list[Ranked], int]:
+                    exclude: set[int], *, one_query: bool = False) -> tuple[list[Ranked], int]:
     """Documents matching some of the units, best first (see the module docstring)."""
     matchable = [u for u in units if u.alternatives]
     if not matchable:
         return [], 0
-    from kbapp.search import vector
-
+    vector = _vector(searcher, one_query)
     total_docs = max(1, searcher.doc_count())
-    try:  # each unit's documents and scores at once (kbapp.search.vector)
-        scored: list[dict[int, float]] | None = [
-            dict(zip(*(a.tolist() for a in vector.score_all(searcher, u.query)), strict=True)) for u in matchable]
-        docs = [set(unit_scores) for unit_scores in scored or ()]
-    except vector.Unsupported:
-        scored = None
+    scored: list[dict[int, float]] | None = None
+    if vector is not None:
+        try:  # each unit's documents and scores at once
+            scored = [dict(zip(*(a.tolist() for a in vector.score_all(searcher, u.query)), strict=True))
+                      for u in matchable]
+        except vector.Unsupported:
+            scored = None
+    if scored is not None:
+        docs = [set(unit_scores) for unit_scores in scored]
+    else:
         docs = [_unit_docs(searcher, u.query) for u in matchable]
     weights = [_unit_weight(len(d), total_docs) * (OPTIONAL_WEIGHT if u.optional else 1.0)
                for u, d in zip(matchable, docs, strict=True)]

@@ -99,21 +99,23 @@ def _corrected_text(text: str, fixes: dict[str, str]) -> str:
     return text
 
 
-def _rank(searcher: Any, text: str, units: list[Unit], limit: int, filt: Any) -> tuple[list[Ranked], int]:
+def _rank(searcher: Any, text: str, units: list[Unit], limit: int, filt: Any,
+          one_query: bool) -> tuple[list[Ranked], int]:
     ranked: list[Ranked] = []
     seen: set[int] = set()
     for r in exact_title(searcher, text, filt):
         ranked.append(r)
         seen.add(r.docnum)
     titled = set(seen)
-    complete, total = complete_matches(searcher, units, limit + len(seen), filt)
+    complete, total = complete_matches(searcher, units, limit + len(seen), filt, one_query=one_query)
     for r in complete:
         if r.docnum not in seen:
             ranked.append(r)
             seen.add(r.docnum)
     total = max(total, len(seen))
     if len(ranked) < limit and (len(units) > 1 or not complete):
-        partial, more = partial_matches(searcher, units, limit - len(ranked), filt, seen)
+        partial, more = partial_matches(searcher, units, limit - len(ranked), filt, seen,
+                                        one_query=one_query)
         ranked += partial
         total += more
     # Shown scores follow the order: an exact title's own score is that of a keyword field.
@@ -148,7 +150,7 @@ def run_search(index: Any, searcher: Any, text: str, *, limit: int, kind: str | 
     with query_vocabulary(oracle.has_term):
         fixes = spelling_corrections(searcher, text)
         units = build_units(text, default_synonyms(), oracle, fixes)
-    ranked, total = _rank(searcher, text, units, limit, filt)
+    ranked, total = _rank(searcher, text, units, limit, filt, index.one_query)
     suggestion = _corrected_text(text, fixes) if fixes else None
     if not ranked:
         return SearchResults(query=text, suggestion=suggestion)
