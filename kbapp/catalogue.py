@@ -251,11 +251,11 @@ class Catalogue:
             known_here = known[shipped]
             for path, st in walk_markdown(root, skip_readme=shipped):
                 counts["files"] += 1
-                if not valid_name(path):  # not catalogued: SQLite keeps UTF-8 text only
-                    shown = display_path(path)
+                entry = known_here.pop(path, None)  # what is left at the end is gone
+                if entry is None and not valid_name(path):  # (a catalogued name is valid UTF-8)
+                    shown = display_path(path)  # not catalogued: SQLite keeps UTF-8 text only
                     yield shown, None, None, [Problem(shown, 0, "file name is not valid UTF-8; rename it")]
                     continue
-                entry = known_here.pop(path, None)  # what is left at the end is gone
                 if (entry is None or entry.size != st.st_size or entry.mtime_ns != st.st_mtime_ns
                         or entry.checked_ns < entry.mtime_ns + RACY_NS):
                     old, read = entry, self._read(path, root, shipped, st, now, entry, parsed, counts)
@@ -268,7 +268,7 @@ class Catalogue:
                     elif old is None or (entry.size, entry.mtime_ns) != (old.size, old.mtime_ns) or not entry.racy():
                         checked.append(entry)  # (checked again and still racy: nothing to record)
                 entry.root = root
-                if not shipped and entry.doc_id and (taken := reserved_problem(Path(path), entry.doc_id, root)):
+                if not shipped and entry.doc_id and (taken := reserved_problem(path, entry.doc_id, root)):
                     yield path, None, None, [*entry.problems, taken]  # the app's own id, outside its folder
                     continue
                 yield path, entry.doc_id, entry, entry.problems

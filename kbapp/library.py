@@ -128,7 +128,7 @@ def reserved_id(doc_id: str) -> str | None:
     return _RESERVED_FOLDERS[match.group(1)] if match else None
 
 
-def reserved_problem(path: Path, doc_id: str, library_root: Path | None) -> Problem | None:
+def reserved_problem(path: Path | str, doc_id: str, library_root: Path | None) -> Problem | None:
     """A Problem when the file at ``path`` claims an id of the app's own kinds outside the
     folder where the app writes them (``library_root`` None: anywhere)."""
     folder = reserved_id(doc_id)

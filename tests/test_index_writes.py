@@ -83,6 +83,28 @@ def test_the_journal_is_folded_into_the_manifest(tmp_path, monkeypatch):
         kb.close()
 
 
+def test_a_change_too_long_for_the_journal_is_folded_at_once(tmp_path, monkeypatch):
+    """Re-indexing most of a library writes the manifest, not a journal line as long as it
+    that every later process would read on top."""
+    kb = open_kb(tmp_path, LIBRARY)
+    try:
+        kb.sync_index()
+        kb.add_document(new_doc(kb, 0))
+        assert len(journal_lines(kb)) == 1
+        monkeypatch.setattr(index_module, "COMPACT_BYTES", (kb.home.index / JOURNAL_NAME).stat().st_size + 50)
+        kb.add_document(new_doc(kb, 1))  # a line of the same length would pass the limit
+        assert journal_lines(kb) == []
+        manifest = json.loads((kb.home.index / "manifest.json").read_text(encoding="utf-8"))
+        assert {"new-0", "new-1"} <= set(manifest["docs"])
+        other = SearchIndex(kb.home.index)
+        try:
+            assert [h.id for h in other.search("zyzzyva1").hits] == ["new-1"]
+        finally:
+            other.close()
+    finally:
+        kb.close()
+
+
 def test_journal_lines_of_an_older_manifest_are_ignored(tmp_path):
     kb = open_kb(tmp_path, LIBRARY)
     try:

@@ -17,8 +17,8 @@ reopen. An index written before generations existed lives in ``whoosh`` and stay
 Adding or changing a few documents costs the same at 1,000 and 50,000 documents: the
 change is appended to ``manifest.log`` (one JSON line: the hashes set and the ids
 removed) instead of rewriting the whole manifest, and the open index is kept unless
-another process changed it. Every ``COMPACT_LINES`` lines (and on every rebuild) the
-log is folded into ``manifest.json``, which gets a new ``base`` id; lines written for
+another process changed it. Every ``COMPACT_LINES`` lines or ``COMPACT_BYTES`` (and on
+every rebuild) the log is folded into ``manifest.json``, which gets a new ``base`` id; lines written for
 another base are ignored, so a reader that meets the two files mid-fold reads the same
 documents either way.
 """
@@ -47,6 +47,7 @@ from kbapp.fsutil import atomic_write_text
 from kbapp.model import Document
 from kbapp.search.analysis import config_fingerprint
 from kbapp.search.manifest import (
+    COMPACT_BYTES,
     COMPACT_LINES,
     GENERATION,
     JOURNAL_NAME,
@@ -448,7 +449,9 @@ class SearchIndex:
 
     def _record_changes(self, hashes: dict[str, str], gone: list[str]) -> None:
         """The manifest after a write: one line appended to its journal (folded into the
-        manifest every COMPACT_LINES lines)."""
+        manifest every COMPACT_LINES lines, or once the journal holds more than
+        COMPACT_BYTES: a re-index of the whole library is one long line, which every
+        later process would read on top of the manifest)."""
         docs = self._manifest["docs"]
         for doc_id in gone:
             docs.pop(doc_id, None)
@@ -457,10 +460,14 @@ class SearchIndex:
         self._manifest["updated"] = updated
         lines = int(self._manifest.get("journal", 0)) + 1
         base = self._manifest.get("base")
-        if not isinstance(base, str) or lines > COMPACT_LINES:
+        line = json.dumps({"base": base, "updated": updated, "set": hashes, "del": gone}, ensure_ascii=False)
+        try:
+            held = (self.root / JOURNAL_NAME).stat().st_size
+        except OSError:
+            held = 0
+        if not isinstance(base, str) or lines > COMPACT_LINES or held + len(line) > COMPACT_BYTES:
             self._save_manifest(docs)
             return
-        line = json.dumps({"base": base, "updated": updated, "set": hashes, "del": gone}, ensure_ascii=False)
         with open(self.root / JOURNAL_NAME, "a", encoding="utf-8", newline="\n") as journal:
             journal.write(line + "\n")
             journal.flush()

@@ -12,6 +12,7 @@ LEGACY_DIR = "whoosh"  # the one folder of indexes written before generations
 GENERATION = re.compile(r"whoosh-(\d{1,12})")
 JOURNAL_NAME = "manifest.log"
 COMPACT_LINES = 256  # changes appended to the journal before it is folded into the manifest
+COMPACT_BYTES = 256 * 1024  # or this much journal: about 2,500 changed documents
 ManifestSig = tuple[tuple[int, int, int], tuple[int, int, int] | None]
 
 
