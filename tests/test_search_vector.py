@@ -107,3 +107,26 @@ def test_a_one_query_process_scores_a_big_library_with_numpy(kb, monkeypatch):
         assert calls
     finally:
         kb.index.one_query = False
+
+
+def test_a_stopped_search_raises_and_leaves_the_index_sound(kb):
+    from kbapp.search.cancel import SearchCancelled, checkpoint, stoppable
+
+    reached = []
+
+    def stop_after_three() -> bool:
+        reached.append(1)
+        return len(reached) > 3
+
+    for one_query in (False, True):  # numpy's scoring and Whoosh's
+        kb.index.one_query = one_query
+        reached.clear()
+        try:
+            with pytest.raises(SearchCancelled), stoppable(stop_after_three):
+                kb.search("数据库 备份 失败 disk full nginx", limit=10)
+        finally:
+            kb.index.one_query = False
+        assert len(reached) == 4  # it stopped at the first checkpoint after the flag
+    assert kb.index.take_read_failure() is None and kb.take_index_notice() is None
+    assert kb.search("数据库 备份").hits  # not marked damaged, nothing rebuilt
+    checkpoint()  # outside `stoppable`: nothing to stop

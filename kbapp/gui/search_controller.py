@@ -1,12 +1,18 @@
-"""Search as you type: one debounce timer, one search in flight, the latest input wins."""
+"""Search as you type: one debounce timer, one search in flight, the latest input wins.
+
+A new request while a search runs stops it (kbapp.search.cancel): the running search gives
+up at its next checkpoint, and the latest request starts as soon as it has.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kbapp.search import SearchResults
+from kbapp.search.cancel import SearchCancelled, stoppable
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class SearchController(QObject):
         self._timer.timeout.connect(self._fire)
         self._latest: SearchRequest | None = None
         self._in_flight: SearchRequest | None = None
+        self._stop_in_flight: threading.Event | None = None  # set: the running search gives up
         # A refresh asked while a search runs: that search may have read the index before
         # the change, so its results are not shown and the latest request runs again.
         self._refresh_pending = False
@@ -47,6 +54,8 @@ class SearchController(QObject):
 
     def request(self, request: SearchRequest) -> None:
         self._latest = request
+        if self._stop_in_flight is not None and request != self._in_flight:
+            self._stop_in_flight.set()  # nobody waits for its results any more
         self._timer.start()  # restarts: typing keeps pushing the search back
 
     def refresh(self) -> None:
@@ -61,15 +70,21 @@ class SearchController(QObject):
         if self._in_flight is not None or self._latest is None:
             return  # when the running search ends, it starts the latest one
         request = self._in_flight = self._latest
+        stop = self._stop_in_flight = threading.Event()
         self.busy_changed.emit(True)
+
+        def fetch() -> SearchResults:  # (off the UI thread)
+            with stoppable(stop.is_set):
+                return self._fetch(request)
+
         self._runner.query(
-            lambda: self._fetch(request),
+            fetch,
             lambda results: self._finished(request, results),
             lambda exc: self._failed(request, exc),
         )
 
     def _finished(self, request: SearchRequest, results: SearchResults) -> None:
-        self._in_flight = None
+        self._in_flight = self._stop_in_flight = None
         if self._refresh_pending:
             self._refresh_pending = False
             self._fire()  # the index changed while it ran: these results may be outdated
@@ -80,7 +95,12 @@ class SearchController(QObject):
             self._fire()  # stale: drop it and search for what the user typed since
 
     def _failed(self, request: SearchRequest, exc: BaseException) -> None:
-        self._in_flight = None
+        self._in_flight = self._stop_in_flight = None
+        if isinstance(exc, SearchCancelled):  # stopped for a newer request: that one runs now
+            self._refresh_pending = False
+            if not self._timer.isActive():
+                self._fire()
+            return
         if self._refresh_pending:
             self._refresh_pending = False
             self._fire()

@@ -46,6 +46,7 @@ from kbapp.errors import KbEnvironmentError
 from kbapp.fsutil import atomic_write_text
 from kbapp.model import Document
 from kbapp.search.analysis import config_fingerprint
+from kbapp.search.cancel import SearchCancelled
 from kbapp.search.manifest import (
     COMPACT_BYTES,
     COMPACT_LINES,
@@ -574,6 +575,8 @@ class SearchIndex:
                 return SearchResults(query=text)
             try:
                 return run_similar(self, searcher, text, limit=limit, kinds=kinds, exclude=exclude)
+            except SearchCancelled:
+                raise  # (stopped by its caller: nothing wrong with the index)
             except Exception as exc:
                 self._mark_damaged(exc, "the index cannot be read", reading=True)
                 return SearchResults(query=text)
@@ -589,6 +592,8 @@ class SearchIndex:
             try:
                 return run_search(self, searcher, text, limit=limit, kind=kind, category=category, level=level,
                                   tag=tag)
+            except SearchCancelled:
+                raise  # (stopped by its caller: nothing wrong with the index)
             except Exception as exc:  # a damaged posting list or stored field, met mid-search
                 self._mark_damaged(exc, "the index cannot be read", reading=True)
                 return SearchResults(query=text)

@@ -29,6 +29,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import WrappingMatcher
 
+from kbapp.search.cancel import checkpoint
 from kbapp.search.query import Unit, preloaded
 from kbapp.search.schema import title_key
 
@@ -111,14 +112,19 @@ def partial_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Query
     scored: list[dict[int, float]] | None = None
     if vector is not None:
         try:  # each unit's documents and scores at once
-            scored = [dict(zip(*(a.tolist() for a in vector.score_all(searcher, u.query)), strict=True))
-                      for u in matchable]
+            scored = []
+            for u in matchable:
+                checkpoint()
+                scored.append(dict(zip(*(a.tolist() for a in vector.score_all(searcher, u.query)), strict=True)))
         except vector.Unsupported:
             scored = None
     if scored is not None:
         docs = [set(unit_scores) for unit_scores in scored]
     else:
-        docs = [_unit_docs(searcher, u.query) for u in matchable]
+        docs = []
+        for u in matchable:
+            checkpoint()
+            docs.append(_unit_docs(searcher, u.query))
     weights = [_unit_weight(len(d), total_docs) * (OPTIONAL_WEIGHT if u.optional else 1.0)
                for u, d in zip(matchable, docs, strict=True)]
     known = sum(weights) / len(weights)
@@ -131,6 +137,7 @@ def partial_matches(searcher: Any, units: list[Unit], limit: int, filt: wq.Query
     scores = dict.fromkeys(candidates, 0.0)
     covered = dict.fromkeys(candidates, 0.0)
     for i, (unit, weight, unit_docs) in enumerate(zip(matchable, weights, docs, strict=True)):
+        checkpoint()
         found = candidates & unit_docs
         if scored is not None:
             unit_scores = scored[i]

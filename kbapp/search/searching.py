@@ -9,6 +9,7 @@ from typing import Any
 from whoosh import query as wq
 
 from kbapp.search.analysis import _CJK, analyze_query_terms, query_vocabulary
+from kbapp.search.cancel import checkpoint
 from kbapp.search.query import (
     TEXT_FIELDS,
     TermOracle,
@@ -107,6 +108,7 @@ def _rank(searcher: Any, text: str, units: list[Unit], limit: int, filt: Any,
         ranked.append(r)
         seen.add(r.docnum)
     titled = set(seen)
+    checkpoint()
     complete, total = complete_matches(searcher, units, limit + len(seen), filt, one_query=one_query)
     for r in complete:
         if r.docnum not in seen:
@@ -114,6 +116,7 @@ def _rank(searcher: Any, text: str, units: list[Unit], limit: int, filt: Any,
             seen.add(r.docnum)
     total = max(total, len(seen))
     if len(ranked) < limit and (len(units) > 1 or not complete):
+        checkpoint()
         partial, more = partial_matches(searcher, units, limit - len(ranked), filt, seen,
                                         one_query=one_query)
         ranked += partial
@@ -150,6 +153,7 @@ def run_search(index: Any, searcher: Any, text: str, *, limit: int, kind: str | 
     with query_vocabulary(oracle.has_term):
         fixes = spelling_corrections(searcher, text)
         units = build_units(text, default_synonyms(), oracle, fixes)
+    checkpoint()
     ranked, total = _rank(searcher, text, units, limit, filt, index.one_query)
     suggestion = _corrected_text(text, fixes) if fixes else None
     if not ranked:
@@ -161,7 +165,10 @@ def run_search(index: Any, searcher: Any, text: str, *, limit: int, kind: str | 
         typed_terms |= unit.typed_terms
     # A corrected word is what the user meant: its matches are the ones to show.
     typed_terms |= {t for fix in fixes.values() for t in analyze_query_terms(fix)}
-    hits = [_to_hit(searcher.stored_fields(r.docnum), r.score, body_terms, typed_terms) for r in ranked]
+    hits = []
+    for r in ranked:  # a snippet each: a few milliseconds for a long document
+        checkpoint()
+        hits.append(_to_hit(searcher.stored_fields(r.docnum), r.score, body_terms, typed_terms))
     return SearchResults(query=text, hits=hits, total=total, suggestion=suggestion, corrected=bool(fixes))
 
 

@@ -88,3 +88,57 @@ def test_a_refresh_asked_during_a_search_runs_after_it(qtbot):
     assert shown == ["slow@2"]  # the outdated results were never shown
     assert kb.queries == ["slow", "slow"]
     runner.shutdown()
+
+
+class ScoringKnowledgeBase(SlowKnowledgeBase):
+    """'slow' scores until released, reaching a checkpoint (kbapp.search.cancel) as the
+    real search does between terms; it records whether it was stopped."""
+
+    def __init__(self):
+        super().__init__()
+        self.stopped: list[str] = []
+
+    def search(self, text, **filters):
+        from kbapp.search.cancel import SearchCancelled, checkpoint
+
+        if text != "slow":
+            return super().search(text, **filters)
+        self.queries.append(text)
+        self.started.set()
+        try:
+            while not self.release.wait(0.005):
+                checkpoint()
+        except SearchCancelled:
+            self.stopped.append(text)
+            raise
+        return SearchResults(query=text, hits=[], total=0)
+
+
+def test_a_new_keystroke_stops_the_search_still_scoring(qtbot):
+    kb = ScoringKnowledgeBase()
+    runner = OperationRunner()
+    controller = SearchController(kb, runner, interval_ms=1)
+    failures: list[str] = []
+    controller.search_failed.connect(failures.append)
+    controller.request(SearchRequest("slow"))
+    qtbot.waitUntil(kb.started.is_set)
+    with qtbot.waitSignal(controller.results_ready, timeout=10_000) as blocker:
+        controller.request(SearchRequest("fast"))  # "slow" is never released: it must give up
+    assert blocker.args[1].query == "fast"
+    assert kb.stopped == ["slow"] and kb.queries == ["slow", "fast"]
+    assert failures == []  # being stopped is not a failure to show
+    kb.release.set()
+    runner.shutdown()
+
+
+def test_the_same_request_again_does_not_stop_its_own_search(qtbot):
+    kb = ScoringKnowledgeBase()
+    runner = OperationRunner()
+    controller = SearchController(kb, runner, interval_ms=1)
+    controller.request(SearchRequest("slow"))
+    qtbot.waitUntil(kb.started.is_set)
+    controller.request(SearchRequest("slow"))  # e.g. a filter set back as it was
+    with qtbot.waitSignal(controller.results_ready, timeout=10_000) as blocker:
+        kb.release.set()
+    assert blocker.args[1].query == "slow" and kb.stopped == []
+    runner.shutdown()
