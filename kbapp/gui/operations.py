@@ -26,6 +26,7 @@ from kbapp import opchanges
 from kbapp.errors import KbError
 from kbapp.logs import log_unexpected
 from kbapp.opchanges import OpChanges
+from kbapp.search.cancel import SearchCancelled
 
 
 class _Job(QRunnable):
@@ -43,7 +44,8 @@ class _Job(QRunnable):
                 else:
                     result = self._fn()
             except BaseException as exc:  # delivered to the UI, never lost in a worker thread
-                if not isinstance(exc, KbError | OSError):  # a bug: its traceback goes to the log file
+                # A bug: its traceback goes to the log file (a search stopped for a newer one is none).
+                if not isinstance(exc, KbError | OSError | SearchCancelled):
                     log_unexpected(exc, getattr(self._fn, "__qualname__", "a background job"))
                 failure: BaseException | None = exc
             else:

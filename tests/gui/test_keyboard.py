@@ -181,10 +181,16 @@ def test_ctrl_enter_works_in_drills_and_inspections(qtbot, make_window):
 
     dialog = controller.start_inspection_dialog()
     qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    refusals: list[str] = []
+    page.message.connect(refusals.append)  # a start that fails says why, here
+
+    def inspection_shown() -> bool:
+        assert not refusals
+        return (page.view.incident is not None and page.view.incident.mode == "inspection"
+                and page.view.current_panel() is not None and page.view.current_panel().model.state is not None)
+
     dialog.accept()
-    qtbot.waitUntil(lambda: page.view.incident is not None and page.view.incident.mode == "inspection"
-                    and page.view.current_panel() is not None
-                    and page.view.current_panel().model.state is not None, timeout=10_000)
+    qtbot.waitUntil(inspection_shown, timeout=10_000)
     panel = page.view.current_panel()
     _activate(qtbot, window)
     qtbot.keyClick(panel.steps_view, Qt.Key.Key_Return, CTRL)  # a pass
