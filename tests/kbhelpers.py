@@ -167,3 +167,16 @@ def _run_in_process(cmd: list[str], argv: list[str], env: dict[str, str], cwd: P
         return stream.buffer.getvalue().decode("utf-8").replace("\r\n", "\n")  # type: ignore[attr-defined]
 
     return subprocess.CompletedProcess(cmd, code, text(out), text(err))
+
+
+def home_snapshot(home: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder under ``home``: (size, mtime_ns); folders (0, 0) so that a new
+    empty folder shows too."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder, dirs, files in os.walk(home):
+        for name in dirs:
+            found[os.path.relpath(os.path.join(folder, name), home)] = (0, 0)
+        for name in files:
+            st = os.stat(os.path.join(folder, name))
+            found[os.path.relpath(os.path.join(folder, name), home)] = (st.st_size, st.st_mtime_ns)
+    return found

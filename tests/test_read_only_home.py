@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from kbhelpers import run_cli
+from kbhelpers import home_snapshot, run_cli
 
 import kbapp.home
 
@@ -31,17 +31,6 @@ def ok(home: Path, *args: str, json_out: bool = True):
     return json.loads(result.stdout) if json_out else result
 
 
-def snapshot(home: Path) -> dict[str, tuple[int, int]]:
-    """Every file and folder under ``home``: (size, mtime_ns); folders (0, 0) so that a new
-    empty folder shows too."""
-    found: dict[str, tuple[int, int]] = {}
-    for folder, dirs, files in os.walk(home):
-        for name in dirs:
-            found[os.path.relpath(os.path.join(folder, name), home)] = (0, 0)
-        for name in files:
-            st = os.stat(os.path.join(folder, name))
-            found[os.path.relpath(os.path.join(folder, name), home)] = (st.st_size, st.st_mtime_ns)
-    return found
 
 
 @pytest.fixture
@@ -83,7 +72,7 @@ def read_only(monkeypatch):
 def test_a_read_only_home_searches_shows_lists_and_exports_and_writes_nothing(written_home, read_only, tmp_path):
     home, incident = written_home
     read_only(home)
-    before = snapshot(home)
+    before = home_snapshot(home)
     out = tmp_path / "out"
     out.mkdir()
 
@@ -113,7 +102,7 @@ def test_a_read_only_home_searches_shows_lists_and_exports_and_writes_nothing(wr
                    home=home).returncode == 0
     assert "升级脚本覆盖了配置" in report_html.read_text(encoding="utf-8")
 
-    assert snapshot(home) == before  # not a file, folder, log line, -shm or index segment
+    assert home_snapshot(home) == before  # not a file, folder, log line, -shm or index segment
 
 
 @pytest.mark.parametrize("command", [
@@ -128,7 +117,7 @@ def test_a_read_only_home_searches_shows_lists_and_exports_and_writes_nothing(wr
 def test_every_write_is_refused_naming_the_home(written_home, read_only, tmp_path, command):
     home, _ = written_home
     read_only(home)
-    before = snapshot(home)
+    before = home_snapshot(home)
     args = [str(tmp_path / "docs") if part == "DOCS" else part for part in command]
     result = run_cli(*args, home=home)
     assert result.returncode == 2, (result.stdout, result.stderr)
@@ -136,17 +125,17 @@ def test_every_write_is_refused_naming_the_home(written_home, read_only, tmp_pat
     assert lines[0] == f"kbapp: {kbapp.home.DataHome(home, True).read_only_notice()}"
     assert len(lines) == 2 and "Traceback" not in result.stderr
     assert lines[1].startswith(f"kbapp: the data home {home} is read-only: ") and "not saved" in lines[1]
-    assert snapshot(home) == before
+    assert home_snapshot(home) == before
     assert [row["id"] for row in ok(home, "incident", "list")] == [1]  # and nothing half-written
 
 
 def test_a_backup_into_a_folder_outside_the_home_works(written_home, read_only, tmp_path):
     home, _ = written_home
     read_only(home)
-    before = snapshot(home)
+    before = home_snapshot(home)
     result = run_cli("backup", "--to", str(tmp_path / "copies"), "--json", home=home)
     assert result.returncode == 0, result.stderr
-    assert snapshot(home) == before
+    assert home_snapshot(home) == before
     fresh = tmp_path / "fresh"
     run_cli("restore", "--list", home=fresh)
     restored = run_cli("restore", str(next((tmp_path / "copies").iterdir())), home=fresh)
@@ -160,9 +149,9 @@ def test_a_stale_index_is_brought_up_to_date_outside_the_home(written_home, read
     (home / "library" / "imported" / "late.md").write_text(
         "---\nid: late-doc\ntitle: 迟到的文档\nkind: reference\n---\n# 迟到\n\nLATECOMER 内容\n", encoding="utf-8")
     read_only(home)
-    before = snapshot(home)
+    before = home_snapshot(home)
     assert [h["id"] for h in ok(home, "search", "LATECOMER")] == ["late-doc"]
-    assert snapshot(home) == before
+    assert home_snapshot(home) == before
 
 
 def test_a_database_of_an_older_kbapp_is_read_from_a_migrated_copy(written_home, read_only):
@@ -180,9 +169,9 @@ def test_a_database_of_an_older_kbapp_is_read_from_a_migrated_copy(written_home,
     db.close()
     assert revision == "0020"
     read_only(home)
-    before = snapshot(home)
+    before = home_snapshot(home)
     assert [row["id"] for row in ok(home, "incident", "list")] == [incident]
-    assert snapshot(home) == before
+    assert home_snapshot(home) == before
 
 
 def test_a_home_that_does_not_exist_and_cannot_be_made_is_still_refused(tmp_path, monkeypatch):
@@ -216,9 +205,9 @@ def test_a_chmod_read_only_home_opens_for_reading(written_home):
 def test_the_metrics_of_a_read_only_home_are_derived_outside_it(written_home, read_only):
     home, _ = written_home
     read_only(home)
-    before = snapshot(home)
+    before = home_snapshot(home)
     result = run_cli("metrics", "--json", home=home)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert "the change was not saved" not in result.stderr and figures
-    assert snapshot(home) == before
+    assert home_snapshot(home) == before

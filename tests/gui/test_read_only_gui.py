@@ -9,26 +9,15 @@ by file before and after."""
 from __future__ import annotations
 
 import errno
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from kbhelpers import home_snapshot
 from PySide6.QtWidgets import QLabel
 
 import kbapp.home
 from kbapp.facade import KnowledgeBase
-
-
-def snapshot(home: Path) -> dict[str, tuple[int, int]]:
-    found: dict[str, tuple[int, int]] = {}
-    for folder, dirs, files in os.walk(home):
-        for name in dirs:
-            found[os.path.relpath(os.path.join(folder, name), home)] = (0, 0)
-        for name in files:
-            st = os.stat(os.path.join(folder, name))
-            found[os.path.relpath(os.path.join(folder, name), home)] = (st.st_size, st.st_mtime_ns)
-    return found
 
 
 @pytest.fixture
@@ -54,7 +43,7 @@ def read_only_kb(tmp_path, built_index, monkeypatch):
 
 def test_the_window_reads_a_read_only_home_and_refuses_writes(qtbot, make_window, read_only_kb):
     home = read_only_kb.home.root
-    before = snapshot(home)
+    before = home_snapshot(home)
     window = make_window(knowledge_base=read_only_kb)
     banners = [label for label in window.findChildren(QLabel) if label.objectName() == "readOnlyBanner"]
     assert len(banners) == 1 and banners[0].isVisible()
@@ -73,7 +62,7 @@ def test_the_window_reads_a_read_only_home_and_refuses_writes(qtbot, make_window
         window.incidents.start_incident(title="新故障", level="III")  # as the dialog would, were it enabled
     assert f"the data home {home} is read-only" in refused.args[0] and "not saved" in refused.args[0]
     window.close()
-    assert snapshot(home) == before
+    assert home_snapshot(home) == before
     assert [i.title for i in read_only_kb.incidents.list_incidents()] == ["磁盘满 disk full"]
 
 
