@@ -128,9 +128,11 @@ def resolve_home(explicit: str | os.PathLike | None = None) -> DataHome:
         raise HomeError(f"data home {root} is a file, not a folder; choose another with --home")
     home = DataHome(root)
     refuse_network_folder(root, "data home")
+    writable = False  # known once a probe file was written
     if root.is_dir():
         try:
             probe_write(root)
+            writable = True
         except OSError as exc:
             if exc.errno in _READ_ONLY_ERRNOS:
                 return DataHome(root, read_only=True)
@@ -138,7 +140,8 @@ def resolve_home(explicit: str | os.PathLike | None = None) -> DataHome:
     try:
         for folder in (root, home.library, home.imported, home.reports, home.lessons, home.index):
             folder.mkdir(parents=True, exist_ok=True)
-        probe_write(root)
+        if not writable:  # (a folder just made, or a probe that failed for another reason)
+            probe_write(root)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         where = exc.filename or root
