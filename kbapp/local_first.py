@@ -1,13 +1,17 @@
 """The incidents as a team desk uses them, local first (kbapp.replica, kbapp.offline).
 
-:class:`LocalFirstIncidents` has every method of the incident service. Each call goes to
-the shared server while it answers (the server orders and numbers; its row locks decide
-between desks). When the server does not answer, a read comes from this desk's copy of
-the incidents (everything the desk has seen, and what it did offline), and a write — any
-of them: start, note, step, ack, plan, level, people, channel, escalate, settle … — is made
-on the copy first and kept in the outbox with the time it was made, to be sent by the next
-sync (:func:`kbapp.offline.queue`). An incident started offline (an id from
-kbapp.replica.LOCAL_BASE up) is read and written on the copy until the server numbers it.
+:class:`LocalFirstIncidents` has every method of the incident service. Every write —
+start, note, step, ack, plan, level, people, channel, correct, escalate, settle … — is made
+on this desk's copy of the incidents and kept in its outbox first, with the time it was
+made (:func:`kbapp.offline.queue`): once the engineer has seen it done, neither a crash nor
+a lost network loses it. While the server answers it is then sent at once
+(:func:`kbapp.offline.push`): the server orders and numbers, its row locks decide between
+desks, and a move another desk made first is refused at once (and this desk's copy
+corrected) rather than kept as a conflict for someone to settle. When the server does not
+answer, the write waits in the outbox for the next sync, and reads come from the copy
+(everything the desk has seen, and what it did offline). An incident started offline (an
+id from kbapp.replica.LOCAL_BASE up) is read and written on the copy until the server
+numbers it.
 
 ``kb.desk_incidents`` is this object in team mode and the plain service otherwise; the
 window's screens and the command line's incident commands use it.
@@ -37,7 +41,7 @@ def _local_arg(args: tuple[Any, ...]) -> bool:
 class LocalFirstIncidents:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.queued: list[Queued] = []  # what this object kept for the server (the command line says so)
+        self.queued: list[Queued] = []  # what this object left waiting for the server (the command line says so)
         self.offline_reason = ""  # why the server did not answer, when it did not
         # Once the server did not answer, everything goes to the copy until a sync reaches it
         # again (back_online): a window offline does not wait on the network for each read.
@@ -67,15 +71,15 @@ class LocalFirstIncidents:
             return getattr(server if server is not None else self.kb.replica.incidents, name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            local = getattr(self.kb.replica.incidents, name)
+            if name in CALLS:
+                return self._local_first(name, local, args, kwargs)
             server = None if _local_arg(args) else self._server()
             if server is not None:
                 try:
                     return getattr(server, name)(*args, **kwargs)
                 except StoreUnreachable as exc:
                     self._went_offline(exc)
-            local = getattr(self.kb.replica.incidents, name)
-            if name in CALLS:
-                return self._queue(name, local, args, kwargs)
             return local(*args, **kwargs)
 
         return call
@@ -84,35 +88,62 @@ class LocalFirstIncidents:
         self.offline, self.offline_reason = True, str(exc)
 
     def escalate_now(self, incident_id: int, note: str = "", actor: str | None = None) -> Any:
-        """The watcher's "escalate now" (kbapp.incidents.watcher), queued like the rest offline."""
-        from kbapp.store.db import StoreUnreachable
-
-        if not _local_arg((incident_id,)) and not self.offline:
-            try:
-                return self.kb.watcher().escalate_now(incident_id, note=note, actor=actor)
-            except StoreUnreachable as exc:
-                self._went_offline(exc)
-        return self._queue("escalate_now", None, (), {"incident_id": incident_id, "note": note, "actor": actor})
+        """The watcher's "escalate now" (kbapp.incidents.watcher), local first like the rest."""
+        return self._local_first("escalate_now", None, (), {"incident_id": incident_id, "note": note, "actor": actor})
 
     def settle(self, incident_id: int, note: str, actor: str | None = None) -> Any:
         """A person settles the conflicting offline moves (kbapp.incidents.merge.settle)."""
-        from kbapp.incidents.merge import settle
-        from kbapp.store.db import StoreUnreachable
+        return self._local_first("settle", None, (), {"incident_id": incident_id, "note": note, "actor": actor})
 
-        if not _local_arg((incident_id,)):
-            server = self._server()
-            try:
-                if server is not None:
-                    return settle(server, incident_id, note, actor=actor)
-            except StoreUnreachable as exc:
-                self._went_offline(exc)
-        return self._queue("settle", None, (), {"incident_id": incident_id, "note": note, "actor": actor})
-
-    def _queue(self, name: str, method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _local_first(self, name: str, method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The write made on this desk's copy and kept in its outbox first — so once the
+        engineer has seen it done, neither a crash nor a lost network can lose it — then,
+        while the server answers, sent at once (kbapp.offline.push). What the server made of
+        it is returned; a move the server refuses now (another desk made it first) raises at
+        once and the copy is corrected from the server. Offline it stays queued for the next
+        sync, and what the copy made of it is returned."""
         from kbapp.errors import KbError
         from kbapp.incidents.errors import IncidentError
+        from kbapp.offline import push
+        from kbapp.store.db import StoreUnreachable
+
+        online = self._server() is not None
+        item, made = self._enqueue(name, method, args, kwargs, online)
+        if online:
+            try:
+                done = push(self.kb, item)
+            except StoreUnreachable as exc:
+                self._went_offline(exc)
+            except IncidentError:
+                self._refresh_copy()  # the other desk's move on this desk's copy, this one's taken out
+                raise
+            else:
+                return self.kb.incidents.get(done) if name == "start" else done
+        self.queued.append(item)
+        if name == "start":
+            if made is None:
+                raise KbError("the incident could not be started on this desk's copy")
+            return self.kb.replica.incidents.get(made)
+        return made
+
+    def _refresh_copy(self) -> bool:
+        from kbapp.store.db import StoreError, StoreUnreachable
+
+        try:
+            self.kb.replica.refresh()
+            return True
+        except StoreUnreachable as exc:
+            self._went_offline(exc)
+        except StoreError:
+            pass
+        return False
+
+    def _enqueue(self, name: str, method: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 online: bool) -> tuple[Queued, Any]:
+        """On the copy, then in the outbox (kbapp.offline.queue). When the copy refuses and the
+        server answers, the copy may be behind the server: it is refreshed and asked again."""
+        from kbapp.incidents.errors import IncidentError
         from kbapp.offline import encode, queue
-        from kbapp.replica import is_local_id
 
         if method is not None:
             bound = inspect.signature(method).bind(*args, **kwargs)
@@ -121,20 +152,48 @@ class LocalFirstIncidents:
             kwargs["actor"] = self.kb.actor_name()
         op_args: dict[str, Any] = {"method": name}
         if name == "correct":
-            action_id = int(kwargs["action_id"])
-            if is_local_id(action_id):
-                raise IncidentError(f"action_id: #{action_id} was made offline; correct it once the server has it",
-                                    field="action_id")
+            kwargs.update(self._corrected(int(kwargs["action_id"])))
         elif name != "start":
             op_args["id"] = kwargs.pop("incident_id")
         op_args["kwargs"] = encode(kwargs)
-        item, made = queue(self.kb, "call", op_args)
-        self.queued.append(item)
-        if name == "start":
-            if made is None:
-                raise KbError("the incident could not be started on this desk's copy")
-            return self.kb.replica.incidents.get(made)
-        return made
+        if online and "id" in op_args and not self._on_copy(op_args["id"]):
+            self._refresh_copy()  # an incident this desk has not copied yet: copied now, then worked on
+        try:
+            return queue(self.kb, "call", op_args)
+        except IncidentError:
+            if not online or not self._refresh_copy():
+                raise
+        return queue(self.kb, "call", op_args)
+
+    def _on_copy(self, ref: Any) -> bool:
+        from kbapp.incidents.errors import IncidentError
+
+        copy = self.kb.replica.incidents
+        try:
+            copy.get(copy.number_of(ref))
+        except IncidentError:
+            return False
+        return True
+
+    def _corrected(self, action_id: int) -> dict[str, Any]:
+        """How the server will know the action a correction names: by its uid, so an action made
+        on this desk (not on the server yet, an id from LOCAL_BASE up) can be corrected too:
+        the correction is queued behind it."""
+        from kbapp.incidents.errors import IncidentError
+        from kbapp.offline import action_uid
+        from kbapp.replica import is_local_id
+        from kbapp.store.db import StoreUnreachable
+
+        uid = action_uid(self.kb.replica.incidents, action_id) if self.kb.replica.path.exists() else None
+        server = None if uid or is_local_id(action_id) else self._server()
+        if server is not None:  # the server's id of an action this desk's copy has under its own
+            try:
+                uid = action_uid(server, action_id)
+            except StoreUnreachable as exc:
+                self._went_offline(exc)
+        if is_local_id(action_id) and not uid:
+            raise IncidentError(f"action_id: no action #{action_id} on this desk", field="action_id")
+        return {"action_uid": uid} if uid else {}
 
 
 class DeskCopy:

@@ -203,6 +203,12 @@ def queue(kb: KnowledgeBase, op: str, args: dict[str, Any]) -> tuple[Queued, Any
             replica.incidents.get(replica.incidents.number_of(args["id"]))
         except IncidentError:
             known = False
+    elif op == "call" and args.get("method") == "correct":  # the action corrected, by its uid
+        uid = (args.get("kwargs") or {}).get("action_uid")
+        try:
+            known = bool(uid) and action_by_uid(replica.incidents, str(uid)) > 0
+        except IncidentError:
+            known = False
     made = replica.apply(item) if known else None
     outbox.put(item)
     return item, made
@@ -271,6 +277,9 @@ def call_operation(svc: IncidentService, item: Queued, kb: KnowledgeBase) -> Any
     if method == "start":
         return svc.start(**kwargs, uid=item.uid).id
     if method == "correct":
+        uid = kwargs.pop("action_uid", None)
+        if uid:  # the action by its uid: made offline, it has no id on the server until it is sent
+            kwargs["action_id"] = action_by_uid(svc, uid)
         return svc.correct(**kwargs)
     kwargs["incident_id"] = svc.number_of(a["id"])
     if method == "settle":
@@ -282,6 +291,30 @@ def call_operation(svc: IncidentService, item: Queued, kb: KnowledgeBase) -> Any
 
         return Watcher(svc.kb).escalate_now(**kwargs)  # (on a desk's copy, svc.kb is its CopyView)
     return getattr(svc, method)(**kwargs)
+
+
+def action_by_uid(svc: IncidentService, uid: str) -> int:
+    """The id, in ``svc``'s database, of the action stored under ``uid`` (IncidentError if none)."""
+    from sqlalchemy import select
+
+    from kbapp.incidents.errors import IncidentError
+    from kbapp.store.models import ActionRow
+
+    found = svc.store.read(lambda s: s.scalar(select(ActionRow.id).where(ActionRow.uid == uid)))
+    if found is None:
+        raise IncidentError(f"action_id: no action {uid} here yet", field="action_id")
+    return int(found)
+
+
+def action_uid(svc: IncidentService, action_id: int) -> str | None:
+    """The uid the action ``action_id`` of ``svc``'s database is stored under (None if none)."""
+    from kbapp.store.models import ActionRow
+
+    def read(s: Session) -> str | None:
+        row = s.get(ActionRow, action_id)
+        return row.uid if row is not None else None
+
+    return svc.store.read(read)
 
 
 def _call(svc: IncidentService, item: Queued) -> Action | int:
@@ -318,6 +351,78 @@ def send(kb: KnowledgeBase) -> SendResult:
 
     with FileLock(str(Path(kb.home.root) / ".outbox.lock")):
         return _send(kb)
+
+
+def push(kb: KnowledgeBase, item: Queued) -> Any:
+    """Local first, with the server answering: ``item`` is already on this desk's copy and in
+    its outbox (:func:`queue`); what was queued before it is sent as :func:`send` does, then
+    ``item`` itself. Returns what the server made of it (an Action, an incident's number …).
+
+    A move the server refuses now (another desk made it first) is refused at once: the
+    IncidentError is raised and the item taken out of the outbox, so the engineer who just
+    made it is told, not a flagged note for someone to settle later. Raises StoreUnreachable
+    when the server stops answering; the item (and what was before it) stays queued and the
+    next sync sends it."""
+    from filelock import FileLock
+
+    with FileLock(str(Path(kb.home.root) / ".outbox.lock")):
+        outbox = Outbox(kb.home.root)
+        items = outbox.items()
+        uids = [i.uid for i in items]
+        touched: set[int] = set()
+        try:
+            if item.uid not in uids:  # another sync of this home sent it meanwhile
+                return _already_sent(kb, item)
+            result = SendResult()
+            _replay(kb, outbox, items[:uids.index(item.uid)], result, touched)
+            if result.waiting:
+                from kbapp.store.db import StoreUnreachable
+
+                raise StoreUnreachable("the server stopped answering")
+            return _push_one(kb, outbox, item, touched)
+        finally:
+            _recompute(kb, touched)
+
+
+def _push_one(kb: KnowledgeBase, outbox: Outbox, item: Queued, touched: set[int]) -> Any:
+    from kbapp.incidents.base import REPLAY_AT
+    from kbapp.incidents.errors import IncidentError
+    from kbapp.incidents.service import REPLAY_UID, AlreadyApplied
+
+    uid_token, at_token = REPLAY_UID.set([item.uid, 0]), REPLAY_AT.set(item.made_at)
+    try:
+        try:
+            done = call_operation(kb.incidents, item, kb)
+        except AlreadyApplied:
+            done = _already_sent(kb, item)
+        except IncidentError:
+            outbox.remove(item.uid)  # refused now, said now: nothing left to send or to flag
+            raise
+    finally:
+        REPLAY_UID.reset(uid_token)
+        REPLAY_AT.reset(at_token)
+    outbox.remove(item.uid)
+    incident_id = done if _starts(item) else getattr(done, "incident_id", None)
+    if isinstance(incident_id, int):
+        touched.add(incident_id)
+    return done
+
+
+def _already_sent(kb: KnowledgeBase, item: Queued) -> Any:
+    """What the server holds of an operation it has already (found by the operation's uid)."""
+    from sqlalchemy import select
+
+    from kbapp.incidents import types as itypes
+    from kbapp.store.models import ActionRow
+
+    svc = kb.incidents
+    if _starts(item):
+        return svc.number_of(item.uid)
+    def read(s: Session) -> Action | None:
+        row = s.scalars(select(ActionRow).where(ActionRow.uid == item.uid)).first()
+        return itypes.action_from_row(row) if row is not None else None
+
+    return svc.store.read(read)
 
 
 def _send(kb: KnowledgeBase) -> SendResult:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit, emit_redacted, print_redacted
 from kbapp.cli.common import pad as _pad
-from kbapp.cli.incident_offline import by_number, list_with_pending, queued_offline, show_or_pending
+from kbapp.cli.incident_offline import by_number, list_with_pending, local_first, queued_offline, show_or_pending
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.incidents import lifecycle as lc
 from kbapp.incidents.deadlines import worst_state
@@ -127,6 +127,11 @@ def register(subparsers: Subparsers) -> None:
     p = _add(sub, "note", queued_offline("note", _note), "add a note to the incident's log")
     p.add_argument("id", metavar="ID", help="incident id")
     p.add_argument("text", metavar="TEXT", help="the note; - reads it from stdin")
+
+    p = _add(sub, "correct", local_first(_correct), "correct an action of the log: the original stays, the "
+                                                      "correction follows it (an action made offline too)")
+    p.add_argument("action_id", metavar="ACTION", type=int, help="the action's id (#N in 'incident show')")
+    p.add_argument("--text", required=True, help="what is right ('-' reads stdin)")
 
     p = _add(sub, "settle", by_number(_settle), "settle the conflicting moves desks made offline: say what stands")
     p.add_argument("id", metavar="ID", help="incident id")
@@ -259,6 +264,10 @@ def _step(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             nxt = run.step(run.current)
             print(f"下一步 next: 第 {run.current} 步 step {run.current} {nxt.title if nxt else ''}".rstrip())
     return 0
+
+
+def _correct(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    return _done(args, kb, kb.incidents.correct(args.action_id, _text_arg(args.text)))
 
 
 def _note(args: argparse.Namespace, kb: KnowledgeBase) -> int:

@@ -1,4 +1,8 @@
-"""``kbapp incident ...`` with the shared server unreachable (kbapp.offline).
+"""``kbapp incident ...`` on a team desk (kbapp.offline, kbapp.local_first).
+
+- While the server answers, every incident command is local first: made on this desk's
+  copy and kept in its outbox, then sent at once; a move the server refuses now (another
+  desk made it first) exits 1 and the copy shows the server's.
 
 - ``start``, ``note``, ``step``, ``status`` and ``resolve`` go into this desk's outbox with
   the time they were made, and ``kbapp sync`` sends them; said once on stderr.
@@ -103,6 +107,8 @@ def queued_offline(op: str, handler: Handler) -> Handler:
         try:
             if op != "start":
                 args.id = numbered(kb, args.id)
+            if kb.shares_database and kb.desk_incidents._server() is not None:
+                return _local_first(handler, args, kb)
             return handler(args, kb)
         except StoreUnreachable as exc:
             if not kb.shares_database:
@@ -124,6 +130,29 @@ def queued_offline(op: str, handler: Handler) -> Handler:
                 print(f"queued {item.uid}")
             return 0
     return run
+
+
+def local_first(handler: Handler) -> Handler:
+    """A command naming no incident (``incident correct ACTION``): in team mode on this desk's
+    copy and outbox first, sent at once while the server answers (kbapp.local_first)."""
+    def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+        return _local_first(handler, args, kb) if kb.shares_database else handler(args, kb)
+    return run
+
+
+def _local_first(handler: Handler, args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """Team mode, the server answering: the command made on this desk's copy and kept in its
+    outbox first, then sent at once (kbapp.local_first); said on stderr when the server
+    stopped answering in between and it waits for the next sync."""
+    incidents = kb.desk_incidents
+    before = len(incidents.queued)
+    code = handler(args, desk(kb))
+    if len(incidents.queued) > before:
+        from kbapp.offline import Outbox
+
+        print(f"kbapp: offline ({incidents.offline_reason}); made on this desk's copy and queued, "
+              f"{Outbox(kb.home.root).count()} waiting: 'kbapp sync' sends them", file=sys.stderr)
+    return code
 
 
 class DeskKB:
