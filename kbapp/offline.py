@@ -369,22 +369,18 @@ def push(kb: KnowledgeBase, item: Queued) -> Any:
         outbox = Outbox(kb.home.root)
         items = outbox.items()
         uids = [i.uid for i in items]
-        touched: set[int] = set()
-        try:
-            if item.uid not in uids:  # another sync of this home sent it meanwhile
-                return _already_sent(kb, item)
-            result = SendResult()
-            _replay(kb, outbox, items[:uids.index(item.uid)], result, touched)
-            if result.waiting:
-                from kbapp.store.db import StoreUnreachable
+        if item.uid not in uids:  # another sync of this home sent it meanwhile
+            return _already_sent(kb, item)
+        result = SendResult()
+        _replay(kb, outbox, items[:uids.index(item.uid)], result)
+        if result.waiting:
+            from kbapp.store.db import StoreUnreachable
 
-                raise StoreUnreachable("the server stopped answering")
-            return _push_one(kb, outbox, item, touched)
-        finally:
-            _recompute(kb, touched)
+            raise StoreUnreachable("the server stopped answering")
+        return _push_one(kb, outbox, item)
 
 
-def _push_one(kb: KnowledgeBase, outbox: Outbox, item: Queued, touched: set[int]) -> Any:
+def _push_one(kb: KnowledgeBase, outbox: Outbox, item: Queued) -> Any:
     from kbapp.incidents.base import REPLAY_AT
     from kbapp.incidents.errors import IncidentError
     from kbapp.incidents.service import REPLAY_UID, AlreadyApplied
@@ -402,9 +398,6 @@ def _push_one(kb: KnowledgeBase, outbox: Outbox, item: Queued, touched: set[int]
         REPLAY_UID.reset(uid_token)
         REPLAY_AT.reset(at_token)
     outbox.remove(item.uid)
-    incident_id = done if _starts(item) else getattr(done, "incident_id", None)
-    if isinstance(incident_id, int):
-        touched.add(incident_id)
     return done
 
 
@@ -418,6 +411,7 @@ def _already_sent(kb: KnowledgeBase, item: Queued) -> Any:
     svc = kb.incidents
     if _starts(item):
         return svc.number_of(item.uid)
+
     def read(s: Session) -> Action | None:
         row = s.scalars(select(ActionRow).where(ActionRow.uid == item.uid)).first()
         return itypes.action_from_row(row) if row is not None else None
@@ -428,25 +422,8 @@ def _already_sent(kb: KnowledgeBase, item: Queued) -> Any:
 def _send(kb: KnowledgeBase) -> SendResult:
     outbox = Outbox(kb.home.root)
     result = SendResult()
-    items = outbox.items()
-    touched: set[int] = set()  # incidents the merge added to: their milestones are recomputed
-    try:
-        _replay(kb, outbox, items, result, touched)
-    finally:
-        _recompute(kb, touched)
+    _replay(kb, outbox, outbox.items(), result)  # each replay derives status and milestones (merge.derive)
     return result
-
-
-def _recompute(kb: KnowledgeBase, touched: set[int]) -> None:
-    from kbapp.incidents import merge
-    from kbapp.incidents.errors import IncidentError
-    from kbapp.store.db import StoreError
-
-    for incident_id in sorted(touched):
-        try:
-            merge.recompute(kb.incidents, incident_id)
-        except (IncidentError, StoreError):
-            return  # the next send recomputes: the actions are there
 
 
 def _stale(svc: IncidentService, item: Queued) -> Action | None:
@@ -472,7 +449,7 @@ def _flag(svc: IncidentService, item: Queued, text: str, **payload: Any) -> None
     svc._write(svc.number_of(item.args["id"]), flag)
 
 
-def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: SendResult, touched: set[int]) -> None:
+def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: SendResult) -> None:
     from kbapp.incidents.base import REPLAY_AT
     from kbapp.incidents.errors import IncidentError
     from kbapp.incidents.service import REPLAY_UID, AlreadyApplied
@@ -488,9 +465,6 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
                 result.sent += 1
                 if _starts(item) and isinstance(done, int):
                     result.numbered[item.uid] = done
-                    touched.add(done)
-                elif getattr(done, "incident_id", None) is not None:
-                    touched.add(done.incident_id)
                 if stale is not None:  # both moves kept; a person decides which stands
                     text = (f"{CONFLICT_NOTE}: {describe(item)} was applied after {stale.actor}'s later move "
                             f"to {stale.payload.get('to')} ({stale.at.isoformat(timespec='seconds')}); "
@@ -514,7 +488,7 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
                     outbox.remove(item.uid)
                     continue
                 try:
-                    incident_id = svc.number_of(item.args["id"])
+                    svc.number_of(item.args["id"])
                 except IncidentError:
                     result.conflicts.append(text)
                     outbox.remove(item.uid)
@@ -522,7 +496,6 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
 
                 try:
                     _flag(svc, item, text)
-                    touched.add(incident_id)
                     result.conflicts.append(text)
                 except AlreadyApplied:
                     result.duplicates += 1

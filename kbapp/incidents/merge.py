@@ -5,9 +5,11 @@
   a note with ``payload["conflict"]``. Until a person settles it (:func:`settle`, a note
   with ``payload["settles"]`` naming the flags) the incident shows it needs settling
   (:func:`unsettled`: ``kbapp incident show``, the window's incident view).
-- Milestones recomputed from the actions (:func:`recompute`): the first response, plan
+- Status and milestones derived from the actions (:func:`derive`, in the transaction of
+  every replayed operation, on the server and on a desk's copy): the first response, plan
   and emergency plan are the earliest times any action shows them, and the status is the
-  last status action's, whatever order the desks' actions reached the log in.
+  last move in log order — the server's sequence; on a copy, the server's actions then
+  this desk's queued ones, the order the server will give them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from kbapp.incidents import deadline_log
+from kbapp.incidents import lifecycle as lc
 from kbapp.incidents import types as itypes
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import check_id, check_text
@@ -69,9 +72,15 @@ def stale_move(s: Session, incident_id: int, made_at: dt.datetime) -> ActionRow 
 
 
 def milestones(actions: Iterable[Any]) -> dict[str, Any]:
-    """The first response, plan and emergency plan (earliest ``at``), and the status, as the
-    actions show them."""
-    out: dict[str, Any] = {"responded_at": None, "plan_at": None, "emergency_plan_at": None, "status": None}
+    """The incident's status and milestones as its actions show them, taken in log order (the
+    id: on the server its sequence, under the incident's row lock; on a desk's copy the
+    server's actions, then this desk's queued ones in the order the server will get them):
+    the first response, plan and emergency plan are the earliest ``at`` any action shows
+    (an offline response made before an online one counts from when it was made); the
+    status, and when it was resolved / its report submitted / closed, follow the moves."""
+    out: dict[str, Any] = {"responded_at": None, "plan_at": None, "emergency_plan_at": None, "status": None,
+                           "moved": False, "resolved_at": None, "summary": None, "report_submitted_at": None,
+                           "closed_at": None}
 
     def earliest(key: str, at: dt.datetime) -> None:
         if out[key] is None or at < out[key]:
@@ -86,26 +95,47 @@ def milestones(actions: Iterable[Any]) -> dict[str, Any]:
         elif a.kind == itypes.EMERGENCY_PLAN:
             earliest("emergency_plan_at", a.at)
         elif a.kind == itypes.STATUS and payload.get("to"):
-            if payload["to"] in _RESPONDING_STATUSES:
+            to = payload["to"]
+            if to in _RESPONDING_STATUSES:
                 earliest("responded_at", a.at)
-            out["status"] = payload["to"]
+            out["status"], out["moved"] = to, True
+            if to == lc.RESOLVED:
+                out["resolved_at"], out["summary"] = a.at, a.details
+            elif to == lc.RESPONDING and payload.get("from") == lc.RESOLVED:
+                out["resolved_at"] = None  # reopened: the fault came back
+            elif to == lc.REPORT_SUBMITTED:
+                out["report_submitted_at"] = a.at
+            elif to == lc.CLOSED:
+                out["closed_at"] = a.at
     return out
 
 
-def recompute(svc: IncidentService, incident_id: int) -> bool:
-    """Bring the incident's summary columns in line with its actions after a merge; True
-    when something changed."""
-    def work(s: Session, row: IncidentRow, _now: dt.datetime) -> bool:
-        found = milestones(s.scalars(select(ActionRow).where(ActionRow.incident_id == row.id)))
-        changed = False
-        for key in ("responded_at", "plan_at", "emergency_plan_at"):
-            value = found[key]
-            if value is not None and (getattr(row, key) is None or value < getattr(row, key)):
-                setattr(row, key, value)
-                changed = True
-        if found["status"] and found["status"] != row.status:
-            row.status = found["status"]
-            changed = True
-        return changed
+def derive(s: Session, row: IncidentRow) -> bool:
+    """The incident's summary columns set from its actions (:func:`milestones`), in the
+    transaction that added to them: a replayed operation (kbapp.offline), on the server and
+    on a desk's copy alike, so both show what the same actions in the same order say, and
+    no crash can leave a merged action without its milestones. True when something changed."""
+    s.flush()
+    found = milestones(s.scalars(select(ActionRow).where(ActionRow.incident_id == row.id)))
+    changed = False
 
-    return bool(svc._write(incident_id, work))
+    def put(key: str, value: Any) -> None:
+        nonlocal changed
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+
+    for key in ("responded_at", "plan_at", "emergency_plan_at", "report_submitted_at", "closed_at"):
+        if found[key] is not None:
+            put(key, found[key])
+    if found["moved"]:
+        put("status", found["status"])
+        put("resolved_at", found["resolved_at"])
+        if found["summary"] is not None:
+            put("summary", found["summary"])
+    return changed
+
+
+def recompute(svc: IncidentService, incident_id: int) -> bool:
+    """:func:`derive` in a transaction of its own; True when something changed."""
+    return bool(svc._write(incident_id, lambda s, row, _now: derive(s, row)))

@@ -148,6 +148,10 @@ class IncidentService(IncidentEdits, IncidentReads, LoggedService):
             row = self._row(s, incident_id, lock=True)
             _check_replay(s)  # under the row lock: of two replays of one operation, the second stops here
             result = work(s, row, self.now())
+            if REPLAY_UID.get() is not None:  # a desk's operation (kbapp.offline): what its actions say
+                from kbapp.incidents.merge import derive
+
+                derive(s, row)
             solved[:] = [knowledge.is_solved(row.mode, row.status, row.resolved_at)]
             return result
 
