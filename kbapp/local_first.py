@@ -224,6 +224,24 @@ class DeskCopy:
                 found = self.__dict__["_desk_incidents"] = LocalFirstIncidents(self)  # type: ignore[arg-type]
             return found
 
+    def desk_service(self, name: str) -> Any:
+        """Reports, lessons, records or change requests as a desk writes them: local first in
+        team mode (kbapp.desk_writes.LocalFirstWrites), the plain service otherwise."""
+        if not getattr(self, "shares_database", False):
+            return getattr(self, name)
+        from kbapp.desk_writes import LocalFirstWrites
+
+        with _REPLICA_LOCK:
+            found = self.__dict__.get(f"_desk_{name}")
+            if found is None:
+                found = self.__dict__[f"_desk_{name}"] = LocalFirstWrites(self, name)  # type: ignore[arg-type]
+            return found
+
+    desk_reports = property(lambda self: self.desk_service("reports"))
+    desk_lessons = property(lambda self: self.desk_service("lessons"))
+    desk_records = property(lambda self: self.desk_service("records"))
+    desk_change_requests = property(lambda self: self.desk_service("change_requests"))
+
     def close_replica(self) -> None:
         found = self.__dict__.pop("_replica", None)
         if found is not None:

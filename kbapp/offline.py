@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 OUTBOX_FILE = "outbox.sqlite3"
-OPS = ("start", "note", "step", "status", "resolve", "call")
+OPS = ("start", "note", "step", "status", "resolve", "call", "write")
+# Op "write": a report, lesson, problem record or change request written offline (kbapp.desk_writes).
 # Op "call": any other write of the incident service (or settle / escalate) by its method
 # name and its arguments, replayed as that call (kbapp.local_first makes them).
 CALLS = frozenset({"start", "attach_playbook", "step", "copy_command", "note", "record_plan", "set_status",
@@ -268,6 +269,10 @@ def encode(value: Any) -> Any:
 
 def call_operation(svc: IncidentService, item: Queued, kb: KnowledgeBase) -> Any:
     """Replay ``item`` through ``svc`` (the server's incident service, or this desk's copy's)."""
+    if item.op == "write":
+        from kbapp.desk_writes import perform
+
+        return perform(svc.kb, item)
     if item.op != "call":
         return _call(svc, item)
     a = item.args
@@ -336,6 +341,10 @@ def _call(svc: IncidentService, item: Queued) -> Action | int:
 
 def describe(item: Queued) -> str:
     a = item.args
+    if item.op == "write":
+        from kbapp.desk_writes import describe_write
+
+        return describe_write(item)
     if item.op == "call":
         return f"{a.get('method')} (made offline at {item.made_at.isoformat(timespec='seconds')}, {item.uid})"
     what = {"start": f"started {a.get('title', '')!r}", "note": "note",
@@ -458,6 +467,12 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
     for index, item in enumerate(items):
         uid_token, at_token = REPLAY_UID.set([item.uid, 0]), REPLAY_AT.set(item.made_at)
         try:
+            if item.op == "write":  # a document written offline (kbapp.desk_writes)
+                from kbapp.desk_writes import send_one
+
+                send_one(kb, item, result)
+                outbox.remove(item.uid)
+                continue
             svc = kb.incidents
             try:
                 stale = _stale(svc, item)

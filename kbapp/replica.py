@@ -182,7 +182,11 @@ class Replica:
                 copied[:] = sorted(stale)
 
             self.store.write(work)
+            from kbapp.desk_writes import forget_local_files, refresh_documents
+
+            refresh_documents(server, self.store)  # the written documents too (kbapp.desk_writes)
             self._apply_outbox()
+            forget_local_files(self.kb, self.store)
         desk = vars(self.kb).get("_desk_incidents")  # the server answered: reads go to it again
         if desk is not None:
             desk.back_online()
@@ -195,11 +199,13 @@ class CopyView:
     queues the real ones when the operation reaches it)."""
 
     def __init__(self, kb: KnowledgeBase, store: Store) -> None:
+        from kbapp.desk_writes import copy_services
         from kbapp.notify.outbox import NotificationService
 
         self._kb, self.store = kb, store
         self.incidents: Any = None
         self.notifications = NotificationService(store, kb)
+        copy_services(self, store)  # reports, lessons, records, change requests on the copy
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._kb, name)

@@ -165,9 +165,12 @@ def test_a_database_of_an_older_kbapp_is_read_from_a_migrated_copy(written_home,
     for table, column in (("playbook_versions", "db_login"), ("record_transitions", "db_login"),
                           ("change_events", "db_login"), ("playbook_changes", "decided_db_login")):  # 0020's
         db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    for table in ("lessons", "problem_records", "record_transitions", "change_requests", "change_events"):  # 0021's
+        db.execute(f"DROP INDEX ix_{table}_uid")
+        db.execute(f"ALTER TABLE {table} DROP COLUMN uid")
     db.commit()
     db.close()
-    assert revision == "0020"
+    assert revision == "0021"
     read_only(home)
     before = home_snapshot(home)
     assert [row["id"] for row in ok(home, "incident", "list")] == [incident]

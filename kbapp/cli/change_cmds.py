@@ -12,10 +12,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit_redacted as _emit
 from kbapp.cli.common import pad as _pad
 from kbapp.cli.common import print_redacted
+from kbapp.cli.desk_offline import PENDING, add_on_desk, shown_id
 from kbapp.incidents.export import format_time
 from kbapp.plan import changes as ch
 from kbapp.plan import workdays
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 # What people typed (descriptions, remarks, issues) may carry passwords: what this module prints is redacted.
 print = print_redacted  # noqa: A001
+_add = add_on_desk("change_id")  # on a team desk, local first (kbapp.desk_writes)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -91,7 +92,7 @@ def _days(args: argparse.Namespace, kb: KnowledgeBase) -> int | None:
 
 def _line(c: ch.ChangeRequest) -> str:
     size = f" {c.days}d" if c.days is not None else ""
-    return (f"{c.id:>5}  {_pad(ch.KIND_LABELS[c.kind][0] + size, 14)} {_pad(ch.label(ch.STATE_LABELS, c.state), 24)} "
+    return (f"{'pending' if c.pending else c.id:>5}  {_pad(ch.KIND_LABELS[c.kind][0] + size, 14)} {_pad(ch.label(ch.STATE_LABELS, c.state), 24)} "
             f"{c.title}")
 
 
@@ -102,7 +103,7 @@ def _print(c: ch.ChangeRequest, json_out: bool, events: list[ch.ChangeEvent] | N
             data["history"] = [e.to_json() for e in events]
         _emit(data)
         return
-    print(f"#{c.id} {c.title}")
+    print(f"{shown_id(c)} {c.title}")
     rows = [("类型 kind", ch.label(ch.KIND_LABELS, c.kind)), ("状态 state", ch.label(ch.STATE_LABELS, c.state)),
             ("维护 maintenance", ch.label(ch.MAINTENANCE_LABELS, c.maintenance)),
             ("工作量 estimate", f"{c.days} 工作日 working days" if c.days is not None else ""),
@@ -134,7 +135,7 @@ def _new(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit(c.to_json())
     else:
-        print(c.id)
+        print(f"{PENDING} {c.uid}" if c.pending else c.id)
     return 0
 
 

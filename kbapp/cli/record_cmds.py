@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit_redacted as _emit
 from kbapp.cli.common import pad as _pad
 from kbapp.cli.common import print_redacted
+from kbapp.cli.desk_offline import PENDING, add_on_desk, shown_id
 from kbapp.incidents.export import format_time
 from kbapp.records import workflow as wf
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # Records hold what customers said, passwords included: what this module prints is redacted.
 print = print_redacted  # noqa: A001
+_add = add_on_desk("record_id")  # on a team desk, local first (kbapp.desk_writes)
 
 # The move options and the record fields they fill.
 _MOVE_OPTIONS = (("--class", "classification", "technical, business or operation (技术/业务/操作问题)"),
@@ -109,7 +110,7 @@ def _new(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit({"record": record.to_json(), "history": [t.to_json() for t in kb.records.history(record.id)]})
     else:
-        print(record.id)
+        print(f"{PENDING} {record.uid}" if record.pending else record.id)
     return 0
 
 
@@ -120,7 +121,7 @@ def _move(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit({"record": record.to_json(), "transition": transition.to_json()})
         return 0
-    print(f"#{record.id} {transition.describe()}")
+    print(f"{shown_id(record)} {transition.describe()}")
     print(f"  {_next_hint(record)}")
     return 0
 
@@ -131,7 +132,7 @@ def _show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit({"record": record.to_json(), "history": [t.to_json() for t in history]})
         return 0
-    print(f"#{record.id} {record.title}")
+    print(f"{shown_id(record)} {record.title}")
     print(f"  类型 kind: {wf.label(wf.KIND_LABELS, record.kind)}    状态 state: {wf.label(wf.STATE_LABELS, record.state)}")
     staff = wf.label(wf.ASSIGNED_LABELS, record.assigned_role) if record.assigned_role else ""
     supervisor = record.supervisor
@@ -171,5 +172,5 @@ def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     for r in records:
         kind = wf.KIND_LABELS[r.kind][0]
         state = wf.label(wf.STATE_LABELS, r.state)
-        print(f"{r.id:>5}  {_pad(kind, 10)} {_pad(state, 26)} {r.title}")
+        print(f"{'pending' if r.pending else r.id:>5}  {_pad(kind, 10)} {_pad(state, 26)} {r.title}")
     return 0

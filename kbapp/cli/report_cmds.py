@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit, print_redacted
 from kbapp.cli.common import emit_redacted as _emit
+from kbapp.cli.desk_offline import add_on_desk, shown_id
 from kbapp.fsutil import atomic_write_bytes
 from kbapp.redact import redact
 from kbapp.reports.errors import ReportError
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # Reports and lessons hold what people typed: what this module prints is redacted, except an
 # explicit export with --no-redact.
 print = print_redacted  # noqa: A001
+_add = add_on_desk()  # on a team desk, local first (kbapp.desk_writes)
 
 # report new option -> report field
 _FIELD_OPTIONS = {
@@ -93,8 +94,15 @@ def _new(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit(report.to_json())
     else:
-        print(f"report #{report.id} ({report.doc_id}) saved: {report.path}")
+        print(f"report {_shown(report)} ({report.doc_id}) saved: {report.path}")
     return 0
+
+
+def _shown(report: object) -> str:
+    from kbapp.store.ids import LOCAL_BASE
+
+    number = int(getattr(report, "id", 0))
+    return "待编号 pending" if number >= LOCAL_BASE else f"#{number}"
 
 
 def _draft(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -151,7 +159,7 @@ def _list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         _emit([r.to_json() for r in reports])
         return 0
     for r in reports:
-        print(f"#{r.id:<4} incident #{r.incident_id:<4} {r.submitted_at:%Y-%m-%d}  {r.title}")
+        print(f"{_shown(r):<5} incident #{r.incident_id:<4} {r.submitted_at:%Y-%m-%d}  {r.title}")
     return 0
 
 
@@ -161,7 +169,7 @@ def _lesson_add(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.json:
         _emit(lesson.to_json())
     else:
-        print(f"lesson #{lesson.id} ({lesson.doc_id}) saved: {lesson.path}")
+        print(f"lesson {shown_id(lesson)} ({lesson.doc_id}) saved: {lesson.path}")
     return 0
 
 
@@ -172,7 +180,7 @@ def _lesson_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         return 0
     for x in lessons:
         where = f"step {x.step}" if x.step else "whole"
-        print(f"#{x.id:<4} {x.playbook_id} ({where}): {x.text.splitlines()[0]}")
+        print(f"{shown_id(x):<5} {x.playbook_id} ({where}): {x.text.splitlines()[0]}")
     return 0
 
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.gui.incident_models import local_time, pick
+from kbapp.gui.incident_models import local_time, pick, row_number
 from kbapp.gui.plan_models import ChangesModel, ObjectRole, SortRole
 from kbapp.gui.records_page import make_error_label, make_table, ok_cancel_buttons, stack_layout
 from kbapp.gui.validation import CheckedDialog, recheck_on_edit
@@ -229,7 +229,7 @@ class ChangesPage(QWidget):
     def reload(self, select_id: int | None = None) -> None:
         if select_id is not None:
             self._wanted = select_id
-        self.runner.query(lambda: self.kb.change_requests.list(), self._show_list, self._failed)
+        self.runner.query(lambda: self.kb.desk_change_requests.list(), self._show_list, self._failed)
 
     def _show_list(self, changes: list[ch.ChangeRequest]) -> None:
         wanted = self._wanted or (self.current.id if self.current else None)
@@ -257,13 +257,13 @@ class ChangesPage(QWidget):
         self.error_label.hide()
         kind = pick(ch.KIND_LABELS[change.kind], self.chinese)
         state = pick(ch.STATE_LABELS[change.state], self.chinese)
-        self.header.setText(f'<span style="font-size:16px;font-weight:bold;">#{change.id} '
+        self.header.setText(f'<span style="font-size:16px;font-weight:bold;">{row_number(change)} '
                             f'{html.escape(change.title)}</span>&nbsp; {html.escape(kind)} · {html.escape(state)}')
         reason = self.blocker_text(change)
         self.blocker.setText(reason)
         self.blocker.setVisible(bool(reason))
         self._enable(change)
-        self.runner.query(lambda: self.kb.change_requests.history(change.id),
+        self.runner.query(lambda: self.kb.desk_change_requests.history(change.id),
                           lambda events, c=change: self._show_details(c, events), self._failed)
 
     def blocker_text(self, change: ch.ChangeRequest) -> str:
@@ -323,7 +323,7 @@ class ChangesPage(QWidget):
     def create_change(self, **values) -> None:
         actor = self.actor()
         kind, title = values.pop("kind"), values.pop("title")
-        self.runner.write(lambda: self.kb.change_requests.new(kind, title, actor=actor, **values),
+        self.runner.write(lambda: self.kb.desk_change_requests.new(kind, title, actor=actor, **values),
                           self._written, self._failed)
 
     def open_decide(self, approve: bool) -> DecideDialog | None:
@@ -340,7 +340,7 @@ class ChangesPage(QWidget):
         kb = self.kb
 
         def work():  # the service is reached on the write lane, never on the UI thread
-            service = kb.change_requests
+            service = kb.desk_change_requests
             return (service.approve if approve else service.refuse)(change_id, by, as_role, note, actor=actor)
 
         self.runner.write(work, self._written, self._failed)
@@ -350,7 +350,7 @@ class ChangesPage(QWidget):
         if change_id is None:
             return
         actor = self.actor()
-        self.runner.write(lambda: self.kb.change_requests.start(change_id, actor=actor), self._written, self._failed)
+        self.runner.write(lambda: self.kb.desk_change_requests.start(change_id, actor=actor), self._written, self._failed)
 
     def open_done(self) -> DoneDialog | None:
         change = self.current
@@ -363,7 +363,7 @@ class ChangesPage(QWidget):
 
     def finish(self, change_id: int, result: str) -> None:
         actor = self.actor()
-        self.runner.write(lambda: self.kb.change_requests.done(change_id, result, actor=actor),
+        self.runner.write(lambda: self.kb.desk_change_requests.done(change_id, result, actor=actor),
                           self._written, self._failed)
 
     def _written(self, change: ch.ChangeRequest) -> None:

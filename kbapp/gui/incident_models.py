@@ -4,6 +4,7 @@ the timeline's filter are in kbapp.gui.run_models)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -55,6 +56,11 @@ def incident_number(incident: itypes.Incident) -> str:
     if incident.pending:
         return QCoreApplication.translate("IncidentListModel", "#pending")
     return f"#{incident.id}"
+
+
+def row_number(row: Any) -> str:
+    """The same for a problem record or a change request written offline (kbapp.desk_writes)."""
+    return incident_number(row)
 
 
 class IncidentListModel(QAbstractListModel):

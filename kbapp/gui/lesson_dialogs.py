@@ -115,7 +115,7 @@ class LessonDialog(QDialog):
         incident_id, report_id, actor = self.incident_id, self.report_id, self.actor
         self.save_button.setEnabled(False)
         self.runner.write(
-            lambda: self.kb.lessons.add(playbook_id, text, step=step, incident_id=incident_id, report_id=report_id,
+            lambda: self.kb.desk_lessons.add(playbook_id, text, step=step, incident_id=incident_id, report_id=report_id,
                                         actor=actor),
             lambda lesson: self._saved(lesson, propose), self._failed)
 

@@ -13,7 +13,7 @@ import datetime as dt
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from kbapp.gui.incident_models import local_time, pick
+from kbapp.gui.incident_models import local_time, pick, row_number
 from kbapp.gui.records_page import RecordRole as ObjectRole
 from kbapp.gui.records_page import RowsModel, SortRole
 from kbapp.plan import changes as ch
@@ -80,7 +80,8 @@ class ChangesModel(RowsModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (c.id, pick(ch.KIND_LABELS[c.kind], self.chinese), pick(ch.STATE_LABELS[c.state], self.chinese),
+            return (row_number(c) if c.pending else c.id, pick(ch.KIND_LABELS[c.kind], self.chinese),
+                    pick(ch.STATE_LABELS[c.state], self.chinese),
                     c.title, pick(ch.APPROVER_LABELS[c.needs], self.chinese),
                     "" if c.days is None else c.days, c.customer, local_time(c.updated_at, with_date=True))[column]
         if role == SortRole:

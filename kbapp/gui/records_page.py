@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.gui.customer_fields import CustomerFields
-from kbapp.gui.incident_models import local_time, pick
+from kbapp.gui.incident_models import local_time, pick, row_number
 from kbapp.gui.validation import recheck_on_edit, show_problem
 from kbapp.records import workflow as wf
 
@@ -112,7 +112,7 @@ class RecordsModel(RowsModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             staff = pick(wf.ASSIGNED_LABELS[record.assigned_role], self.chinese) if record.assigned_role else ""
-            return (record.id, pick(wf.KIND_LABELS[record.kind], self.chinese),
+            return (row_number(record) if record.pending else record.id, pick(wf.KIND_LABELS[record.kind], self.chinese),
                     pick(wf.STATE_LABELS[record.state], self.chinese), record.title, record.reporter,
                     local_time(record.updated_at, with_date=True),
                     " ".join(x for x in (staff, record.assignee) if x))[column]
@@ -406,7 +406,7 @@ class RecordsPage(QWidget):
     def reload(self, select_id: int | None = None) -> None:
         if select_id is not None:
             self._wanted = select_id
-        self.runner.query(lambda: self.kb.records.list(), self._show_list, self._failed)
+        self.runner.query(lambda: self.kb.desk_records.list(), self._show_list, self._failed)
 
     def _show_list(self, records: list[wf.ProblemRecord]) -> None:
         wanted = self._wanted or (self.current.id if self.current else None)
@@ -434,7 +434,7 @@ class RecordsPage(QWidget):
 
     def load(self, record_id: int) -> None:
         def read():
-            service = self.kb.records
+            service = self.kb.desk_records
             return service.get(record_id), service.history(record_id)
 
         self.runner.query(read, self._show_record, self._failed)
@@ -446,7 +446,7 @@ class RecordsPage(QWidget):
         self.error_label.hide()
         kind = pick(wf.KIND_LABELS[record.kind], self.chinese)
         state = pick(wf.STATE_LABELS[record.state], self.chinese)
-        self.header.setText(f'<span style="font-size:16px;font-weight:bold;">#{record.id} '
+        self.header.setText(f'<span style="font-size:16px;font-weight:bold;">{row_number(record)} '
                             f'{html.escape(record.title)}</span>&nbsp; {html.escape(kind)} · {html.escape(state)}')
         self.fields_view.setHtml(self._fields_html(record))
         self.history_model.set_transitions(history)
@@ -511,7 +511,7 @@ class RecordsPage(QWidget):
 
     def create_record(self, **values) -> None:
         actor = self.actor()
-        self.runner.write(lambda: self.kb.records.new(actor=actor, **values), self._written, self._failed)
+        self.runner.write(lambda: self.kb.desk_records.new(actor=actor, **values), self._written, self._failed)
 
     def open_move(self, to_state: str) -> MoveDialog | None:
         record = self.current
@@ -528,7 +528,7 @@ class RecordsPage(QWidget):
 
     def move_record(self, record_id: int, to_state: str, fields: dict[str, str]) -> None:
         actor = self.actor()
-        self.runner.write(lambda: self.kb.records.move(record_id, to_state, actor=actor, **fields),
+        self.runner.write(lambda: self.kb.desk_records.move(record_id, to_state, actor=actor, **fields),
                           self._written, self._failed)
 
     def _written(self, record: wf.ProblemRecord) -> None:

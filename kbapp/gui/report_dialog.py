@@ -37,12 +37,12 @@ def export_report(kb, report_id: int, path: Path, redact: bool) -> Path:
     if suffix == ".pdf":
         from kbapp.gui.pdf import print_pdf
 
-        report = kb.reports.get(report_id)
-        print_pdf(path, html=kb.reports.export_text(report_id, "html", redact=redact),
+        report = kb.desk_reports.get(report_id)
+        print_pdf(path, html=kb.desk_reports.export_text(report_id, "html", redact=redact),
                   title=redact_text(report.title) if redact else report.title)
     else:
         fmt = "html" if suffix in (".html", ".htm") else "md"
-        atomic_write_text(path, kb.reports.export_text(report_id, fmt, redact=redact))
+        atomic_write_text(path, kb.desk_reports.export_text(report_id, fmt, redact=redact))
     return path
 
 
@@ -120,7 +120,7 @@ class ReportDialog(QDialog):
         layout.addWidget(self.redact)
         layout.addWidget(buttons)
         self.submit_button.setEnabled(False)
-        runner.query(lambda: kb.reports.draft(incident_id), self._fill, self._load_failed)
+        runner.query(lambda: kb.desk_reports.draft(incident_id), self._fill, self._load_failed)
 
     # -- loading ------------------------------------------------------------------------------------
     def _fill(self, draft) -> None:
@@ -166,7 +166,7 @@ class ReportDialog(QDialog):
         values, actor, incident_id = self.values(), self.actor, self.incident_id
         self.submit_button.setEnabled(False)
         self.status.setText(self.tr("Saving…"))
-        self.runner.write(lambda: self.kb.reports.submit(incident_id, values, actor=actor), self._saved,
+        self.runner.write(lambda: self.kb.desk_reports.submit(incident_id, values, actor=actor), self._saved,
                           self._save_failed)
 
     def _saved(self, report) -> None:

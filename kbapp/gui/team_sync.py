@@ -91,7 +91,8 @@ class TeamPoller(QObject):
     def apply_changes(self, changes) -> None:
         """After any write that touched incidents (runner.changed, kbapp.opchanges): how many
         actions wait now. A write made on the desk's copy means the server did not answer."""
-        if not changes.incidents or self._running:
+        if not (changes.incidents or changes.reports or changes.lessons or changes.records
+                or changes.change_requests) or self._running:
             return  # an exchange says it all when it ends
         from kbapp.offline import Outbox
 

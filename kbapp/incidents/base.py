@@ -18,6 +18,17 @@ if TYPE_CHECKING:
 REPLAY_AT: ContextVar[dt.datetime | None] = ContextVar("kbapp_replay_at", default=None)
 
 
+def op_uid(n: int = 0) -> str:
+    """The client-made id (UUIDv7) of the ``n``-th row an operation writes: while an offline
+    operation is replayed (kbapp.offline), derived from its uid, the same on every replay,
+    so the server recognises a row it has already; otherwise a new one."""
+    from kbapp.incidents.service import REPLAY_UID
+    from kbapp.store.ids import derived, uuid7
+
+    replay = REPLAY_UID.get()
+    return uuid7() if replay is None else derived(replay[0], n)
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

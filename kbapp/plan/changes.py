@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kbapp.incidents.base import LoggedService
+from kbapp.incidents.base import LoggedService, op_uid
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import MAX_TITLE_CHARS, check_id, check_line, check_text
 from kbapp.inert_markdown import inert_markdown
@@ -161,6 +161,14 @@ class ChangeRequest:
     created_by: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    uid: str | None = None  # made by the desk (UUIDv7); the id is the server's number once it has it
+
+    @property
+    def pending(self) -> bool:
+        """Logged on this desk while the server was unreachable: no number yet."""
+        from kbapp.store.ids import LOCAL_BASE
+
+        return self.id >= LOCAL_BASE
 
     @property
     def approved(self) -> bool:
@@ -192,7 +200,7 @@ class ChangeRequest:
             value = getattr(self, name)
             data[name] = value.isoformat() if isinstance(value, dt.datetime) else value
         finish = self.planned_finish()
-        data.update(approved=self.approved, can_start=not self.blocker(), blocker=self.blocker() or None,
+        data.update(pending=self.pending, approved=self.approved, can_start=not self.blocker(), blocker=self.blocker() or None,
                     planned_finish=finish.isoformat() if finish else None)
         return data
 
@@ -237,9 +245,9 @@ class ChangeRequestService(LoggedService):
 
     @staticmethod
     def _log(s: Session, row: ChangeRequestRow, action: str, actor: str, at: dt.datetime, from_state: str | None,
-             fields: dict[str, Any] | None = None, note: str = "") -> None:
+             fields: dict[str, Any] | None = None, note: str = "", uid: int = 0) -> None:
         s.add(ChangeEventRow(change_id=row.id, at=at, actor=actor, action=action, from_state=from_state,
-                             to_state=row.state, fields=fields or {}, note=note))
+                             to_state=row.state, fields=fields or {}, note=note, uid=op_uid(uid)))
         row.updated_at = at
         s.flush()
 
@@ -268,14 +276,14 @@ class ChangeRequestService(LoggedService):
                                    maintenance=maintenance, days=days, needs=needs, customer=customer,
                                    raised_by=raised_by, record_id=record_id, submission="", decided_by="",
                                    decided_as="", decision_note="", started_by="", result="", created_by=actor,
-                                   created_at=now, updated_at=now)
+                                   created_at=now, updated_at=now, uid=op_uid())
             s.add(row)
             s.flush()
             self._log(s, row, "logged", actor, now, None,
-                      {"kind": kind, "days": days, "maintenance": maintenance, "needs": needs})
+                      {"kind": kind, "days": days, "maintenance": maintenance, "needs": needs}, uid=1)
             if needs != NONE:
                 row.submission, row.state = submission_markdown(row), PENDING
-                self._log(s, row, "submitted", actor, now, LOGGED, {"to": needs})
+                self._log(s, row, "submitted", actor, now, LOGGED, {"to": needs}, uid=2)
             return _from_row(row)
 
         return work(in_session) if in_session is not None else self.store.write(work)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kbapp.incidents.base import LoggedService
+from kbapp.incidents.base import LoggedService, op_uid
 from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.validate import MAX_TITLE_CHARS, check_id, check_line, check_text, parse_when
 from kbapp.plan import customers
@@ -56,7 +56,7 @@ def record_from_row(row: ProblemRecordRow) -> wf.ProblemRecord:
         customer=row.customer, system=row.system, assigned_role=row.assigned_role or "", assignee=row.assignee or "",
         proposed_by=row.proposed_by or "", supervisor_role=row.supervisor_role or "",
         signed_off_at=row.signed_off_at, prevention=row.prevention or "", tips=row.tips or "",
-        change_record=row.change_record or "")
+        change_record=row.change_record or "", uid=row.uid)
 
 
 def transition_from_row(row: RecordTransitionRow) -> wf.Transition:
@@ -84,9 +84,10 @@ class RecordService(LoggedService):
 
     @staticmethod
     def _log(s: Session, row: ProblemRecordRow, *, actor: str, at: dt.datetime, from_kind: str | None,
-             from_state: str | None, fields: dict[str, Any], note: str = "") -> None:
+             from_state: str | None, fields: dict[str, Any], note: str = "", uid: int = 0) -> None:
         s.add(RecordTransitionRow(record_id=row.id, at=at, actor=actor, from_kind=from_kind, from_state=from_state,
-                                  to_kind=row.kind, to_state=row.state, fields=fields, note=note))
+                                  to_kind=row.kind, to_state=row.state, fields=fields, note=note,
+                                  uid=op_uid(uid)))
         row.updated_at = at
         s.flush()
 
@@ -173,14 +174,14 @@ class RecordService(LoggedService):
                                    converted_from="", file_name="", created_by=actor, created_at=now,
                                    updated_at=now, raised_at=raised, customer=customer, system=system,
                                    assigned_role="", assignee="", proposed_by="", supervisor_role="",
-                                   prevention="", tips="", change_record="")
+                                   prevention="", tips="", change_record="", uid=op_uid())
             s.add(row)
             s.flush()
             logged = {"title": title, "reporter": reporter, "place": place, "incident_id": incident_id}
             if raised != now:
                 logged["raised_at"] = raised.isoformat()
             logged.update({k: v for k, v in (("customer", customer), ("system", system)) if v})
-            self._log(s, row, actor=actor, at=now, from_kind=None, from_state=None, fields=logged)
+            self._log(s, row, actor=actor, at=now, from_kind=None, from_state=None, fields=logged, uid=1)
             return self._save_document(s, row)
 
         record = self.store.write(work)

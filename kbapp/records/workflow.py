@@ -333,6 +333,14 @@ class ProblemRecord:
     prevention: str = ""
     tips: str = ""
     change_record: str = ""
+    uid: str | None = None  # made by the desk (UUIDv7); the id is the server's number once it has it
+
+    @property
+    def pending(self) -> bool:
+        """Made on this desk while the server was unreachable: no number yet (kbapp.desk_writes)."""
+        from kbapp.store.ids import LOCAL_BASE
+
+        return self.id >= LOCAL_BASE
 
     @property
     def raised(self) -> dt.datetime:
@@ -355,7 +363,8 @@ class ProblemRecord:
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             data[name] = _iso(value) if isinstance(value, dt.datetime) else value
-        data.update(doc_id=self.doc_id, next_states=list(self.next_states), finished=self.finished)
+        data.update(doc_id=self.doc_id, next_states=list(self.next_states), finished=self.finished,
+                    pending=self.pending)
         return data
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from kbapp.fsutil import safe_filename
 from kbapp.incidents import types as itypes
+from kbapp.incidents.base import op_uid
 from kbapp.incidents.export import format_time
 from kbapp.incidents.validate import check_id
 from kbapp.model import KIND_CHECKLIST, KIND_PLAYBOOK
@@ -48,16 +49,25 @@ class Lesson:
     path: str
     created_by: str
     created_at: dt.datetime
+    uid: str | None = None  # made by the desk (UUIDv7); the id is the server's number once it has it
+
+    @property
+    def pending(self) -> bool:
+        """Written on this desk while the server was unreachable: no number yet."""
+        from kbapp.store.ids import LOCAL_BASE
+
+        return self.id >= LOCAL_BASE
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "doc_id": self.doc_id, "playbook_id": self.playbook_id, "step": self.step,
                 "text": self.text, "incident_id": self.incident_id, "report_id": self.report_id, "path": self.path,
-                "created_by": self.created_by, "created_at": self.created_at.isoformat()}
+                "created_by": self.created_by, "created_at": self.created_at.isoformat(), "uid": self.uid,
+                "pending": self.pending}
 
 
 def _lesson(row: LessonRow) -> Lesson:
     return Lesson(row.id, row.doc_id, row.playbook_id, row.step, row.text, row.incident_id, row.report_id,
-                  row.path, row.created_by, row.created_at)
+                  row.path, row.created_by, row.created_at, row.uid)
 
 
 class LessonService:
@@ -100,7 +110,7 @@ class LessonService:
                     raise ReportError(f"no report #{report_id}", field="report_id")
                 report_doc = report.doc_id
             row = LessonRow(doc_id="", playbook_id=doc.id, step=step, text=text, incident_id=incident_id,
-                            report_id=report_id, path="", created_by=actor, created_at=now)
+                            report_id=report_id, path="", created_by=actor, created_at=now, uid=op_uid())
             s.add(row)
             s.flush()
             row.doc_id = f"lesson-{row.id}"

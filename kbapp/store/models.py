@@ -139,6 +139,8 @@ class LessonRow(Base):
     path: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The client-made id (UUIDv7): a lesson written offline is stored once (migration 0021).
+    uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
 
 
 class PlaybookChangeRow(Base):

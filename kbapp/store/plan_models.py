@@ -44,6 +44,8 @@ class ChangeRequestRow(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The client-made id (UUIDv7): a request logged offline is stored once (migration 0021).
+    uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
 
 
 class ChangeEventRow(Base):
@@ -62,6 +64,7 @@ class ChangeEventRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # The database login that stored it, set on the server by a trigger (migration 0020). None on SQLite.
     db_login: Mapped[str | None] = mapped_column(String(100), nullable=True, server_default=FetchedValue())
+    uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)  # 0021
 
 
 # -- follow-up visits (定期回访, plan ch. 1.3) ---------------------------------------------------

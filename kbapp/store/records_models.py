@@ -54,6 +54,8 @@ class ProblemRecordRow(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The client-made id (UUIDv7): a record made offline is stored once (migration 0021).
+    uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)
 
     transitions: Mapped[list[RecordTransitionRow]] = relationship(
         back_populates="record", order_by="RecordTransitionRow.id"
@@ -78,5 +80,6 @@ class RecordTransitionRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # The database login that stored it, set on the server by a trigger (migration 0020). None on SQLite.
     db_login: Mapped[str | None] = mapped_column(String(100), nullable=True, server_default=FetchedValue())
+    uid: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True, index=True)  # 0021
 
     record: Mapped[ProblemRecordRow] = relationship(back_populates="transitions")
