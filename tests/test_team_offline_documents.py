@@ -151,3 +151,93 @@ def test_documents_written_offline_reach_the_server_once_with_numbers(tmp_path, 
         assert not any(r["pending"] for r in listed) and len(listed) == 2
     finally:
         b.close()
+
+
+def test_a_replay_after_the_server_stored_them_stores_nothing_twice(tmp_path, pg_server, pg_url, monkeypatch):
+    from kbapp.offline import send
+
+    b = KnowledgeBase.open(home=tmp_path / "b", db_url=pg_url)
+    b.actor_override = "desk-b"
+    incident = b.incidents.start("专线中断", "II", category="config-loss", playbook_ids=["config-loss"],
+                                 reporter="王经理")
+    b.incidents.resolve(incident.id, "切换备用专线")
+    change = b.change_requests.new("unclear", "口径不明确")
+    a = KnowledgeBase.open(home=tmp_path / "a", db_url=pg_url)
+    a.actor_override = "desk-a"
+    try:
+        a.replica.refresh()
+        pg_server.stop()
+        try:
+            a.desk_reports.submit(incident.id, {"fault_type": "线路", "cause": "光缆被挖断", "loss": "无",
+                                                "place": "机房"})
+            a.desk_lessons.add("config-loss", "先确认备用线路", step=1, incident_id=incident.id)
+            a.desk_lessons.add("config-loss", "整本预案的经验")
+            record = a.desk_records.new("defect", "离线缺陷")
+            assert record.pending
+            a.desk_records.move(record.id, "analysed", classification="business")
+            new_change = a.desk_change_requests.new("unclear", "离线的模糊功能")
+            a.desk_change_requests.approve(new_change.id, "部门王", "department-head")
+            a.desk_change_requests.approve(change.id, "部门王", "department-head")
+            assert Outbox(a.home.root).count() == 8
+        finally:
+            gc.collect()
+            pg_server.start()
+        # The desk dies after each of the server's commits, before its outbox forgets the item.
+        monkeypatch.setattr(Outbox, "remove", lambda self, uid: None)
+        first = send(a)
+        assert (first.sent, first.duplicates, first.conflicts) == (8, 0, [])
+        stored = _counts(b)
+        timeline = len(b.incidents.timeline(incident.id))
+        monkeypatch.undo()
+        again = send(a)
+        assert (again.sent, again.duplicates, again.conflicts) == (0, 8, [])
+        assert _counts(b) == stored and len(b.incidents.timeline(incident.id)) == timeline
+        assert Outbox(a.home.root).count() == 0
+        made = next(c for c in b.change_requests.list() if c.title == "离线的模糊功能")
+        assert made.state == "approved" and [e.action for e in b.change_requests.history(made.id)] == [
+            "logged", "submitted", "approved"]
+        assert b.incidents.get(incident.id).status == "report_submitted"
+    finally:
+        a.close()
+        b.close()
+
+
+LESSONS = 150
+
+
+@pytest.mark.slow
+def test_a_sync_killed_while_sending_documents_doubles_nothing(tmp_path, pg_url):
+    import subprocess
+    import sys
+    import time
+
+    from kbhelpers import REPO_ROOT
+
+    home = tmp_path / "a"
+    home.mkdir()
+    outbox = Outbox(home)
+    for n in range(LESSONS):
+        outbox.put(outbox.make("write", {"service": "lessons", "method": "add", "kwargs": {
+            "playbook_id": "config-loss", "text": f"离线经验 {n}", "step": 1, "actor": "desk-a"}}))
+    b = KnowledgeBase.open(home=tmp_path / "b", db_url=pg_url)
+    try:
+        cmd = [sys.executable, "-m", "kbapp", "--home", str(home), "--db", pg_url, "sync"]
+        proc = subprocess.Popen(cmd, env=cli_env(), cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        try:
+            while time.monotonic() < deadline and proc.poll() is None and len(b.lessons.list()) < 20:
+                time.sleep(0.05)
+        finally:
+            proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up runs
+            proc.wait(timeout=30)
+        at_kill = len(b.lessons.list())
+        assert 20 <= at_kill < LESSONS, "the sync finished before it was killed; the test proves nothing"
+        again = _json(run_cli("--db", pg_url, "sync", "--json", home=home, env=cli_env()))
+        assert again["sent"]["waiting"] == 0 and again["sent"]["conflicts"] == []
+        texts = [x.text for x in b.lessons.list()]
+        assert sorted(texts) == sorted(f"离线经验 {n}" for n in range(LESSONS))  # all, once
+        third = _json(run_cli("--db", pg_url, "sync", "--json", home=home, env=cli_env()))
+        assert third["sent"]["sent"] == 0 and len(b.lessons.list()) == LESSONS and Outbox(home).count() == 0
+    finally:
+        b.close()

@@ -261,3 +261,48 @@ def test_offline_the_window_lists_opens_and_starts_incidents_from_the_desks_copy
         other.close()
         here.close()
         gc.collect()
+
+
+def test_offline_the_records_page_writes_on_the_desks_copy_and_the_sync_numbers_it(qtbot, make_window, tmp_path,
+                                                                                     pg_server, pg_url, settings):
+    from kbapp.offline import Outbox
+
+    settings.setValue("team/poll_seconds", 1)
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    here = KnowledgeBase.open(home=tmp_path / "here", db_url=pg_url)
+    window = None
+    try:
+        other.records.new("consultation", "服务器上已有的咨询")
+        window = make_window(knowledge_base=here)
+        page = window.records
+        with qtbot.waitSignal(window.team.synced, timeout=30_000):
+            pass
+        pg_server.stop()
+        try:
+            page.reload()
+            qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30_000)  # from the desk's copy
+            page.actor = lambda: "张工"
+            page.create_record(kind="defect", title="离线登记的打印故障")
+            qtbot.waitUntil(lambda: page.current is not None and page.current.title == "离线登记的打印故障",
+                            timeout=30_000)
+            assert page.current.pending and "#pending" in page.header.text()
+            assert page.model.rowCount() == 2
+            assert "#pending" in [page.model.index(r, 0).data() for r in range(2)]
+            page.move_record(page.current.id, "analysed", {"classification": "technical"})
+            qtbot.waitUntil(lambda: page.current is not None and page.current.state == "analysed", timeout=30_000)
+            assert Outbox(here.home.root).count() == 2
+            qtbot.waitUntil(lambda: "2 action(s) waiting" in window.team.label.text(), timeout=30_000)
+        finally:
+            pg_server.start()
+        qtbot.waitUntil(lambda: Outbox(here.home.root).count() == 0, timeout=60_000)
+        qtbot.waitUntil(lambda: window.team.label.text() == "Team: online", timeout=60_000)
+        found = [r for r in other.records.list() if r.title == "离线登记的打印故障"]
+        assert len(found) == 1 and found[0].state == "analysed" and not found[0].pending
+        qtbot.waitUntil(lambda: sorted(r.id for r in page.model.rows) == sorted(r.id for r in other.records.list()),
+                        timeout=30_000)
+    finally:
+        if window is not None:
+            window.close()
+        other.close()
+        here.close()
+        gc.collect()
