@@ -557,8 +557,9 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
         if doc is None:
             raise NotFoundError(f"id: no document {doc_id!r} in the library", field="id")
         if doc.kind in ("playbook", "checklist"):
-            options.setdefault("lessons", self.lessons.for_playbook(doc.id))
-            options.setdefault("step_stats", self.lessons.step_stats(doc.id))
+            lessons = self.desk_lessons  # a team desk offline: its copy's, its own offline lessons included
+            options.setdefault("lessons", lessons.for_playbook(doc.id))
+            options.setdefault("step_stats", lessons.step_stats(doc.id))
             options.setdefault("lesson_links", True)
         return self.render_html(doc_id, **options)
 

@@ -149,6 +149,14 @@ def test_documents_written_offline_reach_the_server_once_with_numbers(tmp_path, 
         assert leftovers == []
         listed = _json(_cli(home, pg_url, "record", "list", "--json"))
         assert not any(r["pending"] for r in listed) and len(listed) == 2
+        from kbapp.desk_writes import refresh_documents
+
+        a = KnowledgeBase.open(home=home, db_url=pg_url)
+        try:  # the copy is the server's rows: nothing differs, nothing is copied again
+            assert refresh_documents(a.store, a.replica.store) == 0
+            assert a.replica.incidents.kb.records.history(server.id) == b.records.history(server.id)
+        finally:
+            a.close()
     finally:
         b.close()
 
