@@ -156,10 +156,13 @@ class LocalFirstIncidents:
         elif name != "start":
             op_args["id"] = kwargs.pop("incident_id")
         op_args["kwargs"] = encode(kwargs)
-        if online and "id" in op_args and not self._on_copy(op_args["id"]):
-            self._refresh_copy()  # an incident this desk has not copied yet: copied now, then worked on
+        known = None
+        if "id" in op_args:
+            known = self._on_copy(op_args["id"])
+            if online and not known:  # an incident this desk has not copied yet: copied now, then worked on
+                known = self._refresh_copy() and self._on_copy(op_args["id"])
         try:
-            return queue(self.kb, "call", op_args)
+            return queue(self.kb, "call", op_args, known=known)
         except IncidentError:
             if not online or not self._refresh_copy():
                 raise

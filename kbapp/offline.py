@@ -184,7 +184,7 @@ def server_ref(kb: KnowledgeBase, ref: Any) -> Any:
     return ref
 
 
-def queue(kb: KnowledgeBase, op: str, args: dict[str, Any]) -> tuple[Queued, Any]:
+def queue(kb: KnowledgeBase, op: str, args: dict[str, Any], known: bool | None = None) -> tuple[Queued, Any]:
     """Local first: the operation made on this desk's copy of the incidents (kbapp.replica),
     then kept in the outbox until the server has it. Refused (IncidentError, nothing queued)
     when the copy has the incident and the operation is not possible on it; an incident the
@@ -198,13 +198,17 @@ def queue(kb: KnowledgeBase, op: str, args: dict[str, Any]) -> tuple[Queued, Any
     outbox = Outbox(kb.home.root)
     item = outbox.make(op, args)
     replica = kb.replica
-    known = True
-    if "id" in args:
+    if known is not None:  # the caller looked (kbapp.local_first)
+        pass
+    elif "id" in args:
         try:
             replica.incidents.get(replica.incidents.number_of(args["id"]))
+            known = True
         except IncidentError:
             known = False
-    elif op == "call" and args.get("method") == "correct":  # the action corrected, by its uid
+    elif op != "call" or args.get("method") != "correct":
+        known = True
+    else:  # the action corrected, by its uid
         uid = (args.get("kwargs") or {}).get("action_uid")
         try:
             known = bool(uid) and action_by_uid(replica.incidents, str(uid)) > 0

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REPLICA_FILE = "replica.sqlite3"
+CURSOR_FILE = "replica-cursor.json"  # the change cursor of the copy's last refresh (kbapp.replica)
 
 _LOCAL_URLS: set[str] = set()  # the desks' copies open in this process
 
@@ -154,15 +155,30 @@ class Replica:
         return applied
 
     # -- refreshing from the server ------------------------------------------------------------
-    def refresh(self, server: Store | None = None) -> int:
+    def refresh(self, server: Store | None = None, *, full: bool = False) -> int:
         """Bring the copy up to the server's incidents; returns how many were copied again.
-        Raises StoreUnreachable (or StoreError) when the server does not answer."""
+        Raises StoreUnreachable (or StoreError) when the server does not answer.
+
+        On PostgreSQL a refresh reads only what changed since the last one (a change cursor,
+        :func:`_changed_since`); the first refresh, a server that is not PostgreSQL, an
+        incident gone from the server, or ``full`` compare every incident (:func:`_signatures`)."""
         from filelock import FileLock
 
         server = server or self.kb.store
         with FileLock(str(Path(self.kb.home.root) / ".replica.lock")):
-            theirs = server.read(_signatures)
+            cursor = None if full else self._cursor(server)
+            if cursor is None:
+                mark, theirs = server.read(lambda s: (_snapshot_mark(s), _signatures(s)))
+                changed, total = None, len(theirs)
+            else:
+                def changes(s: Session) -> tuple[int | None, dict[int, tuple], int]:
+                    mark = _snapshot_mark(s)
+                    return mark, _signatures(s, _changed_since(s, cursor)), _server_count(s)
+
+                mark, theirs, total = server.read(changes)
+                changed = set(theirs)
             copied: list[int] = []
+            complete: list[bool] = [True]
 
             def work(s: Session) -> None:
                 touched_here = set(s.scalars(select(ActionRow.incident_id).where(ActionRow.id >= LOCAL_BASE)
@@ -170,27 +186,63 @@ class Replica:
                 _drop(s, select(IncidentRow.id).where(IncidentRow.id >= LOCAL_BASE))
                 if touched_here:
                     s.execute(_table(ActionRow).delete().where(ActionRow.id >= LOCAL_BASE))
-                ours = _signatures(s)
-                stale = {i for i, sig in theirs.items() if ours.get(i) != sig} | (touched_here & set(theirs))
-                gone = set(ours) - set(theirs)
-                if gone:
-                    _drop(s, select(IncidentRow.id).where(IncidentRow.id.in_(gone)))
+                if changed is None:
+                    ours = _signatures(s)
+                    stale = {i for i, sig in theirs.items() if ours.get(i) != sig} | (touched_here & set(theirs))
+                    gone = set(ours) - set(theirs)
+                    if gone:
+                        _drop(s, select(IncidentRow.id).where(IncidentRow.id.in_(gone)))
+                else:  # what changed since the cursor, and what this desk's layer had changed here
+                    ours = _signatures(s, sorted(changed))
+                    stale = {i for i, sig in theirs.items() if ours.get(i) != sig} | \
+                        {i for i in touched_here if i < LOCAL_BASE}
                 if stale:
                     rows = server.read(lambda ss: _read_incidents(ss, sorted(stale)))
                     _drop(s, select(IncidentRow.id).where(IncidentRow.id.in_(stale)))
                     _insert(s, rows)
-                copied[:] = sorted(stale)
+                    copied[:] = sorted({int(r["id"]) for r in rows.get("incidents", [])})
+                if changed is not None and _server_count(s) != total:
+                    complete[0] = False  # an incident gone from the server: one full compare finds it
 
             self.store.write(work)
             from kbapp.desk_writes import forget_local_files, refresh_documents
 
             refresh_documents(server, self.store)  # the written documents too (kbapp.desk_writes)
+            self._save_cursor(server, mark if complete[0] else None)
             self._apply_outbox()
             forget_local_files(self.kb, self.store)
+        if not complete[0]:
+            return len(copied) + self.refresh(server, full=True)
         desk = vars(self.kb).get("_desk_incidents")  # the server answered: reads go to it again
         if desk is not None:
             desk.back_online()
         return len(copied)
+
+    # -- the change cursor -----------------------------------------------------------------------
+    @property
+    def cursor_path(self) -> Path:
+        return Path(self.kb.home.root) / CURSOR_FILE
+
+    def _cursor(self, server: Store) -> int | None:
+        import json
+
+        if server.engine.dialect.name != "postgresql" or not self.cursor_path.exists():
+            return None
+        try:
+            found = json.loads(self.cursor_path.read_text(encoding="utf-8"))
+            return int(found["mark"]) if found.get("server") == _server_id(server) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _save_cursor(self, server: Store, mark: int | None) -> None:
+        import json
+
+        from kbapp.fsutil import atomic_write_bytes
+
+        if mark is None:
+            self.cursor_path.unlink(missing_ok=True)
+            return
+        atomic_write_bytes(self.cursor_path, json.dumps({"server": _server_id(server), "mark": mark}).encode())
 
 
 class CopyView:
@@ -211,15 +263,57 @@ class CopyView:
         return getattr(self._kb, name)
 
 
-def _signatures(s: Session) -> dict[int, tuple]:
-    """Each server incident's row and the shape of its log: what tells that it changed."""
+def _server_id(server: Store) -> str:
+    from kbapp.sync import server_key
+
+    return server_key(str(server.engine.url))
+
+
+def _snapshot_mark(s: Session) -> int | None:
+    """On PostgreSQL, the oldest transaction still running now (txid_snapshot_xmin): every
+    transaction before it has ended, so its rows are seen by what this read reads next, and
+    the next refresh need look only at rows written by it or later."""
+    from sqlalchemy import text
+
+    if s.get_bind().dialect.name != "postgresql":
+        return None
+    return int(s.scalar(text("SELECT txid_snapshot_xmin(txid_current_snapshot())")))
+
+
+def _changed_since(s: Session, mark: int) -> list[int]:
+    """The incidents whose row a transaction from ``mark`` on wrote (PostgreSQL's ``xmin``
+    of the row: every action appended updates its incident's row, kbapp.incidents.service).
+    ``xmin`` is 32 bits: compared modulo 2³², so a row older than ~2 billion transactions
+    may be taken for a new one and copied once more — never the other way round."""
+    from sqlalchemy import text
+
+    rows = s.execute(text("SELECT id FROM incidents WHERE id < :base AND "
+                          "((xmin::text::bigint - :low + 4294967296) % 4294967296) < 2147483648"),
+                     {"base": LOCAL_BASE, "low": mark % 4294967296})
+    return [int(r[0]) for r in rows]
+
+
+def _server_count(s: Session) -> int:
+    return int(s.scalar(select(func.count(IncidentRow.id)).where(IncidentRow.id < LOCAL_BASE)) or 0)
+
+
+def _signatures(s: Session, ids: list[int] | None = None) -> dict[int, tuple]:
+    """Each server incident's row and the shape of its log: what tells that it changed
+    (every incident, or those of ``ids``)."""
     table = _table(IncidentRow)
-    logs = {int(i): (int(n), int(top)) for i, n, top in s.execute(
-        select(ActionRow.incident_id, func.count(ActionRow.id), func.max(ActionRow.id))
-        .where(ActionRow.id < LOCAL_BASE).group_by(ActionRow.incident_id))}
     names = _columns(table)
-    return {int(r.id): (*[getattr(r, n) for n in names], logs.get(int(r.id), (0, 0)))
-            for r in s.execute(select(table).where(table.c.id < LOCAL_BASE))}
+    out: dict[int, tuple] = {}
+    chunks = [None] if ids is None else [ids[n:n + 500] for n in range(0, len(ids), 500)]
+    for chunk in chunks:
+        logs_q = (select(ActionRow.incident_id, func.count(ActionRow.id), func.max(ActionRow.id))
+                  .where(ActionRow.id < LOCAL_BASE).group_by(ActionRow.incident_id))
+        rows_q = select(table).where(table.c.id < LOCAL_BASE)
+        if chunk is not None:
+            logs_q, rows_q = logs_q.where(ActionRow.incident_id.in_(chunk)), rows_q.where(table.c.id.in_(chunk))
+        logs = {int(i): (int(n), int(top)) for i, n, top in s.execute(logs_q)}
+        out.update({int(r.id): (*[getattr(r, n) for n in names], logs.get(int(r.id), (0, 0)))
+                    for r in s.execute(rows_q)})
+    return out
 
 
 def _read_incidents(s: Session, ids: list[int]) -> dict[str, list[dict[str, Any]]]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kbapp.incidents import kept_playbooks, knowledge, serious
 from kbapp.incidents import lifecycle as lc
@@ -134,6 +135,7 @@ class IncidentService(IncidentEdits, IncidentReads, LoggedService):
                            received_at=server_now(s))
         s.add(action)
         row.updated_at = at
+        flag_modified(row, "updated_at")  # the row is written even at the same time: a desk's copy looks for it
         s.flush()  # assigns the id
         return itypes.action_from_row(action)
 
