@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kbapp.store.ids import derived, uuid7
+from kbapp.store.ids import uuid7
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -439,33 +439,50 @@ def _send(kb: KnowledgeBase) -> SendResult:
     return result
 
 
-def _stale(svc: IncidentService, item: Queued) -> Action | None:
-    """The other desk's later move an offline status move did not see, if any."""
-    from kbapp.incidents import merge
+def _moves(item: Queued) -> bool:
+    return item.op in ("status", "resolve") or (item.op == "call" and item.args.get("method") in
+                                                ("set_status", "resolve"))
+
+
+class _StaleMove:
+    """REPLAY_GUARD of an offline status move: the other desk's later move it did not see (read
+    under the row lock, before the move), and if there is one, the conflict flag appended in
+    the move's own transaction — both moves kept, a person decides which stands."""
+
+    def __init__(self, item: Queued) -> None:
+        self.item = item
+        self.flagged: str | None = None
+
+    def before(self, s: Session, row: IncidentRow) -> Any:
+        from kbapp.incidents import merge
+
+        return merge.stale_move(s, row.id, self.item.made_at)
+
+    def after(self, svc: IncidentService, s: Session, row: IncidentRow, stale: Any) -> None:
+        if stale is None:
+            return
+        text = (f"{CONFLICT_NOTE}: {describe(self.item)} was applied after {stale.actor}'s later move "
+                f"to {(stale.payload or {}).get('to')} ({stale.at.isoformat(timespec='seconds')}); please settle it")
+        flag_move(svc, s, row, self.item, text, after=stale.id)
+        self.flagged = text
+
+
+def flag_move(svc: IncidentService, s: Session, row: IncidentRow, item: Queued, text: str, **payload: Any) -> Action:
+    """The conflict note on ``row`` for the offline operation ``item`` (in the caller's transaction)."""
     from kbapp.incidents import types as itypes
 
-    if item.op not in ("status", "resolve") and not (item.op == "call" and item.args.get("method") in
-                                                    ("set_status", "resolve")):
-        return None
-    incident_id = svc.number_of(item.args["id"])
-    row = svc.store.read(lambda s: merge.stale_move(s, incident_id, item.made_at))
-    return itypes.action_from_row(row) if row is not None else None
+    return svc._append(s, row, itypes.NOTE, actor=svc._actor(item.args.get("actor")), at=svc.now(), details=text,
+                       payload={"conflict": True, "offline": {"op": item.op, "args": item.args}, **payload})
 
 
-def _flag(svc: IncidentService, item: Queued, text: str, **payload: Any) -> None:
-    from kbapp.incidents import types as itypes
-
-    def flag(s: Session, row: IncidentRow, now: dt.datetime) -> Action:
-        return svc._append(s, row, itypes.NOTE, actor=svc._actor(item.args.get("actor")), at=now, details=text,
-                           payload={"conflict": True, "offline": {"op": item.op, "args": item.args}, **payload})
-
-    svc._write(svc.number_of(item.args["id"]), flag)
+def _flag(svc: IncidentService, item: Queued, text: str) -> None:
+    svc._write(svc.number_of(item.args["id"]), lambda s, row, _now: flag_move(svc, s, row, item, text))
 
 
 def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: SendResult) -> None:
     from kbapp.incidents.base import REPLAY_AT
     from kbapp.incidents.errors import IncidentError
-    from kbapp.incidents.service import REPLAY_UID, AlreadyApplied
+    from kbapp.incidents.service import REPLAY_GUARD, REPLAY_UID, AlreadyApplied
     from kbapp.store.db import StoreUnreachable
 
     for index, item in enumerate(items):
@@ -479,21 +496,17 @@ def _replay(kb: KnowledgeBase, outbox: Outbox, items: list[Queued], result: Send
                 continue
             svc = kb.incidents
             try:
-                stale = _stale(svc, item)
-                done = call_operation(svc, item, kb)
+                guard = _StaleMove(item) if _moves(item) else None
+                guard_token = REPLAY_GUARD.set(guard)
+                try:
+                    done = call_operation(svc, item, kb)
+                finally:
+                    REPLAY_GUARD.reset(guard_token)
                 result.sent += 1
                 if _starts(item) and isinstance(done, int):
                     result.numbered[item.uid] = done
-                if stale is not None:  # both moves kept; a person decides which stands
-                    text = (f"{CONFLICT_NOTE}: {describe(item)} was applied after {stale.actor}'s later move "
-                            f"to {stale.payload.get('to')} ({stale.at.isoformat(timespec='seconds')}); "
-                            f"please settle it")
-                    REPLAY_UID.set([derived(item.uid, 1000), 0])  # its own uid: a replay flags it once
-                    try:
-                        _flag(svc, item, text, after=stale.id)
-                        result.conflicts.append(text)
-                    except AlreadyApplied:
-                        pass
+                if guard is not None and guard.flagged:  # both moves kept, flagged in the move's transaction
+                    result.conflicts.append(guard.flagged)
             except AlreadyApplied:
                 result.duplicates += 1
                 if _starts(item):

@@ -93,3 +93,31 @@ def test_a_response_made_offline_before_another_desks_counts_from_when_it_was_ma
     assert merged.responded_at == t0 + dt.timedelta(minutes=10)
     response = next(d for d in b.incidents.deadlines(merged, now=t0 + dt.timedelta(hours=1)) if d.key == "response")
     assert response.met_at == t0 + dt.timedelta(minutes=10) and not response.late
+
+
+def test_a_stale_move_and_its_conflict_flag_commit_together_or_not_at_all(desks, monkeypatch):
+    a, b = desks
+    incident = b.incidents.start("存储告警", "II")
+    b.incidents.acknowledge(incident.id)
+    t0 = dt.datetime.now(dt.UTC)
+    _queue(a, "status", t0 + dt.timedelta(seconds=1), id=incident.id, status="mitigated", note="A: 离线缓解")
+    b.incidents.clock = lambda: t0 + dt.timedelta(seconds=30)
+    b.incidents.set_status(incident.id, "mitigated", note="B: 缓解")
+    b.incidents.set_status(incident.id, "responding", note="B: 又坏了")  # A's move is now legal, and stale
+
+    def dies(*_args, **_kwargs):
+        raise KeyboardInterrupt  # the desk dies while writing the flag
+
+    monkeypatch.setattr("kbapp.offline.flag_move", dies)
+    with pytest.raises(KeyboardInterrupt):
+        send(a)
+    monkeypatch.undo()
+    moves = [x.details for x in b.incidents.timeline(incident.id) if x.kind == "status"]
+    assert "A: 离线缓解" not in moves and Outbox(a.home.root).count() == 1  # neither the move nor its flag
+
+    sent = send(a)
+    assert sent.sent == 1 and len(sent.conflicts) == 1 and "later move" in sent.conflicts[0]
+    timeline = b.incidents.timeline(incident.id)
+    assert [x.details for x in timeline if x.kind == "status"][-1] == "A: 离线缓解"
+    assert [f.actor for f in unsettled(timeline)] == ["desk-a"]
+    assert send(a).sent == 0 and len(unsettled(b.incidents.timeline(incident.id))) == 1

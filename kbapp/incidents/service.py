@@ -58,6 +58,12 @@ class AlreadyApplied(Exception):
 REPLAY_UID: ContextVar[list | None] = ContextVar("kbapp_replay_uid", default=None)
 
 
+# While a desk's offline move is replayed (kbapp.offline): asked in the move's own
+# transaction, under the incident's row lock, before and after the move, so a conflict flag
+# commits with the move or neither does.
+REPLAY_GUARD: ContextVar[Any] = ContextVar("kbapp_replay_guard", default=None)
+
+
 def _next_uid() -> str:
     replay = REPLAY_UID.get()
     if replay is None:
@@ -149,7 +155,11 @@ class IncidentService(IncidentEdits, IncidentReads, LoggedService):
         def run(s: Session) -> Any:
             row = self._row(s, incident_id, lock=True)
             _check_replay(s)  # under the row lock: of two replays of one operation, the second stops here
+            guard = REPLAY_GUARD.get()
+            seen = guard.before(s, row) if guard is not None else None
             result = work(s, row, self.now())
+            if guard is not None:
+                guard.after(self, s, row, seen)
             if REPLAY_UID.get() is not None:  # a desk's operation (kbapp.offline): what its actions say
                 from kbapp.incidents.merge import derive
 
