@@ -63,13 +63,13 @@ def period(args: argparse.Namespace) -> tuple[dt.datetime | None, dt.datetime | 
 
 
 def _percent(rate: float | None) -> str:
-    from kbapp.reports.metrics import format_rate
+    from kbapp.reports.metrics_text import format_rate
 
     return format_rate(rate)
 
 
 def _minutes(seconds: float | None) -> str:
-    from kbapp.reports.metrics import format_seconds
+    from kbapp.reports.metrics_text import format_seconds
 
     return format_seconds(seconds)
 

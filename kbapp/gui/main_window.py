@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,13 +27,8 @@ from kbapp.gui.change_watch import ChangeWatch
 from kbapp.gui.errors import localized
 from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.i18n import SETTINGS_FILE, home_settings
-from kbapp.gui.incident_actions import IncidentActions
-from kbapp.gui.incidents_page import IncidentsPage
-from kbapp.gui.lost_database import LostDatabase
-from kbapp.gui.metrics_page import install_metrics
 from kbapp.gui.models import ProblemsModel, ResultsModel
 from kbapp.gui.operations import OperationRunner
-from kbapp.gui.plan_pages import install_plan_pages
 from kbapp.gui.problems import ProblemsDialog
 from kbapp.gui.read_only import install_read_only, session_settings
 from kbapp.gui.reader import ReaderView
@@ -39,11 +36,13 @@ from kbapp.gui.result_delegate import ResultDelegate
 from kbapp.gui.search_controller import SearchController, SearchRequest
 from kbapp.gui.settings_dialog import SettingsDialog
 from kbapp.gui.team_sync import TeamPoller
-from kbapp.gui.training import install_training
-from kbapp.gui.writeups import install_writeups
+from kbapp.gui.window_pages import BUILT_ATTRIBUTES, DeferredPages
 from kbapp.logs import current_log_file
 from kbapp.logs import details as failure_details
 from kbapp.redact import redact
+
+if TYPE_CHECKING:
+    from kbapp.gui.lost_database import LostDatabase
 
 
 class MainWindow(QMainWindow):
@@ -76,12 +75,10 @@ class MainWindow(QMainWindow):
         self._shown_request: SearchRequest | None = None
         self._build_widgets()
         self._build_actions()
-        self.writeups = install_writeups(self)
+        # The other pages, the Incident menu and the deadline watch: built after the first
+        # search result, or on first use (kbapp.gui.window_pages).
+        self.deferred_pages = DeferredPages(self)
         self.reader.lesson_requested.connect(lambda doc_id, step: self.writeups.add_lesson(doc_id, step))
-        install_training(self)
-        install_plan_pages(self)  # change requests, visits and inspections, and what is due
-        install_metrics(self)
-        self.incident_actions.install_watch(self.shell_layout)
         self._build_status_bar()
         install_read_only(self)  # a read-only home: one banner, the writing actions off
         self.team = TeamPoller(self, self)
@@ -133,13 +130,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.suggestion)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
-        self.incidents = IncidentsPage(self.kb, self.runner, self.settings, self.chinese, self)
-        self.incidents.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.incidents.incident_started.connect(lambda _id: self.show_incidents())
         self.pages = QTabWidget(self)
         self.pages.setObjectName("pages")
         self.pages.addTab(central, self.tr("Knowledge base"))
-        self.pages.addTab(self.incidents, self.tr("Incidents"))
         shell = QWidget(self)
         self.shell_layout = QVBoxLayout(shell)
         self.shell_layout.setContentsMargins(0, 0, 0, 0)
@@ -185,7 +178,6 @@ class MainWindow(QMainWindow):
         self.focus_results_action = self._action(self.tr("Go to &Results"), self.results_view.setFocus, ("Ctrl+1",), "focusResultsAction")
         self.focus_reader_action = self._action(self.tr("Go to &Reader"), self.reader.setFocus, ("Ctrl+2",), "focusReaderAction")
         self.about_action = self._action(self.tr("&About kbapp"), self.show_about, (), "aboutAction")
-        self.incident_actions = IncidentActions(self)
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         file_menu.addActions([self.import_action, self.preferences_action])
@@ -200,8 +192,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.problems_action)
         library_menu = self.library_menu = menus.addMenu(self.tr("&Library"))
         library_menu.addActions([self.rebuild_action])
-        incident_menu = self.incident_menu = menus.addMenu(self.tr("&Incident"))
-        self.incident_actions.fill_menu(incident_menu)
+        self.incident_menu = menus.addMenu(self.tr("&Incident"))  # filled with the pages (kbapp.gui.window_pages)
         help_menu = menus.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -270,6 +261,7 @@ class MainWindow(QMainWindow):
         self._background_started = True
         self.search.results_ready.disconnect(self._start_background)
         self.search.search_failed.disconnect(self._start_background)
+        self.deferred_pages.warm_up()  # their modules, on the background lane
         self.runner.write(lambda progress: self._load_and_sync(progress, force=False), self._index_synced,
                           self._index_failed, self._index_progress)
         # Open incidents resume where their action log ends (migrations run on the write lane).
@@ -280,13 +272,24 @@ class MainWindow(QMainWindow):
 
         if isinstance(exc, DatabaseLost):  # asked, not replaced: restore, start empty or quit
             if self.lost_database is None:
+                from kbapp.gui.lost_database import LostDatabase
+
                 self.lost_database = LostDatabase(self, self.kb, self.runner, self._show_failure)
                 self.lost_database.restarted.connect(self.start)
             self.lost_database.ask(exc)
             return
         self._show_failure(exc)
 
+    def __getattr__(self, name: str):
+        # A page (or its action) not built yet: built now, on first use.
+        deferred = self.__dict__.get("deferred_pages")
+        if name in BUILT_ATTRIBUTES and deferred is not None and not deferred.built:
+            deferred.build()
+            return getattr(self, name)
+        raise AttributeError(f"'MainWindow' object has no attribute {name!r}")
+
     def _store_ready(self) -> None:
+        self.deferred_pages.build()
         self.incidents.reload_list()
         if not self.kb.home.read_only:  # its passes write (notices, escalations)
             self.watch.start()  # every open incident's deadlines, from now on
@@ -556,13 +559,15 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
-        for page in (self.incidents, getattr(self.training, "page", None)):
+        built = self.deferred_pages.built
+        for page in (self.incidents, getattr(self.training, "page", None)) if built else ():
             if page is not None:
                 page.view.save_layout()
         self.settings.sync()
-        self.watch.stop()
+        if built:
+            self.watch.stop()
+            self.plan_pages.timer.stop()
         self.team.stop()
-        self.plan_pages.timer.stop()
         self.change_watch.stop()
         self.runner.shutdown()
         super().closeEvent(event)

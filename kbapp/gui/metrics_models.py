@@ -19,8 +19,8 @@ from PySide6.QtGui import QBrush, QColor
 from kbapp.gui.incident_models import LEVEL_COLOURS, local_time
 from kbapp.incidents import deadlines as dl
 from kbapp.model import LEVELS
-from kbapp.reports.metrics import format_rate as percent
-from kbapp.reports.metrics import format_seconds as duration
+from kbapp.reports.metrics_text import format_rate as percent
+from kbapp.reports.metrics_text import format_seconds as duration
 
 Index = QModelIndex | QPersistentModelIndex
 SortRole = Qt.ItemDataRole.UserRole + 2

@@ -36,7 +36,7 @@ from kbapp.gui.incident_models import LEVEL_COLOURS, pick
 from kbapp.gui.metrics_models import LevelFiguresModel, MissedModel, SortRole
 from kbapp.incidents import deadlines as dl
 from kbapp.model import CATEGORIES, LEVELS
-from kbapp.reports.metrics import month_start, next_month
+from kbapp.reports.metrics_text import month_start, next_month
 
 PROMISES = (dl.RESPONSE, dl.PLAN, dl.RESOLUTION, dl.REPORT, dl.EMERGENCY_PLAN)
 RATE_OF = {dl.RESPONSE: "response_on_time_rate", dl.PLAN: "plan_on_time_rate",

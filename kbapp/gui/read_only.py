@@ -58,11 +58,18 @@ def install_read_only(window) -> QLabel | None:
     banner.setStyleSheet("#readOnlyBanner { background:#e3f2fd; border:1px solid #1565c0; border-radius:3px;"
                          " padding:4px; }")
     window.shell_layout.insertWidget(0, banner)
-    for name in _WRITE_ACTIONS:
-        action = getattr(window, name, None)
-        if action is not None:
-            action.setEnabled(False)
-    for action in getattr(window, "decision_actions", []):
-        action.setEnabled(False)
+    disable_write_actions(window)
     window.read_only_banner = banner
     return banner
+
+
+def disable_write_actions(window) -> None:
+    """The writing actions the window has made so far off (its pages' when they are built:
+    kbapp.gui.window_pages); an attribute not made yet is not asked for, so none is built."""
+    made = vars(window)
+    for name in _WRITE_ACTIONS:
+        action = made.get(name)
+        if action is not None:
+            action.setEnabled(False)
+    for action in made.get("decision_actions", []):
+        action.setEnabled(False)

@@ -13,9 +13,26 @@ outcome is logged on the incident (:mod:`kbapp.notify.outbox`). Every text is pa
 through :func:`kbapp.redact.redact` before it is stored or sent.
 """
 
-from kbapp.notify.channels import DeliveryError, Message
-from kbapp.notify.config import NotifyConfig, NotifyConfigError, load_config
-from kbapp.notify.outbox import Delivery, NotificationService, Recipient
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kbapp.notify.channels import DeliveryError, Message
+    from kbapp.notify.config import NotifyConfig, NotifyConfigError, load_config
+    from kbapp.notify.outbox import Delivery, NotificationService, Recipient
+
+# Each name from its module on first use: importing kbapp.notify.config (the window does at
+# start) must not pull in the outbox and SQLAlchemy with it.
+_HOMES = {"DeliveryError": "channels", "Message": "channels", "NotifyConfig": "config", "NotifyConfigError": "config",
+          "load_config": "config", "Delivery": "outbox", "NotificationService": "outbox", "Recipient": "outbox"}
 
 __all__ = ["Delivery", "DeliveryError", "Message", "NotificationService", "NotifyConfig", "NotifyConfigError",
            "Recipient", "load_config"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'kbapp.notify' has no attribute {name!r}")
+    return getattr(import_module(f"kbapp.notify.{_HOMES[name]}"), name)

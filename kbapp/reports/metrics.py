@@ -39,6 +39,7 @@ from kbapp.incidents import types as itypes
 from kbapp.incidents.deadline_log import DeadlineRecord, replay
 from kbapp.model import LEVELS
 from kbapp.redact import redact
+from kbapp.reports.metrics_text import month_start, next_month
 from kbapp.store.metrics_models import FactPlaybookRow, IncidentFactsRow, MetricsStateRow, StepOutcomeRow
 from kbapp.store.models import ActionRow, IncidentRow
 
@@ -110,22 +111,6 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[rank - 1]
 
 
-def format_rate(rate: float | None) -> str:
-    """A share as people read it: "50%", or "—" when nothing was decided (never 0 % or 100 %)."""
-    return "—" if rate is None else f"{rate:.0%}"
-
-
-def format_seconds(seconds: float | None) -> str:
-    """A time to respond or resolve: minutes up to 1.5 h, hours up to 3 days, then days."""
-    if seconds is None:
-        return "—"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 3 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
-
-
 def _rate(hits: int, decided: int) -> float | None:
     return None if decided == 0 else hits / decided
 
@@ -167,17 +152,6 @@ def facts_from(row: IncidentRow, actions: list) -> IncidentFacts | None:
                          customer=customer, notified_at=dl.aware(notified_at, "notified_at"),
                          deadlines=tuple(records), resolved_at=resolved_at, reopened=reopened,
                          playbooks=tuple(playbooks), steps=tuple(steps))
-
-
-def next_month(day: dt.date) -> dt.date:
-    """The first day of the month after ``day``'s."""
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def month_start(day: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
-    """Midnight of the first of ``day``'s month in ``tz`` (the machine's zone, DST included, when None)."""
-    naive = dt.datetime.combine(day.replace(day=1), dt.time())
-    return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
 
 
 def month_bounds(month: str, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:

@@ -31,8 +31,8 @@ from kbapp.model import CATEGORIES, LEVELS
 from kbapp.records import workflow as wf
 from kbapp.redact import redact
 from kbapp.reports.metrics import RATE_KEYS, MissedDeadline
-from kbapp.reports.metrics import format_rate as _pct
-from kbapp.reports.metrics import format_seconds as _duration
+from kbapp.reports.metrics_text import format_rate as _pct
+from kbapp.reports.metrics_text import format_seconds as _duration
 from kbapp.store.models import ActionRow, IncidentRow
 from kbapp.store.records_models import ProblemRecordRow, RecordTransitionRow
 
