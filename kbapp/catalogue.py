@@ -22,6 +22,7 @@ says so in ``Scan.notice``. Every change is one SQLite transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -128,6 +129,42 @@ class Catalogue:
     def __init__(self, path: Path, roots: tuple[tuple[Path, bool], ...]):
         self.path = Path(path)
         self.roots = tuple((Path(root), bool(shipped)) for root, shipped in roots)
+        self._walked: tuple[int, list[list[tuple[str, os.stat_result]]]] | None = None
+
+    def _walk(self) -> tuple[int, list[list[tuple[str, os.stat_result]]]]:
+        """(when the walk started, each root's files with their ``stat``): walked once per
+        catalogue object, so ``stat_digest`` and the ``scan`` after it share one walk."""
+        if self._walked is None:
+            # Taken before any file is looked at: an edit made after it, within RACY_NS of
+            # the mtime recorded, leaves the entry racy, so the next scan hashes the file.
+            now = time.time_ns()
+            self._walked = now, [walk_markdown(root, skip_readme=shipped) for root, shipped in self.roots]
+        return self._walked
+
+    def stat_digest(self) -> str:
+        """What ``stat`` says of the library: a digest of the roots, the parser version and
+        every file's path, size and mtime (one walk, shared with the ``scan`` after it),
+        and the catalogue file's own stat (which a scan that writes it changes: asked again
+        after one). "" when a file was modified within RACY_NS of the walk: an edit then
+        may not change what stat shows, so only a scan can tell (the racy rule above)."""
+        from kbapp.parser import PARSER_VERSION
+
+        now, walks = self._walk()
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(json.dumps([CATALOGUE_FORMAT, PARSER_VERSION, [[str(r), s] for r, s in self.roots]]).encode())
+        horizon = now - RACY_NS
+        for files in walks:
+            digest.update(b"\0")
+            for path, st in files:
+                if st.st_mtime_ns >= horizon:
+                    return ""
+                digest.update(b"%s\0%d\0%d\n" % (os.fsencode(path), st.st_size, st.st_mtime_ns))
+        try:  # the catalogue itself as the last scan left it: damaged or replaced, it is read again
+            st = self.path.stat()
+            own = f"{st.st_mtime_ns}/{st.st_size}/{st.st_ino}"
+        except OSError:
+            own = "none"
+        return f"{digest.hexdigest()}/{own}"
 
     def _identity(self) -> dict[str, str]:
         from kbapp.parser import PARSER_VERSION
@@ -236,9 +273,7 @@ class Catalogue:
 
     def _scan(self, db: sqlite3.Connection | None, known: tuple[dict[str, Entry], dict[str, Entry]] | None,
               notice: str) -> Scan:
-        # Taken before any file is looked at: an edit made after it, within RACY_NS of the
-        # mtime recorded, leaves the entry racy, so the next scan hashes the file.
-        now = time.time_ns()
+        now, walks = self._walk()
         fresh = known is None
         if known is None:
             known = ({}, {})
@@ -247,9 +282,9 @@ class Catalogue:
         parsed: dict[tuple[str, bool], Document] = {}
         counts = {"files": 0, "hashed": 0}
 
-        def files_of(root: Path, shipped: bool) -> Iterator[Any]:
+        def files_of(root: Path, shipped: bool, walked: list[tuple[str, os.stat_result]]) -> Iterator[Any]:
             known_here = known[shipped]
-            for path, st in walk_markdown(root, skip_readme=shipped):
+            for path, st in walked:
                 counts["files"] += 1
                 entry = known_here.pop(path, None)  # what is left at the end is gone
                 if entry is None and not valid_name(path):  # (a catalogued name is valid UTF-8)
@@ -273,7 +308,8 @@ class Catalogue:
                     continue
                 yield path, entry.doc_id, entry, entry.problems
 
-        documents, problems = resolve_ids(files_of(root, shipped) for root, shipped in self.roots)
+        documents, problems = resolve_ids(files_of(root, shipped, walked)
+                                          for (root, shipped), walked in zip(self.roots, walks, strict=True))
         gone = [(path, shipped) for shipped in (0, 1) for path in known[shipped]]
         scan = Scan(documents, problems, parsed, files=counts["files"], hashed=counts["hashed"],
                     parsed_count=len(parsed_entries), removed=len(gone), notice=notice)

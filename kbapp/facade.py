@@ -23,7 +23,7 @@ from kbapp.threads import off_ui_thread
 
 if TYPE_CHECKING:
 
-    from kbapp.catalogue import Scan
+    from kbapp.catalogue import Catalogue, Scan
     from kbapp.identity import Engineer
     from kbapp.importer import ImportResult
     from kbapp.incidents.knowledge import IncidentKnowledge
@@ -250,9 +250,12 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
     def scan_library(self) -> Scan:
         """The library as the catalogue sees it (kbapp.catalogue): every file stat'ed, only
         new and changed ones read. Cheap when nothing changed; the library stays unparsed."""
+        return self._catalogue().scan()
+
+    def _catalogue(self) -> Catalogue:
         from kbapp.catalogue import Catalogue
 
-        return Catalogue(self._catalogue_path(), self._library_roots()).scan()
+        return Catalogue(self._catalogue_path(), self._library_roots())
 
     def _catalogue_path(self) -> Path:
         return self._index_root() / "catalogue.sqlite3"
@@ -280,7 +283,14 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
             return report
         if not self.home.incidents.exists() and not self.home.read_only:  # the first time only (a stat after)
             self.incident_documents.backfill_if_missing()
-        scan = self.scan_library()
+        catalogue = self._catalogue()
+        # Files and index both as the last sync left them: nothing to compare (one walk).
+        digest = "" if force else catalogue.stat_digest()
+        if digest and self.index.synced_from(digest):
+            from kbapp.search.index import SyncReport
+
+            return SyncReport()
+        scan = catalogue.scan()
         wanted = {doc_id: entry.hash for doc_id, entry in scan.documents.items()}
 
         def load(ids: list[str]) -> list[Document]:
@@ -288,6 +298,8 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
 
         report = self.index.sync_hashes(wanted, load, progress=progress, force=force)
         report.notice = scan.notice
+        if digest:
+            self.index.remember_synced(catalogue.stat_digest())  # (the catalogue as the scan left it)
         return report
 
     def search(self, query: str, *, limit: int = 20, kind: str | None = None, category: str | None = None,

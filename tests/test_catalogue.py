@@ -315,11 +315,12 @@ def test_unreadable_catalogue_folder_still_searches(tmp_path, monkeypatch):
         raise sqlite3.OperationalError("unable to open database file")
 
     monkeypatch.setattr(catalogue_module.Catalogue, "_connect", refuse)
+    write_library(tmp_path / "shipped", {"delta.md": "# 德尔塔笔记\n\n独有词 dugong 出现。\n"})  # a scan is needed
     kb = new_process(tmp_path)
     try:
         report = kb.sync_index()
-        assert "cannot be used (unable to open database file)" in report.notice and report.changed == 0
-        assert found(kb, "aardvark") == ["alpha"]
+        assert "cannot be used (unable to open database file)" in report.notice and report.added == 1
+        assert found(kb, "aardvark") == ["alpha"] and found(kb, "dugong") == ["delta"]
     finally:
         kb.close()
 
@@ -364,3 +365,89 @@ def test_walk_finds_what_the_library_always_read(tmp_path, skip_readme):
     assert [p for p, _ in walked] == [str(p) for p in expected]
     assert all(st.st_size == os.stat(p).st_size for p, st in walked)
     assert walk_markdown(root / "b.md") and walk_markdown(tmp_path / "missing") == []
+
+
+# -- the sync's fast path: nothing changed on either side, no scan ---------------------------
+@pytest.fixture
+def scans(monkeypatch):
+    """How many times a catalogue scan ran."""
+    count = [0]
+    original = catalogue_module.Catalogue.scan
+
+    def counting(self):
+        count[0] += 1
+        return original(self)
+
+    monkeypatch.setattr(catalogue_module.Catalogue, "scan", counting)
+    return count
+
+
+def test_an_unchanged_library_and_index_are_searched_without_a_scan(tmp_path, scans):
+    first_sync(tmp_path)
+    assert scans[0] == 1
+    kb = new_process(tmp_path)
+    try:
+        assert kb.sync_index().changed == 0 and scans[0] == 1
+        assert found(kb, "aardvark") == ["alpha"]
+    finally:
+        kb.close()
+
+
+def test_a_file_modified_within_two_seconds_is_scanned_until_it_is_older(tmp_path, scans, parses):
+    first_sync(tmp_path)
+    write_library(tmp_path / "shipped", {"delta.md": "# 德尔塔笔记\n\n独有词 dugong 出现。\n"})
+    for expected_scans in (2, 3):  # just written: stat cannot vouch for it, so every sync scans
+        kb = new_process(tmp_path)
+        try:
+            kb.sync_index()
+            assert scans[0] == expected_scans and found(kb, "dugong") == ["delta"]
+        finally:
+            kb.close()
+    age(tmp_path / "shipped")
+    for expected_scans in (4, 4):  # older: scanned once more (new mtimes), then trusted
+        kb = new_process(tmp_path)
+        try:
+            assert kb.sync_index().changed == 0 and scans[0] == expected_scans
+        finally:
+            kb.close()
+    assert parses.count("delta.md") == 1
+
+
+def test_an_index_another_process_wrote_is_compared_with_the_library_again(tmp_path, scans):
+    first_sync(tmp_path)
+    other = new_process(tmp_path)
+    try:
+        other.index.remove_documents(["alpha"])  # (as a crash between a file's write and its indexing leaves it)
+    finally:
+        other.close()
+    kb = new_process(tmp_path)
+    try:
+        assert kb.sync_index().added == 1 and scans[0] == 2
+        assert found(kb, "aardvark") == ["alpha"]
+    finally:
+        kb.close()
+
+
+def test_an_index_built_with_another_dictionary_is_rebuilt_though_nothing_else_changed(tmp_path, scans, monkeypatch):
+    import kbapp.search.index as index_module
+
+    first_sync(tmp_path)
+    monkeypatch.setattr(index_module, "config_fingerprint", lambda: "another-analyzer")
+    kb = new_process(tmp_path)
+    try:
+        report = kb.sync_index()
+        assert report.rebuilt and "another version or with another dictionary" in report.reason
+        assert found(kb, "aardvark") == ["alpha"]
+    finally:
+        kb.close()
+
+
+def test_the_library_folder_moved_is_scanned(tmp_path, scans):
+    first_sync(tmp_path)
+    (tmp_path / "shipped").rename(tmp_path / "moved")
+    kb = open_kb(tmp_path, tmp_path / "moved")
+    try:
+        assert kb.sync_index().changed == 0 and scans[0] == 2  # the same documents, from the new folder
+        assert found(kb, "aardvark") == ["alpha"]
+    finally:
+        kb.close()

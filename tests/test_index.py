@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from kbhelpers import cli_env, open_kb, playbook_text, run_cli, write_library
 
+import kbapp.search.generations as generations_module
 import kbapp.search.index as index_module
 from kbapp.parser import parse_file
 from kbapp.search.index import SearchIndex
@@ -515,14 +516,14 @@ def test_an_old_generation_still_in_use_is_removed_later(tmp_path, monkeypatch):
     kb = open_kb(tmp_path, LIBRARY)
     kb.sync_index()
     first = _live(kb.home.index)
-    real_rmtree = index_module.shutil.rmtree
+    real_rmtree = generations_module.shutil.rmtree
 
     def held_open(path, ignore_errors=False, **kwargs):  # Windows: a file inside is open elsewhere
         if Path(path) == first:
             return None
         return real_rmtree(path, ignore_errors=ignore_errors, **kwargs)
 
-    monkeypatch.setattr(index_module.shutil, "rmtree", held_open)
+    monkeypatch.setattr(generations_module.shutil, "rmtree", held_open)
     try:
         assert kb.index.sync(kb.documents(), force=True).rebuilt
         assert first.exists() and _live(kb.home.index) != first

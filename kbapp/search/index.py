@@ -31,7 +31,6 @@ import gc
 import json
 import logging
 import os
-import shutil
 import threading
 import uuid
 import warnings
@@ -47,16 +46,18 @@ from kbapp.fsutil import atomic_write_text
 from kbapp.model import Document
 from kbapp.search.analysis import config_fingerprint
 from kbapp.search.cancel import SearchCancelled
+from kbapp.search.generations import index_folders, next_generation, remove_debris
 from kbapp.search.manifest import (
+    CATALOGUE_STATE,
     COMPACT_BYTES,
     COMPACT_LINES,
-    GENERATION,
     JOURNAL_NAME,
-    LEGACY_DIR,
     ManifestSig,
     folder_name,
     load_manifest,
     manifest_sig,
+    read_synced_state,
+    synced_state,
 )
 from kbapp.search.reuse import searcher_reusing
 from kbapp.search.schema import SCHEMA_VERSION, build_schema, index_fields
@@ -67,7 +68,6 @@ from kbapp.threads import off_ui_thread
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
 WRITE_LOCK_TIMEOUT_S = 120
-_DEBRIS = ("whoosh.new", "whoosh.old")  # what a rebuild of the renaming kind left
 
 
 class IndexBusy(KbEnvironmentError, RuntimeError):
@@ -166,12 +166,12 @@ class SearchIndex:
         self._close_readers()
         self._problem = None
         manifest = self._read_manifest()
-        self._remove_debris(folder_name(manifest) if manifest is not None else None)
+        remove_debris(self.root, folder_name(manifest) if manifest is not None else None, self._write_file_lock)
         if self._read_damage is not None:
             self._problem = ("damaged", self._read_damage)
             return
         if manifest is None:
-            if any(any(p.glob("*.toc")) for p in self._index_folders()):
+            if any(any(p.glob("*.toc")) for p in index_folders(self.root)):
                 self._problem = ("damaged", "the index manifest is missing or unreadable")
             else:
                 self._problem = ("missing", "no index has been built yet")
@@ -228,41 +228,13 @@ class SearchIndex:
             reason, self._read_failure = self._read_failure, None
             return reason
 
-    def _index_folders(self) -> list[Path]:
-        """Every Whoosh folder here: generations, the legacy one, a renaming rebuild's debris."""
-        try:
-            entries = list(self.root.iterdir())
-        except OSError:
-            return []
-        return [p for p in entries if (p.name == LEGACY_DIR or p.name in _DEBRIS or GENERATION.fullmatch(p.name))
-                and p.is_dir()]
-
-    def _remove_debris(self, keep: str | None) -> None:
-        """Folders the manifest no longer names (an earlier generation), or that an
-        interrupted rebuild left (a full disk, a kill): removed while no other process
-        holds the write lock (one that does may be rebuilding into them). With no readable
-        manifest only a renaming rebuild's debris goes: which folder is live is unknown.
-        A folder that cannot be removed (Windows: another process has a file in it open)
-        stays until a later open."""
-        debris = [p for p in self._index_folders()
-                  if p.name in _DEBRIS or (keep is not None and p.name != keep)]
-        if not debris:
-            return
-        from filelock import FileLock, Timeout
-
+    def _write_file_lock(self) -> Any:
+        """The cross-process write lock (a FileLock, made when first needed: filelock is slow to import)."""
         if self._file_lock is None:
+            from filelock import FileLock
+
             self._file_lock = FileLock(str(self.root / ".write.lock"))
-        try:
-            self._file_lock.acquire(timeout=0)
-        except Timeout:
-            return  # another process is rebuilding: its folders, not debris
-        try:
-            for path in debris:
-                shutil.rmtree(path, ignore_errors=True)
-                if path.exists():
-                    log.info("search index: %s is still in use; removed later", path)
-        finally:
-            self._file_lock.release()
+        return self._file_lock
 
     def _ensure_open(self) -> None:
         if self._ix is None and self._problem is None:
@@ -313,19 +285,18 @@ class SearchIndex:
         (Returning the acquired FileLock to ``with`` acquired it twice and released it
         once, so the first write kept every other process out until this one exited.)
         """
-        from filelock import FileLock, Timeout
+        from filelock import Timeout
 
-        if self._file_lock is None:
-            self._file_lock = FileLock(str(self.root / ".write.lock"))
+        file_lock = self._write_file_lock()
         try:
-            self._file_lock.acquire(timeout=WRITE_LOCK_TIMEOUT_S)
+            file_lock.acquire(timeout=WRITE_LOCK_TIMEOUT_S)
         except Timeout:
             raise IndexBusy(f"another kbapp process has been writing the index for over "
-                            f"{WRITE_LOCK_TIMEOUT_S} s ({self._file_lock.lock_file})") from None
+                            f"{WRITE_LOCK_TIMEOUT_S} s ({file_lock.lock_file})") from None
         try:
             yield
         finally:
-            self._file_lock.release()
+            file_lock.release()
 
     def _plan(self, documents: list[Document]) -> tuple[list[Document], dict[str, int], list[str]]:
         by_id = {d.id: d for d in documents}
@@ -380,6 +351,25 @@ class SearchIndex:
                     return SyncReport(added=len(documents), rebuilt=True, reason=reason)
             return SyncReport(counts["added"], counts["updated"], counts["removed"])
 
+    def synced_from(self, digest: str) -> bool:
+        """Whether the index is sound and was last synced from the library whose stat digest
+        (kbapp.catalogue) is ``digest``, with no write to it since: then a sync has nothing
+        to do. Opens the index, as the search that follows would."""
+        off_ui_thread("SearchIndex.synced_from")
+        with self._write_lock:
+            self._open_if_changed()
+            if self._problem is not None or self._manifest_sig is None:
+                return False
+            return read_synced_state(self.root) == synced_state(digest, self._manifest_sig)
+
+    def remember_synced(self, digest: str) -> None:
+        """Record that the index now holds the library whose stat digest is ``digest``
+        (a cache: not saved is only slower)."""
+        with self._write_lock:
+            if self._problem is None and self._manifest_sig is not None:
+                with contextlib.suppress(OSError):
+                    atomic_write_text(self.root / CATALOGUE_STATE, synced_state(digest, self._manifest_sig))
+
     def update_documents(self, documents: Iterable[Document]) -> None:
         """Make new or changed documents searchable now, without a rebuild."""
         off_ui_thread("SearchIndex.update_documents")
@@ -422,18 +412,11 @@ class SearchIndex:
         self._record_changes(hashes, gone)
         self._refresh_searcher()
 
-    def _next_generation(self) -> str:
-        numbers = [int(m.group(1)) for p in self._index_folders() if (m := GENERATION.fullmatch(p.name))]
-        current = GENERATION.fullmatch(str(self._manifest.get("dir", "")))
-        if current:
-            numbers.append(int(current.group(1)))
-        return f"whoosh-{max(numbers, default=0) + 1}"
-
     def _rebuild(self, documents: list[Document], progress: ProgressFn | None) -> None:
         """Into a new generation folder; the manifest then names it (an atomic replace), and
         the old folder is removed by the open that follows, or later when it is in use."""
         self._close_readers()
-        name = self._next_generation()
+        name = next_generation(self.root, self._manifest.get("dir"))
         fresh = self.root / name
         fresh.mkdir(parents=True)
         ix = windex.create_in(str(fresh), build_schema())

@@ -75,3 +75,21 @@ def manifest_sig(path: Path) -> ManifestSig:
 def _stat_sig(path: Path) -> tuple[int, int, int]:
     st = path.stat()
     return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+# -- the library the index was last synced from -------------------------------------------
+# ``catalogue.state`` says which library (by kbapp.catalogue's stat digest) the index was
+# brought up to date with, and the manifest's signature right after: both the same on the
+# next command means nothing changed on either side, so it searches without a scan.
+CATALOGUE_STATE = "catalogue.state"
+
+
+def synced_state(digest: str, sig: ManifestSig) -> str:
+    return json.dumps([digest, sig])
+
+
+def read_synced_state(root: Path) -> str | None:
+    try:
+        return (root / CATALOGUE_STATE).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
