@@ -135,9 +135,10 @@ class DeskSync:
 
         from kbapp.store.db import StoreError
 
-        before = self._now()
         try:
-            server = self.kb.store.read(lambda s: s.scalar(text("SELECT CURRENT_TIMESTAMP")))
+            store = self.kb.store  # opened (connected, migrations checked) outside the round trip timed
+            before = self._now()
+            server = store.read(lambda s: s.scalar(text("SELECT CURRENT_TIMESTAMP")))
         except (StoreError, DBAPIError) as exc:
             raise SyncError(str(exc).splitlines()[0]) from None
         after = self._now()
