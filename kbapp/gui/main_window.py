@@ -278,6 +278,13 @@ class MainWindow(QMainWindow):
                 self.lost_database.restarted.connect(self.start)
             self.lost_database.ask(exc)
             return
+        from kbapp.store.db import StoreUnreachable
+
+        if isinstance(exc, StoreUnreachable) and self.kb.shares_database:  # the desk works on its copy
+            self.incidents.reload_list()
+            self.records.reload()
+            self.team.start_offline(exc, self._store_ready)  # the rest once the server answers
+            return
         self._show_failure(exc)
 
     def __getattr__(self, name: str):

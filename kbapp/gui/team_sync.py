@@ -10,9 +10,17 @@ the window's search is refreshed. The exchange runs on the write lane, so the in
 list and the open incident reload from its OpChanges (runner.changed), and the count of
 actions waiting follows every write that touched incidents. Nothing happens with a local
 SQLite database.
+
+A desk whose server does not answer when the window starts (its very first start
+included, with an empty copy) works on its copy all the same: :meth:`start_offline`
+starts the polls, and what needs the server (the deadline watch, the plans) starts with
+the first pull that reaches it. Going offline and coming back are said once each on
+stderr, not at every poll.
 """
 
 from __future__ import annotations
+
+import sys
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
@@ -40,6 +48,9 @@ class TeamPoller(QObject):
         self.skew_s: float | None = None  # this desk's clock minus the server's (kbapp.sync)
         self.sent = None  # the last kbapp.offline.SendResult
         self._running = False
+        self._started = False
+        self._said_offline = False  # said on stderr since the server last answered
+        self._when_online = None  # what the window starts once the server answers (start_offline)
         self.timer = QTimer(self)
         try:
             seconds = float(window.settings.value("team/poll_seconds", DEFAULT_POLL_S))
@@ -53,13 +64,23 @@ class TeamPoller(QObject):
         return bool(self.kb.shares_database)
 
     def start(self) -> None:
-        if not self.enabled:
+        if not self.enabled or self._started:
             return
+        self._started = True
         self.window.statusBar().addPermanentWidget(self.label)
         self.label.show()
         self.runner.changed.connect(self.apply_changes)
         self.pull_now()
         self.timer.start()
+
+    def start_offline(self, exc: BaseException, when_online) -> None:
+        """The server did not answer when the window opened the database: poll all the same
+        (the desk works on its copy meanwhile) and call ``when_online`` after the first pull
+        that reaches it."""
+        self._when_online = when_online
+        self.last_error = str(exc)
+        self._set_state("offline")
+        self.start()
 
     def stop(self) -> None:
         self.timer.stop()
@@ -112,7 +133,13 @@ class TeamPoller(QObject):
     def _pulled(self, result) -> None:
         self._running = False
         self.last_error = ""
+        if self._said_offline:
+            self._said_offline = False
+            print("kbapp: online again: the server answered; what waited was sent", file=sys.stderr)
         self._set_state("online")
+        when_online, self._when_online = self._when_online, None
+        if when_online is not None:
+            when_online()
         sent = self.sent
         if sent is not None and (sent.sent or sent.conflicts):
             self.merged.emit(sent)
@@ -143,6 +170,10 @@ class TeamPoller(QObject):
                              self.tr("this desk's clock is %n min behind the server's", "", minutes))
         self.label.setText(text)
         self.label.setToolTip(self.last_error)
+        if state == "offline" and not self._said_offline:
+            self._said_offline = True  # once, until the server answers again
+            print(f"kbapp: offline ({self.last_error or 'the server did not answer'}); working on this desk's copy, "
+                  "sent when the server answers", file=sys.stderr)
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
