@@ -44,6 +44,14 @@ def guarded(handler: Handler) -> Handler:
         try:
             return handler(args, kb)
         except (KbError, OSError) as exc:
+            from kbapp.store.db import StoreUnreachable  # imported already: the store met the error
+
+            if isinstance(exc, StoreUnreachable) and kb.shares_database:  # what only the team server holds
+                from kbapp.cli.sync_cmds import needs_server
+
+                command = getattr(args, "command", None) or ""
+                action = getattr(args, f"{command.replace('-', '_')}_command", None)
+                return needs_server(f"{command} {action}" if action else command, exc)
             return failures.report(exc)
 
     return run

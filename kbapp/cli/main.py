@@ -230,6 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kbapp.cli import sync_cmds
 
             sync_cmds._WARNED.clear()  # said once per command (tests run many in one process)
+            sync_cmds._OFFLINE.clear()
             if args.command in _sync_before():
                 sync_cmds.pull_before_reading(kb)  # team mode: what the other desks wrote, when the server answers
         status = int(args.func(args, kb) or 0)

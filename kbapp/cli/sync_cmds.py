@@ -58,6 +58,21 @@ def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
 
 _WARNED: list[str] = []
+_OFFLINE: list[str] = []  # said on stderr by this command already: the desk is offline
+
+# What this desk's copy answers while the server is unreachable (kbapp.replica, kbapp.library).
+ON_THE_COPY = "incident, report, lesson, record and change, search, show, lint and index"
+
+
+def needs_server(command: str, exc: BaseException) -> int:
+    """A command whose data only the team server holds (customers, drills, inspections,
+    visits, playbook changes, metrics, the deadline watch), with the server unreachable:
+    said once on stderr, with what works offline; exit 2, nothing changed."""
+    said = "" if _OFFLINE else f"offline ({exc}): "  # once: a pull before it may have said it
+    _OFFLINE.append(command)
+    print(f"kbapp: {said}'kbapp {command}' needs the team server; nothing was changed. "
+          f"Offline, this desk's copy answers {ON_THE_COPY}", file=sys.stderr)
+    return 2
 
 
 def warn_skew(seconds: float | None) -> None:
@@ -88,6 +103,7 @@ def pull_before_reading(kb: KnowledgeBase) -> None:
     try:
         warn_skew(kb.team.pull().skew_s)
     except SyncError as exc:
+        _OFFLINE.append("pull")
         print(f"kbapp: offline ({exc}); showing this desk's local copy", file=sys.stderr)
     except OSError as exc:
         print(f"kbapp: not synced ({exc.strerror or exc}); showing this desk's local copy", file=sys.stderr)

@@ -1,0 +1,49 @@
+"""Every command on a team desk whose server is down (a real PostgreSQL server,
+tests/pgserver.py, stopped): what the desk's copy holds — incidents, reports, lessons,
+problem records, change requests, the library and its index — is answered from it, and
+what only the server holds is refused naming the command; either way the desk being
+offline is said once on stderr, never a traceback. The commands that never ask the server
+(lint, index, engineer) work as ever."""
+
+from __future__ import annotations
+
+import pytest
+from kbhelpers import cli_env, run_cli
+
+from kbapp.facade import KnowledgeBase
+
+ON_THE_COPY = [("incident", "list"), ("incident", "show", "{incident}"), ("incident", "note", "{incident}", "断网中"),
+               ("report", "list"), ("lesson", "list"), ("record", "list"), ("change", "list"),
+               ("search", "配置丢失"), ("show", "config-loss")]
+NO_SERVER = [("lint",), ("index", "status"), ("engineer",)]  # never ask the server: nothing to say
+SERVER_ONLY = [("metrics",), ("customer", "list"), ("drill", "list"), ("visit", "due"), ("inspect", "list"),
+               ("playbook", "versions", "config-loss"), ("watch", "--once"), ("notify", "check")]
+
+
+# A server stopped under open connections: psycopg warns when the dead ones are collected.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_every_command_offline_answers_from_the_copy_or_says_it_needs_the_server_once(tmp_path, pg_server, pg_url):
+    home = tmp_path / "desk"
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    try:
+        incident = other.incidents.start("机房断网", "II").id
+    finally:
+        other.close()
+    assert run_cli("--db", pg_url, "sync", home=home, env=cli_env()).returncode == 0
+    pg_server.stop()
+    try:
+        for args in ON_THE_COPY + SERVER_ONLY + NO_SERVER:
+            argv = [a.format(incident=incident) for a in args]
+            done = run_cli("--db", pg_url, *argv, home=home, env=cli_env())
+            said = f"kbapp {' '.join(argv)}: exit {done.returncode}\n{done.stderr}"
+            assert done.stderr.count("offline") == (args not in NO_SERVER), said
+            assert "unexpected error" not in done.stderr and "Traceback" not in done.stderr, said
+            if args in SERVER_ONLY:
+                assert done.returncode == 2 and done.stderr.count("needs the team server") == 1, said
+            else:
+                assert done.returncode == 0, said
+                assert "needs the team server" not in done.stderr, said
+        shown = run_cli("--db", pg_url, "incident", "show", str(incident), home=home, env=cli_env())
+        assert "机房断网" in shown.stdout
+    finally:
+        pg_server.start()
