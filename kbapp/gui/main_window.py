@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
         from kbapp.store.db import StoreUnreachable
 
         if isinstance(exc, StoreUnreachable) and self.kb.shares_database:  # the desk works on its copy
+            self.deferred_pages.build()
             self.incidents.reload_list()
             self.records.reload()
             self.team.start_offline(exc, self._store_ready)  # the rest once the server answers
