@@ -38,9 +38,12 @@ def test_a_desk_that_never_synced_starts_offline_works_on_its_copy_and_says_so_o
                 view.log_note()
             qtbot.waitUntil(lambda: "2 action(s) waiting" in window.team.label.text()
                             and "offline" in window.team.label.text(), timeout=30_000)
-            polls = [0]
-            window.team.state_changed.connect(lambda state: polls.__setitem__(0, polls[0] + (state == "offline")))
-            qtbot.waitUntil(lambda: polls[0] >= 2, timeout=30_000)  # two more polls met the server down
+            shown: list[tuple[str, str]] = []  # each state the status bar went through, and its text
+            window.team.state_changed.connect(lambda state: shown.append((state, window.team.label.text())))
+            # two more polls met the server down: syncing, then offline again, the count kept
+            qtbot.waitUntil(lambda: [s for s, _ in shown].count("offline") >= 2, timeout=30_000)
+            assert ("syncing", "Team: syncing… · 2 action(s) waiting to be sent") in shown
+            assert ("offline", "Team: offline, showing this desk's copy · 2 action(s) waiting to be sent") in shown
             err = capsys.readouterr().err
             assert err.count("offline") == 1, err  # said once, not at every poll
             assert "this desk's copy" in err
