@@ -7,7 +7,8 @@ window runs on every poll (default every 5 s) and ``kbapp sync`` once.
 Starts a throw-away PostgreSQL server (tests/pgserver.py) unless ``--db`` names one (a
 database it may fill), puts ``--incidents`` incidents of ``--actions`` actions each on it
 (copies of one real incident, inserted in bulk), then times on a fresh desk: the first
-refresh (every incident copied), an idle refresh comparing every incident (``full``: what
+refresh (every incident copied; and as a window makes it, in steps of at most
+COPY_STEP incidents, the longest step being what the window's writes may wait), an idle refresh comparing every incident (``full``: what
 every poll cost before the change cursor), an idle refresh through the change cursor, and
 a refresh after another desk wrote one note, both ways; with ``--writes N``, also an online
 note through the service (server first) and through the desk (local first: the copy and
@@ -73,6 +74,26 @@ def _median_ms(fn, repeat: int) -> float:
     return round(statistics.median(times), 1)
 
 
+def _window_steps(url: str) -> dict:
+    """A new desk's first copy as its window makes it: steps of at most COPY_STEP incidents
+    (kbapp.gui.team_sync), each holding the write lane; the longest step and their number."""
+    from kbapp.facade import KnowledgeBase
+    from kbapp.gui.team_sync import COPY_STEP
+
+    with tempfile.TemporaryDirectory() as home:
+        kb = KnowledgeBase.open(home=Path(home), db_url=url)
+        try:
+            steps: list[float] = []
+            while not steps or kb.replica.behind:
+                t0 = time.perf_counter()
+                kb.replica.refresh(limit=COPY_STEP)
+                steps.append((time.perf_counter() - t0) * 1000)
+            return {"window_step": COPY_STEP, "window_steps": len(steps), "window_longest_step_ms": round(max(steps), 1),
+                    "window_all_steps_ms": round(sum(steps), 1)}
+        finally:
+            kb.close()
+
+
 def measure(url: str, count: int, actions: int, repeat: int, writes: int = 0) -> dict:
     from kbapp.facade import KnowledgeBase
 
@@ -86,7 +107,7 @@ def measure(url: str, count: int, actions: int, repeat: int, writes: int = 0) ->
             copied = a.replica.refresh()
             first_ms = round((time.perf_counter() - t0) * 1000, 1)
             figures = {"incidents": count, "actions_each": actions, "first_refresh_ms": first_ms,
-                       "first_copied": copied,
+                       "first_copied": copied, **_window_steps(url),
                        "idle_full_compare_ms": _median_ms(lambda: a.replica.refresh(full=True), repeat),
                        "idle_cursor_ms": _median_ms(a.replica.refresh, repeat)}
 
@@ -134,7 +155,9 @@ def main(argv=None) -> int:
             results.append(measure(url, count, args.actions, args.repeat, args.writes))
             if not args.json:
                 r = results[-1]
-                print(f"{count:>6} incidents × {args.actions} actions: first refresh {r['first_refresh_ms']} ms; "
+                print(f"{count:>6} incidents × {args.actions} actions: first refresh {r['first_refresh_ms']} ms "
+                      f"(the window: {r['window_steps']} step(s) of ≤ {r['window_step']}, the longest "
+                      f"{r['window_longest_step_ms']} ms, {r['window_all_steps_ms']} ms in all); "
                       f"idle: full compare {r['idle_full_compare_ms']} ms, cursor {r['idle_cursor_ms']} ms; "
                       f"one incident changed: full compare {r['one_changed_full_compare_ms']} ms, "
                       f"cursor {r['one_changed_cursor_ms']} ms"

@@ -87,6 +87,7 @@ class Replica:
         self.path = Path(kb.home.root) / REPLICA_FILE
         self._store: Store | None = None
         self._incidents: IncidentService | None = None
+        self.behind = False  # the last refresh stopped at its limit: more to copy
 
     # -- the local database --------------------------------------------------------------
     @property
@@ -156,9 +157,13 @@ class Replica:
         return applied
 
     # -- refreshing from the server ------------------------------------------------------------
-    def refresh(self, server: Store | None = None, *, full: bool = False) -> int:
+    def refresh(self, server: Store | None = None, *, full: bool = False, limit: int | None = None) -> int:
         """Bring the copy up to the server's incidents; returns how many were copied again.
         Raises StoreUnreachable (or StoreError) when the server does not answer.
+
+        ``limit``: copy at most that many incidents, the newest first (the window's first
+        copy of a large server, in steps that leave its write lane free between them);
+        :attr:`behind` says whether more are left, and the next refresh goes on.
 
         On PostgreSQL a refresh reads only what changed since the last one (a change cursor,
         :func:`_changed_since`); the first refresh, a server that is not PostgreSQL, an
@@ -180,6 +185,7 @@ class Replica:
                 changed = set(theirs)
             copied: list[int] = []
             complete: list[bool] = [True]
+            self.behind = False
 
             def work(s: Session) -> None:
                 touched_here = set(s.scalars(select(ActionRow.incident_id).where(ActionRow.id >= LOCAL_BASE)
@@ -197,6 +203,9 @@ class Replica:
                     ours = _signatures(s, sorted(changed))
                     stale = {i for i, sig in theirs.items() if ours.get(i) != sig} | \
                         {i for i in touched_here if i < LOCAL_BASE}
+                if limit is not None and len(stale) > limit:  # the rest on the next refresh
+                    stale = set(sorted(stale, reverse=True)[:limit])
+                    complete[0], self.behind = False, True
                 if stale:
                     rows = server.read(lambda ss: _read_incidents(ss, sorted(stale)))
                     _drop(s, select(IncidentRow.id).where(IncidentRow.id.in_(stale)))
@@ -212,7 +221,7 @@ class Replica:
             self._save_cursor(server, mark if complete[0] else None)
             self._apply_outbox()
             forget_local_files(self.kb, self.store)
-        if not complete[0]:
+        if not complete[0] and not self.behind:
             return len(copied) + self.refresh(server, full=True)
         desk = vars(self.kb).get("_desk_incidents")  # the server answered: reads go to it again
         if desk is not None:

@@ -58,3 +58,19 @@ def test_the_first_refresh_copies_every_incident_as_the_server_has_it(desks):
     shown = a.replica.incidents.get(solved.id)
     assert (shown.level, shown.status, shown.title) == ("I", "resolved", solved.title)
 
+
+
+def test_a_first_copy_in_steps_brings_the_newest_incidents_first_and_ends_as_the_server(desks):
+    a, b = desks
+    ids = [b.incidents.start(f"故障 {n}", "IV").id for n in range(5)]
+    b.incidents.note(ids[0], "最早的那个也有记录")
+    assert a.replica.refresh(limit=2) == 2 and a.replica.behind  # the window's step (kbapp.gui.team_sync)
+    assert sorted(i.id for i in a.replica.incidents.list()) == ids[-2:]
+    assert not a.replica.cursor_path.exists()  # no cursor until the copy is whole
+    assert a.replica.refresh(limit=2) == 2 and a.replica.behind
+    assert a.replica.refresh(limit=2) == 1 and not a.replica.behind
+    assert a.replica.cursor_path.exists() and a.replica.refresh(limit=2) == 0
+    for model in (IncidentRow, IncidentPlaybookRow, ActionRow):
+        assert _rows(a.replica.store, model) == _rows(b.store, model), model.__tablename__
+    b.incidents.note(ids[2], "之后的记录")
+    assert a.replica.refresh(limit=2) == 1 and not a.replica.behind  # then through the cursor as ever

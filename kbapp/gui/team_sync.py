@@ -29,6 +29,7 @@ from kbapp.sync import SKEW_LIMIT_S
 
 DEFAULT_POLL_S = 5.0
 SHORTEST_POLL_S = 1.0
+COPY_STEP = 2000  # incidents copied per exchange at most (kbapp.replica.Replica.refresh's limit)
 
 
 class TeamPoller(QObject):
@@ -106,7 +107,9 @@ class TeamPoller(QObject):
         self.waiting = sent.waiting if sent is not None else Outbox(self.kb.home.root).count()
         result = self.kb.team.pull()
         self.skew_s = result.skew_s
-        self.kb.replica.refresh()  # the incidents this desk has seen, for when the server is gone
+        # The incidents this desk has seen, for when the server is gone; a large first copy
+        # in steps, so that the window's writes wait for one step at most.
+        self.kb.replica.refresh(limit=COPY_STEP)
         return result
 
     def apply_changes(self, changes) -> None:
@@ -140,6 +143,8 @@ class TeamPoller(QObject):
         when_online, self._when_online = self._when_online, None
         if when_online is not None:
             when_online()
+        if self.kb.replica.behind:  # the next step of a first copy now, behind the writes queued meanwhile
+            QTimer.singleShot(0, self.pull_now)
         sent = self.sent
         if sent is not None and (sent.sent or sent.conflicts):
             self.merged.emit(sent)
