@@ -77,3 +77,24 @@ def test_a_desk_on_its_own_file_has_one_clock(tmp_path):
         assert kb.incidents.note(incident.id, "记录").received_at is None
     finally:
         kb.close()
+
+
+def test_incident_show_prints_the_servers_time_beside_an_action_made_a_minute_or_more_apart(tmp_path, pg_url):
+    from kbapp.incidents.service import IncidentService
+
+    kb = KnowledgeBase.open(home=tmp_path / "a", db_url=pg_url)
+    try:
+        incident = kb.incidents.start("两个时钟", "III")
+        kb.incidents.note(incident.id, "同一时刻的记录")
+        IncidentService(kb.store, kb, clock=_moved(-90), actor="desk-b").note(incident.id, "慢了 90 秒的记录")
+        IncidentService(kb.store, kb, clock=_moved(-50), actor="desk-c").note(incident.id, "慢了 50 秒的记录")
+    finally:
+        kb.close()
+    shown = run_cli("--db", pg_url, "incident", "show", str(incident.id), home=tmp_path / "a", env=cli_env())
+    assert shown.returncode == 0, shown.stderr
+
+    def line(text: str) -> str:
+        return next(x for x in shown.stdout.splitlines() if text in x)
+
+    assert "(server " in line("慢了 90 秒")  # desk time, then the server's beside it
+    assert "(server " not in line("同一时刻") and "(server " not in line("慢了 50 秒")
