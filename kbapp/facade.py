@@ -72,9 +72,11 @@ class _BuildLock:
 
 class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
     def __init__(self, home: DataHome, db_url: str | None = None, shipped_dir: Path | None = None, *,
-                 index_mmap: bool = True) -> None:
+                 index_mmap: bool = True, index_many_queries: bool = False) -> None:
         self.home = home
         self._index_mmap = index_mmap  # False for a command that asks one query (kbapp.search.index)
+        # With index_mmap False: opened as fast, yet scored for many queries (the window).
+        self._index_many_queries = index_many_queries
         self.db_url = db_url or home.database_url()
         self._shipped_dir = shipped_dir
         self._lock = _BuildLock()  # held while a part is built (the store opened, the index made)
@@ -107,8 +109,9 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
 
     @classmethod
     def open(cls, home: str | Path | None = None, db_url: str | None = None, shipped_dir: Path | None = None, *,
-             index_mmap: bool = True) -> KnowledgeBase:
-        return cls(resolve_home(home), db_url=db_url, shipped_dir=shipped_dir, index_mmap=index_mmap)
+             index_mmap: bool = True, index_many_queries: bool = False) -> KnowledgeBase:
+        return cls(resolve_home(home), db_url=db_url, shipped_dir=shipped_dir, index_mmap=index_mmap,
+                   index_many_queries=index_many_queries)
 
     # -- library -------------------------------------------------------------
     @property
@@ -238,6 +241,8 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
         with self._lock:
             if self._index is None:
                 index = self._index = SearchIndex(self._index_root(), mmap=self._index_mmap)
+                if self._index_many_queries:
+                    index.one_query = False  # numpy's scoring at any size (kbapp.search.ranking)
                 return index
             return self._index
 

@@ -41,6 +41,7 @@ _CHILD = textwrap.dedent(r"""
             if request.text == query and "hits" not in out:
                 out.update(hits=[hit.id for hit in found.hits], sqlalchemy="sqlalchemy" in sys.modules,
                            store_open=window.kb._store is not None, built=window.deferred_pages.built,
+                           one_query=window.kb.index.one_query, mmap=window.kb._index_mmap,
                            page_modules=[m for m in modules if m in sys.modules])
                 poll.start()
 
@@ -83,6 +84,8 @@ def test_the_first_result_comes_before_the_database_and_the_other_pages(tmp_path
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads([line for line in proc.stdout.splitlines() if line.startswith("{")][-1])
     assert "config-loss" in out["hits"]
+    # Its index read as queries need it (not mapped and copied on opening), yet scored for many.
+    assert out["mmap"] is False and out["one_query"] is False
     # Nothing of the store was needed to show it: not opened, SQLAlchemy not even imported.
     assert out["sqlalchemy"] is False and out["store_open"] is False
     assert out["built"] is False and out["page_modules"] == []
