@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.problems_model = ProblemsModel(self)
         self._problems_dialog: ProblemsDialog | None = None
         self._shown_request: SearchRequest | None = None
+        self._asked_document: str | None = None  # the document last asked for the reader (maybe still rendering)
         self._build_widgets()
         self._build_actions()
         # The other pages, the Incident menu and the deadline watch: built after the first
@@ -374,7 +375,10 @@ class MainWindow(QMainWindow):
             self.suggestion.hide()
         if results.hits:
             ids = [hit.id for hit in results.hits]
-            row = ids.index(self.reader.document_id) if refresh and self.reader.document_id in ids else 0
+            reading = self._asked_document
+            if refresh and reading is not None and reading not in ids:
+                return  # the document being read stays in the reader, though the refreshed list lacks it
+            row = ids.index(reading) if refresh and reading is not None else 0
             self.results_view.setCurrentIndex(self.results_model.index(row, 0))
 
     def _accept_suggestion(self, _link: str) -> None:
@@ -394,7 +398,7 @@ class MainWindow(QMainWindow):
     # -- reading ------------------------------------------------------------------------------------
     def _preview(self, row: int) -> None:
         hit = self.results_model.hit(row)
-        if hit is not None and hit.id != self.reader.document_id:
+        if hit is not None and hit.id != self._asked_document:
             self.show_document(hit.id)
 
     def open_result(self, row: int | None = None) -> None:
@@ -411,6 +415,7 @@ class MainWindow(QMainWindow):
 
     def show_document(self, doc_id: str) -> None:
         lang = self.language
+        self._asked_document = doc_id
 
         def render():
             doc = self.kb.get(doc_id)
@@ -418,7 +423,8 @@ class MainWindow(QMainWindow):
 
         def shown(result) -> None:
             doc, html = result
-            if doc is None:
+            # (renders run side by side: one asked for earlier may finish after a later one)
+            if doc is None or self._asked_document != doc_id:
                 return
             self.reader.show_document(doc, html)
             self.document_shown.emit(doc_id)

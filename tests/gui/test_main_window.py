@@ -154,3 +154,42 @@ def test_actions_carry_standard_shortcuts_and_appear_in_menus(make_window):
     for action in (window.focus_search_action, window.import_action, window.quit_action, window.problems_action,
                    window.preferences_action):
         assert action in menu_actions
+
+
+def test_a_document_asked_for_while_an_earlier_one_renders_is_the_one_shown(qtbot, make_window, kb, monkeypatch):
+    import threading
+
+    window = make_window()
+    release, finished = threading.Event(), threading.Event()
+    render = kb.render_with_history
+
+    def slow_for_data_loss(doc_id, **options):  # (on a reader thread)
+        if doc_id == "data-loss":
+            release.wait(10)
+            try:
+                return render(doc_id, **options)
+            finally:
+                finished.set()
+        return render(doc_id, **options)
+
+    monkeypatch.setattr(kb, "render_with_history", slow_for_data_loss)
+    window.show_document("data-loss")
+    window.show_document("config-loss")  # asked for next: rendered first
+    qtbot.waitUntil(lambda: window.reader.document_id == "config-loss")
+    release.set()
+    qtbot.waitUntil(finished.is_set)
+    qtbot.waitUntil(lambda: not window.runner.busy())  # the late render delivered, and ignored
+    assert window.reader.document_id == "config-loss"
+
+
+def test_a_refresh_of_the_results_leaves_the_document_being_read(qtbot, make_window):
+    window = make_window()
+    _type_query(qtbot, window, "数据丢失")
+    qtbot.waitUntil(lambda: window.reader.document_id == "data-loss", timeout=10_000)  # its first hit, previewed
+    window.show_document("certificate-expiry")  # opened by hand (a link, a write-up): not in the list
+    qtbot.waitUntil(lambda: window.reader.document_id == "certificate-expiry")
+    assert "certificate-expiry" not in [window.results_model.hit(r).id for r in range(window.results_model.rowCount())]
+    with qtbot.waitSignal(window.search.results_ready):
+        window.search.refresh()  # the library changed: the same query again
+    qtbot.waitUntil(lambda: not window.runner.busy())
+    assert window.reader.document_id == "certificate-expiry"
