@@ -15,7 +15,7 @@ stall meanwhile (10 ms heartbeat); whether rjieba was imported or its dictionary
 usable. Cases: a home indexed by an earlier start, and a new empty home (index built in the
 background). ``--profile`` runs one more normal start under cProfile up to usable.
 
-Keystroke to results (target p90 ≤ 150 ms at 10,000 documents): ``bench_search.py``'s corpus and
+Keystroke to results (target p90 ≤ 120 ms at 10,000 documents, issue 19): ``bench_search.py``'s corpus and
 queries (Chinese, English, mixed with codes, IPs, paths), indexed once with ``sync_index``; the
 real ``MainWindow`` opened on it here, and each query typed into the search box after Ctrl+K's
 ``focus_search``: one unit every 80-120 ms on a QTimer, ASCII as key clicks, Chinese as
@@ -52,7 +52,7 @@ for folder in (REPO_ROOT, BENCH_DIR):
 
 from bench_search import pct, write_corpus  # noqa: E402
 
-TARGETS = {"start_s": 1.5, "keystroke_p90_ms": 150.0}
+TARGETS = {"start_s": 1.5, "keystroke_p90_ms": 120.0}
 WARMUP = 5
 TIMEOUT_S = 180.0
 
@@ -351,7 +351,8 @@ def bench_typing(root: Path, docs: int, queries: int, platform_name: str) -> dic
                            previous(kind, context, text) if previous else print(text, file=sys.stderr))
     app = create_application(["bench_gui"])
     apply_style(app)
-    kb = KnowledgeBase.open(home=home, shipped_dir=corpus_dir)
+    # Opened as run_gui opens it: the index read as queries need it, scored for many queries.
+    kb = KnowledgeBase.open(home=home, shipped_dir=corpus_dir, index_mmap=False, index_many_queries=True)
     window = MainWindow(kb, language="en", settings=QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat))
     window.show()
     t = time.perf_counter()

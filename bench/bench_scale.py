@@ -17,7 +17,7 @@ and tantivy (when `pip install tantivy` worked), measured in the same run:
 Usage:
     PYTHONPATH=. .venv/bin/python bench/bench_scale.py                      # 1k, 10k, 50k (the 50k build: ~15 min)
     PYTHONPATH=. .venv/bin/python bench/bench_scale.py --docs 1000 10000 --out /tmp/scale --json
-    PYTHONPATH=. .venv/bin/python bench/bench_scale.py --out /tmp/scale --reuse   # keep built homes and indexes
+    PYTHONPATH=. .venv/bin/python bench/bench_scale.py --out /tmp/scale   # again: the built homes and indexes are kept
 
 Keystroke → results in the window is bench_gui.py's (`--only typing`).
 """
