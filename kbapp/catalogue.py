@@ -15,9 +15,10 @@ hashes the file again (parsing it only if the hash changed) and records the new 
 time, so a file stops being racy once it is older than that when checked.
 
 The catalogue is a cache of the files, not a record of the index (``manifest.json``
-says what the index holds). Missing, of another format or parser version, or made for
-other library folders, it is started afresh; a damaged one is replaced, and the scan
-says so in ``Scan.notice``. Every change is one SQLite transaction.
+says what the index holds). Missing, or of another format or parser version, it is
+started afresh; when a library folder moved (the shipped playbooks of a new install, a
+home moved), only that folder's files are read again; a damaged one is replaced, and the
+scan says so in ``Scan.notice``. Every change is one SQLite transaction.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
-CATALOGUE_FORMAT = 1
+CATALOGUE_FORMAT = 2  # 2: each library folder recorded on its own (a moved one re-reads only its files)
 RACY_NS = 2_000_000_000  # FAT's mtime granularity is 2 s; ext4, NTFS and APFS are finer
 _META_FIELDS = ("kind", "title", "title_en", "category", "levels", "tags")
 _NO_PROBLEMS = "[]"
@@ -130,6 +131,7 @@ class Catalogue:
         self.path = Path(path)
         self.roots = tuple((Path(root), bool(shipped)) for root, shipped in roots)
         self._walked: tuple[int, list[list[tuple[str, os.stat_result]]]] | None = None
+        self._moved: list[int] = []  # the kinds (0 the home's, 1 shipped) whose folder moved since the last scan
 
     def _walk(self) -> tuple[int, list[list[tuple[str, os.stat_result]]]]:
         """(when the walk started, each root's files with their ``stat``): walked once per
@@ -169,8 +171,13 @@ class Catalogue:
     def _identity(self) -> dict[str, str]:
         from kbapp.parser import PARSER_VERSION
 
-        return {"format": str(CATALOGUE_FORMAT), "parser": str(PARSER_VERSION),
-                "roots": json.dumps([[str(root), shipped] for root, shipped in self.roots], ensure_ascii=False)}
+        return {"format": str(CATALOGUE_FORMAT), "parser": str(PARSER_VERSION)}
+
+    def _root_keys(self) -> dict[str, str]:
+        """The library folders, one meta key per kind (the home's, the shipped): a folder
+        that moved has only its own entries read again."""
+        return {f"roots:{int(kind)}": json.dumps([str(root) for root, shipped in self.roots if shipped == kind],
+                                                 ensure_ascii=False) for kind in (False, True)}
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # transactions by hand
@@ -186,8 +193,10 @@ class Catalogue:
             return None
         if tables != {"meta", "files"}:
             raise CatalogueError(f"it holds the tables {', '.join(sorted(tables))}")
-        if dict(db.execute("SELECT key, value FROM meta")) != self._identity():
+        meta, identity, root_keys = dict(db.execute("SELECT key, value FROM meta")), self._identity(), self._root_keys()
+        if set(meta) != set(identity) | set(root_keys) or any(meta[key] != value for key, value in identity.items()):
             return None
+        self._moved = [int(key.split(":")[1]) for key, value in root_keys.items() if meta[key] != value]
         bad = db.execute(_BAD_ROWS).fetchone()[0]
         if bad:
             raise CatalogueError(f"{bad} of its entries hold values it never writes")
@@ -202,6 +211,8 @@ class Catalogue:
         none: list[Problem] = []
         for path, shipped, size, mtime_ns, checked_ns, doc_id, digest in db.execute(
                 "SELECT path, shipped, size, mtime_ns, checked_ns, doc_id, hash FROM files"):
+            if shipped in self._moved:  # its folder moved: its files are read again, and its rows go
+                continue
             known[shipped][path] = Entry(path, bool(shipped), size, mtime_ns, checked_ns, doc_id, digest,
                                          listed.get((path, shipped), none) if listed else none)
         return known
@@ -313,7 +324,7 @@ class Catalogue:
         gone = [(path, shipped) for shipped in (0, 1) for path in known[shipped]]
         scan = Scan(documents, problems, parsed, files=counts["files"], hashed=counts["hashed"],
                     parsed_count=len(parsed_entries), removed=len(gone), notice=notice)
-        if db is not None and (parsed_entries or checked or gone):
+        if db is not None and (parsed_entries or checked or gone or self._moved):
             try:
                 self._write(db, parsed_entries, checked, gone, fresh)
                 scan.written = True
@@ -352,12 +363,17 @@ class Catalogue:
         """One transaction: a reader sees the catalogue before it or after it."""
         db.execute("BEGIN IMMEDIATE")
         try:
-            if fresh:  # new, or made for another format, parser or library: start afresh
+            if fresh:  # new, or made for another format or parser: start afresh
                 db.execute("DROP TABLE IF EXISTS files")
                 db.execute("DROP TABLE IF EXISTS meta")
                 for statement in _SCHEMA:
                     db.execute(statement)
-                db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", self._identity().items())
+                db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                               [*self._identity().items(), *self._root_keys().items()])
+            elif self._moved:
+                db.executemany("DELETE FROM files WHERE shipped = ?", [(kind,) for kind in self._moved])
+                db.executemany("UPDATE meta SET value = ? WHERE key = ?",
+                               [(value, key) for key, value in self._root_keys().items()])
             db.executemany("DELETE FROM files WHERE path = ? AND shipped = ?", gone)
             db.executemany("UPDATE files SET size = ?, mtime_ns = ?, checked_ns = ? WHERE path = ? AND shipped = ?",
                            [(e.size, e.mtime_ns, e.checked_ns, e.path, int(e.shipped)) for e in checked])

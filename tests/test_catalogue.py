@@ -442,12 +442,28 @@ def test_an_index_built_with_another_dictionary_is_rebuilt_though_nothing_else_c
         kb.close()
 
 
-def test_the_library_folder_moved_is_scanned(tmp_path, scans):
+def test_a_moved_library_folder_has_only_its_own_files_read_again(tmp_path, scans, parses):
     first_sync(tmp_path)
-    (tmp_path / "shipped").rename(tmp_path / "moved")
+    write_library(tmp_path / "home" / "library", {"delta.md": "# 德尔塔笔记\n\n独有词 dugong 出现。\n"})
+    age(tmp_path / "home" / "library")
+    kb = new_process(tmp_path)
+    try:
+        assert kb.sync_index().added == 1
+    finally:
+        kb.close()
+    (tmp_path / "shipped").rename(tmp_path / "moved")  # a new install's playbooks, elsewhere
+    parses.clear()
     kb = open_kb(tmp_path, tmp_path / "moved")
     try:
-        assert kb.sync_index().changed == 0 and scans[0] == 2  # the same documents, from the new folder
-        assert found(kb, "aardvark") == ["alpha"]
+        assert kb.sync_index().changed == 0 and scans[0] == 3  # the same documents, from the new folder
+        assert sorted(parses) == ["alpha.md", "beta.md", "gamma.md"]  # not the home's delta.md
+        assert found(kb, "aardvark") == ["alpha"] and found(kb, "dugong") == ["delta"]
+    finally:
+        kb.close()
+    parses.clear()
+    kb = open_kb(tmp_path, tmp_path / "moved")
+    try:
+        scan = kb.scan_library()
+        assert (scan.files, scan.hashed, scan.removed, parses) == (4, 0, 0, [])  # the old folder's entries gone
     finally:
         kb.close()
