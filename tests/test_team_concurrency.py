@@ -133,3 +133,27 @@ def test_the_action_log_cannot_be_changed_or_deleted_in_the_database(tmp_path, a
         assert [x.details for x in kb.incidents.timeline(incident.id) if x.kind == "note"] == ["原始记录"]
     finally:
         kb.close()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE playbook_versions SET text = 'rewritten'", "DELETE FROM playbook_versions"])
+def test_an_approved_playbook_version_cannot_be_changed_or_deleted_in_the_database(tmp_path, any_db, statement):
+    shipped = write_library(tmp_path / "shipped", {"svc.md": playbook_text("svc-down", "服务宕机", "Service down")})
+    kb = _desk(tmp_path, "a", any_db, shipped)
+    try:
+        base = (shipped / "svc.md").read_text(encoding="utf-8")
+        kb.changes.approve(kb.changes.propose("svc-down", base.replace("重启服务", "重启服务（已审批）")).id)
+
+        def versions():
+            return kb.store.read(lambda s: [tuple(r) for r in s.execute(text(
+                "SELECT playbook_id, version, text FROM playbook_versions ORDER BY version"))])
+
+        approved = versions()
+        assert len(approved) == 1 and "重启服务（已审批）" in approved[0][2]
+        with pytest.raises(DBAPIError, match="immutable"):
+            with kb.store.engine.begin() as conn:
+                conn.execute(text(statement))
+        with pytest.raises(StoreError, match="immutable"):
+            kb.store.write(lambda s: s.execute(text(statement)))
+        assert versions() == approved
+    finally:
+        kb.close()
