@@ -223,8 +223,10 @@ def test_offline_the_window_lists_opens_and_starts_incidents_from_the_desks_copy
             page.reload_list()
             qtbot.waitUntil(lambda: page.list_model.rowCount() == 2, timeout=30_000)
             assert never_opened.id != view.incident_id
-            with qtbot.waitSignal(view.loaded, timeout=30_000):
-                view.load(never_opened.id)
+            # The list's own selection (the newest) may still be loading: wait for this one.
+            view.load(never_opened.id)
+            qtbot.waitUntil(lambda: view.incident is not None and view.incident.id == never_opened.id,
+                            timeout=30_000)
             assert view.incident.title == "数据库连接池耗尽"
             assert [a.details for a in view.timeline_model.actions if a.kind == "note"] == ["另一台电脑的记录"]
             with qtbot.waitSignal(page.incident_started, timeout=30_000) as started:
