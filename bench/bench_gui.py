@@ -336,7 +336,7 @@ def bench_typing(root: Path, docs: int, queries: int, platform_name: str) -> dic
     from PySide6.QtCore import QEventLoop, QSettings, qInstallMessageHandler
 
     from kbapp.facade import KnowledgeBase
-    from kbapp.gui.app import apply_style, create_application
+    from kbapp.gui.app import apply_style, create_application, freeze_heap_when_ready
     from kbapp.gui.main_window import MainWindow
 
     kb = KnowledgeBase.open(home=home, shipped_dir=corpus_dir)
@@ -355,6 +355,7 @@ def bench_typing(root: Path, docs: int, queries: int, platform_name: str) -> dic
     kb = KnowledgeBase.open(home=home, shipped_dir=corpus_dir, index_mmap=False, index_many_queries=True)
     window = MainWindow(kb, language="en", settings=QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat))
     window.show()
+    freeze_heap_when_ready(window)  # as run_gui does
     t = time.perf_counter()
     loop = QEventLoop()
     window.index_ready.connect(loop.quit)

@@ -193,3 +193,22 @@ def test_a_refresh_of_the_results_leaves_the_document_being_read(qtbot, make_win
         window.search.refresh()  # the library changed: the same query again
     qtbot.waitUntil(lambda: not window.runner.busy())
     assert window.reader.document_id == "certificate-expiry"
+
+
+def test_the_start_up_heap_is_frozen_once_at_the_first_ready(qtbot, make_window):
+    import gc
+
+    from kbapp.gui.app import freeze_heap_when_ready
+
+    window = make_window(start=False)
+    freeze_heap_when_ready(window)  # as run_gui does
+    gc.unfreeze()
+    try:
+        with qtbot.waitSignal(window.index_ready, timeout=120_000):
+            window.start()
+        assert gc.get_freeze_count() > 1000  # the modules, the window, the library's catalogue ...
+        gc.unfreeze()
+        window.index_ready.emit()  # the library reloaded later: collected as usual, not frozen
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
