@@ -423,13 +423,19 @@ class MainWindow(QMainWindow):
 
         def shown(result) -> None:
             doc, html = result
-            # (renders run side by side: one asked for earlier may finish after a later one)
-            if doc is None or self._asked_document != doc_id:
+            if self._asked_document != doc_id:  # (renders run side by side: a later one was asked for)
+                return
+            if doc is None:  # not (yet) in the library: the next preview of it asks again
+                self._asked_document = None
                 return
             self.reader.show_document(doc, html)
             self.document_shown.emit(doc_id)
 
-        self.runner.query(render, shown)
+        def failed(exc: BaseException) -> None:
+            shown((None, ""))  # (asked again by the next preview)
+            self.runner.operation_failed.emit(exc)
+
+        self.runner.query(render, shown, failed)
 
     def _command_copied(self, doc_id: str, step: int, _index: int) -> None:
         self.statusBar().showMessage(self.tr("Command of step %1 copied to the clipboard").replace("%1", str(step)), 4000)

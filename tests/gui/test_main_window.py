@@ -212,3 +212,22 @@ def test_the_start_up_heap_is_frozen_once_at_the_first_ready(qtbot, make_window)
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_a_document_not_found_when_first_previewed_is_shown_by_the_next_refresh(qtbot, make_window, kb, monkeypatch):
+    window = make_window()
+    get, missed = kb.get, []
+
+    def not_yet(doc_id):  # (on a reader thread) the library still loading when it was first asked for
+        if doc_id == "data-loss" and not missed:
+            missed.append(doc_id)
+            return None
+        return get(doc_id)
+
+    monkeypatch.setattr(kb, "get", not_yet)
+    _type_query(qtbot, window, "数据丢失")
+    qtbot.waitUntil(lambda: bool(missed) and _first_id(window) == "data-loss" and not window.runner.busy(), timeout=10_000)
+    assert window.reader.document_id != "data-loss"
+    with qtbot.waitSignal(window.search.results_ready):
+        window.search.refresh()  # the library loaded: the same query again
+    qtbot.waitUntil(lambda: window.reader.document_id == "data-loss", timeout=10_000)
