@@ -131,6 +131,7 @@ class Catalogue:
         self.path = Path(path)
         self.roots = tuple((Path(root), bool(shipped)) for root, shipped in roots)
         self._walked: tuple[int, list[list[tuple[str, os.stat_result]]]] | None = None
+        self._files_digest: str | None = None  # stat_digest's part for the files: computed once, from the one walk
         self._moved: list[int] = []  # the kinds (0 the home's, 1 shipped) whose folder moved since the last scan
 
     def _walk(self) -> tuple[int, list[list[tuple[str, os.stat_result]]]]:
@@ -149,6 +150,18 @@ class Catalogue:
         and the catalogue file's own stat (which a scan that writes it changes: asked again
         after one). "" when a file was modified within RACY_NS of the walk: an edit then
         may not change what stat shows, so only a scan can tell (the racy rule above)."""
+        if self._files_digest is None:
+            self._files_digest = self._digest_files()
+        if not self._files_digest:
+            return ""
+        try:  # the catalogue itself as the last scan left it: damaged or replaced, it is read again
+            st = self.path.stat()
+            own = f"{st.st_mtime_ns}/{st.st_size}/{st.st_ino}"
+        except OSError:
+            own = "none"
+        return f"{self._files_digest}/{own}"
+
+    def _digest_files(self) -> str:
         from kbapp.parser import PARSER_VERSION
 
         now, walks = self._walk()
@@ -161,12 +174,7 @@ class Catalogue:
                 if st.st_mtime_ns >= horizon:
                     return ""
                 digest.update(b"%s\0%d\0%d\n" % (os.fsencode(path), st.st_size, st.st_mtime_ns))
-        try:  # the catalogue itself as the last scan left it: damaged or replaced, it is read again
-            st = self.path.stat()
-            own = f"{st.st_mtime_ns}/{st.st_size}/{st.st_ino}"
-        except OSError:
-            own = "none"
-        return f"{digest.hexdigest()}/{own}"
+        return digest.hexdigest()
 
     def _identity(self) -> dict[str, str]:
         from kbapp.parser import PARSER_VERSION

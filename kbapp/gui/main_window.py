@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kbapp.errors import KbError
 from kbapp.gui.change_watch import ChangeWatch
+from kbapp.gui.document_loader import DocumentLoader
 from kbapp.gui.errors import localized
 from kbapp.gui.filter_bar import FilterBar
 from kbapp.gui.i18n import SETTINGS_FILE, home_settings
@@ -73,7 +74,6 @@ class MainWindow(QMainWindow):
         self.problems_model = ProblemsModel(self)
         self._problems_dialog: ProblemsDialog | None = None
         self._shown_request: SearchRequest | None = None
-        self._asked_document: str | None = None  # the document last asked for the reader (maybe still rendering)
         self._build_widgets()
         self._build_actions()
         # The other pages, the Incident menu and the deadline watch: built after the first
@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.results_view.activated.connect(lambda index: self.open_result(index.row()))
         self.results_view.installEventFilter(self)
         self.reader = ReaderView(central)
+        self.documents = DocumentLoader(self)
         self.reader.command_copied.connect(self._command_copied)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.setObjectName("mainSplitter")
@@ -374,12 +375,9 @@ class MainWindow(QMainWindow):
         else:
             self.suggestion.hide()
         if results.hits:
-            ids = [hit.id for hit in results.hits]
-            reading = self._asked_document
-            if refresh and reading is not None and reading not in ids:
-                return  # the document being read stays in the reader, though the refreshed list lacks it
-            row = ids.index(reading) if refresh and reading is not None else 0
-            self.results_view.setCurrentIndex(self.results_model.index(row, 0))
+            row = self.documents.row_after_refresh([hit.id for hit in results.hits]) if refresh else 0
+            if row is not None:
+                self.results_view.setCurrentIndex(self.results_model.index(row, 0))
 
     def _accept_suggestion(self, _link: str) -> None:
         suggested = self.suggestion.property("suggested")
@@ -398,8 +396,8 @@ class MainWindow(QMainWindow):
     # -- reading ------------------------------------------------------------------------------------
     def _preview(self, row: int) -> None:
         hit = self.results_model.hit(row)
-        if hit is not None and hit.id != self._asked_document:
-            self.show_document(hit.id)
+        if hit is not None:
+            self.documents.show_unless_asked(hit.id)
 
     def open_result(self, row: int | None = None) -> None:
         if row is None:
@@ -409,33 +407,11 @@ class MainWindow(QMainWindow):
             return
         self.results_view.selectionModel().setCurrentIndex(self.results_model.index(row, 0),
                                                            QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        if hit.id != self.reader.document_id:
-            self.show_document(hit.id)
+        self.documents.show_unless_asked(hit.id)
         self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_document(self, doc_id: str) -> None:
-        lang = self.language
-        self._asked_document = doc_id
-
-        def render():
-            doc = self.kb.get(doc_id)
-            return (doc, self.kb.render_with_history(doc_id, lang=lang)) if doc is not None else (None, "")
-
-        def shown(result) -> None:
-            doc, html = result
-            if self._asked_document != doc_id:  # (renders run side by side: a later one was asked for)
-                return
-            if doc is None:  # not (yet) in the library: the next preview of it asks again
-                self._asked_document = None
-                return
-            self.reader.show_document(doc, html)
-            self.document_shown.emit(doc_id)
-
-        def failed(exc: BaseException) -> None:
-            shown((None, ""))  # (asked again by the next preview)
-            self.runner.operation_failed.emit(exc)
-
-        self.runner.query(render, shown, failed)
+        self.documents.show(doc_id)
 
     def _command_copied(self, doc_id: str, step: int, _index: int) -> None:
         self.statusBar().showMessage(self.tr("Command of step %1 copied to the clipboard").replace("%1", str(step)), 4000)
