@@ -135,7 +135,7 @@ class LocalFirstWrites:
         try:
             return getattr(self.kb, self.name)
         except StoreUnreachable as exc:
-            desk._went_offline(exc)
+            desk.went_offline(exc)
             return None
 
     @property
@@ -158,7 +158,7 @@ class LocalFirstWrites:
                 try:
                     return getattr(server, attr)(*args, **kwargs)
                 except StoreUnreachable as exc:
-                    self._desk._went_offline(exc)
+                    self._desk.went_offline(exc)
             if attr in WRITES[self.name]:
                 return self._queue(attr, args, kwargs)
             return getattr(self.copy, attr)(*args, **kwargs)

@@ -431,7 +431,12 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
         return self._notifications
 
     def watcher(self, clock: Callable[[], dt.datetime] | None = None) -> Watcher:
-        """A deadline watcher (kbapp.incidents.watcher) on this knowledge base."""
+        """A deadline watcher (kbapp.incidents.watcher) on this knowledge base; on a team
+        desk, one that escalates from the desk's copy when the server does not answer."""
+        if self.shares_database:
+            from kbapp.incidents.desk_watch import DeskWatcher
+
+            return DeskWatcher(self, clock=clock)
         from kbapp.incidents.watcher import Watcher
 
         return Watcher(self, clock=clock)

@@ -58,7 +58,7 @@ class LocalFirstIncidents:
         try:
             return self.kb.incidents
         except StoreUnreachable as exc:
-            self._went_offline(exc)
+            self.went_offline(exc)
             return None
 
     def __getattr__(self, name: str) -> Any:
@@ -79,17 +79,38 @@ class LocalFirstIncidents:
                 try:
                     return getattr(server, name)(*args, **kwargs)
                 except StoreUnreachable as exc:
-                    self._went_offline(exc)
+                    self.went_offline(exc)
             return local(*args, **kwargs)
 
         return call
 
-    def _went_offline(self, exc: Exception) -> None:
+    def went_offline(self, exc: Exception) -> None:
+        """The server did not answer: the copy answers until a refresh reaches it again."""
         self.offline, self.offline_reason = True, str(exc)
 
     def escalate_now(self, incident_id: int, note: str = "", actor: str | None = None) -> Any:
-        """The watcher's "escalate now" (kbapp.incidents.watcher), local first like the rest."""
-        return self._local_first("escalate_now", None, (), {"incident_id": incident_id, "note": note, "actor": actor})
+        """The watcher's "escalate now" (kbapp.incidents.watcher), local first like the rest;
+        offline, this desk sends its notifications (``desk_sends``)."""
+        kwargs: dict[str, Any] = {"incident_id": incident_id, "note": note, "actor": actor}
+        if self._server() is None:
+            kwargs["desk_sends"] = True
+        return self._local_first("escalate_now", None, (), kwargs)
+
+    def escalate_due(self, incident_id: int, deadline_key: str, step: int, person: dict[str, Any], reason: str,
+                     at: Any) -> Any:
+        """A step the desk's watcher escalated on the copy while offline (kbapp.incidents.desk_watch)."""
+        from kbapp.notify.outbox import ACTOR
+
+        return self._local_first("escalate_due", None, (), {
+            "incident_id": incident_id, "deadline_key": deadline_key, "step": step, "person": person,
+            "reason": reason, "at": at, "actor": ACTOR})
+
+    def record_delivery(self, incident_id: Any, payload: dict[str, Any], at: Any) -> Any:
+        """The outcome of a notification this desk sent (kbapp.incidents.desk_watch)."""
+        from kbapp.notify.outbox import ACTOR
+
+        return self._local_first("record_delivery", None, (), {"incident_id": incident_id, "payload": payload,
+                                                                "at": at, "actor": ACTOR})
 
     def settle(self, incident_id: int, note: str, actor: str | None = None) -> Any:
         """A person settles the conflicting offline moves (kbapp.incidents.merge.settle)."""
@@ -113,7 +134,7 @@ class LocalFirstIncidents:
             try:
                 done = push(self.kb, item)
             except StoreUnreachable as exc:
-                self._went_offline(exc)
+                self.went_offline(exc)
             except IncidentError:
                 self._refresh_copy()  # the other desk's move on this desk's copy, this one's taken out
                 raise
@@ -133,7 +154,7 @@ class LocalFirstIncidents:
             self.kb.replica.refresh()
             return True
         except StoreUnreachable as exc:
-            self._went_offline(exc)
+            self.went_offline(exc)
         except StoreError:
             pass
         return False
@@ -193,7 +214,7 @@ class LocalFirstIncidents:
             try:
                 uid = action_uid(server, action_id)
             except StoreUnreachable as exc:
-                self._went_offline(exc)
+                self.went_offline(exc)
         if is_local_id(action_id) and not uid:
             raise IncidentError(f"action_id: no action #{action_id} on this desk", field="action_id")
         return {"action_uid": uid} if uid else {}

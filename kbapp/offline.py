@@ -51,7 +51,8 @@ OPS = ("start", "note", "step", "status", "resolve", "call", "write")
 # name and its arguments, replayed as that call (kbapp.local_first makes them).
 CALLS = frozenset({"start", "attach_playbook", "step", "copy_command", "note", "record_plan", "set_status",
                    "resolve", "change_level", "acknowledge", "correct_notified_at", "set_responsible",
-                   "set_reporter", "set_channel", "correct", "settle", "escalate_now"})
+                   "set_reporter", "set_channel", "correct", "settle", "escalate_now", "escalate_due",
+                   "record_delivery"})
 CONFLICT_NOTE = "离线操作冲突 offline conflict"
 
 
@@ -295,10 +296,16 @@ def call_operation(svc: IncidentService, item: Queued, kb: KnowledgeBase) -> Any
         from kbapp.incidents.merge import settle
 
         return settle(svc, **kwargs)
-    if method == "escalate_now":
+    if method in ("escalate_now", "escalate_due"):
         from kbapp.incidents.watcher import Watcher
 
-        return Watcher(svc.kb).escalate_now(**kwargs)  # (on a desk's copy, svc.kb is its CopyView)
+        watcher = Watcher(svc.kb)  # (on a desk's copy, svc.kb is its CopyView)
+        return watcher.escalate_now(**kwargs) if method == "escalate_now" else watcher.replay_due(**kwargs)
+    if method == "record_delivery":
+        from kbapp.incidents.desk_watch import record_delivery
+
+        kwargs.pop("actor", None)
+        return record_delivery(svc, **kwargs)
     return getattr(svc, method)(**kwargs)
 
 

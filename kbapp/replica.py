@@ -257,16 +257,18 @@ class Replica:
 
 class CopyView:
     """The knowledge base as the incident service on a desk's copy sees it: the copy's store
-    and incidents, and a notification outbox on the copy that nothing sends (the server
-    queues the real ones when the operation reaches it)."""
+    and incidents, and the notifications this desk sends itself: those of the escalations it
+    made while offline (kbapp.incidents.desk_watch; the server queues all the others)."""
+
+    is_desk_copy = True
 
     def __init__(self, kb: KnowledgeBase, store: Store) -> None:
         from kbapp.desk_writes import copy_services
-        from kbapp.notify.outbox import NotificationService
+        from kbapp.incidents.desk_watch import DeskNotifications
 
         self._kb, self.store = kb, store
         self.incidents: Any = None
-        self.notifications = NotificationService(store, kb)
+        self.notifications = DeskNotifications(store, self)
         copy_services(self, store)  # reports, lessons, records, change requests on the copy
 
     def __getattr__(self, name: str) -> Any:
@@ -405,6 +407,7 @@ def _drop(s: Session, ids: Any) -> None:
     if not wanted:
         return
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name != "incidents" and "incident_id" in table.c:
+        # The notifications on a copy are this desk's own, to send (kbapp.incidents.desk_watch): kept.
+        if table.name not in ("incidents", "notifications") and "incident_id" in table.c:
             s.execute(table.delete().where(table.c.incident_id.in_(wanted)))
     s.execute(_table(IncidentRow).delete().where(IncidentRow.id.in_(wanted)))

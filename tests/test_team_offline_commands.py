@@ -14,10 +14,10 @@ from kbapp.facade import KnowledgeBase
 
 ON_THE_COPY = [("incident", "list"), ("incident", "show", "{incident}"), ("incident", "note", "{incident}", "断网中"),
                ("report", "list"), ("lesson", "list"), ("record", "list"), ("change", "list"),
-               ("search", "配置丢失"), ("show", "config-loss")]
+               ("search", "配置丢失"), ("show", "config-loss"), ("watch", "--once")]
 NO_SERVER = [("lint",), ("index", "status"), ("engineer",)]  # never ask the server: nothing to say
 SERVER_ONLY = [("metrics",), ("customer", "list"), ("drill", "list"), ("visit", "due"), ("inspect", "list"),
-               ("playbook", "versions", "config-loss"), ("watch", "--once"), ("notify", "check")]
+               ("playbook", "versions", "config-loss")]
 
 
 # A server stopped under open connections: psycopg warns when the dead ones are collected.
@@ -43,6 +43,9 @@ def test_every_command_offline_answers_from_the_copy_or_says_it_needs_the_server
             else:
                 assert done.returncode == 0, said
                 assert "needs the team server" not in done.stderr, said
+        checked = run_cli("--db", pg_url, "notify", "check", home=home, env=cli_env())  # the home's files only
+        assert "offline" not in checked.stderr and "needs the team server" not in checked.stderr, checked.stderr
+        assert "escalation chain is empty" in checked.stderr
         shown = run_cli("--db", pg_url, "incident", "show", str(incident), home=home, env=cli_env())
         assert "机房断网" in shown.stdout
     finally:

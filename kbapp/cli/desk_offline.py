@@ -68,13 +68,13 @@ def _number(kb: KnowledgeBase, key: str, ref: Any) -> Any:
         try:
             stores.append(kb.store)
         except StoreUnreachable as exc:
-            kb.desk_incidents._went_offline(exc)
+            kb.desk_incidents.went_offline(exc)
     stores.append(kb.replica.store)
     for store in stores:
         try:
             found = store.read(lambda s: s.scalar(select(model.id).where(model.uid == uid)))
         except StoreUnreachable as exc:
-            kb.desk_incidents._went_offline(exc)
+            kb.desk_incidents.went_offline(exc)
             continue
         if found is not None:
             return str(found)

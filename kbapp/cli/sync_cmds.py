@@ -61,12 +61,12 @@ _WARNED: list[str] = []
 _OFFLINE: list[str] = []  # said on stderr by this command already: the desk is offline
 
 # What this desk's copy answers while the server is unreachable (kbapp.replica, kbapp.library).
-ON_THE_COPY = "incident, report, lesson, record and change, search, show, lint and index"
+ON_THE_COPY = "incident, report, lesson, record and change, search, show, watch, lint and index"
 
 
 def needs_server(command: str, exc: BaseException) -> int:
     """A command whose data only the team server holds (customers, drills, inspections,
-    visits, playbook changes, metrics, the deadline watch), with the server unreachable:
+    visits, playbook changes, metrics), with the server unreachable:
     said once on stderr, with what works offline; exit 2, nothing changed."""
     said = "" if _OFFLINE else f"offline ({exc}): "  # once: a pull before it may have said it
     _OFFLINE.append(command)

@@ -4,7 +4,9 @@
 timer. Each pass escalates what is due on every open incident and sends the queued
 notifications; it prints one line per escalation and per delivery, and warnings (an
 empty chain, a broken notify.toml) on stderr. Exit status: 0, or 2 when the database
-cannot be used.
+cannot be used. On a team desk whose server does not answer, the passes run on the desk's
+copy (kbapp.incidents.desk_watch) and say so once. ``notify check|test`` read only the data
+home's files, so they work offline too.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
-from kbapp.notify.config import NotifyConfigError
+from kbapp.incidents.base import utc_now
+from kbapp.incidents.escalation import chain_path, load_chain
+from kbapp.notify.config import NotifyConfigError, config_path, load_config
 
 if TYPE_CHECKING:
     from kbapp.cli.common import Subparsers
@@ -38,6 +42,9 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--to", metavar="NAME", help="a person of the escalation chain to e-mail (default: the first)")
 
 
+OFFLINE = "offline"
+
+
 def _pass_lines(result: PassResult) -> list[str]:
     lines = []
     for e in result.escalated:
@@ -51,7 +58,14 @@ def _pass_lines(result: PassResult) -> list[str]:
     return lines
 
 
-def _report(args: argparse.Namespace, result: PassResult, warned: set[str]) -> None:
+def _report(args: argparse.Namespace, result: PassResult, warned: set[str], kb: KnowledgeBase) -> None:
+    if result.offline and OFFLINE not in warned:  # said once, until the server answers again
+        warned.add(OFFLINE)
+        reason = getattr(kb.desk_incidents, "offline_reason", "") or "the team server did not answer"
+        print(f"kbapp: offline ({reason}): escalating from this desk's copy and sending from this desk; "
+              f"the server gets each escalation at the next sync", file=sys.stderr)
+    elif not result.offline:
+        warned.discard(OFFLINE)
     for warning in result.warnings:
         if warning not in warned:  # a long-running watch says each warning once
             warned.add(warning)
@@ -78,12 +92,12 @@ def _watch(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     watcher = kb.watcher()
     warned: set[str] = set()
     if args.once:
-        _report(args, watcher.run_once(), warned)
+        _report(args, watcher.run_once(), warned, kb)
         return 0
     if not args.json:
         print(f"kbapp watch: watching open incidents in {kb.home.root} (Ctrl+C stops)", file=sys.stderr)
     try:
-        watcher.run_forever(args.interval, lambda result: _report(args, result, warned))
+        watcher.run_forever(args.interval, lambda result: _report(args, result, warned, kb))
     except KeyboardInterrupt:
         watcher.stop()
     return 0
@@ -92,12 +106,12 @@ def _watch(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def _check(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     problems, lines = [], []
     try:
-        config = kb.notifications.config()
+        config = load_config(config_path(kb.home.root))
     except NotifyConfigError as exc:
         problems.append(str(exc))
         config = None
     try:
-        chain = kb.incidents.chain()
+        chain = load_chain(chain_path(kb.home.root))
     except ValueError as exc:
         problems.append(str(exc))
         chain = None
@@ -128,16 +142,16 @@ def _test(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     from kbapp.notify.channels import DeliveryError, Message, send_email, send_webhook
 
     try:
-        config = kb.notifications.config()
+        config = load_config(config_path(kb.home.root))
     except NotifyConfigError as exc:
         print(f"kbapp: {exc}", file=sys.stderr)
         return 1
-    chain = kb.incidents.chain()
+    chain = load_chain(chain_path(kb.home.root))
     person = chain.get(args.to) if args.to else chain.on_duty
     if args.to and person is None:
         print(f"kbapp: --to: {args.to!r} is not in the escalation chain", file=sys.stderr)
         return 1
-    now = kb.notifications.now()
+    now = utc_now()
     message = Message("[kbapp] 测试通知 test notification", "kbapp 通知测试 — notifications work.",
                       {"event": "test", "person": person.name if person else ""},
                       (person.phone,) if person and person.phone else ())

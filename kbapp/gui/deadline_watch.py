@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QToolButton, QWidget
 
 from kbapp.incidents import deadlines as dl
-from kbapp.notify.config import NotifyConfigError
 from kbapp.redact import redact
 
 DEFAULT_INTERVAL_S = 60.0
@@ -55,6 +54,7 @@ class DeadlineWatch(QObject):
         self._running = False
         self._again = False
         self._stopped = False
+        self._started = False
         # A new incident, a note, a status, here or elsewhere: the banner's counts follow now,
         # not at the next tick (a pass that adds actions itself asks once more, then rests).
         runner.changed.connect(self._changed)
@@ -64,9 +64,12 @@ class DeadlineWatch(QObject):
             self.run_now()
 
     def start(self) -> None:
-        kb = self.kb
+        if self._started:
+            return  # a team desk starts it offline, then again when the server answers
+        self._started = True
+        watcher = self.watcher
         # On the background lane, before the first pass (the lane keeps submission order).
-        self.runner.background(lambda: kb.notifications.resume())
+        self.runner.background(watcher.resume)
         self.run_now()
         self.timer.start()
 
@@ -87,11 +90,7 @@ class DeadlineWatch(QObject):
 
     def _pass(self):
         result = self.watcher.run_once()
-        try:
-            interval = self.kb.notifications.config().watch_interval
-        except NotifyConfigError:
-            interval = DEFAULT_INTERVAL_S
-        return result, interval
+        return result, self.watcher.watch_interval() or DEFAULT_INTERVAL_S
 
     def _done(self, outcome) -> None:
         result, interval = outcome
@@ -201,6 +200,10 @@ class DeadlineBanner(QWidget):
         if len(running) > BANNER_LINES:
             lines.append(html.escape(self.tr("… and %1 more in the Incidents tab (Ctrl+3)")
                                      .replace("%1", str(len(running) - BANNER_LINES))))
+        if getattr(result, "offline", False):
+            lines.append(html.escape(self.tr("Offline: this desk watches these deadlines itself, escalates "
+                                             "and sends from here; the server gets each escalation at the "
+                                             "next sync.")))
         self.label.setText("<br>".join(lines))
         self.show()
 

@@ -286,6 +286,8 @@ class MainWindow(QMainWindow):
             self.deferred_pages.build()
             self.incidents.reload_list()
             self.records.reload()
+            if not self.kb.home.read_only:  # escalation goes on with the server down (kbapp.incidents.desk_watch)
+                self.watch.start()
             self.team.start_offline(exc, self._store_ready)  # the rest once the server answers
             return
         self._show_failure(exc)

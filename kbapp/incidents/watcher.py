@@ -8,6 +8,11 @@ notifications (kbapp.notify). Then it sends what is due in the outbox. ``kbapp w
 runs passes in a loop (or one with ``--once``); the window runs the same passes on a
 background thread. Both may run at once: the claims make every step happen once.
 
+On a team desk whose server does not answer, kbapp.incidents.desk_watch runs the same
+pass on the desk's copy: each escalation is logged there and kept in the outbox, and
+the desk sends its notifications itself (``desk_sends``), so the server, when the
+escalation reaches it, records it and sends nothing again.
+
 Qt-free; the clock is injected.
 """
 
@@ -31,11 +36,12 @@ from kbapp.incidents.errors import IncidentError
 from kbapp.incidents.escalating import AMBER, DueEscalation, due_escalations
 from kbapp.incidents.escalation import EMPTY_CHAIN_WARNING, EscalationChain, EscalationError, Person
 from kbapp.incidents.export import format_time
+from kbapp.incidents.service import _check_replay
 from kbapp.model import LEVELS
 from kbapp.notify.channels import Message
-from kbapp.notify.config import NotifyConfig, NotifyConfigError
+from kbapp.notify.config import NotifyConfig, NotifyConfigError, config_path, load_config
 from kbapp.notify.outbox import ACTOR, Delivery, Recipient
-from kbapp.store.models import IncidentRow
+from kbapp.store.models import ActionRow, IncidentRow
 from kbapp.store.notify_models import EscalationRow
 
 if TYPE_CHECKING:
@@ -81,6 +87,7 @@ class PassResult:
     escalated: list[Escalated] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    offline: bool = False  # a team desk's pass on its own copy: the server did not answer
 
     @property
     def running(self) -> list[Watched]:
@@ -116,10 +123,15 @@ class Watcher:
 
     def _config(self, warnings: list[str]) -> NotifyConfig | None:
         try:
-            return self.kb.notifications.config()
+            return load_config(config_path(self.kb.home.root))  # the home's file, read afresh; no database
         except NotifyConfigError as exc:
             warnings.append(f"{exc} — nothing is escalated or sent until it is fixed")
             return None
+
+    def watch_interval(self) -> float | None:
+        """Seconds between passes as notify.toml says (None when it cannot be read)."""
+        config = self._config([])
+        return config.watch_interval if config is not None else None
 
     def _chain(self, warnings: list[str]) -> EscalationChain | None:
         try:
@@ -149,7 +161,7 @@ class Watcher:
                 continue
             claimed = self._claimed(incident.id)
             if incident.level in serious.SERIOUS_LEVELS and path and not any(k == serious.SERIOUS for k, _ in claimed):
-                serious.catch_up(self.kb, incident.id, now, chain, config)  # logged before the chain was there
+                self._catch_up_serious(incident, now, chain, config)
             fresh = [e for e in due if (e.deadline.key, e.step) not in claimed]
             if fresh and warning:
                 warnings.append(f"#{incident.id}: {warning}")
@@ -159,9 +171,26 @@ class Watcher:
                     escalated.append(done)
         return watched, escalated
 
+    def _catch_up_serious(self, incident: itypes.Incident, now: dt.datetime, chain: EscalationChain,
+                          config: NotifyConfig) -> None:
+        serious.catch_up(self.kb, incident.id, now, chain, config)  # logged before the chain was there
+
     def _claimed(self, incident_id: int) -> set[tuple[str, int]]:
-        query = select(EscalationRow.deadline_key, EscalationRow.step).where(EscalationRow.incident_id == incident_id)
-        return self.kb.store.read(lambda s: {(k, n) for k, n in s.execute(query)})
+        """The steps escalated already: the claims, and the escalation actions in the log (a
+        desk's copy has the server's actions, not its claims)."""
+        claims = select(EscalationRow.deadline_key, EscalationRow.step).where(EscalationRow.incident_id == incident_id)
+        logged = select(ActionRow.payload).where(ActionRow.incident_id == incident_id,
+                                                 ActionRow.kind == itypes.ESCALATION)
+
+        def read(s: Session) -> set[tuple[str, int]]:
+            found = {(k, n) for k, n in s.execute(claims)}
+            for (payload,) in s.execute(logged):
+                key = claim_key(payload or {})
+                if key is not None:
+                    found.add(key)
+            return found
+
+        return self.kb.store.read(read)
 
     def _claim(self, incident: itypes.Incident, item: DueEscalation, config: NotifyConfig, now: dt.datetime,
                warning: str) -> Escalated | None:
@@ -171,8 +200,16 @@ class Watcher:
 
     def _log(self, incident: itypes.Incident, key: str, step: int, person: Person, reason: str, now: dt.datetime,
              config: NotifyConfig | None, *, details: str, summary: str, deadline: dl.Deadline | None = None,
-             warning: str = "", actor: str = ACTOR, note: str = "") -> Escalated | None:
+             warning: str = "", actor: str = ACTOR, note: str = "", desk_sends: bool = False) -> Escalated | None:
+        """The escalation logged, claimed and its notifications queued, in one transaction.
+
+        ``desk_sends``: made on a team desk that did not reach the server, which sends the
+        notifications itself. It happened, so when it reaches the server it is recorded even
+        if another desk (or the server's watcher) claimed the step meanwhile (``also``), and
+        its notifications are queued on the desk's copy only, never again on the server."""
         svc = self.kb.incidents
+        if desk_sends != bool(getattr(self.kb, "is_desk_copy", False)):
+            config = None  # the notifications belong to the other side (see above)
         message = escalation_message(incident, person, step, reason, deadline, now, note)
         payload = {"step": step, "deadline": key if key != MANUAL else "", "reason": reason, "to": person.name,
                    "role": person.role, "phone": person.phone, "auto": actor == ACTOR}
@@ -183,18 +220,24 @@ class Watcher:
 
         def work(s: Session) -> Escalated | None:
             row = s.get(IncidentRow, incident.id, with_for_update=True)
-            if row is None or row.status == "closed":
+            if row is None or (row.status == "closed" and not desk_sends):
                 return None
-            claim = EscalationRow(incident_id=incident.id, deadline_key=key, step=step, person=person.name, at=now)
+            _check_replay(s)  # under the row lock: an operation from a desk's outbox is stored once
+            claim: EscalationRow | None = EscalationRow(incident_id=incident.id, deadline_key=key, step=step,
+                                                        person=person.name, at=now)
             try:
                 with s.begin_nested():
                     s.add(claim)
                     s.flush()
             except IntegrityError:
-                return None  # another watcher (the window, kbapp watch, another desk) has done it
+                if not desk_sends:
+                    return None  # another watcher (the window, kbapp watch, another desk) has done it
+                claim = None  # done twice: both were sent, both are kept
+                payload["also"] = True
             action = svc._append(s, row, itypes.ESCALATION, actor=actor, at=now,
                                  details=note or details, payload=payload)
-            claim.action_id = action.id
+            if claim is not None:
+                claim.action_id = action.id
             queued = []
             if config is not None:
                 recipient = Recipient(person.name, person.email, person.phone)
@@ -206,9 +249,11 @@ class Watcher:
         return self.kb.store.write(work)
 
     # -- by hand ---------------------------------------------------------------------------------
-    def escalate_now(self, incident_id: int, note: str = "", actor: str | None = None) -> Escalated:
+    def escalate_now(self, incident_id: int, note: str = "", actor: str | None = None, *,
+                     desk_sends: bool = False) -> Escalated:
         """"Escalate now": the next person up the chain from whoever was told last, logged
-        and notified. Raises IncidentError saying how to set the chain up when it is empty."""
+        and notified. Raises IncidentError saying how to set the chain up when it is empty.
+        ``desk_sends``: pressed on a team desk offline (see :meth:`_log`)."""
         svc = self.kb.incidents
         incident = svc.get(incident_id)
         if incident.mode != itypes.MODE_INCIDENT:
@@ -234,15 +279,34 @@ class Watcher:
         warnings: list[str] = []
         config = self._config(warnings)
         person = path[step]
-        done = self._log(incident, MANUAL, step, person, MANUAL, self.now(), config, details="",
-                         summary=f"手动升级 escalated by hand → {person.name}", actor=actor,
-                         note=note, warning="; ".join([w for w in (warning, *warnings) if w]))
+        done = self._log(incident, MANUAL, step, person, MANUAL, svc.now() if desk_sends else self.now(), config,
+                         details="", summary=f"手动升级 escalated by hand → {person.name}", actor=actor,
+                         note=note, warning="; ".join([w for w in (warning, *warnings) if w]), desk_sends=desk_sends)
         if done is None:
             raise IncidentError("escalation: someone else escalated this incident just now; try again",
                                 field="escalation")
         return done
 
+    def replay_due(self, incident_id: int, deadline_key: str, step: int, person: dict, reason: str, at: dt.datetime,
+                   actor: str = ACTOR) -> Escalated | None:
+        """An escalation a team desk's watcher made on its copy while offline
+        (kbapp.incidents.desk_watch), applied here: on that copy (which queues what the desk
+        sends) or on the server (which records it)."""
+        svc = self.kb.incidents
+        incident = svc.get(incident_id)
+        deadline = next((d for d in svc.deadlines(incident, at) if d.key == deadline_key), None)
+        zh, en = deadline_summary(deadline)
+        warnings: list[str] = []
+        config = self._config(warnings)
+        return self._log(incident, deadline_key, step, Person(**person), reason, at, config, details=f"{zh} · {en}",
+                         summary=f"{zh} · {en}", deadline=deadline, actor=actor, desk_sends=True)
+
     # -- looping ---------------------------------------------------------------------------------
+    def resume(self) -> None:
+        """Send again after :meth:`stop` (a new window on the same knowledge base)."""
+        self._stop.clear()
+        self.kb.notifications.resume()
+
     def stop(self) -> None:
         self._stop.set()
         notifications = self.kb.notifications_if_open()  # never opens the store to stop it
@@ -255,13 +319,18 @@ class Watcher:
             result = self.run_once()
             if on_pass is not None:
                 on_pass(result)
-            wait = interval
-            if wait is None:
-                try:
-                    wait = self.kb.notifications.config().watch_interval
-                except NotifyConfigError:
-                    wait = 60.0
-            self._stop.wait(wait)
+            wait = interval if interval is not None else self.watch_interval()
+            self._stop.wait(60.0 if wait is None else wait)
+
+
+def claim_key(payload: dict) -> tuple[str, int] | None:
+    """The claim an escalation action stands for: (deadline key, or manual or serious, step)."""
+    step = payload.get("step")
+    if not isinstance(step, int):
+        return None
+    if payload.get("deadline"):
+        return str(payload["deadline"]), step
+    return (serious.SERIOUS if payload.get("reason") == serious.SERIOUS else MANUAL), step
 
 
 def escalation_message(incident: itypes.Incident, person: Person, step: int, reason: str,
@@ -276,9 +345,10 @@ def escalation_message(incident: itypes.Incident, person: Person, step: int, rea
         head_zh, head_en = "手动升级", "escalated by hand"
     else:
         head_zh, head_en = f"第 {step} 级升级", f"escalation level {step}"
-    subject = (f"[kbapp] 故障 #{incident.id} {incident.level} 级 {what_zh or head_zh} / "
-               f"Incident #{incident.id} {what_en or head_en}")
-    lines = [f"故障 Incident #{incident.id} [{incident.level} {level_zh} {level_en}]: {incident.title}"]
+    number = "(待编号 pending)" if incident.pending else f"#{incident.id}"  # started offline, no number yet
+    subject = (f"[kbapp] 故障 {number} {incident.level} 级 {what_zh or head_zh} / "
+               f"Incident {number} {what_en or head_en}")
+    lines = [f"故障 Incident {number} [{incident.level} {level_zh} {level_en}]: {incident.title}"]
     if deadline is not None:
         lines.append(f"时限 Deadline: {what_zh} · {what_en} (截止 due {format_time(deadline.due_at)})")
     who = ", ".join(x for x in (person.role, person.phone) if x)
@@ -286,7 +356,7 @@ def escalation_message(incident: itypes.Incident, person: Person, step: int, rea
     lines.append(f"负责人 Responsible: {incident.responsible or '—'}")
     if note:
         lines.append(f"备注 Note: {note}")
-    lines.append(f"kbapp incident show {incident.id}")
+    lines.append(f"kbapp incident show {incident.uid if incident.pending else incident.id}")
     fields = {"event": "escalation", "incident_id": incident.id, "title": incident.title, "level": incident.level,
               "status": incident.status, "responsible": incident.responsible,
               "deadline": deadline.key if deadline is not None else MANUAL,

@@ -50,6 +50,11 @@ LEASE = dt.timedelta(minutes=2)
 ACTOR = "kbapp"  # the log's actor for what the notifier did
 
 
+# In a notification's fields on a team desk's copy: the incident's desk-made uid, so the
+# outcome reaches the incident once the server has numbered it (kbapp.incidents.desk_watch).
+INCIDENT_UID = "_incident_uid"
+
+
 def retry_after(attempts: int) -> dt.timedelta:
     """The pause after the ``attempts``-th failed try: 30 s, 1 min, 2 min, … at most 30 min."""
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
@@ -187,6 +192,7 @@ class NotificationService:
             return None
         incident_id, channel, target, person, subject, body, fields, attempts, topic, step = claimed
         mention = tuple(fields.pop("_mention", []) or ())
+        fields.pop(INCIDENT_UID, None)  # kbapp's own bookkeeping (kbapp.incidents.desk_watch), not sent
         message = Message(subject, body, fields, mention)
         now = self.now()
         error, permanent = "", False
@@ -228,11 +234,14 @@ class NotificationService:
             return  # the lease ran out and another process took over: it records its own outcome
         if d.outcome == "retrying" and d.attempts > 1:
             return  # the first failure is in the log; the final outcome will be
-        incident = s.get(IncidentRow, d.incident_id)
-        if incident is None:
-            return
         payload = {"notification_id": d.notification_id, "channel": d.channel, "target": d.target,
                    "person": d.person, "outcome": d.outcome, "attempts": d.attempts, "topic": topic, "step": step}
         if d.error:
             payload["error"] = d.error
-        self.kb.incidents._append(s, incident, "notification", actor=ACTOR, at=now, payload=payload)
+        self._log_outcome(s, d.incident_id, payload, now)
+
+    def _log_outcome(self, s: Session, incident_id: int, payload: dict[str, Any], now: dt.datetime) -> None:
+        """The delivery's outcome in the incident's log, in the transaction that records it."""
+        incident = s.get(IncidentRow, incident_id)
+        if incident is not None:
+            self.kb.incidents._append(s, incident, "notification", actor=ACTOR, at=now, payload=payload)

@@ -768,6 +768,11 @@
 <context>
     <name>DeadlineBanner</name>
     <message>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="210"/>
+        <source>Offline: this desk watches these deadlines itself, escalates and sends from here; the server gets each escalation at the next sync.</source>
+        <translation>离线：本机自行监视这些时限，在本机升级并发送通知；下次同步时服务器会收到每一次升级。</translation>
+    </message>
+    <message>
         <location filename="../../kbapp/gui/deadline_watch.py" line="177"/>
         <source>Hide</source>
         <translation>隐藏</translation>

@@ -1,0 +1,57 @@
+"""The window on a team desk whose server does not answer still escalates (a real PostgreSQL
+server, tests/pgserver.py, for the desk's first copy; kbapp.incidents.desk_watch): an
+overdue incident on the desk's copy is escalated from the desk, the person is told over the
+desk's webhook, and the banner says the desk is watching on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+
+from notifyhelpers import HookServer
+
+from kbapp.facade import KnowledgeBase
+from kbapp.incidents.escalation import EscalationChain, Person, chain_path, save_chain
+
+UNREACHABLE = "postgresql+psycopg://kbapp@127.0.0.1:1/nowhere"
+CHAIN = EscalationChain((Person("王工", "值班工程师", "138 0000 0001", "李经理"),
+                         Person("李经理", "技术主管", "138 0000 0002")))
+
+
+def test_the_window_offline_escalates_an_overdue_incident_from_the_desk(qtbot, make_window, tmp_path, pg_url,
+                                                                        settings):
+    settings.setValue("team/poll_seconds", 1)
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    try:
+        late = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=40)
+        incident = other.incidents.start("数据库主库宕机", "III", responsible="王工", notified_at=late)
+    finally:
+        other.close()
+    home = tmp_path / "desk"
+    synced = KnowledgeBase.open(home=home, db_url=pg_url)
+    try:
+        synced.replica.refresh()
+    finally:
+        synced.close()
+    save_chain(chain_path(home), CHAIN)
+    with HookServer() as hook:
+        (home / "notify.toml").write_text(f'[[webhook]]\nurl = "{hook.url()}"\nformat = "json"\n', encoding="utf-8")
+        here = KnowledgeBase.open(home=home, db_url=UNREACHABLE)
+        window = None
+        try:
+            window = make_window(knowledge_base=here)
+            qtbot.waitUntil(lambda: len(hook.requests) == 1, timeout=30_000)
+            body = hook.bodies()[0]
+            assert (body["incident_id"], body["person"], body["deadline"]) == (incident.id, "李经理", "response")
+            banner = window.deadline_banner
+            qtbot.waitUntil(lambda: "this desk watches these deadlines itself" in banner.label.text(),
+                            timeout=30_000)
+            assert f"#{incident.id} [III]" in banner.label.text(), banner.label.text()
+            logged = [a for a in here.desk_incidents.timeline(incident.id) if a.kind == "escalation"]
+            assert [(a.payload["to"], a.actor) for a in logged] == [("李经理", "kbapp")]
+        finally:
+            if window is not None:
+                window.close()
+            here.close()
+            gc.collect()
+        assert len(hook.requests) == 1
