@@ -1,6 +1,6 @@
 """A team desk's written documents, local first: post-incident reports, lessons, problem
 records (new, every move, the supervisor's sign-off) and change requests (new, approve,
-refuse, start, done) while the shared server does not answer.
+refuse, start, done), online and offline.
 
 The incidents' way (kbapp.local_first, kbapp.replica, kbapp.offline), for the documents:
 
@@ -13,7 +13,11 @@ The incidents' way (kbapp.local_first, kbapp.replica, kbapp.offline), for the do
   desk's own search finds it at once. Rows made here have ids from LOCAL_BASE up: *pending*,
   no number yet; the desk made their uid (UUIDv7, :func:`kbapp.incidents.base.op_uid`).
 * **kept in the outbox** (op ``write``: the service, the method, its arguments; a row made
-  offline is named by its uid), sent by the next ``kbapp sync`` or the window's exchange
+  offline is named by its uid) before anything else, so a write the engineer saw done is
+  never lost; while the server answers it is sent at once (kbapp.offline.push) and the copy
+  refreshed, and what the server made (its number) is returned; a write the server refuses
+  then (another desk moved first) is taken out and the refusal raised, as for incidents.
+  Offline it waits for the next ``kbapp sync`` or the window's exchange
   (:func:`send_one`). The server gives the short number. Each row the operation writes has
   the uid derived from the operation's (migration 0021), so a replay after a crash finds
   it and stores nothing twice.
@@ -112,10 +116,11 @@ def is_pending(value: Any) -> bool:
 
 # -- the local-first services -----------------------------------------------------------------
 class LocalFirstWrites:
-    """``kb.desk_records`` and the rest in team mode: the server's service while it answers;
-    when it does not, reads from the desk's copy and writes made there and queued. Shares
-    the incidents' offline state (kb.desk_incidents), so a command says once that it is
-    offline and a window offline does not wait on the network for each read."""
+    """``kb.desk_records`` and the rest in team mode: every write made on the desk's copy and
+    queued first, then sent while the server answers (:meth:`_write`); reads from the server
+    while it answers, else from the copy. Shares the incidents' offline state
+    (kb.desk_incidents), so a command says once that it is offline and a window offline
+    does not wait on the network for each read."""
 
     def __init__(self, kb: KnowledgeBase, name: str) -> None:
         if name not in WRITES:
@@ -154,18 +159,54 @@ class LocalFirstWrites:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             server = None if _names_pending(args, kwargs) else self._server()
+            if attr in WRITES[self.name]:
+                return self._write(attr, args, kwargs, online=server is not None)
             if server is not None:
                 try:
                     return getattr(server, attr)(*args, **kwargs)
                 except StoreUnreachable as exc:
                     self._desk.went_offline(exc)
-            if attr in WRITES[self.name]:
-                return self._queue(attr, args, kwargs)
             return getattr(self.copy, attr)(*args, **kwargs)
 
         return call
 
-    def _queue(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _write(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], online: bool) -> Any:
+        """On the copy and in the outbox (:meth:`_queue`), then, while the server answers, sent
+        at once: what the server made is returned. A copy that refuses while the server
+        answers may be behind it: refreshed, and asked again."""
+        from kbapp.errors import KbError
+        from kbapp.offline import Outbox, push
+        from kbapp.store.db import StoreError, StoreUnreachable
+
+        desk = self._desk
+        try:
+            item, made = self._queue(method, args, kwargs)
+        except StoreError:
+            raise
+        except KbError:
+            if not online or not desk._refresh_copy():
+                raise
+            item, made = self._queue(method, args, kwargs)
+        if online:
+            try:
+                done = push(self.kb, item)
+            except StoreUnreachable as exc:
+                desk.went_offline(exc)
+            except StoreError:
+                raise  # the server is broken, not refusing: the write stays queued
+            except KbError:
+                Outbox(self.kb.home.root).remove(item.uid)  # refused now, said now
+                desk._refresh_copy()  # the other desk's move on the copy, this one taken out
+                raise
+            else:
+                # The copy becomes the server's rows again, and the file this desk wrote
+                # under a pending number leaves the library (the server's numbered one stays).
+                desk._refresh_copy()
+                return made if done is None else done  # None: another sync of this home sent it
+        desk.queued.append(item)
+        return made
+
+    def _queue(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Queued, Any]:
         from kbapp.offline import Outbox, encode
 
         copy = self.copy
@@ -186,8 +227,7 @@ class LocalFirstWrites:
         item = outbox.make("write", {"service": self.name, "method": method, "kwargs": encode(kwargs)})
         made = self.kb.replica.apply(item)  # refused here (nothing queued) when the copy says it is not possible
         outbox.put(item)
-        self._desk.queued.append(item)
-        return made
+        return item, made
 
 
 def _bound(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:

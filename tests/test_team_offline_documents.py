@@ -249,3 +249,51 @@ def test_a_sync_killed_while_sending_documents_doubles_nothing(tmp_path, pg_url)
         assert third["sent"]["sent"] == 0 and len(b.lessons.list()) == LESSONS and Outbox(home).count() == 0
     finally:
         b.close()
+
+
+def test_online_a_document_is_queued_before_the_server_has_it_and_a_refusal_is_said_at_once(tmp_path, pg_url,
+                                                                                          monkeypatch):
+    """Local first while the server answers too: the write is on the copy and in the outbox
+    before it is sent (a desk killed before the server answered loses nothing); sent at
+    once, it comes back under the server's number with no pending file left; a move the
+    server refuses (the other desk moved first, this desk's copy did not know) is refused
+    at once, nothing left queued, and the copy shows the other desk's move."""
+    import kbapp.offline as offline
+    from kbapp.errors import KbError
+    from kbapp.store.db import StoreUnreachable
+
+    b = KnowledgeBase.open(home=tmp_path / "b", db_url=pg_url)
+    b.actor_override = "desk-b"
+    a = KnowledgeBase.open(home=tmp_path / "a", db_url=pg_url)
+    a.actor_override = "desk-a"
+    try:
+        record = a.desk_records.new("defect", "在线登记 ONLINERECZ", reporter="客户李")
+        assert record.id < LOCAL_BASE and Outbox(a.home.root).count() == 0
+        assert b.records.get(record.id).title == "在线登记 ONLINERECZ"
+        names = [p.name for p in (a.home.root / "library" / "records").glob("*.md")]
+        assert names == [f"record-{record.id:04d}-在线登记-ONLINERECZ.md"]  # the server's number only
+
+        seen: list[int] = []
+
+        def killed(kb, item):  # the desk dies as it sends: what was queued stays
+            seen.append(Outbox(kb.home.root).count())
+            raise StoreUnreachable("the network went away")
+
+        monkeypatch.setattr(offline, "push", killed)
+        kept = a.desk_records.new("defect", "发送时断网 KEPTRECZ")
+        assert seen == [1] and kept.id >= LOCAL_BASE and Outbox(a.home.root).count() == 1
+        monkeypatch.undo()
+        a.desk_incidents.back_online()
+        assert offline.send(a).sent == 1
+        assert [r.title for r in b.records.list() if "KEPTRECZ" in r.title] == ["发送时断网 KEPTRECZ"]
+
+        a.replica.refresh()
+        b.records.move(record.id, "analysed", classification="technical")  # B first; A's copy does not know
+        with pytest.raises(KbError, match="analysed"):
+            a.desk_records.move(record.id, "analysed", classification="business")
+        assert Outbox(a.home.root).count() == 0
+        assert a.replica.incidents.kb.records.get(record.id).classification == "technical"
+        assert b.records.get(record.id).classification == "technical"
+    finally:
+        a.close()
+        b.close()
