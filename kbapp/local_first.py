@@ -261,6 +261,16 @@ class DeskCopy:
                 found = self.__dict__[f"_desk_{name}"] = LocalFirstWrites(self, name)  # type: ignore[arg-type]
             return found
 
+    @property
+    def desk_reads(self) -> Any:
+        """The knowledge base for reading what the server holds (customers, visit and
+        inspection plans, playbook changes, the metrics): the server while it answers, this
+        desk's copy when it does not (:class:`ServerOrCopy`); the knowledge base itself
+        without a team server."""
+        if not getattr(self, "shares_database", False):
+            return self
+        return ServerOrCopy(self, ())
+
     desk_reports = property(lambda self: self.desk_service("reports"))
     desk_lessons = property(lambda self: self.desk_service("lessons"))
     desk_records = property(lambda self: self.desk_service("records"))
@@ -273,3 +283,35 @@ class DeskCopy:
 
 
 _REPLICA_LOCK = threading.RLock()
+
+
+class ServerOrCopy:
+    """``kb.desk_reads``, and what is reached through it (``.visits``, ``.visits.due``): a
+    call is made on the server, and made again on the desk's copy (kbapp.copy_view) when the
+    server does not answer, or at once while the desk is offline. The copy refuses writes of
+    what only the server may change (kbapp.copy_view.ServerOnly)."""
+
+    def __init__(self, kb: Any, path: tuple[str, ...]) -> None:
+        self._kb, self._path = kb, path
+
+    def __getattr__(self, name: str) -> ServerOrCopy:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return ServerOrCopy(self._kb, (*self._path, name))
+
+    def _on(self, root: Any) -> Any:
+        for name in self._path:
+            root = getattr(root, name)
+        return root
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from kbapp.store.db import StoreUnreachable
+
+        desk = self._kb.desk_incidents
+        if not desk.offline:
+            try:
+                return self._on(self._kb)(*args, **kwargs)
+            except StoreUnreachable as exc:
+                desk.went_offline(exc)
+        return self._on(self._kb.replica.incidents.kb)(*args, **kwargs)
+

@@ -31,11 +31,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from sqlalchemy import JSON, event, func, select
 from sqlalchemy.orm import Mapper
 
+from kbapp.copy_view import CopyView
 from kbapp.store.base import UTCDateTime
 from kbapp.store.ids import LOCAL_BASE
+from kbapp.store.metrics_models import MetricsStateRow
 from kbapp.store.models import ActionRow, IncidentPlaybookRow, IncidentRow
 
-__all__ = ["LOCAL_BASE", "Replica", "is_local_id"]
+__all__ = ["LOCAL_BASE", "CopyView", "Replica", "is_local_id"]
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -193,6 +195,7 @@ class Replica:
                 _drop(s, select(IncidentRow.id).where(IncidentRow.id >= LOCAL_BASE))
                 if touched_here:
                     s.execute(_table(ActionRow).delete().where(ActionRow.id >= LOCAL_BASE))
+                gone: set[int] = set()
                 if changed is None:
                     ours = _signatures(s)
                     stale = {i for i, sig in theirs.items() if ours.get(i) != sig} | (touched_here & set(theirs))
@@ -213,11 +216,18 @@ class Replica:
                     copied[:] = rows.incident_ids()
                 if changed is not None and _server_count(s) != total:
                     complete[0] = False  # an incident gone from the server: one full compare finds it
+                if stale or touched_here or gone:
+                    # The metrics' facts on the copy follow the log by action id; incidents copied
+                    # again (or this desk's layer taken away) put them out of step: derived anew.
+                    s.execute(_table(MetricsStateRow).delete())
 
             self.store.write(work)
             from kbapp.desk_writes import forget_local_files, refresh_documents
 
             refresh_documents(server, self.store)  # the written documents too (kbapp.desk_writes)
+            from kbapp.replica_tables import refresh_tables
+
+            refresh_tables(server, self.store, Path(self.kb.home.root), _server_id(server), force=limit is None)
             self._save_cursor(server, mark if complete[0] else None)
             self._apply_outbox()
             forget_local_files(self.kb, self.store)
@@ -253,26 +263,6 @@ class Replica:
             self.cursor_path.unlink(missing_ok=True)
             return
         atomic_write_bytes(self.cursor_path, json.dumps({"server": _server_id(server), "mark": mark}).encode())
-
-
-class CopyView:
-    """The knowledge base as the incident service on a desk's copy sees it: the copy's store
-    and incidents, and the notifications this desk sends itself: those of the escalations it
-    made while offline (kbapp.incidents.desk_watch; the server queues all the others)."""
-
-    is_desk_copy = True
-
-    def __init__(self, kb: KnowledgeBase, store: Store) -> None:
-        from kbapp.desk_writes import copy_services
-        from kbapp.incidents.desk_watch import DeskNotifications
-
-        self._kb, self.store = kb, store
-        self.incidents: Any = None
-        self.notifications = DeskNotifications(store, self)
-        copy_services(self, store)  # reports, lessons, records, change requests on the copy
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._kb, name)
 
 
 def _server_id(server: Store) -> str:

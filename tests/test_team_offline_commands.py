@@ -7,6 +7,8 @@ offline is said once on stderr, never a traceback. The commands that never ask t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from kbhelpers import cli_env, run_cli
 
@@ -14,10 +16,12 @@ from kbapp.facade import KnowledgeBase
 
 ON_THE_COPY = [("incident", "list"), ("incident", "show", "{incident}"), ("incident", "note", "{incident}", "断网中"),
                ("report", "list"), ("lesson", "list"), ("record", "list"), ("change", "list"),
-               ("search", "配置丢失"), ("show", "config-loss"), ("watch", "--once")]
+               ("search", "配置丢失"), ("show", "config-loss"), ("watch", "--once"),
+               # what the server holds, read from the desk's copy (kbapp.copy_view, kbapp.replica_tables)
+               ("metrics",), ("customer", "list"), ("customer", "show", "某银行"), ("drill", "list"),
+               ("visit", "due"), ("inspect", "list"), ("inspect", "plans"), ("playbook", "versions", "config-loss")]
 NO_SERVER = [("lint",), ("index", "status"), ("engineer",)]  # never ask the server: nothing to say
-SERVER_ONLY = [("metrics",), ("customer", "list"), ("drill", "list"), ("visit", "due"), ("inspect", "list"),
-               ("playbook", "versions", "config-loss")]
+SERVER_ONLY = [("customer", "add", "新客户"), ("visit", "plan", "--customer", "某银行")]
 
 
 # A server stopped under open connections: psycopg warns when the dead ones are collected.
@@ -26,7 +30,8 @@ def test_every_command_offline_answers_from_the_copy_or_says_it_needs_the_server
     home = tmp_path / "desk"
     other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
     try:
-        incident = other.incidents.start("机房断网", "II").id
+        incident = other.incidents.start("机房断网", "II", customer="某银行", system="核心系统").id
+        other.visits.new_plan("某银行", contact="王主任 138 0000 0000")
     finally:
         other.close()
     assert run_cli("--db", pg_url, "sync", home=home, env=cli_env()).returncode == 0
@@ -43,6 +48,12 @@ def test_every_command_offline_answers_from_the_copy_or_says_it_needs_the_server
             else:
                 assert done.returncode == 0, said
                 assert "needs the team server" not in done.stderr, said
+        shown_customer = run_cli("--db", pg_url, "customer", "show", "某银行", home=home, env=cli_env())
+        assert "核心系统" in shown_customer.stdout, shown_customer.stdout
+        due = run_cli("--db", pg_url, "visit", "due", "--json", home=home, env=cli_env())
+        assert "王主任 138 0000 0000" in due.stdout, due.stdout
+        figures = run_cli("--db", pg_url, "metrics", "--json", home=home, env=cli_env())
+        assert json.loads(figures.stdout)["overall"]["incidents"] == 1, figures.stdout
         checked = run_cli("--db", pg_url, "notify", "check", home=home, env=cli_env())  # the home's files only
         assert "offline" not in checked.stderr and "needs the team server" not in checked.stderr, checked.stderr
         assert "escalation chain is empty" in checked.stderr

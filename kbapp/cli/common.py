@@ -47,10 +47,15 @@ def guarded(handler: Handler) -> Handler:
             from kbapp.store.db import StoreUnreachable  # imported already: the store met the error
 
             if isinstance(exc, StoreUnreachable) and kb.shares_database:  # what only the team server holds
-                from kbapp.cli.sync_cmds import needs_server
+                from kbapp.cli.sync_cmds import COPY_READS, from_the_copy, needs_server
 
                 command = getattr(args, "command", None) or ""
                 action = getattr(args, f"{command.replace('-', '_')}_command", None)
+                if (command, action) in COPY_READS:  # a read: the desk's copy answers it
+                    try:
+                        return handler(args, from_the_copy(kb, exc))
+                    except (KbError, OSError) as again:
+                        return failures.report(again)
                 return needs_server(f"{command} {action}" if action else command, exc)
             return failures.report(exc)
 

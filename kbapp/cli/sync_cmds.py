@@ -61,13 +61,34 @@ _WARNED: list[str] = []
 _OFFLINE: list[str] = []  # said on stderr by this command already: the desk is offline
 
 # What this desk's copy answers while the server is unreachable (kbapp.replica, kbapp.library).
-ON_THE_COPY = "incident, report, lesson, record and change, search, show, watch, lint and index"
+ON_THE_COPY = ("incident, report, lesson, record and change, search, show, watch, lint and index, and what "
+               "is read of customers, visits, inspections, drills, playbook versions and the metrics")
+
+
+# What the desk's copy answers of the commands on what the server holds (kbapp.copy_view):
+# (command, action); the writes among them need the server.
+COPY_READS = frozenset({
+    ("metrics", None), ("service-report", None), ("customer", "list"), ("customer", "show"),
+    ("visit", "plans"), ("visit", "due"), ("visit", "show"), ("visit", "list"),
+    ("inspect", "plans"), ("inspect", "due"), ("inspect", "show"), ("inspect", "report"), ("inspect", "list"),
+    ("drill", "show"), ("drill", "report"), ("drill", "list"), ("playbook", "versions"), ("playbook", "changes"),
+})
+
+
+def from_the_copy(kb: KnowledgeBase, exc: BaseException) -> KnowledgeBase:
+    """The knowledge base on this desk's copy, for a read the server did not answer; said
+    once on stderr."""
+    if not _OFFLINE:
+        print(f"kbapp: offline ({exc}); showing this desk's copy as of its last sync", file=sys.stderr)
+    _OFFLINE.append("copy")
+    kb.desk_incidents.went_offline(exc)
+    return kb.replica.incidents.kb
 
 
 def needs_server(command: str, exc: BaseException) -> int:
-    """A command whose data only the team server holds (customers, drills, inspections,
-    visits, playbook changes, metrics), with the server unreachable:
-    said once on stderr, with what works offline; exit 2, nothing changed."""
+    """A write whose data only the team server holds (customers, drills, inspections,
+    visits, playbook changes), with the server unreachable: said once on stderr, with what
+    works offline; exit 2, nothing changed."""
     said = "" if _OFFLINE else f"offline ({exc}): "  # once: a pull before it may have said it
     _OFFLINE.append(command)
     print(f"kbapp: {said}'kbapp {command}' needs the team server; nothing was changed. "

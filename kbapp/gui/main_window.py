@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
             self.records.reload()
             if not self.kb.home.read_only:  # escalation goes on with the server down (kbapp.incidents.desk_watch)
                 self.watch.start()
+            self.plan_pages.store_ready()  # what is due, from the desk's copy of the plans
             self.team.start_offline(exc, self._store_ready)  # the rest once the server answers
             return
         self._show_failure(exc)

@@ -325,14 +325,14 @@ def install_metrics(window) -> MetricsPage:
     """Add the Metrics tab to a MainWindow (call once, at the end of its __init__)."""
     from kbapp.gui.service_report_dialog import ServiceReportDialog
 
-    page = MetricsPage(window.kb, window.runner, window.chinese, window)
+    page = MetricsPage(window.kb.desk_reads, window.runner, window.chinese, window)  # offline: the desk's copy
     page.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
     page.incident_requested.connect(window.incident_actions.open_incident)
     window.pages.addTab(page, QCoreApplication.translate("MetricsPage", "Metrics"))
     window.pages.currentChanged.connect(lambda _i: page.activate() if window.pages.currentWidget() is page else None)
 
     def report() -> None:
-        dialog = ServiceReportDialog(window.kb, window.runner, page.chosen_customer(), window.chinese, window)
+        dialog = ServiceReportDialog(window.kb.desk_reads, window.runner, page.chosen_customer(), window.chinese, window)
         dialog.written.connect(lambda path: window.statusBar().showMessage(
             QCoreApplication.translate("MetricsPage", "Monthly report written: %1").replace("%1", path), 15000))
         window.service_report_dialog = dialog

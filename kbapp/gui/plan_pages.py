@@ -70,7 +70,8 @@ class PlanPages(QObject):
         w.changes = ChangesPage(w.kb, w.runner, w.chinese, w)
         w.changes.actor = w.kb.actor_name
         w.changes.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
-        w.visits = VisitsPage(w.kb, w.runner, w.chinese, w)
+        # The server's plans, or this desk's copy of them while the server does not answer.
+        w.visits = VisitsPage(w.kb.desk_reads, w.runner, w.chinese, w)
         w.visits.actor = w.kb.actor_name
         w.visits.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
         w.visits.loaded.connect(self._show_due)

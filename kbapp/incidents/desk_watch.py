@@ -84,9 +84,18 @@ class DeskWatcher(Watcher):
     def _send_outbox(self) -> None:
         """What this desk did offline reaches the server before the server's pass."""
         from kbapp.offline import Outbox, send
-        from kbapp.store.db import StoreUnreachable
+        from kbapp.store.db import StoreError, StoreUnreachable
 
-        if Outbox(self.kb.home.root).count() and send(self.kb).waiting:
+        if not Outbox(self.kb.home.root).count():
+            return
+        try:
+            waiting = send(self.kb).waiting
+        except StoreUnreachable:
+            raise
+        except StoreError as exc:  # the pass goes on: a step escalated twice beats one not escalated
+            log.warning("the outbox could not be sent before the deadline watch's pass: %s", exc)
+            return
+        if waiting:
             raise StoreUnreachable("the server stopped answering")
 
     def escalate_now(self, incident_id: int, note: str = "", actor: str | None = None, *,

@@ -55,3 +55,44 @@ def test_the_window_offline_escalates_an_overdue_incident_from_the_desk(qtbot, m
             here.close()
             gc.collect()
         assert len(hook.requests) == 1
+
+
+def test_the_window_offline_shows_what_is_due_and_the_figures_from_the_desks_copy(qtbot, make_window, tmp_path,
+                                                                                  pg_url, settings):
+    """Customers, plans and the metrics are the server's; the desk's copy of them answers while
+    the server does not, and a change to them is refused, saying why, rather than lost."""
+    settings.setValue("team/poll_seconds", 1)
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    try:
+        incident = other.incidents.start("备份任务失败", "III", customer="某银行", system="核心系统")
+        other.incidents.resolve(incident.id, "重跑备份")
+        other.visits.new_plan("某银行", contact="王主任")  # first visit due today
+    finally:
+        other.close()
+    home = tmp_path / "desk"
+    synced = KnowledgeBase.open(home=home, db_url=pg_url)
+    try:
+        synced.replica.refresh()
+    finally:
+        synced.close()
+    here = KnowledgeBase.open(home=home, db_url=UNREACHABLE)
+    window = None
+    try:
+        window = make_window(knowledge_base=here)
+        qtbot.waitUntil(lambda: "1 follow-up visit(s) due" in window.due_banner.label.text(), timeout=30_000)
+        window.pages.setCurrentWidget(window.metrics)
+        qtbot.waitUntil(lambda: window.metrics.figures is not None, timeout=30_000)
+        assert window.metrics.figures["overall"]["incidents"] == 1
+        assert [window.metrics.customer.itemText(i) for i in range(window.metrics.customer.count())][1:] == ["某银行"]
+        refused: list[str] = []
+        window.visits.message.connect(refused.append)
+        plan = window.visits.due_model.rows[0].plan
+        window.visits._write(lambda: window.visits.kb.visits.stop_plan(plan.id))
+        qtbot.waitUntil(lambda: bool(refused), timeout=30_000)
+        assert "team server does not answer" in refused[0] and not window.visits.error_label.isHidden()
+        assert window.visits.kb.visits.plans()[0].active  # nothing changed on the copy
+    finally:
+        if window is not None:
+            window.close()
+        here.close()
+        gc.collect()
