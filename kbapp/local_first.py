@@ -84,6 +84,12 @@ class LocalFirstIncidents:
 
         return call
 
+    def store_of(self, incident_id: int) -> Any:
+        """The database that holds ``incident_id`` for this desk now: the server's while it
+        answers, else (or for one started offline) the copy's."""
+        server = None if _local_arg((incident_id,)) else self._server()
+        return server.store if server is not None else self.kb.replica.store
+
     def went_offline(self, exc: Exception) -> None:
         """The server did not answer: the copy answers until a refresh reaches it again."""
         self.offline, self.offline_reason = True, str(exc)

@@ -61,3 +61,39 @@ def test_every_command_offline_answers_from_the_copy_or_says_it_needs_the_server
         assert "机房断网" in shown.stdout
     finally:
         pg_server.start()
+
+
+def test_a_drill_is_run_and_scored_on_a_desk_whose_server_is_down_and_reaches_it_once(tmp_path, pg_url):
+    """Drills are incident rows: local first like every incident write (kbapp.local_first)."""
+    from kbhelpers import REPO_ROOT
+
+    unreachable = "postgresql+psycopg://kbapp@127.0.0.1:1/nowhere"
+    home = tmp_path / "training-room"
+    scenario = str(REPO_ROOT / "playbooks" / "scenarios" / "drill-operation-error.md")
+
+    def cli(*args, url=unreachable):
+        done = run_cli("--db", url, "--actor", "李教员", *args, home=home, env=cli_env())
+        assert done.returncode == 0, done.stderr
+        return done
+
+    started = cli("drill", "start", "operation-error", "--scenario", scenario, "--trainee", "小王", "--json")
+    assert "offline" in started.stderr
+    drill = json.loads(started.stdout)["drill"]
+    assert drill["pending"]
+    for step in ("1", "2"):
+        cli("drill", "step", drill["uid"], step, "done")
+    cli("drill", "step", drill["uid"], "3", "done", "--decision", "5")
+    score = json.loads(cli("drill", "finish", drill["uid"], "--json").stdout)["score"]
+    assert score["missed"] and cli("drill", "list", "--json").stdout.count(drill["uid"]) == 1
+
+    synced = json.loads(cli("sync", "--json", url=pg_url).stdout)
+    number = synced["sent"]["numbered"][drill["uid"]]
+    server = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    try:
+        again = server.training.drills.get(number)
+        assert again.finished and again.trainee == "小王"
+        assert server.training.drills.score(number).total == score["total"]
+        assert server.incidents.list_incidents() == []  # a drill is never an incident
+    finally:
+        server.close()
+    assert json.loads(cli("sync", "--json", url=pg_url).stdout)["sent"]["sent"] == 0

@@ -16,9 +16,14 @@ from typing import TYPE_CHECKING
 
 from kbapp.cli.common import add as _add
 from kbapp.cli.common import emit as _emit
+from kbapp.cli.desk_offline import add_on_desk
 from kbapp.fsutil import atomic_write_bytes, safe_filename
 from kbapp.incidents import types as itypes
 from kbapp.training.scenario import check_scenario
+
+# Drills are incident rows: on a team desk they are run local first (kbapp.local_first), and
+# an ID may be the uid of one started offline.
+_on_desk = add_on_desk("incident_id")
 
 if TYPE_CHECKING:
     from kbapp.cli.common import Subparsers
@@ -40,25 +45,25 @@ def register(subparsers: Subparsers) -> None:
     drill = subparsers.add_parser("drill", help="drills (演练): run a playbook against a scenario card and score it",
                                   description="Run any playbook as a drill: never counted as an incident.")
     sub = drill.add_subparsers(dest="drill_command", metavar="ACTION", required=True)
-    p = _add(sub, "start", _drill_start, "start a drill of PLAYBOOK with a scenario card")
+    p = _on_desk(sub, "start", _drill_start, "start a drill of PLAYBOOK with a scenario card")
     p.add_argument("playbook", metavar="PLAYBOOK")
     p.add_argument("--scenario", required=True, metavar="FILE", help="scenario card file, or its id in the library")
     p.add_argument("--trainee", required=True, help="who is being trained (the drill's steps are logged as theirs)")
     p.add_argument("--trainer", default="", help="who runs the drill (default: --actor, $KBAPP_ACTOR or the "
                                                  "data home's engineer, see kbapp engineer)")
-    p = _add(sub, "step", _drill_step, "record a drill step: done, skipped or failed")
+    p = _on_desk(sub, "step", _drill_step, "record a drill step: done, skipped or failed")
     p.add_argument("id", metavar="ID")
     p.add_argument("step_number", metavar="N")
     p.add_argument("result", choices=("done", "skipped", "failed"))
     p.add_argument("--decision", metavar="TARGET", help="follow the step's decision to step TARGET")
     p.add_argument("--note", default="")
-    p = _add(sub, "show", _drill_show, "where the drill is, with the facts revealed so far")
+    p = _on_desk(sub, "show", _drill_show, "where the drill is, with the facts revealed so far")
     p.add_argument("id", metavar="ID")
-    p = _add(sub, "finish", _drill_finish, "end the drill and show the score")
+    p = _on_desk(sub, "finish", _drill_finish, "end the drill and show the score")
     p.add_argument("id", metavar="ID")
-    p = _add(sub, "report", _drill_report, "the trainer's drill report (Markdown or PDF)", json_flag=True)
+    p = _on_desk(sub, "report", _drill_report, "the trainer's drill report (Markdown or PDF)", json_flag=True)
     _report_args(p)
-    p = _add(sub, "list", _drill_list, "list drills, newest first")
+    p = _on_desk(sub, "list", _drill_list, "list drills, newest first")
     p.add_argument("--open", action="store_true", help="only drills not finished")
     p = _add(sub, "scenarios", _drill_scenarios, "list the scenario cards in the library")
     p.add_argument("playbook", nargs="?", metavar="PLAYBOOK")

@@ -79,7 +79,9 @@ class DrillService:
 
     @property
     def incidents(self) -> IncidentService:
-        return self.kb.incidents
+        # On a team desk, local first like every incident write (kbapp.local_first): a drill
+        # is run and scored with the server down too.
+        return getattr(self.kb, "desk_incidents", None) or self.kb.incidents
 
     # -- scenarios -------------------------------------------------------------------------
     def scenarios(self, playbook_id: str | None = None) -> list[Document]:
@@ -153,7 +155,9 @@ class DrillService:
 
         actions = self.incidents.timeline(drill.id, kinds=(itypes.STEP,))
         playbook_id = drill.scenario.playbook_id  # scored on the version the drill started with
-        doc = kept_playbook(self.kb.store, self.kb.get(playbook_id), drill.id, playbook_id)
+        store_of = getattr(self.incidents, "store_of", None)  # a team desk: the server's, or the copy's
+        store = store_of(drill.id) if store_of is not None else self.incidents.store
+        doc = kept_playbook(store, self.kb.get(playbook_id), drill.id, playbook_id)
         return score_drill(drill.scenario, doc, actions, drill.incident.created_at)
 
     def finish(self, drill_id: int, actor: str | None = None) -> Score:
