@@ -1,7 +1,7 @@
 """Benchmark team mode: many desks appending actions to one PostgreSQL server.
 
     PYTHONPATH=.:tests python bench/bench_team.py [--desks 20] [--seconds 60] [--incidents 5]
-        [--pause 0.2] [--poll 0.5] [--db URL] [--json]
+        [--pause 0.2] [--poll 0.5] [--db URL] [--local-first] [--json]
 
 Starts a throw-away PostgreSQL server (tests/pgserver.py: initdb + pg_ctl on a temporary
 folder, a loopback port) unless ``--db`` names one, then runs ``--desks`` processes, each
@@ -10,6 +10,10 @@ results (three notes to one step) through IncidentService — the incident's row
 the change-log hook included, as on a real desk — to incident ``desk % --incidents``,
 pausing ``--pause`` seconds between appends (an engineer's pace, sped up), and every
 ``--poll`` seconds reads the actions it has not seen yet, as a desk's window does.
+
+``--local-first``: each desk is a whole knowledge base on a data home of its own, and
+appends the way a desk does (``kb.desk_incidents``, kbapp.local_first): on its copy, into
+its outbox, then sent at once; the latency is then the engineer's, copy and outbox included.
 
 Reports the append latency (p50/p95/p99/max, from the call to its commit) and, for every
 action, the time from its commit until every desk had seen it (p50/p95/max), plus how
@@ -53,15 +57,35 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def _desk(desk: int, url: str, incident_ids: list[int], seconds: float, pause: float, poll: float,
-          start_at: float, appended_total, appending, out) -> None:
+          start_at: float, appended_total, appending, out, home: str | None = None) -> None:
+    from typing import Any
+
     from sqlalchemy import select
 
     from kbapp.incidents.service import IncidentService
     from kbapp.store.db import Store
     from kbapp.store.models import ActionRow
 
-    store = Store.open(url, migrate=False)
-    svc = IncidentService(store, BenchKB(Path("/nonexistent")), actor=f"desk-{desk:02d}")
+    kb = None
+    svc: Any
+    if home is not None:  # a whole desk, local first
+        from kbapp.facade import KnowledgeBase
+
+        from kbhelpers import playbook_text
+
+        library = Path(home) / "library"
+        library.mkdir(parents=True, exist_ok=True)  # the bench playbook, for the desk's step checks
+        steps = "".join(f"{n}. 步骤 {n}\n" for n in range(1, 21))
+        (library / "bench-playbook.md").write_text(playbook_text(PLAYBOOK.id, steps=steps), encoding="utf-8")
+        kb = KnowledgeBase.open(home=Path(home), db_url=url)
+        kb.actor_override = f"desk-{desk:02d}"
+        store, svc = kb.store, kb.desk_incidents
+        svc.note(incident_ids[desk % len(incident_ids)], "desk ready")  # the first copy, before the clock starts
+        with appended_total.get_lock():
+            appended_total.value += 1  # every desk waits until it has seen this one too
+    else:
+        store = Store.open(url, migrate=False)
+        svc = IncidentService(store, BenchKB(Path("/nonexistent")), actor=f"desk-{desk:02d}")
     incident = incident_ids[desk % len(incident_ids)]
     latencies: list[float] = []
     appended: list[tuple[int, float]] = []
@@ -103,11 +127,17 @@ def _desk(desk: int, url: str, incident_ids: list[int], seconds: float, pause: f
         if appending.value == 0 and len([a for a in seen if a >= 0]) >= appended_total.value:
             break
         time.sleep(poll)
-    store.close()
+    if kb is not None:
+        kb.close()
+    else:
+        store.close()
     out.put({"desk": desk, "latencies": latencies, "appended": appended, "seen": seen})
 
 
-def run(url: str, desks: int, seconds: float, incidents: int, pause: float, poll: float) -> dict:
+def run(url: str, desks: int, seconds: float, incidents: int, pause: float, poll: float,
+        local_first: bool = False) -> dict:
+    import tempfile
+
     from kbapp.incidents.service import IncidentService
     from kbapp.store.db import Store
 
@@ -119,9 +149,11 @@ def run(url: str, desks: int, seconds: float, incidents: int, pause: float, poll
 
     ctx = mp.get_context("spawn")
     appended_total, appending, out = ctx.Value("i", int(baseline)), ctx.Value("i", desks), ctx.Queue()
-    start_at = time.time() + 3 + desks * 0.3  # every desk connected before the clock starts
+    homes = tempfile.mkdtemp(prefix="kbapp-bench-desks-")
+    start_at = time.time() + 3 + desks * (1.0 if local_first else 0.3)  # every desk ready before the clock starts
     procs = [ctx.Process(target=_desk, args=(d, url, incident_ids, seconds, pause, poll, start_at, appended_total,
-                                             appending, out)) for d in range(desks)]
+                                             appending, out, f"{homes}/desk-{d:02d}" if local_first else None))
+             for d in range(desks)]
     for p in procs:
         p.start()
     results = [out.get(timeout=seconds + 600) for _ in procs]
@@ -135,8 +167,11 @@ def run(url: str, desks: int, seconds: float, incidents: int, pause: float, poll
         last = max(r["seen"].get(action_id, float("inf")) for r in results)
         all_seen.append(max(0.0, last - t_commit) * 1000)
     seen_counts = [sum(1 for a in committed if a in r["seen"]) for r in results]
+    import shutil
+
+    shutil.rmtree(homes, ignore_errors=True)
     return {
-        "desks": desks, "seconds": seconds, "incidents": incidents, "pause_s": pause, "poll_s": poll,
+        "desks": desks, "local_first": local_first, "seconds": seconds, "incidents": incidents, "pause_s": pause, "poll_s": poll,
         "appends": len(latencies), "appends_per_second": len(latencies) / seconds,
         "append_p50_ms": percentile(latencies, 50), "append_p95_ms": percentile(latencies, 95),
         "append_p99_ms": percentile(latencies, 99), "append_max_ms": max(latencies),
@@ -156,6 +191,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pause", type=float, default=0.2)
     parser.add_argument("--poll", type=float, default=0.5)
     parser.add_argument("--db", help="a PostgreSQL URL (default: a throw-away server)")
+    parser.add_argument("--local-first", action="store_true",
+                        help="each desk a knowledge base appending local first (copy, outbox, then the server)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     server = None
@@ -166,7 +203,7 @@ def main(argv=None) -> int:
         server = start_server()
         url = server.create_database()
     try:
-        figures = run(url, args.desks, args.seconds, args.incidents, args.pause, args.poll)
+        figures = run(url, args.desks, args.seconds, args.incidents, args.pause, args.poll, args.local_first)
     finally:
         if server is not None:
             from pgserver import stop_server
