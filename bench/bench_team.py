@@ -69,9 +69,9 @@ def _desk(desk: int, url: str, incident_ids: list[int], seconds: float, pause: f
     kb = None
     svc: Any
     if home is not None:  # a whole desk, local first
-        from kbapp.facade import KnowledgeBase
-
         from kbhelpers import playbook_text
+
+        from kbapp.facade import KnowledgeBase
 
         library = Path(home) / "library"
         library.mkdir(parents=True, exist_ok=True)  # the bench playbook, for the desk's step checks

@@ -52,7 +52,7 @@ OPS = ("start", "note", "step", "status", "resolve", "call", "write")
 CALLS = frozenset({"start", "attach_playbook", "step", "copy_command", "note", "record_plan", "set_status",
                    "resolve", "change_level", "acknowledge", "correct_notified_at", "set_responsible",
                    "set_reporter", "set_channel", "correct", "settle", "escalate_now", "escalate_due",
-                   "record_delivery"})
+                   "record_delivery", "link_follow_up"})
 CONFLICT_NOTE = "离线操作冲突 offline conflict"
 
 

@@ -97,3 +97,37 @@ def test_a_drill_is_run_and_scored_on_a_desk_whose_server_is_down_and_reaches_it
     finally:
         server.close()
     assert json.loads(cli("sync", "--json", url=pg_url).stdout)["sent"]["sent"] == 0
+
+
+def test_an_inspection_on_site_without_the_server_opens_its_follow_up_incident_and_reaches_it_once(tmp_path,
+                                                                                                   pg_url):
+    """Inspections are incident rows too: a round, its items, the incident a failed item
+    opens and the link between them are made offline and numbered by the next sync."""
+    unreachable = "postgresql+psycopg://kbapp@127.0.0.1:1/nowhere"
+    home = tmp_path / "on-site"
+
+    def cli(*args, url=unreachable):
+        done = run_cli("--db", url, "--actor", "李工", *args, home=home, env=cli_env())
+        assert done.returncode == 0, done.stderr
+        return done
+
+    started = json.loads(cli("inspect", "start", "--customer", "某银行", "--json").stdout)["inspection"]
+    assert started["pending"]
+    for item in range(1, 10):
+        cli("inspect", "item", started["uid"], str(item), "fail" if item == 6 else "pass", "--value", "91%")
+    opened = json.loads(cli("inspect", "open-incident", started["uid"], "6", "--json").stdout)
+    opened = opened.get("incident", opened)
+    assert opened["pending"]
+    cli("inspect", "finish", started["uid"])
+
+    synced = json.loads(cli("sync", "--json", url=pg_url).stdout)
+    inspection, incident = synced["sent"]["numbered"][started["uid"]], synced["sent"]["numbered"][opened["uid"]]
+    server = KnowledgeBase.open(home=tmp_path / "office", db_url=pg_url)
+    try:
+        items = server.training.inspections.items(inspection)
+        assert [(i.number, i.result, i.follow_up) for i in items if i.number == 6] == [(6, "fail", incident)]
+        assert server.training.inspections.get(inspection).status != "open"
+        assert [i.id for i in server.incidents.list_incidents()] == [incident]  # the finding, numbered
+    finally:
+        server.close()
+    assert json.loads(cli("sync", "--json", url=pg_url).stdout)["sent"]["sent"] == 0

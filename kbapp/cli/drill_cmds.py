@@ -21,8 +21,8 @@ from kbapp.fsutil import atomic_write_bytes, safe_filename
 from kbapp.incidents import types as itypes
 from kbapp.training.scenario import check_scenario
 
-# Drills are incident rows: on a team desk they are run local first (kbapp.local_first), and
-# an ID may be the uid of one started offline.
+# Drills and inspections are incident rows: on a team desk they are run local first
+# (kbapp.local_first), and an ID may be the uid of one started offline.
 _on_desk = add_on_desk("incident_id")
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def register(subparsers: Subparsers) -> None:
 
     inspect = subparsers.add_parser("inspect", help="routine inspections (巡检): items, report, follow-up incidents")
     sub = inspect.add_subparsers(dest="inspect_command", metavar="ACTION", required=True)
-    p = _add(sub, "start", _inspect_start, "start an inspection round")
+    p = _on_desk(sub, "start", _inspect_start, "start an inspection round")
     p.add_argument("checklist", nargs="?", default="routine-inspection", metavar="CHECKLIST")
     p.add_argument("--inspector", default="", help="who inspects (default: you: --actor, $KBAPP_ACTOR or the "
                                                    "data home's engineer)")
@@ -89,24 +89,24 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--plan", metavar="PLAN", help="start the inspection a plan has due (kbapp inspect plans)")
     p.add_argument("--customer", default="", help="the customer inspected (客户单位); a plan names its own")
     p.add_argument("--system", default="", help="the customer's business system inspected (业务系统)")
-    p = _add(sub, "item", _inspect_item, "record an item: pass, fail or na")
+    p = _on_desk(sub, "item", _inspect_item, "record an item: pass, fail or na")
     p.add_argument("id", metavar="ID")
     p.add_argument("item", metavar="N")
     p.add_argument("result", choices=("pass", "fail", "na"))
     p.add_argument("--value", default="", help="what was measured (e.g. 87%%)")
     p.add_argument("--note", default="")
-    p = _add(sub, "show", _inspect_show, "the items and their results")
+    p = _on_desk(sub, "show", _inspect_show, "the items and their results")
     p.add_argument("id", metavar="ID")
-    p = _add(sub, "finish", _inspect_finish, "finish the round (every item needs a result)")
+    p = _on_desk(sub, "finish", _inspect_finish, "finish the round (every item needs a result)")
     p.add_argument("id", metavar="ID")
     p.add_argument("--summary", default="")
-    p = _add(sub, "open-incident", _inspect_open_incident, "open an incident for a failed item")
+    p = _on_desk(sub, "open-incident", _inspect_open_incident, "open an incident for a failed item")
     p.add_argument("id", metavar="ID")
     p.add_argument("item", metavar="N")
     p.add_argument("--level", default="III", help="fault level (default III)")
-    p = _add(sub, "report", _inspect_report, "the inspection result and system operation report")
+    p = _on_desk(sub, "report", _inspect_report, "the inspection result and system operation report")
     _report_args(p)
-    p = _add(sub, "list", _inspect_list, "list inspections, newest first")
+    p = _on_desk(sub, "list", _inspect_list, "list inspections, newest first")
     p.add_argument("--open", action="store_true", help="only inspections not finished")
     from kbapp.cli.plan_cmds import register_inspect_plans
 

@@ -503,6 +503,21 @@ class IncidentService(IncidentEdits, IncidentReads, LoggedService):
         self._committed(action.incident_id, solved[0])
         return action
 
+    def link_follow_up(self, incident_id: int, item: int, item_title: str, follow_up: Any,
+                       checklist: str | None = None, actor: str | None = None) -> itypes.Action:
+        """In an inspection's log: its failed ``item`` opened the incident ``follow_up`` (a
+        number, or the uid of one started offline; kbapp.training.inspections)."""
+        who = self._actor(actor)
+        opened = self.get(self.number_of(follow_up))
+
+        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
+            if row.status == lc.CLOSED:
+                raise IncidentError(f"status: inspection #{row.id} is closed", field="status")
+            return self._append(s, row, itypes.FOLLOW_UP, actor=who, at=now, step=item, playbook_id=checklist,
+                                details=opened.title, payload={"incident_id": opened.id, "item_title": item_title})
+
+        return self._write(incident_id, work)
+
     # -- the escalation chain ----------------------------------------------------------------
     def chain(self) -> EscalationChain:
         return load_chain(chain_path(self.kb.home.root))

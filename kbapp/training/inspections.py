@@ -91,7 +91,13 @@ class InspectionService:
 
     @property
     def incidents(self) -> IncidentService:
-        return self.kb.incidents
+        # On a team desk, local first like every incident write (kbapp.local_first): a round
+        # is inspected on site with no network too.
+        return getattr(self.kb, "desk_incidents", None) or self.kb.incidents
+
+    def _store_of(self, inspection_id: int) -> Any:
+        store_of = getattr(self.incidents, "store_of", None)  # a team desk: the server's, or the copy's
+        return store_of(inspection_id) if store_of is not None else self.incidents.store
 
     def checklists(self) -> list[Document]:
         return sorted((d for d in self.kb.documents() if d.kind == KIND_CHECKLIST), key=lambda d: d.id)
@@ -134,7 +140,8 @@ class InspectionService:
         inspection = self.get(inspection_id)
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
         # The items of the checklist version the round started with, not the library's now.
-        doc = kept_playbook(self.kb.store, self.kb.get(checklist), inspection.id, checklist) if checklist else None
+        doc = (kept_playbook(self._store_of(inspection.id), self.kb.get(checklist), inspection.id, checklist)
+               if checklist else None)
         actions = self.incidents.timeline(inspection.id, kinds=(itypes.STEP, itypes.FOLLOW_UP))
         latest: dict[int, itypes.Action] = {}
         follow: dict[int, int] = {}
@@ -222,16 +229,13 @@ class InspectionService:
 
     def _log_follow_up(self, inspection: itypes.Incident, number: int, item_title: str, incident: itypes.Incident,
                        actor: str | None = None) -> None:
-        svc, who = self.incidents, self.incidents._actor(actor)
+        from kbapp.replica import is_local_id
+
         checklist = inspection.playbook_ids[0] if inspection.playbook_ids else None
-
-        def work(s: Session, row: IncidentRow, now: dt.datetime) -> itypes.Action:
-            if row.status == lc.CLOSED:
-                raise IncidentError(f"status: inspection #{row.id} is closed", field="status")
-            return svc._append(s, row, itypes.FOLLOW_UP, actor=who, at=now, step=number, playbook_id=checklist,
-                               details=incident.title, payload={"incident_id": incident.id, "item_title": item_title})
-
-        svc._write(inspection.id, work)
+        follow_up: Any = incident.id
+        if is_local_id(incident.id):  # opened offline: the server knows it by the uid this desk made
+            follow_up = incident.uid or incident.id
+        self.incidents.link_follow_up(inspection.id, number, item_title, follow_up, checklist, actor=actor)
 
     def _incident_for_item(self, inspection_id: int, number: int) -> int | None:
         """An incident whose creation context names this inspection item, if one exists."""
@@ -246,7 +250,7 @@ class InspectionService:
                     return incident_id
             return None
 
-        return self.kb.store.read(work)
+        return self._store_of(inspection_id).read(work)
 
     @staticmethod
     def _category(title: str, fallback: str) -> str:
