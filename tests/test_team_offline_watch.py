@@ -176,3 +176,30 @@ def test_kbapp_watch_on_a_desk_whose_server_is_down_escalates_from_its_copy(tmp_
         assert again.returncode == 0 and json.loads(again.stdout)["escalated"] == []
     synced = run_cli("--db", pg_url, "sync", home=tmp_path / "a", env=cli_env())
     assert synced.returncode == 0, synced.stderr
+
+
+def test_a_serious_incident_started_offline_is_reported_once_by_the_server(tmp_path, pg_url):
+    """Level I/II are reported at once (DOMAIN.md); one started offline is reported when the
+    server has it, once: the desk's copy queues nothing of it."""
+    _copied(tmp_path, "a", pg_url)
+    with HookServer() as hook:
+        offline = _desk(tmp_path, "a", UNREACHABLE, hook)
+        try:
+            started = offline.desk_incidents.start("数据库集群全部宕机", "I", responsible="王工")
+            assert started.pending
+            logged = _escalations(offline, started.id)
+            assert [(a.payload["reason"], a.payload["to"]) for a in logged] == [("serious", "李经理")]
+            offline.watcher(Clock(started.notified_at + S)).run_once()
+            assert hook.requests == []
+        finally:
+            offline.close()
+        back = _desk(tmp_path, "a", pg_url, hook)
+        try:
+            number = send(back).numbered[started.uid]
+            watcher = back.watcher(Clock(started.notified_at + 2 * S))
+            done = watcher.run_once()
+            assert [(d.channel, d.outcome) for d in done.deliveries] == [("webhook", "sent")]
+            assert [(b["event"], b["incident_id"], b["person"]) for b in hook.bodies()] == [("serious", number, "李经理")]
+            assert watcher.run_once().deliveries == [] and len(hook.requests) == 1
+        finally:
+            back.close()

@@ -95,8 +95,10 @@ def report_in(svc: IncidentService, s: Session, row: IncidentRow, now: dt.dateti
     claim.action_id = action.id
     from kbapp.notify.outbox import Recipient
 
-    svc.kb.notifications.enqueue_in(s, row.id, SERIOUS, step, [Recipient(person.name, person.email, person.phone)],
-                                serious_message(row, person, step, now), config, now)
+    if not getattr(svc.kb, "is_desk_copy", False):  # a desk's copy: the server reports it when it has it
+        svc.kb.notifications.enqueue_in(s, row.id, SERIOUS, step,
+                                        [Recipient(person.name, person.email, person.phone)],
+                                        serious_message(row, person, step, now), config, now)
     return action
 
 
