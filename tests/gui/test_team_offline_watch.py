@@ -96,3 +96,42 @@ def test_the_window_offline_shows_what_is_due_and_the_figures_from_the_desks_cop
             window.close()
         here.close()
         gc.collect()
+
+
+def test_escalate_now_in_a_window_offline_is_sent_from_the_desk_at_once(qtbot, make_window, tmp_path, pg_url,
+                                                                       settings):
+    settings.setValue("team/poll_seconds", 1)
+    other = KnowledgeBase.open(home=tmp_path / "other", db_url=pg_url)
+    try:
+        incident = other.incidents.start("接口大面积超时", "III", responsible="王工")  # nothing due yet
+    finally:
+        other.close()
+    home = tmp_path / "desk"
+    synced = KnowledgeBase.open(home=home, db_url=pg_url)
+    try:
+        synced.replica.refresh()
+    finally:
+        synced.close()
+    save_chain(chain_path(home), CHAIN)
+    with HookServer() as hook:
+        (home / "notify.toml").write_text(f'[[webhook]]\nurl = "{hook.url()}"\nformat = "json"\n', encoding="utf-8")
+        here = KnowledgeBase.open(home=home, db_url=UNREACHABLE)
+        window = None
+        try:
+            window = make_window(knowledge_base=here)
+            page, view = window.incidents, window.incidents.view
+            qtbot.waitUntil(lambda: window.team.state == "offline", timeout=30_000)
+            with qtbot.waitSignal(view.loaded, timeout=30_000):
+                view.load(incident.id)
+            with qtbot.waitSignal(page.escalated, timeout=30_000) as done:
+                page.escalate_now()
+            assert done.args[0].person.name == "李经理"
+            # The desk's deadline watch sends it after the write, not at its next minute.
+            qtbot.waitUntil(lambda: len(hook.requests) == 1, timeout=20_000)
+            assert hook.bodies()[0]["person"] == "李经理" and hook.bodies()[0]["reason"] == "manual"
+        finally:
+            if window is not None:
+                window.close()
+            here.close()
+            gc.collect()
+        assert len(hook.requests) == 1
