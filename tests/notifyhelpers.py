@@ -85,3 +85,13 @@ class SmtpServer:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+
+class Clock:
+    """A clock to inject (a watcher's, a service's): it says ``now`` until it is moved."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now

@@ -10,7 +10,7 @@ import json
 
 import pytest
 from kbhelpers import cli_env, run_cli
-from notifyhelpers import HookServer
+from notifyhelpers import Clock, HookServer
 from sqlalchemy import select
 
 from kbapp.facade import KnowledgeBase
@@ -26,14 +26,6 @@ CHAIN = EscalationChain((
     Person("李经理", "技术主管", "138 0000 0002", "赵总"),
     Person("赵总", "服务总监", "138 0000 0003"),
 ))
-
-
-class Clock:
-    def __init__(self, now: dt.datetime):
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def _desk(tmp_path, name: str, url: str, hook: HookServer | None = None) -> KnowledgeBase:
