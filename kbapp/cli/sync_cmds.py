@@ -86,9 +86,9 @@ def from_the_copy(kb: KnowledgeBase, exc: BaseException) -> KnowledgeBase:
 
 
 def needs_server(command: str, exc: BaseException) -> int:
-    """A write whose data only the team server holds (customers, drills, inspections,
-    visits, playbook changes), with the server unreachable: said once on stderr, with what
-    works offline; exit 2, nothing changed."""
+    """A write of what only the team server may change (customers, visit and inspection
+    plans, visits, playbook changes), with the server unreachable: said once on stderr,
+    with what works offline; exit 2, nothing changed."""
     said = "" if _OFFLINE else f"offline ({exc}): "  # once: a pull before it may have said it
     _OFFLINE.append(command)
     print(f"kbapp: {said}'kbapp {command}' needs the team server; nothing was changed. "
