@@ -121,7 +121,7 @@ class DeferredPages(QObject):
         incidents = w.incidents = IncidentsPage(w.kb, w.runner, w.settings, w.chinese, w)
         incidents.message.connect(lambda text: w.statusBar().showMessage(text, 10000))
         incidents.incident_started.connect(lambda _id: w.show_incidents())
-        w.pages.addTab(incidents, w.tr("Incidents"))
+        w.pages.addTab(incidents, QCoreApplication.translate("MainWindow", "Incidents"))  # (lupdate reads this one)
         w.incident_actions = IncidentActions(w)
         w.incident_actions.fill_menu(w.incident_menu)
         w.writeups = install_writeups(w)

@@ -768,24 +768,24 @@
 <context>
     <name>DeadlineBanner</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="210"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="204"/>
         <source>Offline: this desk watches these deadlines itself, escalates and sends from here; the server gets each escalation at the next sync.</source>
         <translation>离线：本机自行监视这些时限，在本机升级并发送通知；下次同步时服务器会收到每一次升级。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="177"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="176"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/deadline_watch.py" line="193"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="192"/>
         <source>⚠ %n open incident(s) with deadlines running or overdue:</source>
         <translation>
             <numerusform>⚠ %n 个未关闭的故障有正在计时或已超时的时限：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="202"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="201"/>
         <source>… and %1 more in the Incidents tab (Ctrl+3)</source>
         <translation>……另有 %1 起，见“故障”页（Ctrl+3）</translation>
     </message>
@@ -793,12 +793,12 @@
 <context>
     <name>DeadlineWatch</name>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="130"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="129"/>
         <source>Deadline missed: %1</source>
         <translation>时限已超时：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/deadline_watch.py" line="132"/>
+        <location filename="../../kbapp/gui/deadline_watch.py" line="131"/>
         <source>Deadline close: %1</source>
         <translation>时限临近：%1</translation>
     </message>
@@ -890,32 +890,32 @@
 <context>
     <name>DueInspectionsModel</name>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="165"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="166"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="166"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="167"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="167"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="168"/>
         <source>Every</source>
         <translation>周期</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="168"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="169"/>
         <source>Next inspection</source>
         <translation>下次巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="169"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="170"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="170"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="171"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
@@ -923,32 +923,32 @@
 <context>
     <name>DueVisitsModel</name>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="99"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="100"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="99"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="100"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="100"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="101"/>
         <source>Every</source>
         <translation>周期</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="100"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="101"/>
         <source>Next visit</source>
         <translation>下次回访</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="101"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="102"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="101"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="102"/>
         <source>Last visit</source>
         <translation>上次回访</translation>
     </message>
@@ -1197,7 +1197,7 @@
 <context>
     <name>IncidentListModel</name>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="56"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="57"/>
         <source>#pending</source>
         <translation>#待编号</translation>
     </message>
@@ -1600,12 +1600,12 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="547"/>
+        <location filename="../../kbapp/gui/main_window.py" line="548"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="551"/>
+        <location filename="../../kbapp/gui/main_window.py" line="552"/>
         <source>The details are also in the log file %1.</source>
         <translation>详细信息也已记入日志文件 %1。</translation>
     </message>
@@ -1620,250 +1620,250 @@ Set it up in Incident ▸ Escalation Chain…: add each person of the team with 
         <translation>搜索失败：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="105"/>
+        <location filename="../../kbapp/gui/main_window.py" line="103"/>
         <source>Search playbooks, reports and lessons (Ctrl+K) — e.g. 配置丢失, data loss, ORA-00600</source>
         <translation>搜索预案、故障报告和经验教训（Ctrl+K）— 例如 配置丢失、data loss、ORA-00600</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="142"/>
+        <location filename="../../kbapp/gui/main_window.py" line="137"/>
         <source>Knowledge base</source>
         <translation>知识库</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="143"/>
+        <location filename="../../kbapp/gui/window_pages.py" line="124"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="170"/>
+        <location filename="../../kbapp/gui/main_window.py" line="164"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="172"/>
+        <location filename="../../kbapp/gui/main_window.py" line="166"/>
         <source>&amp;Clear Search</source>
         <translation>清除搜索(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="176"/>
+        <location filename="../../kbapp/gui/main_window.py" line="170"/>
         <source>&amp;Import Markdown…</source>
         <translation>导入 Markdown(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="178"/>
+        <location filename="../../kbapp/gui/main_window.py" line="172"/>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="180"/>
+        <location filename="../../kbapp/gui/main_window.py" line="174"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="181"/>
+        <location filename="../../kbapp/gui/main_window.py" line="175"/>
         <source>Library &amp;Problems</source>
         <translation>知识库问题(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="182"/>
+        <location filename="../../kbapp/gui/main_window.py" line="176"/>
         <source>&amp;Rebuild Index</source>
         <translation>重建索引(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="183"/>
+        <location filename="../../kbapp/gui/main_window.py" line="177"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="184"/>
+        <location filename="../../kbapp/gui/main_window.py" line="178"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="186"/>
+        <location filename="../../kbapp/gui/main_window.py" line="180"/>
         <source>Go to &amp;Results</source>
         <translation>转到结果列表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="187"/>
+        <location filename="../../kbapp/gui/main_window.py" line="181"/>
         <source>Go to &amp;Reader</source>
         <translation>转到阅读区(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="188"/>
+        <location filename="../../kbapp/gui/main_window.py" line="182"/>
         <source>&amp;About kbapp</source>
         <translation>关于 kbapp(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="191"/>
+        <location filename="../../kbapp/gui/main_window.py" line="184"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="195"/>
+        <location filename="../../kbapp/gui/main_window.py" line="188"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="197"/>
+        <location filename="../../kbapp/gui/main_window.py" line="190"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="202"/>
+        <location filename="../../kbapp/gui/main_window.py" line="195"/>
         <source>&amp;Library</source>
         <translation>知识库(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="204"/>
+        <location filename="../../kbapp/gui/main_window.py" line="197"/>
         <source>&amp;Incident</source>
         <translation>故障(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="206"/>
+        <location filename="../../kbapp/gui/main_window.py" line="198"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="214"/>
+        <location filename="../../kbapp/gui/main_window.py" line="206"/>
         <source>Loading library…</source>
         <translation>正在加载知识库…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="225"/>
+        <location filename="../../kbapp/gui/main_window.py" line="217"/>
         <source>Data: %1</source>
         <translation>数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="238"/>
+        <location filename="../../kbapp/gui/main_window.py" line="230"/>
         <source>Engineer: not named (File ▸ Preferences)</source>
         <translation>工程师：未填写（文件 ▸ 首选项）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="240"/>
+        <location filename="../../kbapp/gui/main_window.py" line="232"/>
         <source>Engineer: %1</source>
         <translation>工程师：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="308"/>
+        <location filename="../../kbapp/gui/main_window.py" line="323"/>
         <source>Building index… %1 of %2</source>
         <translation>正在建立索引… %1 / %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="319"/>
+        <location filename="../../kbapp/gui/main_window.py" line="334"/>
         <source>Index up to date: %n document(s)</source>
         <translation>
             <numerusform>索引已是最新：%n 篇文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="333"/>
+        <location filename="../../kbapp/gui/main_window.py" line="348"/>
         <source>Index unavailable</source>
         <translation>索引不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="337"/>
+        <location filename="../../kbapp/gui/main_window.py" line="352"/>
         <source>⚠ %n library problem(s)</source>
         <translation>
             <numerusform>⚠ 知识库有 %n 个问题</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="353"/>
+        <location filename="../../kbapp/gui/main_window.py" line="368"/>
         <source>Did you mean: %1?</source>
         <translation>您是不是要找：%1？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="355"/>
+        <location filename="../../kbapp/gui/main_window.py" line="370"/>
         <source>“%1” has words the library does not know; showing results for %2.</source>
         <translation>“%1”中有资料库里没有的词；以下是 %2 的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="361"/>
+        <location filename="../../kbapp/gui/main_window.py" line="376"/>
         <source>No results for “%1”.</source>
         <translation>没有“%1”的结果。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="419"/>
+        <location filename="../../kbapp/gui/main_window.py" line="420"/>
         <source>Command of step %1 copied to the clipboard</source>
         <translation>第 %1 步的命令已复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="454"/>
+        <location filename="../../kbapp/gui/main_window.py" line="455"/>
         <source>Import Markdown files</source>
         <translation>导入 Markdown 文件</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="455"/>
+        <location filename="../../kbapp/gui/main_window.py" line="456"/>
         <source>Markdown (*.md *.markdown *.txt);;All files (*)</source>
         <translation>Markdown (*.md *.markdown *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="467"/>
+        <location filename="../../kbapp/gui/main_window.py" line="468"/>
         <source>Imported %1, failed %2.</source>
         <translation>已导入 %1 个，失败 %2 个。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="470"/>
+        <location filename="../../kbapp/gui/main_window.py" line="471"/>
         <source>%n skipped unread (links out of the folder, pipes or devices).</source>
         <translation>
             <numerusform>%n 个未读取即跳过（指向文件夹之外的链接、管道或设备）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="473"/>
+        <location filename="../../kbapp/gui/main_window.py" line="474"/>
         <source>%n imported with problems (Library Problems, Ctrl+Shift+P).</source>
         <translation>
             <numerusform>其中 %n 个文件导入后有问题（见知识库问题，Ctrl+Shift+P）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="485"/>
+        <location filename="../../kbapp/gui/main_window.py" line="486"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/main_window.py" line="491"/>
+        <location filename="../../kbapp/gui/main_window.py" line="492"/>
         <source>%n file(s) have the id of a document the library already has. Replace those documents?</source>
         <translation>
             <numerusform>%n 个文件的 id 与知识库中已有的文档相同。要替换这些文档吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="493"/>
+        <location filename="../../kbapp/gui/main_window.py" line="494"/>
         <source>%1 would replace %2 (%3)</source>
         <translation>%1 将替换 %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="495"/>
+        <location filename="../../kbapp/gui/main_window.py" line="496"/>
         <source>Replace documents?</source>
         <translation>替换文档？</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="510"/>
+        <location filename="../../kbapp/gui/main_window.py" line="511"/>
         <source>Rebuilding index…</source>
         <translation>正在重建索引…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="523"/>
+        <location filename="../../kbapp/gui/main_window.py" line="524"/>
         <source>The new language applies when kbapp is restarted.</source>
         <translation>新的界面语言将在 kbapp 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="530"/>
+        <location filename="../../kbapp/gui/main_window.py" line="531"/>
         <source>About kbapp</source>
         <translation>关于 kbapp</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="531"/>
+        <location filename="../../kbapp/gui/main_window.py" line="532"/>
         <source>kbapp: an offline knowledge base of emergency playbooks for IT operations support.
 Data home: %1</source>
         <translation>kbapp：面向 IT 运维支持的离线应急预案知识库。
 数据目录：%1</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/main_window.py" line="543"/>
-        <location filename="../../kbapp/gui/main_window.py" line="546"/>
+        <location filename="../../kbapp/gui/main_window.py" line="544"/>
+        <location filename="../../kbapp/gui/main_window.py" line="547"/>
         <source>kbapp</source>
         <translation>kbapp</translation>
     </message>
@@ -2537,22 +2537,22 @@ Data home: %1</source>
 <context>
     <name>PlanPages</name>
     <message>
-        <location filename="../../kbapp/gui/plan_pages.py" line="79"/>
+        <location filename="../../kbapp/gui/plan_pages.py" line="80"/>
         <source>Change requests</source>
         <translation>变更申请</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_pages.py" line="80"/>
+        <location filename="../../kbapp/gui/plan_pages.py" line="81"/>
         <source>Visits &amp;&amp; inspections</source>
         <translation>回访和巡检</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_pages.py" line="81"/>
+        <location filename="../../kbapp/gui/plan_pages.py" line="82"/>
         <source>Show &amp;Change Requests</source>
         <translation>显示变更申请(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_pages.py" line="83"/>
+        <location filename="../../kbapp/gui/plan_pages.py" line="84"/>
         <source>Show &amp;Visits and Inspections</source>
         <translation>显示回访和巡检(&amp;V)</translation>
     </message>
@@ -3351,48 +3351,48 @@ Data home: %1</source>
 <context>
     <name>TeamPoller</name>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="97"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="131"/>
         <source>the server did not answer</source>
         <translation>服务器无响应</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="110"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="154"/>
         <source>%n document(s) from the other desks</source>
         <translation>
             <numerusform>来自其他工位的 %n 份文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="120"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="164"/>
         <source>Team: online</source>
         <translation>团队：在线</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="122"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="166"/>
         <source>Team: syncing…</source>
         <translation>团队：同步中…</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/team_sync.py" line="124"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="168"/>
         <source>Team: offline, showing this desk&apos;s copy</source>
         <translation>团队：离线，显示本机副本</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="126"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="170"/>
         <source>%n action(s) waiting to be sent</source>
         <translation>
             <numerusform>%n 项操作等待发送</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="129"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="173"/>
         <source>this desk&apos;s clock is %n min ahead of the server&apos;s</source>
         <translation>
             <numerusform>本机时钟比服务器快 %n 分钟</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kbapp/gui/team_sync.py" line="131"/>
+        <location filename="../../kbapp/gui/team_sync.py" line="175"/>
         <source>this desk&apos;s clock is %n min behind the server&apos;s</source>
         <translation>
             <numerusform>本机时钟比服务器慢 %n 分钟</numerusform>
@@ -3402,22 +3402,22 @@ Data home: %1</source>
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="106"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="112"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="106"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="112"/>
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="107"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="113"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/incident_models.py" line="107"/>
+        <location filename="../../kbapp/gui/incident_models.py" line="113"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -3688,32 +3688,32 @@ Data home: %1</source>
 <context>
     <name>VisitsModel</name>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="132"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="133"/>
         <source>Visited</source>
         <translation>回访时间</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="132"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="133"/>
         <source>Customer</source>
         <translation>客户单位</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="133"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="134"/>
         <source>Visitor</source>
         <translation>回访人</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="133"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="134"/>
         <source>How</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="134"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="135"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../kbapp/gui/plan_models.py" line="134"/>
+        <location filename="../../kbapp/gui/plan_models.py" line="135"/>
         <source>Issues</source>
         <translation>问题数</translation>
     </message>
