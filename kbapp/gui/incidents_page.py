@@ -82,6 +82,7 @@ class IncidentsPage(QWidget):
         self.ticker.timeout.connect(self.view.tick)
         self.ticker.start()
         self._select_after_reload: int | None = None
+        self._list_request = 0  # the latest list read asked for (_query_list)
         self._refreshing = self._quiet = False
 
     # -- the list -------------------------------------------------------------------------------------
@@ -95,8 +96,20 @@ class IncidentsPage(QWidget):
         if select_id is not None:
             self._select_after_reload = select_id
         self._refreshing = refresh and self._select_after_reload is None
-        self.runner.query(lambda: self.kb.desk_incidents.list_incidents(open_only=True), self._show_list,
-                          lambda exc: self.message.emit(str(exc)))
+        self._query_list(lambda: self.kb.desk_incidents.list_incidents(open_only=True))
+
+    def _query_list(self, read) -> None:
+        """The list read off the UI thread; only the latest read asked for is shown. The read
+        pool may finish two out of order, and an older list would take the incident just
+        asked for (``select_id``) away, as not there yet."""
+        self._list_request += 1
+        request = self._list_request
+
+        def shown(incidents) -> None:
+            if request == self._list_request:
+                self._show_list(incidents)
+
+        self.runner.query(read, shown, lambda exc: self.message.emit(str(exc)))
 
     def _show_list(self, incidents) -> None:
         wanted = self._select_after_reload or self.view.incident_id or self._last_selected()

@@ -125,7 +125,7 @@ class TrainingPage(IncidentsPage):
             runs = self.kb.incidents.list_incidents(open_only=True, mode=TRAINING_MODES)
             return [r for r in runs if lc.is_working(r.status)]  # a finished one has its report
 
-        self.runner.query(read, self._show_list, lambda exc: self.message.emit(str(exc)))
+        self._query_list(read)
 
     def _show_list(self, incidents) -> None:
         super()._show_list(incidents)

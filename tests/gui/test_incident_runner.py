@@ -117,3 +117,27 @@ def test_bad_input_shows_a_message_and_changes_nothing(qtbot, make_window):
         view.change_level("V", "reason")
     assert view.error_label.isVisible() and "level" in view.error_label.text()
     assert view.timeline_model.rowCount() == rows
+
+
+def test_an_older_list_read_finishing_last_does_not_take_the_new_incident_away(qtbot, make_window):
+    """The read pool may finish two list reads out of order: the latest asked for is shown,
+    so a list read before the new incident existed cannot select the old one instead."""
+    window = make_window()
+    page = window.incidents
+    first = window.kb.incidents.start("旧的故障", "III")
+    with qtbot.waitSignal(page.view.loaded, timeout=10_000):
+        page.reload_list(select_id=first.id)
+    held: list = []
+    real_query = page.runner.query
+    page.runner.query = lambda fn, ok=None, failed=None: held.append((fn, ok))  # held, to finish out of order
+    page.reload_list()  # an older read: before the new incident
+    stale = held[-1][0]()
+    second = window.kb.incidents.start("新的故障", "II")
+    page.reload_list(select_id=second.id)
+    fresh = held[-1][0]()
+    page.runner.query = real_query
+    with qtbot.waitSignal(page.view.loaded, timeout=10_000):
+        held[1][1](fresh)
+    held[0][1](stale)  # arrives last: not shown
+    assert page.view.incident.id == second.id
+    assert page.list_model.rowCount() == 2
