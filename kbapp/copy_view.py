@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kbapp.facade_metrics import MetricsReads
+from kbapp.threads import built_once
 
 if TYPE_CHECKING:
     from kbapp.facade import KnowledgeBase
@@ -53,19 +54,12 @@ class CopyView(MetricsReads):
         self._lock = kb._lock  # (MetricsReads) one build lock per knowledge base
         self._scratch = None  # the copy is the desk's own file: its facts are derived in it
         self._metrics_copy = None
-        self._parts: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._kb, name)
 
     def _part(self, name: str, make: Callable[[], Any]) -> Any:
-        found = self._parts.get(name)
-        if found is None:
-            with self._lock:
-                found = self._parts.get(name)
-                if found is None:
-                    found = self._parts[name] = make()
-        return found
+        return built_once(self, f"_{name}", self._lock, make)  # this view's own, never the desk's
 
     @property
     def customers(self) -> Any:

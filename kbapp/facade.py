@@ -19,7 +19,7 @@ from kbapp.home import DataHome, resolve_home
 from kbapp.local_first import DeskCopy
 from kbapp.model import Document, Problem
 from kbapp.read_only_home import Scratch
-from kbapp.threads import off_ui_thread
+from kbapp.threads import built_once, off_ui_thread
 
 if TYPE_CHECKING:
 
@@ -392,39 +392,26 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
     def incidents(self) -> IncidentService:
         from kbapp.incidents.service import IncidentService
 
-        if self._incidents is not None:  # built: no lock, so the window never waits on one
-            return self._incidents
-        with self._lock:
-            if self._incidents is None:
-                incidents = IncidentService(self.store, self)
-                incidents.after_commit = self.incident_documents.after_commit
-                self._incidents = incidents  # whole before anyone can see it
-                return incidents
-            return self._incidents
+        def make() -> IncidentService:
+            incidents = IncidentService(self.store, self)
+            incidents.after_commit = self.incident_documents.after_commit
+            return incidents
+
+        return built_once(self, "_incidents", self._lock, make)
 
     @property
     def incident_documents(self) -> IncidentKnowledge:
         """Solved incidents as redacted, searchable documents (kbapp.incidents.knowledge)."""
         from kbapp.incidents.knowledge import IncidentKnowledge
 
-        if self._incident_documents is not None:  # built: no lock, so the window never waits on one
-            return self._incident_documents
-        with self._lock:
-            if self._incident_documents is None:
-                self._incident_documents = IncidentKnowledge(self)
-            return self._incident_documents
+        return built_once(self, "_incident_documents", self._lock, lambda: IncidentKnowledge(self))
 
     @property
     def notifications(self) -> NotificationService:
         """The notification outbox (kbapp.notify): e-mail and webhooks, each sent once."""
         from kbapp.notify.outbox import NotificationService
 
-        if self._notifications is not None:  # built: no lock, so the window never waits on one
-            return self._notifications
-        with self._lock:
-            if self._notifications is None:
-                self._notifications = NotificationService(self.store, self)
-            return self._notifications
+        return built_once(self, "_notifications", self._lock, lambda: NotificationService(self.store, self))
 
     def notifications_if_open(self) -> NotificationService | None:
         """The notification service if it was made already (never opens the store)."""
@@ -445,117 +432,67 @@ class KnowledgeBase(MetricsReads, BackupCommands, DeskCopy):
     def records(self) -> RecordService:
         from kbapp.records.service import RecordService
 
-        if self._records is not None:  # built: no lock, so the window never waits on one
-            return self._records
-        with self._lock:
-            if self._records is None:
-                self._records = RecordService(self.store, self)
-            return self._records
+        return built_once(self, "_records", self._lock, lambda: RecordService(self.store, self))
 
     @property
     def change_requests(self) -> ChangeRequestService:
         """Change requests of the trial operation (kbapp.plan.changes)."""
         from kbapp.plan.changes import ChangeRequestService
 
-        if self._change_requests is not None:  # built: no lock, so the window never waits on one
-            return self._change_requests
-        with self._lock:
-            if self._change_requests is None:
-                self._change_requests = ChangeRequestService(self.store, self)
-            return self._change_requests
+        return built_once(self, "_change_requests", self._lock, lambda: ChangeRequestService(self.store, self))
 
     @property
     def customers(self) -> CustomerService:
         """The customers served, their systems and warranties (kbapp.plan.customers)."""
         from kbapp.plan.customers import CustomerService
 
-        if self._customers is not None:  # built: no lock, so the window never waits on one
-            return self._customers
-        with self._lock:
-            if self._customers is None:
-                self._customers = CustomerService(self.store, self)
-            return self._customers
+        return built_once(self, "_customers", self._lock, lambda: CustomerService(self.store, self))
 
     @property
     def visits(self) -> VisitService:
         """Follow-up visits (定期回访, kbapp.plan.visits)."""
         from kbapp.plan.visits import VisitService
 
-        if self._visits is not None:  # built: no lock, so the window never waits on one
-            return self._visits
-        with self._lock:
-            if self._visits is None:
-                self._visits = VisitService(self.store, self)
-            return self._visits
+        return built_once(self, "_visits", self._lock, lambda: VisitService(self.store, self))
 
     @property
     def inspection_plans(self) -> InspectionPlanService:
         """Scheduled inspections and backup checks (kbapp.plan.inspection_plans)."""
         from kbapp.plan.inspection_plans import InspectionPlanService
 
-        if self._inspection_plans is not None:  # built: no lock, so the window never waits on one
-            return self._inspection_plans
-        with self._lock:
-            if self._inspection_plans is None:
-                self._inspection_plans = InspectionPlanService(self.store, self)
-            return self._inspection_plans
+        return built_once(self, "_inspection_plans", self._lock, lambda: InspectionPlanService(self.store, self))
 
     @property
     def training(self) -> Training:
         """Drills, inspections and training packs (kbapp.training)."""
         from kbapp.training import Training
 
-        if self._training is not None:  # built: no lock, so the window never waits on one
-            return self._training
-        with self._lock:
-            if self._training is None:
-                self._training = Training(self)
-            return self._training
+        return built_once(self, "_training", self._lock, lambda: Training(self))
 
     @property
     def reports(self) -> ReportService:
         from kbapp.reports.service import ReportService
 
-        if self._reports is not None:  # built: no lock, so the window never waits on one
-            return self._reports
-        with self._lock:
-            if self._reports is None:
-                self._reports = ReportService(self.store, self)
-            return self._reports
+        return built_once(self, "_reports", self._lock, lambda: ReportService(self.store, self))
 
     @property
     def lessons(self) -> LessonService:
         from kbapp.reports.lessons import LessonService
 
-        if self._lessons is not None:  # built: no lock, so the window never waits on one
-            return self._lessons
-        with self._lock:
-            if self._lessons is None:
-                self._lessons = LessonService(self.store, self)
-            return self._lessons
+        return built_once(self, "_lessons", self._lock, lambda: LessonService(self.store, self))
 
     @property
     def changes(self) -> PlaybookChangeService:
         from kbapp.reports.changes import PlaybookChangeService
 
-        if self._changes is not None:  # built: no lock, so the window never waits on one
-            return self._changes
-        with self._lock:
-            if self._changes is None:
-                self._changes = PlaybookChangeService(self.store, self)
-            return self._changes
+        return built_once(self, "_changes", self._lock, lambda: PlaybookChangeService(self.store, self))
 
     @property
     def team(self) -> DeskSync:
         """This desk's copy of what every desk wrote to the shared database (kbapp.sync)."""
         from kbapp.sync import DeskSync
 
-        if self._team is not None:  # built: no lock, so the window never waits on one
-            return self._team
-        with self._lock:
-            if self._team is None:
-                self._team = DeskSync(self)
-            return self._team
+        return built_once(self, "_team", self._lock, lambda: DeskSync(self))
 
     @property
     def shares_database(self) -> bool:

@@ -14,6 +14,9 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _on_ui_thread: Callable[[], bool] | None = None
 
@@ -39,3 +42,19 @@ def off_ui_thread(what: str) -> None:
     check = _on_ui_thread
     if check is not None and check():
         _handler(what)
+
+
+def built_once(owner: object, name: str, lock: Any, make: Callable[[], T]) -> T:
+    """``owner``'s part ``name`` (an attribute, None until built), made by ``make`` on first
+    use under ``lock``. Once built, reading it takes no lock, so the window never waits on
+    one. The attribute is looked up in ``owner``'s own ``__dict__``: a view that passes
+    unknown names on to another object (kbapp.copy_view) keeps parts of its own."""
+    found = vars(owner).get(name)
+    if found is not None:
+        return found
+    with lock:
+        found = vars(owner).get(name)
+        if found is None:
+            found = make()
+            setattr(owner, name, found)  # whole before anyone can see it
+        return found
