@@ -159,13 +159,17 @@ class Replica:
         return applied
 
     # -- refreshing from the server ------------------------------------------------------------
-    def refresh(self, server: Store | None = None, *, full: bool = False, limit: int | None = None) -> int:
+    def refresh(self, server: Store | None = None, *, full: bool = False, limit: int | None = None,
+                tables: bool = False) -> int:
         """Bring the copy up to the server's incidents; returns how many were copied again.
         Raises StoreUnreachable (or StoreError) when the server does not answer.
 
         ``limit``: copy at most that many incidents, the newest first (the window's first
         copy of a large server, in steps that leave its write lane free between them);
         :attr:`behind` says whether more are left, and the next refresh goes on.
+
+        ``tables``: compare the server's other tables now (kbapp.replica_tables), not at most
+        once a minute (``kbapp sync``).
 
         On PostgreSQL a refresh reads only what changed since the last one (a change cursor,
         :func:`_changed_since`); the first refresh, a server that is not PostgreSQL, an
@@ -227,12 +231,12 @@ class Replica:
             refresh_documents(server, self.store)  # the written documents too (kbapp.desk_writes)
             from kbapp.replica_tables import refresh_tables
 
-            refresh_tables(server, self.store, Path(self.kb.home.root), _server_id(server), force=limit is None)
+            refresh_tables(server, self.store, Path(self.kb.home.root), _server_id(server), force=tables)
             self._save_cursor(server, mark if complete[0] else None)
             self._apply_outbox()
             forget_local_files(self.kb, self.store)
         if not complete[0] and not self.behind:
-            return len(copied) + self.refresh(server, full=True)
+            return len(copied) + self.refresh(server, full=True)  # (the tables were just compared)
         desk = vars(self.kb).get("_desk_incidents")  # the server answered: reads go to it again
         if desk is not None:
             desk.back_online()

@@ -40,7 +40,7 @@ def _sync(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
     try:
         result = kb.team.pull()
-        copied = kb.replica.refresh()  # this desk's copy of the incidents (kbapp.replica)
+        copied = kb.replica.refresh(tables=True)  # this desk's copy of the incidents and the rest (kbapp.replica)
     except (SyncError, StoreError) as exc:
         print(f"kbapp: offline: {exc}", file=sys.stderr)
         return 2
